@@ -1,0 +1,61 @@
+/** Domain errors with stable codes; the HTTP error handler maps each code to a status. */
+
+export type ErrorCode =
+  | 'invalid_title'
+  | 'invalid_input'
+  | 'invalid_json'
+  | 'not_found'
+  | 'page_exists'
+  | 'edit_conflict'
+  | 'too_large'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'bad_csrf'
+  | 'rate_limited'
+  | 'unknown_action';
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_title: 400,
+  invalid_input: 400,
+  invalid_json: 400,
+  unknown_action: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  bad_csrf: 403,
+  not_found: 404,
+  page_exists: 409,
+  edit_conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+};
+
+/** A failure the user can act on: its message says what to fix. Never carries internals. */
+export class WikiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'WikiError';
+    this.code = code;
+    this.status = STATUS[code];
+  }
+}
+
+export class InvalidTitleError extends WikiError {
+  constructor(message: string) {
+    super('invalid_title', message);
+  }
+}
+
+export class NotFoundError extends WikiError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
+}
+
+export class InvalidInputError extends WikiError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}

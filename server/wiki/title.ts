@@ -1,0 +1,110 @@
+/** Title rules of SPEC section 2: the one place titles are normalised, validated and split. */
+import { InvalidTitleError } from './errors.js';
+
+export const NAMESPACES = ['Talk', 'User', 'User talk', 'Category', 'Help', 'Peerwiki'] as const;
+export type Namespace = (typeof NAMESPACES)[number] | '';
+
+/** A normalised, valid title. Build one only with parseTitle / tryParseTitle. */
+export interface Title {
+  /** Full display form with namespace prefix: "Talk:Peer networks". */
+  readonly text: string;
+  /** URL form: spaces as underscores ("Talk:Peer_networks"). */
+  readonly key: string;
+  readonly namespace: Namespace;
+  /** The part after the namespace prefix. */
+  readonly name: string;
+}
+
+const MAX_BYTES = 255;
+const FORBIDDEN = /[#<>[\]|{}]/;
+// C0 and C1 controls and DEL.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const NS_BY_LOWER = new Map<string, Namespace>(NAMESPACES.map((ns) => [ns.toLowerCase(), ns]));
+
+/** Underscores to spaces, white space collapsed, trimmed, NFC. */
+function tidy(raw: string): string {
+  return raw.normalize('NFC').replace(/_/g, ' ').replace(/\s+/gu, ' ').trim();
+}
+
+function upperFirst(s: string): string {
+  const first = s.codePointAt(0);
+  if (first === undefined) return s;
+  const ch = String.fromCodePoint(first);
+  return ch.toUpperCase() + s.slice(ch.length);
+}
+
+function checkName(name: string, whole: string): void {
+  if (name === '') throw new InvalidTitleError(whole === '' ? 'Title is empty.' : `Title "${whole}" has nothing after its namespace prefix.`);
+  if (!name.isWellFormed()) throw new InvalidTitleError('Title is not valid Unicode.');
+  const bad = FORBIDDEN.exec(name);
+  if (bad) throw new InvalidTitleError(`Title may not contain "${bad[0]}" (none of # < > [ ] | { } are allowed).`);
+  if (CONTROL.test(name)) throw new InvalidTitleError('Title may not contain control characters.');
+  if (name.startsWith('/') || name.endsWith('/')) throw new InvalidTitleError('Title may not start or end with "/".');
+  if (name.split('/').some((seg) => seg.trim() === '.' || seg.trim() === '..')) {
+    throw new InvalidTitleError('Title may not have a "." or ".." segment.');
+  }
+}
+
+/**
+ * Normalise and validate a title from any source (URL, form, API, wiki link).
+ * @throws InvalidTitleError with a message that says what to fix.
+ */
+export function parseTitle(raw: string): Title {
+  if (typeof raw !== 'string') throw new InvalidTitleError('Title must be a string.');
+  if (!raw.isWellFormed()) throw new InvalidTitleError('Title is not valid Unicode.');
+  // White space (tabs and newlines included) is folded to spaces first; other controls are refused.
+  const whole = tidy(raw);
+  if (whole === '') throw new InvalidTitleError('Title is empty.');
+  let namespace: Namespace = '';
+  let name = whole;
+  const colon = whole.indexOf(':');
+  if (colon > 0) {
+    const ns = NS_BY_LOWER.get(tidy(whole.slice(0, colon)).toLowerCase());
+    if (ns !== undefined) {
+      namespace = ns;
+      name = tidy(whole.slice(colon + 1));
+    }
+  }
+  checkName(name, whole);
+  name = upperFirst(name);
+  const text = namespace ? `${namespace}:${name}` : name;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BYTES) {
+    throw new InvalidTitleError(`Title is longer than ${MAX_BYTES} bytes of UTF-8.`);
+  }
+  return { text, key: text.replace(/ /g, '_'), namespace, name };
+}
+
+/** As parseTitle, but undefined for an invalid title (for wiki links, which render invalid targets as text). */
+export function tryParseTitle(raw: string): Title | undefined {
+  try {
+    return parseTitle(raw);
+  } catch (e) {
+    if (e instanceof InvalidTitleError) return undefined;
+    throw e;
+  }
+}
+
+/** The path of a title's page: /wiki/Peer_networks/History, each segment percent-encoded. */
+export function wikiPath(title: Title | string): string {
+  const key = typeof title === 'string' ? title.replace(/ /g, '_') : title.key;
+  return '/wiki/' + key.split('/').map(encodeSegment).join('/');
+}
+
+// Keep ':' readable in URLs, as MediaWiki does; everything else that needs it is encoded.
+function encodeSegment(seg: string): string {
+  return encodeURIComponent(seg).replace(/%3A/gi, ':');
+}
+
+/** The Talk page of a title ("Talk:Help:Editing" for "Help:Editing"), or the title itself when it is one. */
+export function talkTitleOf(title: Title): Title {
+  if (title.namespace === 'Talk' || title.namespace === 'User talk') return title;
+  if (title.namespace === 'User') return parseTitle(`User talk:${title.name}`);
+  return parseTitle(`Talk:${title.text}`);
+}
+
+/** The subject page of a talk page, or the title itself. */
+export function subjectTitleOf(title: Title): Title {
+  if (title.namespace === 'User talk') return parseTitle(`User:${title.name}`);
+  if (title.namespace === 'Talk') return parseTitle(title.name);
+  return title;
+}
