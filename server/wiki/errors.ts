@@ -59,3 +59,27 @@ export class InvalidInputError extends WikiError {
     super('invalid_input', message);
   }
 }
+
+export class PageExistsError extends WikiError {
+  constructor(title: string) {
+    super('page_exists', `The page "${title}" already exists; edit it instead, naming the revision you started from.`);
+  }
+}
+
+/** Two edits overlap. Carries everything needed to show both texts; nothing was saved. */
+export class EditConflictError extends WikiError {
+  constructor(
+    readonly baseId: number | null,
+    readonly current: { id: number; source: string },
+    /** The whole text the editor wanted to save (their section spliced into their base). */
+    readonly mine: string,
+  ) {
+    super('edit_conflict', 'Someone else changed this page since you started editing, and the two edits overlap. Nothing was saved.');
+  }
+}
+
+export class TooLargeError extends WikiError {
+  constructor(message: string) {
+    super('too_large', message);
+  }
+}

@@ -1,0 +1,37 @@
+/** Password hashing with scrypt (node:crypto) and a per-user salt; constant-time comparison. */
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+
+export const MIN_PASSWORD_LENGTH = 10;
+const N = 16384;
+const R = 8;
+const P = 1;
+const KEY_LENGTH = 32;
+
+/** A self-describing hash: scrypt$N$r$p$salt$key (base64). */
+export function hashPassword(password: string): string {
+  const salt = randomBytes(16);
+  const key = scryptSync(password.normalize('NFC'), salt, KEY_LENGTH, { N, r: R, p: P });
+  return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
+}
+
+/** Whether the password matches the stored hash. A malformed hash never matches. */
+export function verifyPassword(password: string, stored: string): boolean {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  const salt = Buffer.from(parts[4]!, 'base64');
+  const expected = Buffer.from(parts[5]!, 'base64');
+  if (expected.length < 16 || !Number.isSafeInteger(n) || n < 2) return false;
+  const key = scryptSync(password.normalize('NFC'), salt, expected.length, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 });
+  return timingSafeEqual(key, expected);
+}
+
+/** A hash to compare against when the account does not exist, so both paths take the same time. */
+export const DUMMY_HASH = hashPassword('not a real password, only for timing');
+
+/** undefined when acceptable, else what to fix. */
+export function passwordProblem(password: string): string | undefined {
+  if (Array.from(password).length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters long.`;
+  if (Buffer.byteLength(password, 'utf8') > 1024) return 'Password must be at most 1024 bytes long.';
+  return undefined;
+}

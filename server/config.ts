@@ -1,0 +1,72 @@
+/** Reads and checks the environment once, at start-up, into a frozen Config (SPEC section 1). */
+
+export interface Config {
+  port: number;
+  host: string;
+  dbFile: string;
+  /** undefined: use the secret generated once and kept in the database. */
+  jwtSecret: string | undefined;
+  anonEdits: boolean;
+  seed: boolean;
+  /** Saves a minute for temporary accounts and new users; 0 is no limit. */
+  saveLimit: number;
+  /** New accounts an hour from one IP address; 0 is no limit. */
+  signupLimit: number;
+  publicUrl: string;
+  /** Whether cookies get the Secure flag (the public URL is https). */
+  secureCookies: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (/^(true|1|yes|on)$/i.test(v)) return true;
+  if (/^(false|0|no|off)$/i.test(v)) return false;
+  throw new ConfigError(`${name} must be true or false, not "${v}".`);
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${v}".`);
+  }
+  return Number(v);
+}
+
+/** @throws ConfigError with a message naming the variable and what it must be. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const jwtSecret = env.JWT_SECRET || undefined;
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < 32) {
+    throw new ConfigError('JWT_SECRET must be at least 32 bytes long; use a long random string, or unset it to use a generated one.');
+  }
+  const publicUrl = (env.WIKI_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^\s/]+/.test(publicUrl)) {
+    throw new ConfigError(`WIKI_PUBLIC_URL must be an http:// or https:// URL, not "${publicUrl}".`);
+  }
+  return Object.freeze({
+    port,
+    host,
+    dbFile: env.WIKI_DB || 'data/wiki.db',
+    jwtSecret,
+    anonEdits: bool(env, 'WIKI_ANON_EDITS', true),
+    seed: bool(env, 'WIKI_SEED', true),
+    saveLimit: int(env, 'WIKI_SAVE_LIMIT', 30, 0, 1_000_000),
+    signupLimit: int(env, 'WIKI_SIGNUP_LIMIT', 10, 0, 1_000_000),
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https:'),
+  });
+}
+
+/** The config tests use: in-memory database, no seeding, limits off unless a test turns them on. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return Object.freeze({ ...loadConfig({}), dbFile: ':memory:', seed: false, saveLimit: 0, signupLimit: 0, ...overrides });
+}

@@ -1,0 +1,101 @@
+/** Accounts: registered users, temporary accounts and the system account. */
+import type { Db } from './connection.js';
+import type { Actor, ActorKind, Role } from '../wiki/types.js';
+
+interface ActorRow {
+  id: number;
+  name: string;
+  kind: ActorKind;
+  role: Role;
+  token_version: number;
+  edit_count: number;
+  created_at: string;
+}
+
+const COLUMNS = 'id, name, kind, role, token_version, edit_count, created_at';
+
+function toActor(r: ActorRow): Actor {
+  return { id: r.id, name: r.name, kind: r.kind, role: r.role, tokenVersion: r.token_version, editCount: r.edit_count, createdAt: r.created_at };
+}
+
+export class ActorStore {
+  private readonly db: Db;
+  private readonly selectById;
+  private readonly selectByName;
+  private readonly insertStmt;
+  private readonly countEdit;
+  private readonly selectHash;
+  private readonly updateHash;
+  private readonly updateRole;
+  private readonly bumpVersion;
+  private readonly lastTemp;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.selectById = db.prepare<[number], ActorRow>(`SELECT ${COLUMNS} FROM actor WHERE id = ?`);
+    this.selectByName = db.prepare<[string], ActorRow>(`SELECT ${COLUMNS} FROM actor WHERE name = ?`);
+    this.insertStmt = db.prepare('INSERT INTO actor (name, kind, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.countEdit = db.prepare('UPDATE actor SET edit_count = edit_count + 1 WHERE id = ?');
+    this.selectHash = db.prepare<[number], { password_hash: string | null }>('SELECT password_hash FROM actor WHERE id = ?');
+    this.updateHash = db.prepare('UPDATE actor SET password_hash = ?, token_version = token_version + 1 WHERE id = ?');
+    this.updateRole = db.prepare('UPDATE actor SET role = ? WHERE id = ?');
+    this.bumpVersion = db.prepare('UPDATE actor SET token_version = token_version + 1 WHERE id = ?');
+    this.lastTemp = db.prepare<[string], { name: string }>(
+      "SELECT name FROM actor WHERE kind = 'temp' AND name LIKE ? ORDER BY id DESC LIMIT 1",
+    );
+  }
+
+  /** undefined when there is no such account. */
+  byId(id: number): Actor | undefined {
+    const r = this.selectById.get(id);
+    return r && toActor(r);
+  }
+
+  /** undefined when there is no such account. */
+  byName(name: string): Actor | undefined {
+    const r = this.selectByName.get(name);
+    return r && toActor(r);
+  }
+
+  create(name: string, kind: ActorKind, role: Role = 'user', passwordHash: string | null = null): Actor {
+    const info = this.insertStmt.run(name, kind, role, passwordHash, new Date().toISOString());
+    return this.byId(Number(info.lastInsertRowid))!;
+  }
+
+  /** A new temporary account named like ~2026-17: the year, then a number counting up within it. */
+  createTemporary(now = new Date()): Actor {
+    const year = now.getUTCFullYear();
+    return this.db.transaction(() => {
+      const last = this.lastTemp.get(`~${year}-%`);
+      const n = last ? Number(last.name.slice(`~${year}-`.length)) + 1 : 1;
+      return this.create(`~${year}-${n}`, 'temp');
+    })();
+  }
+
+  /** The system account that writes starter content, made on first use. */
+  system(): Actor {
+    return this.byName('Peerwiki') ?? this.create('Peerwiki', 'system', 'admin');
+  }
+
+  countEditOf(id: number): void {
+    this.countEdit.run(id);
+  }
+
+  passwordHash(id: number): string | undefined {
+    return this.selectHash.get(id)?.password_hash ?? undefined;
+  }
+
+  /** Set a new password hash; earlier tokens stop working. */
+  setPasswordHash(id: number, hash: string): void {
+    this.updateHash.run(hash, id);
+  }
+
+  setRole(id: number, role: Role): void {
+    this.updateRole.run(role, id);
+  }
+
+  /** Make every earlier token of the account invalid. */
+  revokeTokens(id: number): void {
+    this.bumpVersion.run(id);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Content storage: each distinct text is stored once, addressed by its SHA-1 and compressed.
+ * Only this module knows how texts are kept, so the scheme can change without touching callers.
+ */
+import { createHash } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import type { Db } from './connection.js';
+
+export interface StoredContent {
+  id: number;
+  sha1: string;
+  size: number;
+}
+
+/** Texts shorter than this are kept raw: compression would save nothing worth the CPU. */
+const COMPRESS_FROM = 256;
+const CACHE_SIZE = 500;
+
+export function sha1Of(text: string): string {
+  return createHash('sha1').update(text, 'utf8').digest('hex');
+}
+
+export class ContentStore {
+  private readonly bySha1;
+  private readonly insert;
+  private readonly byId;
+  // Recently read texts: views and diffs read the same few texts again and again.
+  private readonly cache = new Map<number, string>();
+
+  constructor(db: Db) {
+    this.bySha1 = db.prepare<[string], { id: number; size: number }>('SELECT id, size FROM content WHERE sha1 = ?');
+    this.insert = db.prepare('INSERT INTO content (sha1, size, encoding, data) VALUES (?, ?, ?, ?)');
+    this.byId = db.prepare<[number], { encoding: string; data: Buffer }>('SELECT encoding, data FROM content WHERE id = ?');
+  }
+
+  /** Store a text, or find it when the same text is already stored (a revert stores nothing new). */
+  put(text: string): StoredContent {
+    const sha1 = sha1Of(text);
+    const found = this.bySha1.get(sha1);
+    if (found) return { id: found.id, sha1, size: found.size };
+    const bytes = Buffer.from(text, 'utf8');
+    const packed = bytes.length >= COMPRESS_FROM ? deflateRawSync(bytes) : undefined;
+    const useDeflate = packed !== undefined && packed.length < bytes.length;
+    const info = this.insert.run(sha1, bytes.length, useDeflate ? 'deflate' : 'raw', useDeflate ? packed : bytes);
+    return { id: Number(info.lastInsertRowid), sha1, size: bytes.length };
+  }
+
+  /** The text of a content id. @throws when the id is unknown: revisions always point at stored content. */
+  get(id: number): string {
+    const hit = this.cache.get(id);
+    if (hit !== undefined) {
+      this.cache.delete(id);
+      this.cache.set(id, hit);
+      return hit;
+    }
+    const row = this.byId.get(id);
+    if (!row) throw new Error(`content ${id} is missing`);
+    const text = (row.encoding === 'deflate' ? inflateRawSync(row.data) : row.data).toString('utf8');
+    this.cache.set(id, text);
+    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    return text;
+  }
+
+  /** Forget cached texts (after a rollback, when content ids may be handed out again). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+}

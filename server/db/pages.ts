@@ -1,0 +1,99 @@
+/** Page rows: identity, latest-revision pointer, redirect flag and the `touched` stamp. */
+import type { Db } from './connection.js';
+import type { Page } from '../wiki/types.js';
+import { parseTitle, type Title } from '../wiki/title.js';
+
+interface PageRow {
+  id: number;
+  title: string;
+  latest_id: number;
+  is_redirect: number;
+  touched: number;
+  created_at: string;
+}
+
+const COLUMNS = 'id, title, latest_id, is_redirect, touched, created_at';
+
+function toPage(r: PageRow): Page {
+  return {
+    id: r.id,
+    title: parseTitle(r.title),
+    latestId: r.latest_id,
+    isRedirect: r.is_redirect === 1,
+    touched: r.touched,
+    createdAt: r.created_at,
+  };
+}
+
+export class PageStore {
+  private readonly selectByTitle;
+  private readonly selectById;
+  private readonly insertStmt;
+  private readonly updateLatest;
+  private readonly touchLinkers;
+  private readonly existingStmt;
+  private readonly countStmt;
+  private readonly listStmt;
+
+  constructor(db: Db) {
+    this.selectByTitle = db.prepare<[string], PageRow>(`SELECT ${COLUMNS} FROM page WHERE title = ?`);
+    this.selectById = db.prepare<[number], PageRow>(`SELECT ${COLUMNS} FROM page WHERE id = ?`);
+    this.insertStmt = db.prepare('INSERT INTO page (title, namespace, created_at) VALUES (?, ?, ?)');
+    this.updateLatest = db.prepare('UPDATE page SET latest_id = ?, is_redirect = ?, touched = touched + 1 WHERE id = ?');
+    // Pages that link to the title, and, for a Category page, the pages in that category (their
+    // category footer links to it).
+    this.touchLinkers = db.prepare(
+      `UPDATE page SET touched = touched + 1 WHERE id IN (SELECT from_page FROM link WHERE to_title = @title)
+       OR id IN (SELECT page_id FROM category_link WHERE category = @category)`,
+    );
+    // One statement for any number of titles: the list travels as a JSON array.
+    this.existingStmt = db.prepare<[string], { title: string }>(
+      'SELECT title FROM page WHERE title IN (SELECT value FROM json_each(?)) AND latest_id IS NOT NULL',
+    );
+    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM page WHERE latest_id IS NOT NULL');
+    this.listStmt = db.prepare<[string, string, number, number], PageRow>(
+      `SELECT ${COLUMNS} FROM page WHERE latest_id IS NOT NULL AND title >= ? AND title < ? ORDER BY title LIMIT ? OFFSET ?`,
+    );
+  }
+
+  /** undefined when no page has this title. */
+  byTitle(title: Title): Page | undefined {
+    const r = this.selectByTitle.get(title.text);
+    return r && r.latest_id !== null ? toPage(r) : undefined;
+  }
+
+  /** undefined when there is no such page. */
+  byId(id: number): Page | undefined {
+    const r = this.selectById.get(id);
+    return r && r.latest_id !== null ? toPage(r) : undefined;
+  }
+
+  /** Insert the row of a new page; its latest pointer is set by the first revision in the same transaction. */
+  create(title: Title, now: string): number {
+    return Number(this.insertStmt.run(title.text, title.namespace, now).lastInsertRowid);
+  }
+
+  setLatest(pageId: number, revisionId: number, isRedirect: boolean): void {
+    this.updateLatest.run(revisionId, isRedirect ? 1 : 0, pageId);
+  }
+
+  /** A page was created or deleted: pages linking to it must re-render their red/blue links. */
+  touchPagesLinkingTo(title: Title): void {
+    this.touchLinkers.run({ title: title.text, category: title.namespace === 'Category' ? title.name : null });
+  }
+
+  /** Which of these title texts are existing pages. */
+  existing(titles: string[]): Set<string> {
+    if (titles.length === 0) return new Set();
+    return new Set(this.existingStmt.all(JSON.stringify(titles)).map((r) => r.title));
+  }
+
+  count(): number {
+    return this.countStmt.get()!.n;
+  }
+
+  /** Pages in title order, starting with `prefix`. */
+  list(prefix: string, limit: number, offset: number): Page[] {
+    return this.listStmt.all(prefix, prefix + '\u{10FFFF}', limit, offset).map(toPage);
+  }
+}

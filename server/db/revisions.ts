@@ -1,0 +1,138 @@
+/** Revision rows (append-only) and their tags. */
+import type { Db } from './connection.js';
+import type { ActorKind, Revision } from '../wiki/types.js';
+
+interface RevisionRow {
+  id: number;
+  page_id: number;
+  parent_id: number | null;
+  actor_id: number;
+  actor_name: string;
+  actor_kind: ActorKind;
+  content_id: number;
+  comment: string;
+  minor: number;
+  size: number;
+  parent_size: number | null;
+  sha1: string;
+  timestamp: string;
+  ip: string | null;
+  tags: string | null;
+}
+
+export interface RevisionInsert {
+  pageId: number;
+  parentId: number | null;
+  actorId: number;
+  contentId: number;
+  comment: string;
+  minor: boolean;
+  size: number;
+  sha1: string;
+  timestamp: string;
+  ip: string | null;
+}
+
+export type HistoryFilter = 'reverted' | 'anonymous' | 'minor';
+
+const SELECT = `SELECT r.id, r.page_id, r.parent_id, r.actor_id, a.name AS actor_name, a.kind AS actor_kind,
+  r.content_id, r.comment, r.minor, r.size, p.size AS parent_size, r.sha1, r.timestamp, r.ip,
+  (SELECT group_concat(tag, ' ') FROM revision_tag t WHERE t.revision_id = r.id) AS tags
+  FROM revision r JOIN actor a ON a.id = r.actor_id LEFT JOIN revision p ON p.id = r.parent_id`;
+
+function toRevision(r: RevisionRow): Revision {
+  return {
+    id: r.id,
+    pageId: r.page_id,
+    parentId: r.parent_id,
+    actor: { id: r.actor_id, name: r.actor_name, kind: r.actor_kind },
+    contentId: r.content_id,
+    comment: r.comment,
+    minor: r.minor === 1,
+    size: r.size,
+    parentSize: r.parent_size ?? 0,
+    sha1: r.sha1,
+    timestamp: r.timestamp,
+    ip: r.ip,
+    tags: r.tags ? r.tags.split(' ').sort() : [],
+  };
+}
+
+export class RevisionStore {
+  private readonly insertStmt;
+  private readonly selectById;
+  private readonly insertTag;
+  private readonly historyStmts: Record<HistoryFilter | 'all', { all(page: number, before: number, limit: number): unknown[] }>;
+  private readonly countStmt;
+  private readonly nextStmt;
+  private readonly prevStmt;
+  private readonly bySha1Stmt;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare(
+      `INSERT INTO revision (page_id, parent_id, actor_id, content_id, comment, minor, size, sha1, timestamp, ip)
+       VALUES (@pageId, @parentId, @actorId, @contentId, @comment, @minor, @size, @sha1, @timestamp, @ip)`,
+    );
+    this.selectById = db.prepare<[number], RevisionRow>(`${SELECT} WHERE r.id = ?`);
+    this.insertTag = db.prepare('INSERT OR IGNORE INTO revision_tag (revision_id, tag) VALUES (?, ?)');
+    const history = (extra: string) =>
+      db.prepare<[number, number, number], RevisionRow>(
+        `${SELECT} WHERE r.page_id = ? AND r.id < ? ${extra} ORDER BY r.id DESC LIMIT ?`,
+      );
+    this.historyStmts = {
+      all: history(''),
+      minor: history('AND r.minor = 1'),
+      anonymous: history("AND a.kind = 'temp'"),
+      reverted: history("AND EXISTS (SELECT 1 FROM revision_tag t WHERE t.revision_id = r.id AND t.tag = 'reverted')"),
+    };
+    this.countStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM revision WHERE page_id = ?');
+    this.nextStmt = db.prepare<[number, number], { id: number }>(
+      'SELECT id FROM revision WHERE page_id = ? AND id > ? ORDER BY id LIMIT 1',
+    );
+    this.prevStmt = db.prepare<[number, number], { id: number }>(
+      'SELECT id FROM revision WHERE page_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
+    );
+    this.bySha1Stmt = db.prepare<[number, string, number], { id: number }>(
+      'SELECT id FROM revision WHERE page_id = ? AND sha1 = ? AND id < ? ORDER BY id DESC LIMIT 1',
+    );
+  }
+
+  insert(rev: RevisionInsert): number {
+    return Number(this.insertStmt.run({ ...rev, minor: rev.minor ? 1 : 0 }).lastInsertRowid);
+  }
+
+  addTags(revisionId: number, tags: Iterable<string>): void {
+    for (const tag of tags) this.insertTag.run(revisionId, tag);
+  }
+
+  /** undefined when there is no such revision. */
+  byId(id: number): Revision | undefined {
+    const r = this.selectById.get(id);
+    return r && toRevision(r);
+  }
+
+  /** A page's revisions newest first, with ids below `beforeId`. */
+  history(pageId: number, options: { beforeId?: number; limit: number; filter?: HistoryFilter }): Revision[] {
+    const stmt = this.historyStmts[options.filter ?? 'all'];
+    return (stmt.all(pageId, options.beforeId ?? Number.MAX_SAFE_INTEGER, options.limit) as RevisionRow[]).map(toRevision);
+  }
+
+  count(pageId: number): number {
+    return this.countStmt.get(pageId)!.n;
+  }
+
+  /** The page's next newer revision id, or undefined at the latest. */
+  nextId(pageId: number, id: number): number | undefined {
+    return this.nextStmt.get(pageId, id)?.id;
+  }
+
+  /** The page's next older revision id, or undefined at the first. */
+  previousId(pageId: number, id: number): number | undefined {
+    return this.prevStmt.get(pageId, id)?.id;
+  }
+
+  /** The newest earlier revision of the page with exactly this content hash, if any. */
+  earlierWithSha1(pageId: number, sha1: string, beforeId: number): number | undefined {
+    return this.bySha1Stmt.get(pageId, sha1, beforeId)?.id;
+  }
+}

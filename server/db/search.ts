@@ -1,0 +1,42 @@
+/** The FTS5 index of each page's latest text (rowid = page id). */
+import type { Db } from './connection.js';
+
+export interface SearchHit {
+  id: number;
+  title: string;
+  excerpt: string;
+}
+
+export class SearchStore {
+  private readonly remove;
+  private readonly insert;
+  private readonly query;
+
+  constructor(db: Db) {
+    this.remove = db.prepare('DELETE FROM search_index WHERE rowid = ?');
+    this.insert = db.prepare('INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)');
+    // Title matches weigh ten times body matches in bm25.
+    this.query = db.prepare<[string, number, number], SearchHit>(
+      `SELECT rowid AS id, title, snippet(search_index, 1, char(1), char(2), '…', 24) AS excerpt
+       FROM search_index WHERE search_index MATCH ? ORDER BY bm25(search_index, 10.0, 1.0) LIMIT ? OFFSET ?`,
+    );
+  }
+
+  /** Index (or re-index) a page's latest text. */
+  put(pageId: number, title: string, body: string): void {
+    this.remove.run(pageId);
+    this.insert.run(pageId, title, body);
+  }
+
+  delete(pageId: number): void {
+    this.remove.run(pageId);
+  }
+
+  /**
+   * Pages matching an FTS5 expression, best first. Excerpts mark matches with \u0001 and \u0002 so
+   * the caller can escape the text and then turn them into <mark>.
+   */
+  search(expression: string, limit: number, offset: number): SearchHit[] {
+    return this.query.all(expression, limit, offset);
+  }
+}

@@ -1,0 +1,17 @@
+/** What the middleware attaches to each request, typed once for every route. */
+import type { Actor } from '../wiki/types.js';
+
+export type AuthVia = 'bearer' | 'cookie' | 'none';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The signed-in (or temporary) account, if any. */
+    actor?: Actor;
+    /** How the actor was identified. */
+    authVia: AuthVia;
+    /** This browser's CSRF token (for forms and the csrf-token meta tag). */
+    csrfToken: string;
+  }
+}
+
+export {};

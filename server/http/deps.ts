@@ -1,0 +1,14 @@
+/** What the HTTP layer is built from: stores, config and the token service. */
+import type { Config } from '../config.js';
+import type { Stores } from '../db/stores.js';
+import type { TokenService } from '../auth/tokens.js';
+
+export interface AppDeps {
+  stores: Stores;
+  config: Config;
+  tokens: TokenService;
+  /** The installation's secret (JWT_SECRET or the generated one), also keying CSRF tokens. */
+  secret: string;
+  /** Where unexpected errors are reported (tests silence or capture it). */
+  log?: (err: unknown) => void;
+}

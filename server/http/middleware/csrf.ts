@@ -1,0 +1,50 @@
+/**
+ * CSRF protection. Each browser gets a random id in a cookie; its token is an HMAC of that id, so a
+ * token can't be made without the server's secret. Forms send it as `csrf`, htmx and scripts as
+ * X-CSRF-Token. API requests with a Bearer token, or with no cookies at all, carry no ambient
+ * credentials and need none.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import { WikiError } from '../../wiki/errors.js';
+import { SESSION_COOKIE } from './session.js';
+import '../context.js';
+
+export const CSRF_COOKIE = 'pw_csrf';
+
+export function csrfTokens(secret: string, secure: boolean): { issue: RequestHandler; check: RequestHandler } {
+  const sign = (id: string) => createHmac('sha256', secret).update(`csrf:${id}`).digest('base64url');
+  const issue: RequestHandler = (req, res, next) => {
+    let id = (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE];
+    if (!id || !/^[A-Za-z0-9_-]{22,64}$/.test(id)) {
+      id = randomBytes(18).toString('base64url');
+      res.cookie(CSRF_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+      // The cookie arrives with the next request; this one must already accept the new token.
+      (req.cookies as Record<string, string>)[CSRF_COOKIE] = id;
+    }
+    req.csrfToken = sign(id);
+    next();
+  };
+  const check: RequestHandler = (req, _res, next) => {
+    if (!needsCheck(req)) return next();
+    const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?.csrf;
+    if (typeof sent === 'string' && equal(sent, req.csrfToken)) return next();
+    next(new WikiError('bad_csrf', 'The form has expired or did not come from this wiki (missing or wrong CSRF token). Reload the page and try again; nothing was changed.'));
+  };
+  return { issue, check };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function needsCheck(req: Request): boolean {
+  if (SAFE_METHODS.has(req.method)) return false;
+  if (!req.originalUrl.startsWith('/api/')) return true;
+  if (req.authVia === 'bearer') return false;
+  return (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] !== undefined;
+}
+
+function equal(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

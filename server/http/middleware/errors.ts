@@ -1,0 +1,42 @@
+/** The 404 handler and the one final error handler: WikiError codes → status, HTML or JSON. */
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { WikiError } from '../../wiki/errors.js';
+import { errorPage } from '../../../views/errors/error.js';
+import { pageContext } from '../views.js';
+
+/** Errors thrown by Express's own parsers (body-parser, URL decoding), by their `type`. */
+function fromFramework(err: { status?: number; statusCode?: number; type?: string; message?: string }): WikiError | undefined {
+  const status = err.status ?? err.statusCode;
+  if (err.type === 'entity.too.large') return new WikiError('too_large', 'The request body is over 2 MiB.');
+  if (err.type === 'entity.parse.failed') return new WikiError('invalid_json', 'The request body is not valid JSON.');
+  if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') return new WikiError('invalid_input', 'The request body must be UTF-8.');
+  if (err.type === 'entity.verify.failed') return new WikiError('invalid_input', 'The request body is not valid UTF-8.');
+  if (status === 400 && err instanceof URIError) return new WikiError('invalid_input', 'The URL is not valid percent-encoded UTF-8.');
+  if (typeof status === 'number' && status >= 400 && status < 500) return new WikiError('invalid_input', 'The request could not be understood.');
+  return undefined;
+}
+
+function wantsJson(req: Request): boolean {
+  return req.originalUrl.startsWith('/api/');
+}
+
+export const notFound: RequestHandler = (req, _res, next) => {
+  next(new WikiError('not_found', `Nothing is at ${req.path}.`));
+};
+
+export function errorHandler(log: (err: unknown) => void = (e) => console.error(e)): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const known = err instanceof WikiError ? err : fromFramework(err as object);
+    if (!known) log(err);
+    const error = known ?? new Error('Something went wrong on the server. Try again; if it keeps happening, tell the wiki admins.');
+    const status = known?.status ?? 500;
+    const code = known?.code ?? 'internal_error';
+    if (res.headersSent) return res.end();
+    if (status === 429 && 'retryAfter' in error) res.set('Retry-After', String(error.retryAfter));
+    if (wantsJson(req)) {
+      res.status(status).json({ error: { code, message: error.message } });
+      return;
+    }
+    res.status(status).type('html').send(errorPage(pageContext(req), status, error.message).value);
+  };
+}

@@ -1,0 +1,55 @@
+/** Domain objects → the JSON shapes of SPEC section 5. The only place those shapes are written. */
+import type { Actor, Page, Revision } from '../wiki/types.js';
+import type { Comparison } from '../wiki/diff.js';
+
+export function userJson(a: { id: number; name: string }): { id: number; name: string } {
+  return { id: a.id, name: a.name };
+}
+
+/** The page object: identity, latest revision and its source. */
+export function pageJson(page: Page, latest: Revision, source: string) {
+  return {
+    id: page.id,
+    key: page.title.key,
+    title: page.title.text,
+    latest: { id: latest.id, timestamp: latest.timestamp },
+    content_model: 'markdown' as const,
+    source,
+  };
+}
+
+/** A revision as listed in history and recent changes (no source). */
+export function revisionSummaryJson(r: Revision, viewer: Actor | undefined) {
+  return {
+    id: r.id,
+    timestamp: r.timestamp,
+    minor: r.minor,
+    size: r.size,
+    delta: r.size - r.parentSize,
+    comment: r.comment,
+    user: userJson(r.actor),
+    tags: r.tags,
+    ...(viewer?.role === 'admin' && r.actor.kind === 'temp' && r.ip ? { ip: r.ip } : {}),
+  };
+}
+
+export function revisionJson(r: Revision, page: Page, source: string, viewer: Actor | undefined) {
+  const { id, ...rest } = revisionSummaryJson(r, viewer);
+  return {
+    id,
+    page: { id: page.id, title: page.title.text },
+    parent_id: r.parentId,
+    ...rest,
+    sha1: r.sha1,
+    source,
+  };
+}
+
+export function compareJson(fromId: number, toId: number, c: Comparison) {
+  return {
+    from: { id: fromId },
+    to: { id: toId },
+    diff: c.entries,
+    ...(c.coarse ? { coarse: true, note: c.note } : {}),
+  };
+}

@@ -1,0 +1,105 @@
+/** /api/v1/page: read, create and update pages; history; rendered HTML. */
+import express, { type Request, type Response, type Router } from 'express';
+import type { AppDeps } from '../../deps.js';
+import { flag, jsonObject, limit, optionalId, positiveId, queryValue, text, titleFromPath } from '../../input.js';
+import { pageJson, revisionSummaryJson } from '../../present.js';
+import { setSessionCookie } from '../../middleware/session.js';
+import { readLatest, renderedHtml } from '../../../wiki/pages.js';
+import { saveEdit, type SaveResult } from '../../../wiki/edit.js';
+import { EditConflictError, InvalidInputError, NotFoundError, WikiError } from '../../../wiki/errors.js';
+import { can } from '../../../wiki/rights.js';
+import { parseTitle, type Title } from '../../../wiki/title.js';
+import { historyFilter } from '../wikiHistory.js';
+
+export function pageApi(deps: AppDeps): Router {
+  const { stores, config, tokens } = deps;
+  const r = express.Router();
+
+  function latestOrThrow(title: Title) {
+    const read = readLatest(stores, title);
+    if (!read) throw new NotFoundError(`There is no page "${title.text}".`);
+    return read;
+  }
+
+  function save(req: Request, res: Response, title: Title, body: Record<string, unknown>, mode: 'create' | 'update'): void {
+    if (!can(req.actor, 'edit', config)) {
+      throw new WikiError('unauthorized', 'Editing without an account is turned off on this wiki; log in and send the token as Authorization: Bearer.');
+    }
+    const latest = body.latest;
+    let baseId: number | null = null;
+    if (latest !== undefined && latest !== null) {
+      if (typeof latest !== 'object' || Array.isArray(latest)) throw new InvalidInputError('latest must be an object like {"id": 123}.');
+      baseId = positiveId('latest.id', (latest as Record<string, unknown>).id);
+    }
+    if (body.minor !== undefined && typeof body.minor !== 'boolean') throw new InvalidInputError('minor must be true or false.');
+    let result: SaveResult;
+    try {
+      result = saveEdit(stores, {
+        title,
+        source: text('source', body.source, { required: true }),
+        comment: text('comment', body.comment),
+        minor: flag(body.minor),
+        baseId,
+        actor: req.actor ?? 'temporary',
+        ip: req.ip ?? null,
+        mode,
+      });
+    } catch (e) {
+      if (e instanceof EditConflictError) {
+        res.status(409).json({
+          error: { code: e.code, message: e.message },
+          base: e.baseId,
+          current: { id: e.current.id, source: e.current.source },
+        });
+        return;
+      }
+      throw e;
+    }
+    if (!req.actor && result.actor) setSessionCookie(res, req, tokens, result.actor, config.secureCookies);
+    const source = stores.content.get(result.revision.contentId);
+    const json = pageJson(result.page, result.revision, source);
+    res.status(result.created ? 201 : 200).json({
+      ...json,
+      ...(result.merged ? { merged: true } : {}),
+      ...(result.status === 'nochange' ? { nochange: true } : {}),
+    });
+  }
+
+  r.post('/page', (req, res) => {
+    const body = jsonObject(req.body);
+    const title = parseTitle(text('title', body.title, { required: true }));
+    save(req, res, title, { ...body, latest: undefined }, 'create');
+  });
+
+  r.put('/page/:title', (req, res) => {
+    save(req, res, titleFromPath(req.params.title!), jsonObject(req.body), 'update');
+  });
+
+  r.get('/page/:title', (req, res) => {
+    const read = latestOrThrow(titleFromPath(req.params.title!));
+    res.json(pageJson(read.page, read.revision, read.source));
+  });
+
+  r.get('/page/:title/html', (req, res) => {
+    const read = latestOrThrow(titleFromPath(req.params.title!));
+    res.type('html').send(renderedHtml(stores, read, 'view'));
+  });
+
+  r.get('/page/:title/history', (req, res) => {
+    const { page } = latestOrThrow(titleFromPath(req.params.title!));
+    const size = limit(queryValue(req.query, 'limit'), 20, 100);
+    const olderThan = optionalId('older_than', queryValue(req.query, 'older_than'));
+    const filter = historyFilter(queryValue(req.query, 'filter'));
+    const rows = stores.revisions.history(page.id, { beforeId: olderThan, limit: size + 1, filter });
+    const shown = rows.slice(0, size);
+    const base = `/api/v1/page/${encodeURIComponent(page.title.key)}/history`;
+    const more = rows.length > size ? `${base}?older_than=${shown[shown.length - 1]!.id}&limit=${size}${filter ? `&filter=${filter}` : ''}` : undefined;
+    res.json({
+      revisions: shown.map((rev) => revisionSummaryJson(rev, req.actor)),
+      latest: `${base}${filter ? `?filter=${filter}` : ''}`,
+      ...(more ? { older: more } : {}),
+    });
+  });
+
+  return r;
+}

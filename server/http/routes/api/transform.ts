@@ -1,0 +1,20 @@
+/** POST /api/v1/transform/markdown/to/html: render without saving. */
+import express, { type Router } from 'express';
+import type { AppDeps } from '../../deps.js';
+import { jsonObject, text } from '../../input.js';
+import { renderSource } from '../../../wiki/pages.js';
+import { parseTitle } from '../../../wiki/title.js';
+import { TooLargeError } from '../../../wiki/errors.js';
+import { MAX_SOURCE_BYTES, normalizeSource } from '../../../wiki/edit.js';
+
+export function transformApi({ stores }: AppDeps): Router {
+  const r = express.Router();
+  r.post('/transform/markdown/to/html', (req, res) => {
+    const body = jsonObject(req.body);
+    const source = normalizeSource(text('source', body.source, { required: true }));
+    if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) throw new TooLargeError('source is over 1 MiB.');
+    const title = body.title === undefined ? undefined : parseTitle(text('title', body.title));
+    res.type('html').send(renderSource(stores, source, title));
+  });
+  return r;
+}

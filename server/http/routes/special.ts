@@ -1,0 +1,40 @@
+/** /special/*: search and the page lists. */
+import express, { type Router } from 'express';
+import type { AppDeps } from '../deps.js';
+import { limit, offset, queryValue } from '../input.js';
+import { pageContext, sendHtml } from '../views.js';
+import { exactTitleMatch, searchPages, titlesStartingWith } from '../../wiki/search.js';
+import { tryParseTitle, wikiPath } from '../../wiki/title.js';
+import { searchPage, suggestions } from '../../../views/special/search.js';
+
+export function specialRoutes({ stores }: AppDeps): Router {
+  const r = express.Router();
+
+  r.get('/special/search', (req, res) => {
+    const query = (queryValue(req.query, 'q') ?? '').slice(0, 300);
+    const fulltext = queryValue(req.query, 'fulltext') !== undefined;
+    if (query && !fulltext) {
+      const page = exactTitleMatch(stores, query);
+      if (page) return res.redirect(302, wikiPath(page.title));
+    }
+    const size = limit(queryValue(req.query, 'limit'), 20, 100);
+    const from = offset(queryValue(req.query, 'offset'));
+    const results = searchPages(stores, query, size + 1, from);
+    const title = query ? tryParseTitle(query) : undefined;
+    sendHtml(res, searchPage(pageContext(req), {
+      query,
+      results: results.slice(0, size),
+      offset: from,
+      limit: size,
+      hasMore: results.length > size,
+      createTitle: title && !stores.pages.byTitle(title) ? title.text : undefined,
+    }));
+  });
+
+  r.get('/special/search/suggest', (req, res) => {
+    const query = (queryValue(req.query, 'q') ?? '').slice(0, 255);
+    sendHtml(res, suggestions(titlesStartingWith(stores, query, 8)));
+  });
+
+  return r;
+}

@@ -1,0 +1,47 @@
+/** /wiki/{Title}: parses the title and the action, then hands over to the read, edit or history handlers. */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { AppDeps } from '../deps.js';
+import { titleFromPath, queryValue } from '../input.js';
+import { WikiError } from '../../wiki/errors.js';
+import { wikiPath, type Title } from '../../wiki/title.js';
+import { viewHandlers } from './wikiRead.js';
+import { editHandlers } from './wikiEdit.js';
+import { historyHandlers } from './wikiHistory.js';
+
+export type WikiHandler = (req: Request, res: Response, title: Title) => void;
+
+export function wikiRoutes(deps: AppDeps): RequestHandler {
+  const read = viewHandlers(deps);
+  const edit = editHandlers(deps);
+  const history = historyHandlers(deps);
+  const get: Record<string, WikiHandler> = {
+    view: (req, res, t) => (req.query.diff !== undefined ? history.diff(req, res, t) : read.view(req, res, t)),
+    raw: read.raw,
+    edit: edit.form,
+    history: history.list,
+  };
+  const post: Record<string, WikiHandler> = {
+    submit: edit.submit,
+    preview: edit.preview,
+  };
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return next();
+    const raw = req.path.slice(1);
+    if (raw === '') return res.redirect(302, '/wiki/Main_Page');
+    const title = titleFromPath(raw);
+    if (req.method !== 'POST' && decodeURIComponent(raw) !== title.key) {
+      // One URL per page, as MediaWiki does: /wiki/peer_networks → /wiki/Peer_networks.
+      const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+      return res.redirect(301, wikiPath(title) + query);
+    }
+    const action = queryValue(req.query, 'action') ?? (req.method === 'POST' ? 'submit' : 'view');
+    const table = req.method === 'POST' ? post : get;
+    const handler = Object.hasOwn(table, action) ? table[action] : undefined;
+    if (!handler) {
+      const other = req.method === 'POST' ? get : post;
+      if (Object.hasOwn(other, action)) throw new WikiError('invalid_input', `The action "${action}" needs a ${req.method === 'POST' ? 'GET' : 'POST'} request.`);
+      throw new WikiError('unknown_action', `Unknown action "${action}". Known actions: ${[...Object.keys(get), ...Object.keys(post)].join(', ')}.`);
+    }
+    handler(req, res, title);
+  };
+}

@@ -1,0 +1,93 @@
+/** History (?action=history) and comparing revisions (?diff=B&oldid=A) in the browser. */
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../deps.js';
+import { limit, optionalId, positiveId, queryValue } from '../input.js';
+import { notModified, pageContext, sendHtml } from '../views.js';
+import { readLatest } from '../../wiki/pages.js';
+import { compareRevisions } from '../../wiki/compare.js';
+import { InvalidInputError, NotFoundError } from '../../wiki/errors.js';
+import type { HistoryFilter } from '../../db/revisions.js';
+import type { Title } from '../../wiki/title.js';
+import type { Page } from '../../wiki/types.js';
+import { historyPage } from '../../../views/page/history.js';
+import { comparePage } from '../../../views/page/compare.js';
+import { DIFF_VERSION } from '../../wiki/diff.js';
+
+const FILTERS = new Set<HistoryFilter>(['reverted', 'anonymous', 'minor']);
+
+export function historyFilter(value: string | undefined): HistoryFilter | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!FILTERS.has(value as HistoryFilter)) throw new InvalidInputError('filter must be one of reverted, anonymous, minor.');
+  return value as HistoryFilter;
+}
+
+export function historyHandlers({ stores }: AppDeps) {
+  function pageOrThrow(title: Title): Page {
+    const latest = readLatest(stores, title);
+    if (!latest) throw new NotFoundError(`There is no page "${title.text}".`);
+    return latest.page;
+  }
+
+  function list(req: Request, res: Response, title: Title): void {
+    const page = pageOrThrow(title);
+    const size = limit(queryValue(req.query, 'limit'), 50, 500);
+    const olderThan = optionalId('older_than', queryValue(req.query, 'older_than'));
+    const offsetParam = queryValue(req.query, 'offset');
+    const filter = historyFilter(queryValue(req.query, 'filter'));
+    let beforeId = olderThan;
+    if (beforeId === undefined && offsetParam !== undefined && offsetParam !== '0') {
+      // offset=N skips the N newest revisions: find the id to continue below.
+      const skipped = stores.revisions.history(page.id, { limit: positiveId('offset', offsetParam), filter });
+      beforeId = skipped.length ? skipped[skipped.length - 1]!.id : 1;
+    }
+    const rows = stores.revisions.history(page.id, { beforeId, limit: size + 1, filter });
+    const shown = rows.slice(0, size);
+    sendHtml(res, historyPage(pageContext(req), {
+      title: page.title,
+      revisions: shown,
+      latestId: page.latestId,
+      olderThan: rows.length > size ? shown[shown.length - 1]!.id : undefined,
+      hasNewer: beforeId !== undefined,
+      limit: size,
+      filter,
+    }));
+  }
+
+  /** ?diff=B|cur|prev|next&oldid=A */
+  function diff(req: Request, res: Response, title: Title): void {
+    const page = pageOrThrow(title);
+    const diffParam = queryValue(req.query, 'diff') ?? '';
+    const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
+    const view = queryValue(req.query, 'view') === 'inline' ? 'inline' : 'side';
+    let fromId: number | undefined = oldid;
+    let toId: number;
+    if (diffParam === 'cur' || diffParam === '') toId = page.latestId;
+    else if (diffParam === 'prev' || diffParam === 'next') {
+      if (oldid === undefined) throw new InvalidInputError(`diff=${diffParam} needs oldid, the revision to start from.`);
+      const other = diffParam === 'prev' ? stores.revisions.previousId(page.id, oldid) : stores.revisions.nextId(page.id, oldid);
+      [fromId, toId] = diffParam === 'prev' ? [other, oldid] : [oldid, other ?? oldid];
+    } else toId = positiveId('diff', diffParam);
+    if (fromId !== undefined && fromId > toId) [fromId, toId] = [toId, fromId];
+    for (const id of [fromId, toId]) {
+      if (id === undefined) continue;
+      const r = stores.revisions.byId(id);
+      if (!r) throw new NotFoundError(`Revision ${id} does not exist.`);
+      if (r.pageId !== page.id) throw new InvalidInputError(`Revision ${id} is not a revision of "${page.title.text}".`);
+    }
+    if (notModified(req, res, `d${DIFF_VERSION}-${fromId ?? 0}-${toId}-${view}-l${page.latestId}`)) return;
+    const c = compareRevisions(stores, fromId === toId ? undefined : fromId, toId);
+    const older = c.older;
+    sendHtml(res, comparePage(pageContext(req), {
+      title: page.title,
+      older,
+      newer: c.newer,
+      comparison: c.comparison,
+      view,
+      olderEditId: older ? stores.revisions.previousId(page.id, older.id) : undefined,
+      newerEditId: stores.revisions.nextId(page.id, c.newer.id),
+      latestId: page.latestId,
+    }));
+  }
+
+  return { list, diff };
+}

@@ -1,0 +1,57 @@
+/** Reading pages: latest, old revisions (?oldid), redirects, raw source. */
+import type { Request, Response } from 'express';
+import type { AppDeps } from '../deps.js';
+import { optionalId, queryValue } from '../input.js';
+import { notModified, pageContext, sendHtml } from '../views.js';
+import { readFollowingRedirect, readLatest, readRevision, renderedHtml } from '../../wiki/pages.js';
+import { RENDER_VERSION } from '../../wiki/markdown.js';
+import { NotFoundError } from '../../wiki/errors.js';
+import { can } from '../../wiki/rights.js';
+import { wikiPath, type Title } from '../../wiki/title.js';
+import { missingPage, pageView } from '../../../views/page/view.js';
+
+export function viewHandlers({ stores, config }: AppDeps) {
+  function view(req: Request, res: Response, title: Title): void {
+    const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
+    const follow = queryValue(req.query, 'redirect') !== 'no' && oldid === undefined;
+    const latest = follow ? readFollowingRedirect(stores, title) : readLatest(stores, title);
+    if (!latest) {
+      if (oldid !== undefined) throw new NotFoundError(`There is no page "${title.text}", so it has no revision ${oldid}.`);
+      sendHtml(res, missingPage(pageContext(req), title, can(req.actor, 'edit', config)), 404);
+      return;
+    }
+    const { page } = latest;
+    // A URL under a different spelling (lower-case first letter, underscores) shows the canonical title's page.
+    const read = oldid !== undefined ? readRevision(stores, page, oldid) : latest;
+    if (notModified(req, res, `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}`)) return;
+    const old = oldid !== undefined
+      ? {
+          previousId: stores.revisions.previousId(page.id, read.revision.id),
+          nextId: stores.revisions.nextId(page.id, read.revision.id),
+          latestId: page.latestId,
+        }
+      : undefined;
+    sendHtml(res, pageView(pageContext(req), {
+      title: page.title,
+      revision: read.revision,
+      bodyHtml: renderedHtml(stores, read, old ? 'old' : 'view'),
+      redirectedFrom: latest.redirectedFrom,
+      old,
+    }));
+  }
+
+  function raw(req: Request, res: Response, title: Title): void {
+    const latest = readLatest(stores, title);
+    if (!latest) throw new NotFoundError(`There is no page "${title.text}".`);
+    const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
+    const read = oldid !== undefined ? readRevision(stores, latest.page, oldid) : latest;
+    res.set('ETag', `"r${read.revision.id}"`);
+    if (req.get('if-none-match') === `"r${read.revision.id}"`) {
+      res.status(304).end();
+      return;
+    }
+    res.type('text/markdown; charset=utf-8').set('Content-Disposition', 'inline').send(read.source);
+  }
+
+  return { view, raw, path: wikiPath };
+}

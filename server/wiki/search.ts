@@ -1,0 +1,46 @@
+/** Full-text search: user words → a safe FTS5 expression; excerpts → escaped HTML with <mark>. */
+import type { Stores } from '../db/stores.js';
+import { escapeHtml } from '../../views/html.js';
+import { tryParseTitle } from './title.js';
+
+export interface SearchResult {
+  id: number;
+  title: string;
+  /** HTML: escaped text with matches in <mark>. */
+  excerpt: string;
+}
+
+/**
+ * Every word of the query becomes a quoted FTS5 string, so quotes, NEAR, *, -, parentheses and
+ * column filters typed by a reader are searched for as words, never parsed as syntax.
+ * undefined when the query has no words at all.
+ */
+export function ftsExpression(query: string): string | undefined {
+  const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
+  if (!words || words.length === 0) return undefined;
+  return words.slice(0, 32).map((w) => `"${w}"`).join(' ');
+}
+
+export function searchPages(stores: Stores, query: string, limit: number, offset = 0): SearchResult[] {
+  const expression = ftsExpression(query);
+  if (!expression) return [];
+  return stores.search.search(expression, limit, offset).map((hit) => ({
+    id: hit.id,
+    title: hit.title,
+    excerpt: escapeHtml(hit.excerpt).replace(/\u0001/g, '<mark>').replace(/\u0002/g, '</mark>'),
+  }));
+}
+
+/** The page whose title is exactly the query, if it exists (search goes straight there). */
+export function exactTitleMatch(stores: Stores, query: string) {
+  const title = tryParseTitle(query);
+  return title ? stores.pages.byTitle(title) : undefined;
+}
+
+/** Titles starting with the query, for autocomplete. */
+export function titlesStartingWith(stores: Stores, query: string, limit: number) {
+  const trimmed = query.trim();
+  if (trimmed === '') return [];
+  const asTitle = tryParseTitle(trimmed);
+  return stores.pages.list(asTitle ? asTitle.text : trimmed, limit, 0);
+}

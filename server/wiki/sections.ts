@@ -1,0 +1,57 @@
+/** Section splitting for ?action=edit&section=K, on the heading lines the renderer itself finds (pure). */
+import { InvalidInputError } from './errors.js';
+import { headingLines } from './markdown.js';
+
+/**
+ * Offset where each line starts, plus source.length at the end. Lines end at `\r\n`, `\r` or `\n`,
+ * as markdown-it counts them, so heading line numbers index this directly.
+ */
+function lineOffsets(source: string): number[] {
+  const offsets = [0];
+  for (const m of source.matchAll(/\r\n?|\n/g)) offsets.push(m.index + m[0].length);
+  offsets.push(source.length);
+  return offsets;
+}
+
+/** [start, end) character offsets of section k, or undefined when there is no such section. */
+function sectionSpan(source: string, k: number): [number, number] | undefined {
+  if (!Number.isSafeInteger(k) || k < 0) return undefined;
+  const headings = headingLines(source);
+  const offsets = lineOffsets(source);
+  const at = (line: number): number => offsets[line] ?? source.length;
+  if (k === 0) return [0, headings[0] ? at(headings[0].line) : source.length];
+  const heading = headings[k - 1];
+  if (!heading) return undefined;
+  // A section runs until the next heading of the same or a higher level: subsections belong to it.
+  const next = headings.slice(k).find((h) => h.level <= heading.level);
+  return [at(heading.line), next ? at(next.line) : source.length];
+}
+
+/** Number of headings (sections 1..N). */
+export function sectionCount(source: string): number {
+  return headingLines(source).length;
+}
+
+/**
+ * Source text of section K (0 = text before first heading; K>=1 = the K-th heading line through the
+ * line before the next heading of the same or higher level, so subsections are included, as MediaWiki does).
+ * undefined when there is no such section.
+ */
+export function getSection(source: string, k: number): string | undefined {
+  const span = sectionSpan(source, k);
+  return span ? source.slice(span[0], span[1]) : undefined;
+}
+
+/**
+ * Source with section K replaced by `text` (a newline is ensured between the replaced section and what follows).
+ * replaceSection(s, k, getSection(s, k)!) === s for every existing k.
+ * @throws InvalidInputError when section K does not exist.
+ */
+export function replaceSection(source: string, k: number, text: string): string {
+  const span = sectionSpan(source, k);
+  if (!span) throw new InvalidInputError(`section: there is no section ${k} on this page.`);
+  const after = source.slice(span[1]);
+  // Without this, the next heading would be glued onto the last line of the new text and stop being a heading.
+  const glue = text !== '' && after !== '' && !/[\r\n]$/.test(text) ? '\n' : '';
+  return source.slice(0, span[0]) + text + glue + after;
+}

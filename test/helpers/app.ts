@@ -1,0 +1,65 @@
+/** makeTestApp(): a real app over a private in-memory database, migrated; plus small factories. */
+import request from 'supertest';
+import type { Express } from 'express';
+import { testConfig, type Config } from '../../server/config.js';
+import { openWiki, type Wiki } from '../../server/bootstrap.js';
+import { createApp } from '../../server/app.js';
+import { saveEdit } from '../../server/wiki/edit.js';
+import { parseTitle } from '../../server/wiki/title.js';
+import { hashPassword } from '../../server/auth/passwords.js';
+import type { Actor, Role } from '../../server/wiki/types.js';
+
+export interface TestApp {
+  app: Express;
+  wiki: Wiki;
+  /** Errors the final handler logged (a test that expects none can assert it is empty). */
+  logged: unknown[];
+}
+
+export function makeTestApp(overrides: Partial<Config> = {}): TestApp {
+  const logged: unknown[] = [];
+  const wiki = openWiki(testConfig(overrides), (e) => logged.push(e));
+  wiki.log = (e) => logged.push(e);
+  return { app: createApp(wiki), wiki, logged };
+}
+
+let users = 0;
+
+export function createUser(wiki: Wiki, o: { name?: string; role?: Role; password?: string } = {}): Actor {
+  users += 1;
+  return wiki.stores.actors.create(o.name ?? `Tester ${users}`, 'user', o.role ?? 'user', hashPassword(o.password ?? 'correct horse battery'));
+}
+
+/** A page with `revisions` revisions (default 1); the last has `source`. Returns the revision ids. */
+export function createPage(
+  wiki: Wiki,
+  o: { title: string; source?: string; revisions?: number; actor?: Actor },
+): number[] {
+  const actor = o.actor ?? wiki.stores.actors.system();
+  const ids: number[] = [];
+  const n = o.revisions ?? 1;
+  for (let i = 1; i <= n; i++) {
+    const source = i === n ? (o.source ?? `Text of ${o.title}.`) : `Draft ${i} of ${o.title}.`;
+    const r = saveEdit(wiki.stores, { title: parseTitle(o.title), source, comment: `edit ${i}`, baseId: ids.at(-1) ?? null, actor });
+    ids.push(r.revision.id);
+  }
+  return ids;
+}
+
+/** A bearer token for an account. */
+export function tokenFor(wiki: Wiki, actor: Actor): string {
+  return wiki.tokens.issue({ sub: actor.id, ver: wiki.stores.actors.byId(actor.id)!.tokenVersion }).token;
+}
+
+/** A cookie-keeping client that has loaded one page and knows its CSRF token. */
+export async function browser(app: Express, path = '/wiki/Main_Page') {
+  const agent = request.agent(app);
+  const res = await agent.get(path);
+  const m = /<meta name="csrf-token" content="([^"]+)"/.exec(res.text);
+  if (!m) throw new Error(`no csrf-token meta on ${path} (status ${res.status})`);
+  return { agent, csrf: m[1]! };
+}
+
+export function revisionCount(wiki: Wiki): number {
+  return (wiki.db.prepare('SELECT count(*) AS n FROM revision').get() as { n: number }).n;
+}

@@ -1,0 +1,38 @@
+/** Small formatting helpers shared by templates. */
+import { html, type Html } from './html.js';
+import { wikiPath } from '../server/wiki/title.js';
+
+/** "14:05, 1 December 2026" in UTC, as MediaWiki shows dates. */
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${hh}:${mm}, ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+export function timeTag(iso: string): Html {
+  return html`<time datetime="${iso}">${formatDate(iso)}</time>`;
+}
+
+/** A signed size change, coloured by the stylesheet: +12, −40, 0. */
+export function sizeDelta(delta: number): Html {
+  const cls = delta > 0 ? 'delta-pos' : delta < 0 ? 'delta-neg' : 'delta-zero';
+  const text = delta > 0 ? `+${delta.toLocaleString('en')}` : delta < 0 ? `−${(-delta).toLocaleString('en')}` : '0';
+  const big = Math.abs(delta) >= 500 ? ' delta-big' : '';
+  return html`<span class="${cls + big}">${text}</span>`;
+}
+
+export function bytes(n: number): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? 'byte' : 'bytes'}`;
+}
+
+/** A link to a user's page (their contributions are a click away there). */
+export function userLink(user: { name: string; kind?: string }): Html {
+  const path = `/special/contributions/${encodeURIComponent(user.name)}`;
+  return html`<a class="user${user.kind === 'temp' ? ' temp-user' : ''}" href="${path}">${user.name}</a>`;
+}
+
+export function pageLink(title: string, label?: string, query = ''): Html {
+  return html`<a href="${wikiPath(title) + query}">${label ?? title}</a>`;
+}

@@ -1,0 +1,99 @@
+/** The page frame: header with site name and search, page tabs, content, footer. */
+import { html, type Html } from './html.js';
+import type { ViewContext } from './context.js';
+import { assetUrl } from '../server/http/assets.js';
+import { subjectTitleOf, talkTitleOf, wikiPath, type Title } from '../server/wiki/title.js';
+
+export type Tab = 'read' | 'edit' | 'history' | 'talk' | 'none';
+
+export interface LayoutOptions {
+  title: string;
+  /** The wiki page this screen belongs to, for the tabs. */
+  page?: Title;
+  tab?: Tab;
+  /** Whether the page exists (its tabs then read "Edit", else "Create"). */
+  exists?: boolean;
+  footer?: Html;
+  /** Ask robots not to index (edit forms, old revisions, diffs). */
+  noindex?: boolean;
+  body: Html;
+}
+
+export function layout(ctx: ViewContext, o: LayoutOptions): Html {
+  const headers = JSON.stringify({ 'X-CSRF-Token': ctx.csrfToken });
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.title} — Peerwiki</title>
+<meta name="csrf-token" content="${ctx.csrfToken}">
+<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
+${o.noindex ? html`<meta name="robots" content="noindex,nofollow">` : null}
+<link rel="stylesheet" href="${assetUrl('peerwiki.css')}">
+<link rel="search" type="application/opensearchdescription+xml" href="/special/search" title="Peerwiki">
+<script src="${assetUrl('htmx.min.js')}" defer></script>
+<script src="${assetUrl('peerwiki.js')}" defer></script>
+</head>
+<body hx-headers="${headers}">
+<a class="skip-link" href="#content">Skip to content</a>
+<header class="site-header">
+  <a class="site-name" href="/wiki/Main_Page">Peerwiki</a>
+  ${searchBox()}
+  ${userLinks(ctx)}
+</header>
+${o.page ? tabs(o.page, o.tab ?? 'read', o.exists ?? true) : null}
+<main id="content" class="content">
+${o.body}
+</main>
+<footer class="site-footer">
+  ${o.footer ?? null}
+  <p>Peerwiki is written by its readers. Anyone can edit; every revision is kept.
+  <a href="/wiki/Help:Editing">How to edit</a> · <a href="/special/recent-changes">Recent changes</a> · <a href="/special/all-pages">All pages</a></p>
+</footer>
+</body>
+</html>`;
+}
+
+function searchBox(): Html {
+  return html`<form class="search" action="/special/search" method="get" role="search">
+    <input type="search" name="q" placeholder="Search Peerwiki" aria-label="Search Peerwiki" autocomplete="off"
+      hx-get="/special/search/suggest" hx-trigger="input changed delay:250ms" hx-target="#search-suggestions" hx-swap="innerHTML">
+    <button type="submit">Search</button>
+    <div id="search-suggestions" class="search-suggestions" role="listbox" aria-label="Suggestions"></div>
+  </form>`;
+}
+
+function userLinks(ctx: ViewContext): Html {
+  const back = encodeURIComponent(ctx.path);
+  if (!ctx.actor || ctx.actor.kind === 'temp') {
+    return html`<nav class="user-links" aria-label="Account">
+      ${ctx.actor ? html`<span class="temp-user" title="A temporary account, kept in a cookie">${ctx.actor.name}</span>` : null}
+      <a href="/login?returnto=${back}">Log in</a> <a href="/register?returnto=${back}">Create account</a>
+    </nav>`;
+  }
+  return html`<nav class="user-links" aria-label="Account">
+    <a href="${wikiPath(`User:${ctx.actor.name}`)}">${ctx.actor.name}</a>
+    <form method="post" action="/logout" class="inline-form"><input type="hidden" name="csrf" value="${ctx.csrfToken}"><button type="submit" class="link-button">Log out</button></form>
+  </nav>`;
+}
+
+function tabs(page: Title, tab: Tab, exists: boolean): Html {
+  const subject = subjectTitleOf(page);
+  const talk = talkTitleOf(page);
+  const onTalk = page.text === talk.text && page.text !== subject.text;
+  const path = wikiPath(page);
+  const item = (id: Tab | 'subject', href: string, label: string, current: boolean) =>
+    html`<li${current ? html` class="selected"` : null}><a href="${href}"${current ? html` aria-current="page"` : null}>${label}</a></li>`;
+  return html`<nav class="page-tabs" aria-label="Page">
+    <ul class="namespace-tabs">
+      ${item('subject', wikiPath(subject), subject.namespace === '' ? 'Article' : subject.namespace === 'User' ? 'User page' : subject.namespace, !onTalk && tab !== 'none')}
+      ${item('talk', wikiPath(talk), 'Talk', onTalk)}
+    </ul>
+    <ul class="action-tabs">
+      ${item('read', path, 'Read', tab === 'read')}
+      ${item('edit', `${path}?action=edit`, exists ? 'Edit' : 'Create', tab === 'edit')}
+      ${item('history', `${path}?action=history`, 'History', tab === 'history')}
+    </ul>
+  </nav>`;
+}

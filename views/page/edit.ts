@@ -1,0 +1,89 @@
+/** The edit form, with live preview, and the edit-conflict screen that keeps everyone's words. */
+import { attr, html, trustedHtml, type Html } from '../html.js';
+import { layout } from '../layout.js';
+import type { ViewContext } from '../context.js';
+import { wikiPath, type Title } from '../../server/wiki/title.js';
+import { diffTable } from './diff.js';
+import type { Comparison } from '../../server/wiki/diff.js';
+
+export interface EditFormModel {
+  title: Title;
+  exists: boolean;
+  source: string;
+  summary: string;
+  minor: boolean;
+  /** The revision the text was taken from; undefined for a new page. */
+  baseId?: number;
+  section?: number;
+  /** Rendered preview (sanitised by the renderer), shown above the form. */
+  previewHtml?: string;
+  /** What is wrong with the last submission, in words that say what to fix. */
+  error?: string;
+  /** Set when the last save conflicted with someone else's. */
+  conflict?: { currentId: number; currentSource: string; comparison: Comparison };
+}
+
+export function editPage(ctx: ViewContext, m: EditFormModel): Html {
+  const heading = m.conflict ? 'Edit conflict: ' : m.exists ? 'Editing ' : 'Creating ';
+  const what = m.section !== undefined ? `${m.title.text} (section ${m.section})` : m.title.text;
+  return layout(ctx, {
+    title: heading + what,
+    page: m.title,
+    tab: 'edit',
+    exists: m.exists,
+    noindex: true,
+    body: html`<h1 class="page-title">${heading}${what}</h1>
+      ${m.error ? html`<div class="form-error" role="alert">${m.error}</div>` : null}
+      ${m.conflict ? conflictNotice(m) : null}
+      ${!ctx.actor && ctx.anonEdits ? html`<p class="anon-notice">You are not logged in. Saving makes a temporary account for you; your IP address will be visible to administrators. <a href="/login?returnto=${encodeURIComponent(ctx.path)}">Log in</a> to edit under your own name.</p>` : null}
+      ${editForm(ctx, m)}
+      ${m.conflict ? conflictTexts(m.conflict) : null}`,
+  });
+}
+
+function editForm(ctx: ViewContext, m: EditFormModel): Html {
+  const action = `${wikiPath(m.title)}?action=submit`;
+  const previewUrl = `${wikiPath(m.title)}?action=preview`;
+  return html`<form class="edit-form" method="post" action="${action}">
+    <input type="hidden" name="csrf" value="${ctx.csrfToken}">
+    <input type="hidden" name="base" value="${m.baseId ?? ''}">
+    ${m.section !== undefined ? html`<input type="hidden" name="section" value="${m.section}">` : null}
+    <label for="source" class="visually-hidden">Page source (Markdown)</label>
+    <textarea id="source" name="source" rows="24" spellcheck="true"
+      hx-post="${previewUrl}" hx-trigger="input changed delay:600ms" hx-target="#live-preview" hx-swap="innerHTML"
+      hx-sync="this:replace">${m.source}</textarea>
+    <div class="edit-options">
+      <label for="summary">Summary</label>
+      <input id="summary" name="summary" type="text" maxlength="500" value="${m.summary}" placeholder="Briefly describe your changes">
+      <label class="checkbox"><input type="checkbox" name="minor" value="1"${attr(m.minor, 'checked')}> This is a minor edit</label>
+    </div>
+    <div class="edit-buttons">
+      <button type="submit" name="do" value="save" class="primary">Save changes</button>
+      <button type="submit" name="do" value="preview">Show preview</button>
+      <a href="${wikiPath(m.title)}" class="cancel">Cancel</a>
+    </div>
+  </form>
+  <section class="preview" aria-labelledby="preview-title">
+    <h2 id="preview-title">Preview</h2>
+    <div id="live-preview" class="page-body" aria-live="polite">${m.previewHtml !== undefined ? trustedHtml(m.previewHtml) : html`<p class="hint">The preview updates as you type.</p>`}</div>
+  </section>
+  <p class="help-link"><a href="/wiki/Help:Markdown">Markdown help</a> · <a href="/wiki/Help:Editing">Editing help</a></p>`;
+}
+
+function conflictNotice(m: EditFormModel): Html {
+  return html`<div class="conflict-notice" role="alert">
+    <p><strong>Someone else saved this page while you were editing</strong>, and your changes overlap with theirs.
+    Nothing has been saved yet. Your text is in the box below, unchanged; the current text of the page is further down,
+    with the differences between the two. Bring over what you need from theirs, then save: your save will be based on
+    the current revision (${m.conflict!.currentId}).</p>
+  </div>`;
+}
+
+function conflictTexts(c: NonNullable<EditFormModel['conflict']>): Html {
+  return html`<section class="conflict-current" aria-labelledby="current-title">
+    <h2 id="current-title">The current text (revision ${c.currentId})</h2>
+    <textarea readonly rows="16" aria-labelledby="current-title">${c.currentSource}</textarea>
+    <h2>Differences: the current text → your text</h2>
+    ${diffTable(c.comparison, { oldLabel: 'Current text', newLabel: 'Your text' })}
+  </section>`;
+}

@@ -1,0 +1,69 @@
+/** Reading a page: the latest revision, an old one with its banner, or a missing page. */
+import { html, trustedHtml, type Html } from '../html.js';
+import { layout } from '../layout.js';
+import type { ViewContext } from '../context.js';
+import { timeTag, userLink } from '../format.js';
+import { wikiPath, type Title } from '../../server/wiki/title.js';
+import type { Revision } from '../../server/wiki/types.js';
+
+export interface PageViewModel {
+  title: Title;
+  revision: Revision;
+  /** Rendered by the Markdown renderer (already sanitised). */
+  bodyHtml: string;
+  redirectedFrom?: Title;
+  /** Set for ?redirect=no on a redirect page. */
+  isRedirect?: boolean;
+  /** Set when showing an old revision. */
+  old?: { previousId?: number; nextId?: number; latestId: number };
+}
+
+export function pageView(ctx: ViewContext, m: PageViewModel): Html {
+  const path = wikiPath(m.title);
+  const notes = [
+    m.redirectedFrom
+      ? html`<p class="redirect-note">(Redirected from <a href="${wikiPath(m.redirectedFrom)}?redirect=no">${m.redirectedFrom.text}</a>)</p>`
+      : null,
+    m.old ? oldBanner(path, m.revision, m.old) : null,
+  ];
+  return layout(ctx, {
+    title: m.title.text,
+    page: m.title,
+    tab: 'read',
+    noindex: m.old !== undefined,
+    footer: html`<p class="last-edited">This page was last edited ${timeTag(m.revision.timestamp)} by ${userLink(m.revision.actor)}.</p>`,
+    body: html`<h1 class="page-title">${m.title.text}</h1>
+      ${notes}
+      <div class="page-body">${trustedHtml(m.bodyHtml)}</div>`,
+  });
+}
+
+function oldBanner(path: string, rev: Revision, old: NonNullable<PageViewModel['old']>): Html {
+  const isLatest = rev.id === old.latestId;
+  return html`<div class="old-revision-banner" role="note">
+    <p>This is ${isLatest ? 'the current revision' : 'an old revision'} of this page, as edited by ${userLink(rev.actor)}
+      at ${timeTag(rev.timestamp)}${rev.comment ? html` <span class="comment">(${rev.comment})</span>` : null}.
+      ${isLatest ? null : 'It may differ significantly from the current revision.'}</p>
+    <p class="revision-nav">
+      ${old.previousId ? html`<a href="${path}?diff=prev&amp;oldid=${rev.id}" rel="nofollow">diff</a> · <a href="${path}?oldid=${old.previousId}">← Previous revision</a>` : html`<span>← Previous revision</span>`}
+      · <a href="${path}">Latest revision</a>${isLatest ? null : html` (<a href="${path}?diff=cur&amp;oldid=${rev.id}">compare with current</a>)`}
+      · ${old.nextId ? html`<a href="${path}?oldid=${old.nextId}">Next revision →</a> (<a href="${path}?diff=next&amp;oldid=${rev.id}">diff</a>)` : html`<span>Next revision →</span>`}
+    </p>
+  </div>`;
+}
+
+export function missingPage(ctx: ViewContext, title: Title, canCreate: boolean): Html {
+  const path = wikiPath(title);
+  return layout(ctx, {
+    title: title.text,
+    page: title,
+    tab: 'read',
+    exists: false,
+    body: html`<h1 class="page-title">${title.text}</h1>
+      <div class="missing-page">
+        <p>There is no page called <strong>${title.text}</strong> yet.</p>
+        <p>${canCreate ? html`<a class="button" href="${path}?action=edit">Create this page</a>` : html`<a href="/login?returnto=${encodeURIComponent(path + '?action=edit')}">Log in to create this page</a>`}
+          or <a href="/special/search?q=${encodeURIComponent(title.text)}&amp;fulltext=1">search for "${title.text}"</a> in other pages.</p>
+      </div>`,
+  });
+}

@@ -1,0 +1,43 @@
+/** Search results, and the autocomplete list of the header's search box. */
+import { html, trustedHtml, type Html } from '../html.js';
+import { layout } from '../layout.js';
+import type { ViewContext } from '../context.js';
+import { wikiPath } from '../../server/wiki/title.js';
+import type { SearchResult } from '../../server/wiki/search.js';
+import type { Page } from '../../server/wiki/types.js';
+
+export interface SearchModel {
+  query: string;
+  results: SearchResult[];
+  offset: number;
+  limit: number;
+  hasMore: boolean;
+  /** A title the query could be created as, when no page has it. */
+  createTitle?: string;
+}
+
+export function searchPage(ctx: ViewContext, m: SearchModel): Html {
+  const q = encodeURIComponent(m.query);
+  return layout(ctx, {
+    title: m.query ? `Search results for "${m.query}"` : 'Search',
+    body: html`<h1 class="page-title">Search</h1>
+      <form class="search-page" action="/special/search" method="get" role="search">
+        <input type="search" name="q" value="${m.query}" aria-label="Search words">
+        <input type="hidden" name="fulltext" value="1">
+        <button type="submit">Search</button>
+      </form>
+      ${m.createTitle ? html`<p>There is no page titled "${m.createTitle}". <a href="${wikiPath(m.createTitle)}?action=edit">Create it</a>.</p>` : null}
+      ${m.query && m.results.length === 0 ? html`<p class="no-results">No pages match "${m.query}".</p>` : null}
+      <ol class="search-results" start="${m.offset + 1}">
+        ${m.results.map((r) => html`<li><a href="${wikiPath(r.title)}">${r.title}</a><p class="excerpt">${trustedHtml(r.excerpt)}</p></li>`)}
+      </ol>
+      <p class="pager">
+        ${m.offset > 0 ? html`<a href="/special/search?q=${q}&fulltext=1&offset=${Math.max(0, m.offset - m.limit)}">Previous ${m.limit}</a>` : null}
+        ${m.hasMore ? html`<a rel="next" href="/special/search?q=${q}&fulltext=1&offset=${m.offset + m.limit}">Next ${m.limit}</a>` : null}
+      </p>`,
+  });
+}
+
+export function suggestions(pages: Page[]): Html {
+  return html`${pages.length ? html`<ul>${pages.map((p) => html`<li role="option"><a href="${wikiPath(p.title)}">${p.title.text}</a></li>`)}</ul>` : null}`;
+}
