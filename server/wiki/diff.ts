@@ -56,9 +56,11 @@ const DEFAULT_CONTEXT = 3;
 const WORD_MAX_EDIT_LENGTH = 300; // words (and spaces) per changed line pair
 const MAX_HIGHLIGHT_CHARS = 10_000; // old + new line length beyond which a line is marked whole
 const PAIR_SIMILARITY = 0.5; // word overlap (Dice) for a deleted and an added line to be a change
+const SAME_LINE_SCORE = 2; // above any similarity, so identical lines align first
 const MOVE_SIMILARITY = 0.9; // word overlap for a deleted and an added paragraph to be a move
 const MIN_MOVE_CHARS = 20; // shorter paragraphs (after normalising spaces) are too trivial to be moves
 const MAX_MOVE_LINES = 1000; // longer runs are whole regions, not paragraphs worth matching
+const MAX_MOVE_CHARS = 100_000;
 const MAX_PATIENCE_DEPTH = 6;
 const ALIGN_MAX_CELLS = 2500; // similarity alignment within a hunk; larger hunks pair by position
 const LINE_BAG_TOKENS = 200;
@@ -87,6 +89,7 @@ interface Work {
   oldMove: Int32Array;
   newMove: Int32Array;
   deadline: number;
+  showContext: boolean;
   notes: Set<string>;
   entries: DiffEntry[];
   stats: Comparison['stats'];
@@ -130,6 +133,7 @@ function buildComparison(oldLines: string[], newLines: string[], settings: Setti
     oldMove: new Int32Array(oldLines.length),
     newMove: new Int32Array(newLines.length),
     deadline: Date.now() + settings.timeoutMs / 2,
+    showContext: settings.context !== 0,
     notes: new Set(budget.coarse ? [NOTE_LINES] : []),
     entries: [],
     stats: { added: 0, deleted: 0, changed: 0, moved: 0 },
@@ -184,7 +188,8 @@ function diffRange(a: number[], b: number[], range: [number, number, number, num
   bHi -= suffix;
   if (aLo < aHi && bLo < bHi && !exactDiff(a, b, [aLo, aHi, bLo, bHi], out, budget)) {
     budget.coarse = true;
-    if (depth < MAX_PATIENCE_DEPTH) patienceDiff(a, b, [aLo, aHi, bLo, bHi], out, budget, depth);
+    const anchored = depth < MAX_PATIENCE_DEPTH && patienceDiff(a, b, [aLo, aHi, bLo, bHi], out, budget, depth);
+    if (!anchored) matchInPlace(a, b, [aLo, aHi, bLo, bHi], out);
   }
   out.push({ a: aHi, b: bHi, n: suffix });
 }
@@ -225,11 +230,14 @@ function minimumEdits(a: number[], b: number[], [aLo, aHi, bLo, bHi]: [number, n
   return aHi - aLo + (bHi - bLo) - 2 * shared;
 }
 
-/** Anchors on lines that occur once on each side, in an order both sides agree on; recurses between them. */
-function patienceDiff(a: number[], b: number[], range: [number, number, number, number], out: Match[], budget: LineBudget, depth: number): void {
+/**
+ * Anchors on lines that occur once on each side, in an order both sides agree on; recurses between
+ * them. False when there is no such line.
+ */
+function patienceDiff(a: number[], b: number[], range: [number, number, number, number], out: Match[], budget: LineBudget, depth: number): boolean {
   const [aLo, aHi, bLo, bHi] = range;
   const anchors = uniqueAnchors(a, b, range);
-  if (anchors.length === 0) return; // the whole region is one delete + add block
+  if (anchors.length === 0) return false;
   let i = aLo;
   let j = bLo;
   for (const [ai, bj] of anchors) {
@@ -239,6 +247,17 @@ function patienceDiff(a: number[], b: number[], range: [number, number, number, 
     j = bj + 1;
   }
   diffRange(a, b, [i, aHi, j, bHi], out, budget, depth + 1);
+  return true;
+}
+
+/**
+ * Last resort for a region: equal lines at the same offset from its start stay, the rest is one
+ * block. Keeps repeated lines (blank lines, list markers) from showing as changed to themselves.
+ */
+function matchInPlace(a: number[], b: number[], [aLo, aHi, bLo, bHi]: [number, number, number, number], out: Match[]): void {
+  for (let k = 0; k < Math.min(aHi - aLo, bHi - bLo); k++) {
+    if (a[aLo + k] === b[bLo + k]) out.push({ a: aLo + k, b: bLo + k, n: 1 });
+  }
 }
 
 function uniqueAnchors(a: number[], b: number[], [aLo, aHi, bLo, bHi]: [number, number, number, number]): Array<[number, number]> {
@@ -308,8 +327,9 @@ function paragraphs(lines: string[], lo: number, hi: number, hunk: number): Para
       continue;
     }
     let j = i;
-    while (j < hi && !isBlank(lines[j]!)) j++;
-    const key = j - i > MAX_MOVE_LINES ? '' : lines.slice(i, j).join(' ').replace(/\s+/g, ' ').trim();
+    let chars = 0;
+    while (j < hi && !isBlank(lines[j]!)) chars += lines[j++]!.length;
+    const key = j - i > MAX_MOVE_LINES || chars > MAX_MOVE_CHARS ? '' : lines.slice(i, j).join(' ').replace(/\s+/g, ' ').trim();
     if (key.length >= MIN_MOVE_CHARS) found.push({ hunk, start: i, end: j, key, used: false });
     i = j;
   }
@@ -363,8 +383,9 @@ function similarMoves(olds: Paragraph[], news: Paragraph[]): Array<[Paragraph, P
   return moves;
 }
 
+/** The first `limit` words (near enough: very long texts are judged by their start). */
 function wordBag(text: string, limit: number): Bag {
-  const words = text.match(WORD) ?? [];
+  const words = (text.length > limit * 16 ? text.slice(0, limit * 16) : text).match(WORD) ?? [];
   if (words.length > limit) words.length = limit;
   return words.sort();
 }
@@ -425,10 +446,19 @@ function writeHunk(work: Work, h: Hunk): void {
   for (const [pi, pj] of pairLines(work, deleted, added)) {
     while (i < pi) writeDelete(work, i++);
     while (j < pj) writeAdd(work, j++);
-    writeChange(work, i++, j++);
+    if (work.oldLines[i] === work.newLines[j]) writeSame(work, i++, j++);
+    else writeChange(work, i++, j++);
   }
   while (i < h.a1) writeDelete(work, i++);
   while (j < h.b1) writeAdd(work, j++);
+}
+
+/**
+ * An identical pair inside a hunk is unchanged: valid as context because pairs keep order on both
+ * sides, and left out (implied) when no context is asked for.
+ */
+function writeSame(work: Work, i: number, j: number): void {
+  if (work.showContext) work.entries.push({ type: 'context', text: work.oldLines[i]!, from_line: i + 1, to_line: j + 1 });
 }
 
 function writeDelete(work: Work, i: number): void {
@@ -458,33 +488,36 @@ function writeChange(work: Work, i: number, j: number): void {
 /**
  * Which deleted and added lines of one hunk are edits of each other: an order-keeping alignment that
  * maximises word overlap for small hunks, position by position for large ones (or past the budget).
+ * Identical lines only meet inside a hunk when a coarse fallback missed them; they pair first.
  */
 function pairLines(work: Work, deleted: number[], added: number[]): Array<[number, number]> {
   const d = deleted.length;
   const n = added.length;
   if (d === 0 || n === 0) return [];
-  const oldBag = (i: number): Bag => wordBag(work.oldLines[i]!, LINE_BAG_TOKENS);
-  const newBag = (j: number): Bag => wordBag(work.newLines[j]!, LINE_BAG_TOKENS);
+  const oldBags: Array<Bag | undefined> = [];
+  const newBags: Array<Bag | undefined> = [];
+  const score = (x: number, y: number): number => {
+    const oldLine = work.oldLines[deleted[x]!]!;
+    const newLine = work.newLines[added[y]!]!;
+    if (oldLine === newLine) return SAME_LINE_SCORE;
+    return similarity((oldBags[x] ??= wordBag(oldLine, LINE_BAG_TOKENS)), (newBags[y] ??= wordBag(newLine, LINE_BAG_TOKENS)));
+  };
   if (d * n > ALIGN_MAX_CELLS || Date.now() > work.deadline) {
     const pairs: Array<[number, number]> = [];
-    for (let k = 0; k < Math.min(d, n); k++) {
-      if (similarity(oldBag(deleted[k]!), newBag(added[k]!)) >= PAIR_SIMILARITY) pairs.push([deleted[k]!, added[k]!]);
-    }
+    for (let k = 0; k < Math.min(d, n); k++) if (score(k, k) >= PAIR_SIMILARITY) pairs.push([deleted[k]!, added[k]!]);
     return pairs;
   }
-  return align(deleted.map(oldBag), added.map(newBag)).map(([x, y]) => [deleted[x]!, added[y]!]);
+  return align(d, n, score).map(([x, y]) => [deleted[x]!, added[y]!]);
 }
 
-/** Longest-common-subsequence style alignment where "equal" means similar enough, scored by similarity. */
-function align(oldBags: Bag[], newBags: Bag[]): Array<[number, number]> {
-  const d = oldBags.length;
-  const n = newBags.length;
+/** Longest-common-subsequence style alignment of d old and n new lines where "equal" means similar enough. */
+function align(d: number, n: number, pairScore: (x: number, y: number) => number): Array<[number, number]> {
   const width = n + 1;
   const score = new Float64Array((d + 1) * width);
   const sims = new Float64Array(d * n);
   for (let x = 1; x <= d; x++) {
     for (let y = 1; y <= n; y++) {
-      const s = (sims[(x - 1) * n + y - 1] = similarity(oldBags[x - 1]!, newBags[y - 1]!));
+      const s = (sims[(x - 1) * n + y - 1] = pairScore(x - 1, y - 1));
       let best = Math.max(score[(x - 1) * width + y]!, score[x * width + y - 1]!);
       if (s >= PAIR_SIMILARITY) best = Math.max(best, score[(x - 1) * width + y - 1]! + s);
       score[x * width + y] = best;

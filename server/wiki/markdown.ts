@@ -7,6 +7,7 @@ import { tryParseTitle, wikiPath, type Title } from './title.js';
 /** Bump whenever the HTML for an unchanged source changes; it is part of every render cache key. */
 export const RENDER_VERSION = 1;
 
+/** What a source links to, without rendering it: feeds the link, category and redirect tables. */
 export interface Analysis {
   /** Title.text of every valid [[wiki link]] target (and the redirect target), unique, in order of first appearance. */
   links: string[];
@@ -16,6 +17,7 @@ export interface Analysis {
   redirect?: { title: Title; fragment?: string };
 }
 
+/** How to render: existence of linked pages (red links) and the page's own title for section edit links. */
 export interface RenderOptions {
   /** Given Title.text values, returns the set of those that exist as pages. Called at most once per render, with every link target and category page title. */
   existing: (titles: string[]) => Set<string>;
@@ -25,6 +27,7 @@ export interface RenderOptions {
   sectionEditLinks?: boolean;
 }
 
+/** A heading as rendered: `section` is the K of ?action=edit&section=K (see sections.ts). */
 export interface Heading {
   level: number;
   text: string;
@@ -32,6 +35,7 @@ export interface Heading {
   section: number;
 }
 
+/** The HTML body plus the facts gathered while rendering, so callers need not analyze() again. */
 export interface Rendered {
   html: string;
   headings: Heading[];
@@ -125,7 +129,7 @@ function splitLink(inner: string): LinkParts | undefined {
 function wikiLinkRule(state: StateInline, silent: boolean): boolean {
   const { src, pos } = state;
   if (src.charCodeAt(pos) !== 0x5b || src.charCodeAt(pos + 1) !== 0x5b) return false;
-  // No links inside a markdown link's label: nested <a> is invalid and the outer link wins.
+  // Never emit an <a> inside a markdown link's label. (CommonMark already lets an inner link win, so this is a guard.)
   if (((state as StateInline & { linkLevel?: number }).linkLevel ?? 0) > 0) return false;
   // Scan only to the next bracket or line end, so a page full of unclosed "[[" stays linear.
   let close = pos + 2;
@@ -158,8 +162,8 @@ function pushWikiLink(state: StateInline, inner: string, whole: string): void {
     open.attrs = [['href', `#${fragment ?? ''}`]];
   } else {
     const link: PageLink = fragment === undefined ? { title } : { title, fragment };
+    // href and title are set by resolveLinks() once existence is known.
     open.meta = { wiki: link };
-    open.attrs = linkAttrs(link, true);
   }
   state.push('text', '', 0).content = parts.label ?? parts.written;
   state.push('link_close', 'a', -1);
@@ -181,7 +185,6 @@ function redirectRule(state: StateBlock, startLine: number, _endLine: number, si
   const hash = parts.written.indexOf('#');
   // Show the normalised title (what the reader will land on), keeping the section as written.
   token.meta = { wiki: link, label: parts.fragment === undefined ? parts.title.text : parts.title.text + parts.written.slice(hash) };
-  token.attrs = linkAttrs(link, true);
   state.line = startLine + 1;
   return true;
 }
@@ -320,7 +323,9 @@ function collect(tokens: Token[]): Facts {
       if (c.type === 'wiki_category') categories.set((c.meta.title as Title).name, c.meta.title as Title);
     }
   }
-  return redirect ? { links: [...links], categories: [...categories.values()], redirect } : { links: [...links], categories: [...categories.values()] };
+  const facts: Facts = { links: [...links], categories: [...categories.values()] };
+  if (redirect) facts.redirect = redirect;
+  return facts;
 }
 
 function toAnalysis(facts: Facts): Analysis {
@@ -334,7 +339,7 @@ export function analyze(source: string): Analysis {
   return toAnalysis(collect(md.parse(source, {})));
 }
 
-/** Turn provisional blue links red where the page is missing. */
+/** Give every page link and the redirect its blue or red attributes. */
 function resolveLinks(tokens: Token[], existing: Set<string>): void {
   for (const t of tokens) {
     if (t.type === 'wiki_redirect') t.attrs = linkAttrs(t.meta.wiki as PageLink, existing.has((t.meta.wiki as PageLink).title.text));
@@ -354,10 +359,13 @@ function addEditLinks(tokens: Token[], indexes: number[], headings: Heading[], t
     edit.meta = { href: `${wikiPath(title)}?action=edit&section=${heading.section}`, text: heading.text };
     after.set(tokenIndex + 1, edit);
   });
-  return tokens.flatMap((t, i) => {
+  const out: Token[] = [];
+  tokens.forEach((t, i) => {
+    out.push(t);
     const edit = after.get(i);
-    return edit ? [t, edit] : [t];
+    if (edit) out.push(edit);
   });
+  return out;
 }
 
 function addToc(tokens: Token[], headings: Heading[]): void {

@@ -51,7 +51,15 @@ export function replaceSection(source: string, k: number, text: string): string 
   const span = sectionSpan(source, k);
   if (!span) throw new InvalidInputError(`section: there is no section ${k} on this page.`);
   const after = source.slice(span[1]);
-  // Without this, the next heading would be glued onto the last line of the new text and stop being a heading.
-  const glue = text !== '' && after !== '' && !/[\r\n]$/.test(text) ? '\n' : '';
+  // Without a newline the next heading would be glued onto the last line of the new text and stop
+  // being a heading; and a blank line that separated the section from the next one is kept, since
+  // browsers and editors often drop trailing blank lines from a textarea.
+  let glue = '';
+  if (text !== '' && after !== '') {
+    const hadBlank = /(\r\n?|\n)[ \t]*(\r\n?|\n)$/.test(source.slice(span[0], span[1]));
+    const endsBlank = /(\r\n?|\n)[ \t]*(\r\n?|\n)$/.test(text);
+    const endsLine = /[\r\n]$/.test(text);
+    glue = (endsLine ? '' : '\n') + (hadBlank && !endsBlank ? '\n' : '');
+  }
   return source.slice(0, span[0]) + text + glue + after;
 }

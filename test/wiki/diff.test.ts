@@ -38,6 +38,7 @@ function expectSound(oldText: string | null, newText: string | null, c: Comparis
     expect(e.highlight_ranges !== undefined).toBe(e.type === 'change');
     if (e.move_id !== undefined) expect(['add', 'delete']).toContain(e.type);
     if (e.type === 'change') expectHighlightsConsistent(e);
+    if (e.type === 'change') expect(e.old_text, 'a change is not a line paired with itself').not.toBe(e.text);
   }
   const moveIds = new Set(c.entries.flatMap((e) => (e.move_id ? [e.move_id] : [])));
   for (const id of moveIds) {
@@ -106,6 +107,13 @@ function wordyText(seed: number, bytes: number, blankEvery = 0): string {
     size += line.length + 1;
   }
   return out.join('\n');
+}
+
+/** `count` lines drawn from five, so no line is unique to anchor on. */
+function repeatedLines(seed: number, count: number): string {
+  const random = prng(seed);
+  const pool = ['', '* a list item that repeats', 'a fairly ordinary repeated line', '| table | row |', 'a fairly ordinary line, repeated'];
+  return Array.from({ length: count }, () => pick(random, pool)).join('\n');
 }
 
 /** A text with many scattered one-line edits of another: similar, but past a tiny budget. */
@@ -292,6 +300,14 @@ const cases: Case[] = [
     check: (c) => {
       expect(c.coarse).toBe(true);
       expect(ofType(c, 'change').length + ofType(c, 'delete').length).toBeLessThanOrEqual(200);
+    },
+  },
+  {
+    name: 'coarse fallback: repeated lines with no unique anchor are kept, not changed to themselves',
+    old: repeatedLines(7, 3000), new: repeatedLines(8, 3000), options: { maxEditLength: 10 },
+    check: (c) => {
+      expect(c.coarse).toBe(true);
+      expect(ofType(c, 'context').length).toBeGreaterThan(0);
     },
   },
   {
