@@ -64,7 +64,7 @@ const MAX_MOVE_CHARS = 100_000;
 const MAX_PATIENCE_DEPTH = 6;
 const ALIGN_MAX_CELLS = 2500; // similarity alignment within a hunk; larger hunks pair by position
 const LINE_BAG_TOKENS = 200;
-const PARAGRAPH_BAG_TOKENS = 2000;
+const PARAGRAPH_BAG_TOKENS = 500;
 const FUZZY_MOVE_MAX_PAIRS = 10_000;
 const WORD = /[\p{L}\p{N}_]+/gu;
 
@@ -97,8 +97,9 @@ interface Work {
 
 /**
  * Compares an older and a newer text line by line (SPEC section 5), with word highlights in changed
- * line pairs and moved paragraphs marked. Never slower than the budget plus linear work: past it,
- * regions degrade to coarser blocks (`coarse: true`), but the entries stay an exact edit script.
+ * line pairs and moved paragraphs marked. Bounded: about 1.5 × `timeoutMs` plus near-linear work;
+ * past the budget, regions degrade to coarser blocks (`coarse: true`) but the entries stay an exact
+ * edit script (checked with applyEditScript before returning).
  * `null` means the empty text.
  * @throws TypeError when both texts are null; RangeError when an option is out of range.
  */
@@ -309,7 +310,7 @@ function toHunks(matches: Match[], oldLength: number, newLength: number): Hunk[]
 function markMoves(work: Work, hunks: Hunk[]): void {
   const olds = hunks.flatMap((h, k) => paragraphs(work.oldLines, h.a0, h.a1, k));
   const news = hunks.flatMap((h, k) => paragraphs(work.newLines, h.b0, h.b1, k));
-  const moves = [...exactMoves(olds, news), ...similarMoves(olds, news)];
+  const moves = [...exactMoves(olds, news), ...similarMoves(olds, news, work.deadline)];
   moves.sort(([p], [q]) => p.start - q.start);
   moves.forEach(([from, to], k) => {
     work.oldMove.fill(k + 1, from.start, from.end);
@@ -359,13 +360,14 @@ function exactMoves(olds: Paragraph[], news: Paragraph[]): Array<[Paragraph, Par
 }
 
 /** Near-identical paragraphs in different hunks (within one hunk, an edited paragraph is a change, not a move). */
-function similarMoves(olds: Paragraph[], news: Paragraph[]): Array<[Paragraph, Paragraph]> {
+function similarMoves(olds: Paragraph[], news: Paragraph[], deadline: number): Array<[Paragraph, Paragraph]> {
   const fromList = olds.filter((p) => !p.used);
   const toList = news.filter((p) => !p.used);
   if (fromList.length * toList.length > FUZZY_MOVE_MAX_PAIRS) return [];
   const bags = new Map(toList.map((p) => [p, wordBag(p.key, PARAGRAPH_BAG_TOKENS)]));
   const moves: Array<[Paragraph, Paragraph]> = [];
   for (const from of fromList) {
+    if (Date.now() > deadline) break;
     const bag = wordBag(from.key, PARAGRAPH_BAG_TOKENS);
     let best: Paragraph | undefined;
     let bestScore = 0;

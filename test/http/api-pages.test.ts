@@ -56,7 +56,7 @@ describe('POST /api/v1/page', () => {
     const res = await request(app).post('/api/v1/page').send({ title: 'new page', source: 'Hello', comment: 'first' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ title: 'New page', key: 'New_page', source: 'Hello' });
-    expect(res.headers['set-cookie']?.join(';')).toMatch(/pw_session=[^;]+;.*HttpOnly/i);
+    expect(String(res.headers['set-cookie'])).toMatch(/pw_session=[^;]+;.*HttpOnly/i);
     const rev = wiki.stores.revisions.byId(res.body.latest.id)!;
     expect(rev.actor.kind).toBe('temp');
     expect(rev.comment).toBe('first');

@@ -191,7 +191,7 @@ describe('editing in the browser', () => {
       .send({ source: 'Brand new', summary: 'start', base: '', csrf });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/wiki/New_page');
-    expect(res.headers['set-cookie']?.join(';')).toMatch(/pw_session=/);
+    expect(String(res.headers['set-cookie'])).toMatch(/pw_session=/);
     const view = await agent.get('/wiki/New_page');
     expect(view.text).toContain('Brand new');
     expect(view.text).toMatch(/class="temp-user"[^>]*>~\d{4}-1</);
