@@ -1,0 +1,49 @@
+import jwt from 'jsonwebtoken';
+import { describe, expect, it } from 'vitest';
+import { TokenService, TOKEN_LIFETIME_SECONDS } from '../../server/auth/tokens.js';
+import { hashPassword, passwordProblem, verifyPassword } from '../../server/auth/passwords.js';
+
+const secret = 'x'.repeat(40);
+
+describe('tokens', () => {
+  const tokens = new TokenService(secret);
+
+  it('issues HS256 tokens with exp 14 days ahead that verify to their claims', () => {
+    const { token, expiresAt } = tokens.issue({ sub: 7, ver: 2 });
+    expect(jwt.decode(token, { complete: true })!.header.alg).toBe('HS256');
+    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan((TOKEN_LIFETIME_SECONDS - 60) * 1000);
+    expect(tokens.verify(token)).toEqual({ sub: 7, ver: 2 });
+  });
+
+  it.each([
+    { name: 'alg none', token: () => jwt.sign({ ver: 0 }, '', { algorithm: 'none', subject: '1', expiresIn: 60 }) },
+    { name: 'HS512', token: () => jwt.sign({ ver: 0 }, secret, { algorithm: 'HS512', subject: '1', expiresIn: 60 }) },
+    { name: 'another secret', token: () => jwt.sign({ ver: 0 }, 'y'.repeat(40), { algorithm: 'HS256', subject: '1', expiresIn: 60 }) },
+    { name: 'no exp', token: () => jwt.sign({ ver: 0, sub: '1' }, secret, { algorithm: 'HS256' }) },
+    { name: 'expired', token: () => jwt.sign({ ver: 0, exp: Math.floor(Date.now() / 1000) - 10 }, secret, { algorithm: 'HS256', subject: '1' }) },
+    { name: 'garbage', token: () => 'not-a-token' },
+  ])('refuses $name', ({ token }) => {
+    expect(tokens.verify(token())).toBeUndefined();
+  });
+
+  it('refuses a short secret at construction', () => {
+    expect(() => new TokenService('short')).toThrow(/32 bytes/);
+  });
+});
+
+describe('passwords', () => {
+  it('hashes with scrypt and a per-user salt', () => {
+    const a = hashPassword('correct horse battery');
+    const b = hashPassword('correct horse battery');
+    expect(a).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(a).not.toBe(b);
+    expect(verifyPassword('correct horse battery', a)).toBe(true);
+    expect(verifyPassword('correct horse batterY', a)).toBe(false);
+    expect(verifyPassword('anything', 'md5$abc')).toBe(false);
+  });
+
+  it('wants at least 10 characters', () => {
+    expect(passwordProblem('123456789')).toMatch(/10 characters/);
+    expect(passwordProblem('1234567890')).toBeUndefined();
+  });
+});
