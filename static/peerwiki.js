@@ -1,0 +1,90 @@
+/* Peerwiki's small enhancements. Every page works without this file (and without htmx): here the
+   header's search suggestions close on Escape or when focus leaves, and the arrow keys move
+   through them. */
+(function () {
+  'use strict';
+
+  function enhanceSuggestions(form) {
+    var input = form.querySelector('input[type="search"]');
+    var box = form.querySelector('.search-suggestions');
+    if (!input || !box) return;
+
+    function links() {
+      return Array.prototype.slice.call(box.querySelectorAll('a'));
+    }
+    function isOpen() {
+      return !box.hidden && links().length > 0;
+    }
+    function sync() {
+      input.setAttribute('aria-expanded', isOpen() ? 'true' : 'false');
+    }
+    function mark(current) {
+      links().forEach(function (a) {
+        var option = a.closest('[role="option"]') || a;
+        option.setAttribute('aria-selected', a === current ? 'true' : 'false');
+      });
+    }
+    function show() {
+      box.hidden = false;
+      sync();
+    }
+    function hide() {
+      box.hidden = true;
+      mark(null);
+      sync();
+    }
+    /** Moves focus one suggestion down (+1) or up (-1); up from the first goes back to the input. */
+    function move(step) {
+      var all = links();
+      if (all.length === 0) return;
+      var next = all.indexOf(document.activeElement) + step;
+      if (next < 0) {
+        mark(null);
+        input.focus();
+        return;
+      }
+      if (next >= all.length) next = all.length - 1;
+      show();
+      all[next].focus();
+      mark(all[next]);
+    }
+
+    if (box.id) input.setAttribute('aria-controls', box.id);
+    input.setAttribute('aria-autocomplete', 'list');
+    sync();
+
+    input.addEventListener('input', show);
+    input.addEventListener('focus', show);
+    form.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && isOpen()) {
+        e.preventDefault();
+        hide();
+        input.focus();
+      } else if (e.key === 'ArrowDown' && links().length > 0) {
+        e.preventDefault();
+        move(1);
+      } else if (e.key === 'ArrowUp' && box.contains(document.activeElement)) {
+        e.preventDefault();
+        move(-1);
+      }
+    });
+    // Close when focus leaves the search form (moving into the list is not leaving).
+    form.addEventListener('focusout', function (e) {
+      if (!e.relatedTarget || !form.contains(e.relatedTarget)) hide();
+    });
+    // A mouse press on a suggestion must not blur the input first, or the list would close under it.
+    box.addEventListener('mousedown', function (e) {
+      e.preventDefault();
+    });
+    // htmx replaces the list's contents; keep aria-expanded true to what is shown.
+    if (window.MutationObserver) new MutationObserver(sync).observe(box, { childList: true });
+  }
+
+  function init() {
+    var forms = document.querySelectorAll('form.search');
+    for (var i = 0; i < forms.length; i++) enhanceSuggestions(forms[i]);
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();

@@ -66,6 +66,7 @@ const ALIGN_MAX_CELLS = 2500; // similarity alignment within a hunk; larger hunk
 const LINE_BAG_TOKENS = 200;
 const PARAGRAPH_BAG_TOKENS = 500;
 const FUZZY_MOVE_MAX_PAIRS = 10_000;
+const SMALL_BAG_PAIRS = 256; // word pairs below which two bags are compared without sorting
 const WORD = /[\p{L}\p{N}_]+/gu;
 
 const NOTE_LINES = 'The texts differ too much to compare line by line in time, so some changed regions are shown as whole blocks.';
@@ -78,8 +79,8 @@ interface Match { a: number; b: number; n: number }
 interface Hunk { a0: number; a1: number; b0: number; b1: number }
 interface LineBudget { deadline: number; maxEditLength: number; coarse: boolean }
 interface Paragraph { hunk: number; start: number; end: number; key: string; used: boolean }
-/** A line's or paragraph's words, sorted, so two bags compare by one merge. */
-type Bag = string[];
+/** A line's or paragraph's words; sorted lazily, only when a bag is too big to compare pairwise. */
+interface Bag { words: string[]; sorted?: string[] }
 interface Settings { context: number | 'all'; timeoutMs: number; maxEditLength: number }
 
 /** State while the entries are written: the texts, move marks (0 = not moved) and the second budget. */
@@ -389,22 +390,34 @@ function similarMoves(olds: Paragraph[], news: Paragraph[], deadline: number): A
 function wordBag(text: string, limit: number): Bag {
   const words = (text.length > limit * 16 ? text.slice(0, limit * 16) : text).match(WORD) ?? [];
   if (words.length > limit) words.length = limit;
-  return words.sort();
+  return { words };
 }
 
 /** Dice coefficient of two word multisets: 1 for the same words, 0 for none shared. */
 function similarity(x: Bag, y: Bag): number {
-  if (x.length === 0 || y.length === 0) return 0;
-  let common = 0;
-  for (let i = 0, j = 0; i < x.length && j < y.length; ) {
-    if (x[i]! === y[j]!) {
-      common++;
-      i++;
-      j++;
-    } else if (x[i]! < y[j]!) i++;
+  if (x.words.length === 0 || y.words.length === 0) return 0;
+  return (2 * sharedWords(x, y)) / (x.words.length + y.words.length);
+}
+
+/** Size of the multiset intersection: pairwise for short lines (no sorting, no garbage), else by merge. */
+function sharedWords(x: Bag, y: Bag): number {
+  let shared = 0;
+  if (x.words.length * y.words.length <= SMALL_BAG_PAIRS) {
+    const used = new Uint8Array(y.words.length);
+    for (const word of x.words) {
+      const j = y.words.findIndex((other, k) => used[k] === 0 && other === word);
+      if (j >= 0) [used[j], shared] = [1, shared + 1];
+    }
+    return shared;
+  }
+  const xs = (x.sorted ??= [...x.words].sort());
+  const ys = (y.sorted ??= [...y.words].sort());
+  for (let i = 0, j = 0; i < xs.length && j < ys.length; ) {
+    if (xs[i]! === ys[j]!) [shared, i, j] = [shared + 1, i + 1, j + 1];
+    else if (xs[i]! < ys[j]!) i++;
     else j++;
   }
-  return (2 * common) / (x.length + y.length);
+  return shared;
 }
 
 // ---- Entries: context, then each hunk's deletes, adds and change pairs in reading order ----

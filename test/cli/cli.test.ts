@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../server/cli/main.js';
+import { runCli } from '../../server/cli/run.js';
 import type { CliIo } from '../../server/cli/io.js';
 import { openDatabase } from '../../server/db/connection.js';
 import { createStores } from '../../server/db/stores.js';

@@ -1,0 +1,37 @@
+/** The admin CLI's dispatcher (SPEC section 7); each command lives in its own file. */
+import { ConfigError, loadConfig } from '../config.js';
+import { CliError, type CliIo } from './io.js';
+import { migrateCommand } from './migrate.js';
+import { userCommand } from './user.js';
+
+const USAGE = `usage: npm run wiki -- <command>
+  migrate                          apply pending database migrations
+  user add NAME --role admin|user  create an account (password read from stdin)
+  user role NAME admin|user        change an account's role`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    const config = loadConfig(io.env);
+    switch (command) {
+      case 'migrate':
+        return migrateCommand(config, rest, io);
+      case 'user':
+        return await userCommand(config, rest, io);
+      case undefined:
+      case 'help':
+      case '--help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliError(`unknown command "${command}".\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof CliError || e instanceof ConfigError) {
+      io.err(`wiki: ${e.message}`);
+      return 2;
+    }
+    io.err(`wiki: ${(e as Error).message}`);
+    return 1;
+  }
+}
