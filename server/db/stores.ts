@@ -1,6 +1,7 @@
 /** All stores of one database, built once; the domain receives this bundle. */
 import type { Db } from './connection.js';
 import { ActorStore } from './actors.js';
+import { BlameStore } from './blame.js';
 import { ContentStore } from './content.js';
 import { LinkStore } from './links.js';
 import { PageStore } from './pages.js';
@@ -19,6 +20,7 @@ export interface Stores {
   search: SearchStore;
   renderCache: RenderCacheStore;
   settings: SettingStore;
+  blame: BlameStore;
   /** Run `fn` in one SQLite transaction (synchronous: no await inside). */
   transaction<T>(fn: () => T): T;
 }
@@ -35,6 +37,7 @@ export function createStores(db: Db): Stores {
     search: new SearchStore(db),
     renderCache: new RenderCacheStore(db),
     settings: new SettingStore(db),
+    blame: new BlameStore(db),
     transaction: (fn) => {
       try {
         return db.transaction(fn).immediate();

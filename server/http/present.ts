@@ -1,6 +1,7 @@
 /** Domain objects → the JSON shapes of SPEC section 5. The only place those shapes are written. */
 import type { Actor, Page, Revision } from '../wiki/types.js';
 import type { Comparison } from '../wiki/diff.js';
+import type { BlameBlock } from '../wiki/blame.js';
 
 export function userJson(a: { id: number; name: string }): { id: number; name: string } {
   return { id: a.id, name: a.name };
@@ -51,5 +52,16 @@ export function compareJson(fromId: number, toId: number, c: Comparison) {
     to: { id: toId },
     diff: c.entries,
     ...(c.coarse ? { coarse: true, note: c.note } : {}),
+  };
+}
+
+export function blameJson(rev: Revision, blocks: BlameBlock[]) {
+  return {
+    revision: { id: rev.id },
+    blocks: blocks.map((b) => ({
+      from_line: b.fromLine,
+      lines: b.lines,
+      revision: { id: b.revision.id, timestamp: b.revision.timestamp, user: userJson(b.revision.actor) },
+    })),
   };
 }

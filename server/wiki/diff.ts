@@ -402,20 +402,30 @@ function similarity(x: Bag, y: Bag): number {
 /** Size of the multiset intersection: pairwise for short lines (no sorting, no garbage), else by merge. */
 function sharedWords(x: Bag, y: Bag): number {
   let shared = 0;
-  if (x.words.length * y.words.length <= SMALL_BAG_PAIRS) {
-    const used = new Uint8Array(y.words.length);
-    for (const word of x.words) {
-      const j = y.words.findIndex((other, k) => used[k] === 0 && other === word);
-      if (j >= 0) [used[j], shared] = [1, shared + 1];
+  const xw = x.words;
+  const yw = y.words;
+  if (xw.length * yw.length <= SMALL_BAG_PAIRS) {
+    const used: boolean[] = [];
+    for (const word of xw) {
+      for (let k = 0; k < yw.length; k++) {
+        if (used[k] === true || yw[k] !== word) continue;
+        used[k] = true;
+        shared++;
+        break;
+      }
     }
     return shared;
   }
-  const xs = (x.sorted ??= [...x.words].sort());
-  const ys = (y.sorted ??= [...y.words].sort());
+  const xs = (x.sorted ??= [...xw].sort());
+  const ys = (y.sorted ??= [...yw].sort());
   for (let i = 0, j = 0; i < xs.length && j < ys.length; ) {
-    if (xs[i]! === ys[j]!) [shared, i, j] = [shared + 1, i + 1, j + 1];
-    else if (xs[i]! < ys[j]!) i++;
-    else j++;
+    if (xs[i]! < ys[j]!) i++;
+    else if (xs[i]! > ys[j]!) j++;
+    else {
+      shared++;
+      i++;
+      j++;
+    }
   }
   return shared;
 }

@@ -25,6 +25,11 @@ export interface RenderOptions {
   title?: Title;
   /** Add an "edit" link beside each heading to `${wikiPath(title)}?action=edit&section=K` (K counts headings from 1 in document order). */
   sectionEditLinks?: boolean;
+  /**
+   * Who wrote the source lines [from, to] (0-based, end exclusive) of each top-level block, shown
+   * on hover: the block gets `data-blame` and `title` attributes with the text returned.
+   */
+  blockAuthors?: (from: number, to: number) => string | undefined;
 }
 
 /** A heading as rendered: `section` is the K of ?action=edit&section=K (see sections.ts). */
@@ -386,6 +391,17 @@ function catlinks(categories: Title[], existing: Set<string>): string {
 }
 
 /** Render a page source to HTML with red links, heading ids, TOC, footnotes, categories and optional section edit links. */
+/** Put the writer of each top-level block on its opening tag (attributes are escaped by the renderer). */
+function markBlockAuthors(tokens: Token[], authorOf: (from: number, to: number) => string | undefined): void {
+  for (const t of tokens) {
+    if (t.level !== 0 || t.nesting === -1 || !t.block || !t.map) continue;
+    const who = authorOf(t.map[0], t.map[1]);
+    if (!who) continue;
+    t.attrSet('data-blame', who);
+    t.attrSet('title', who);
+  }
+}
+
 export function render(source: string, options: RenderOptions): Rendered {
   const env = {};
   const tokens = md.parse(source, env);
@@ -401,6 +417,7 @@ export function render(source: string, options: RenderOptions): Rendered {
     section: n + 1,
   }));
   const shown = options.sectionEditLinks && options.title ? addEditLinks(tokens, indexes, headings, options.title) : tokens;
+  if (options.blockAuthors) markBlockAuthors(shown, options.blockAuthors);
   if (headings.length >= 3) addToc(shown, headings);
   let html = md.renderer.render(shown, md.options, env);
   if (facts.categories.length > 0) html += catlinks(facts.categories, existing);

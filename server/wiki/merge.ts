@@ -27,10 +27,20 @@ export function merge3(base: string, mine: string, theirs: string): MergeResult 
   return { clean: true, text: regions.flatMap((r) => (r.kind === 'ok' ? r.lines : [])).join('\n') };
 }
 
-/** The text of a conflicted merge when every hunk takes one side ('mine' or 'theirs'). */
-export function resolveRegions(regions: MergeRegion[], choose: (index: number) => 'mine' | 'theirs'): string {
+export interface HunkChoice {
+  side: 'mine' | 'theirs';
+  /** Lines written by hand, used instead of either side when given. */
+  lines: string[] | null;
+}
+
+/** The text of a conflicted merge with each conflicting hunk resolved by `choose(index)`. */
+export function resolveRegions(regions: MergeRegion[], choose: (index: number) => HunkChoice): string {
   let i = 0;
   return regions
-    .flatMap((r) => (r.kind === 'ok' ? r.lines : choose(i++) === 'mine' ? r.mine : r.theirs))
+    .flatMap((r) => {
+      if (r.kind === 'ok') return r.lines;
+      const c = choose(i++);
+      return c.lines ?? (c.side === 'mine' ? r.mine : r.theirs);
+    })
     .join('\n');
 }

@@ -1,6 +1,7 @@
 /** The read side: latest and old revisions, redirects, and rendered HTML through the cache. */
 import type { Stores } from '../db/stores.js';
 import { NotFoundError } from './errors.js';
+import { authorsOf } from './blame.js';
 import { RENDER_VERSION, analyze, render } from './markdown.js';
 import type { Title } from './title.js';
 import type { Page, Revision } from './types.js';
@@ -59,9 +60,36 @@ export function renderedHtml(stores: Stores, read: PageRead, variant: RenderVari
   const { page, revision } = read;
   const cached = stores.renderCache.get(revision.id, RENDER_VERSION, variant, page.touched);
   if (cached !== undefined) return cached;
-  const html = renderSource(stores, read.source, page.title, variant === 'view');
+  const html = variant === 'view'
+    ? render(read.source, {
+        existing: (titles) => stores.pages.existing(titles),
+        title: page.title,
+        sectionEditLinks: true,
+        blockAuthors: blockAuthorsOf(stores, revision),
+      }).html
+    : renderSource(stores, read.source, page.title, false);
   stores.renderCache.put(revision.id, RENDER_VERSION, variant, page.touched, html);
   return html;
+}
+
+/** "Written by Alice (revision 12)" for a block's lines; several writers are named by share of lines. */
+function blockAuthorsOf(stores: Stores, revision: Revision): (from: number, to: number) => string | undefined {
+  const authors = authorsOf(stores, revision);
+  const names = new Map<number, string>();
+  const nameOf = (id: number) => {
+    let n = names.get(id);
+    if (n === undefined) names.set(id, (n = stores.revisions.byId(id)?.actor.name ?? '?'));
+    return n;
+  };
+  return (from, to) => {
+    const counts = new Map<number, number>();
+    for (const id of authors.slice(from, to)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
+    if (ranked.length === 0) return undefined;
+    const [firstId] = ranked[0]!;
+    const others = [...new Set(ranked.slice(1).map(([id]) => nameOf(id)))].filter((n) => n !== nameOf(firstId));
+    return `Written by ${nameOf(firstId)} (revision ${firstId})${others.length ? `, with edits by ${others.slice(0, 3).join(', ')}` : ''}`;
+  };
 }
 
 /** Render any source as it would show on page `title` (previews, the transform API). */

@@ -20,7 +20,8 @@ describe('merge3', () => {
     if (result.clean) return;
     const conflicts = result.regions.filter((r) => r.kind === 'conflict');
     expect(conflicts).toEqual([{ kind: 'conflict', mine: ['mine 3'], base: ['three'], theirs: ['their 3'] }]);
-    expect(resolveRegions(result.regions, () => 'mine')).toBe(base.replace('three', 'mine 3'));
-    expect(resolveRegions(result.regions, () => 'theirs')).toBe(base.replace('three', 'their 3'));
+    expect(resolveRegions(result.regions, () => ({ side: 'mine', lines: null }))).toBe(base.replace('three', 'mine 3'));
+    expect(resolveRegions(result.regions, () => ({ side: 'theirs', lines: null }))).toBe(base.replace('three', 'their 3'));
+    expect(resolveRegions(result.regions, () => ({ side: 'mine', lines: ['by hand', 'two lines'] }))).toBe(base.replace('three', 'by hand\ntwo lines'));
   });
 });

@@ -5,6 +5,7 @@ import type { ViewContext } from '../context.js';
 import { wikiPath, type Title } from '../../server/wiki/title.js';
 import { diffTable } from './diff.js';
 import type { Comparison } from '../../server/wiki/diff.js';
+import type { MergeRegion } from '../../server/wiki/merge.js';
 
 export interface EditFormModel {
   title: Title;
@@ -20,7 +21,15 @@ export interface EditFormModel {
   /** What is wrong with the last submission, in words that say what to fix. */
   error?: string;
   /** Set when the last save conflicted with someone else's. */
-  conflict?: { currentId: number; currentSource: string; comparison: Comparison };
+  conflict?: {
+    currentId: number;
+    currentSource: string;
+    comparison: Comparison;
+    /** The revision both edits started from (null: both created the page). */
+    baseId: number | null;
+    /** The three-way merge of base, the editor's text and the current text. */
+    regions: MergeRegion[];
+  };
 }
 
 export function editPage(ctx: ViewContext, m: EditFormModel): Html {
@@ -35,6 +44,7 @@ export function editPage(ctx: ViewContext, m: EditFormModel): Html {
     body: html`<h1 class="page-title">${heading}${what}</h1>
       ${m.error ? html`<div class="form-error" role="alert">${m.error}</div>` : null}
       ${m.conflict ? conflictNotice(m) : null}
+      ${m.conflict ? conflictResolver(ctx, m) : null}
       ${!ctx.actor && ctx.anonEdits ? html`<p class="anon-notice">You are not logged in. Saving makes a temporary account for you; your IP address will be visible to administrators. <a href="/login?returnto=${encodeURIComponent(ctx.path)}">Log in</a> to edit under your own name.</p>` : null}
       ${editForm(ctx, m)}
       ${m.conflict ? conflictTexts(m.conflict) : null}`,
@@ -77,6 +87,45 @@ function conflictNotice(m: EditFormModel): Html {
     with the differences between the two. Bring over what you need from theirs, then save: your save will be based on
     the current revision (${m.conflict!.currentId}).</p>
   </div>`;
+}
+
+/**
+ * One choice per overlapping hunk: keep mine, keep theirs, or edit by hand. The editor's whole text
+ * travels with the form, so the server can rebuild the merge and nothing typed is lost.
+ */
+function conflictResolver(ctx: ViewContext, m: EditFormModel): Html {
+  const c = m.conflict!;
+  let n = 0;
+  const parts = c.regions.map((r) => {
+    if (r.kind === 'ok') return r.lines.length ? html`<pre class="merge-ok">${r.lines.join('\n')}</pre>` : null;
+    const i = n++;
+    return html`<fieldset class="merge-hunk" id="hunk-${i}">
+      <legend>Conflict ${i + 1}</legend>
+      <div class="merge-sides">
+        <label class="merge-choice"><input type="radio" name="choice-${i}" value="mine" checked> Keep mine
+          <pre class="merge-mine">${r.mine.join('\n')}</pre></label>
+        <label class="merge-choice"><input type="radio" name="choice-${i}" value="theirs"> Keep theirs
+          <pre class="merge-theirs">${r.theirs.join('\n')}</pre></label>
+      </div>
+      <label class="merge-choice merge-hand"><input type="radio" name="choice-${i}" value="hand"> Edit by hand
+        <textarea name="hand-${i}" rows="${Math.min(12, Math.max(3, r.mine.length + r.theirs.length))}">${r.mine.join('\n')}</textarea></label>
+    </fieldset>`;
+  });
+  return html`<section class="conflict-resolver" aria-labelledby="resolve-title">
+    <h2 id="resolve-title">Resolve the ${n === 1 ? 'conflict' : `${n} conflicts`}</h2>
+    <p>Lines only one of you changed are already merged. For each overlapping change, choose whose version to keep, or write it by hand.</p>
+    <form method="post" action="${wikiPath(m.title)}?action=submit" class="resolve-form">
+      <input type="hidden" name="csrf" value="${ctx.csrfToken}">
+      <input type="hidden" name="base" value="${c.currentId}">
+      <input type="hidden" name="conflict_base" value="${c.baseId ?? ''}">
+      <input type="hidden" name="summary" value="${m.summary}">
+      ${m.minor ? html`<input type="hidden" name="minor" value="1">` : null}
+      <textarea name="mine" hidden aria-hidden="true">${m.source}</textarea>
+      ${parts}
+      <p><button type="submit" name="do" value="resolve" class="primary">Save the merged text</button></p>
+    </form>
+    <p class="hint">Or edit the whole text yourself in the box below and save it.</p>
+  </section>`;
 }
 
 function conflictTexts(c: NonNullable<EditFormModel['conflict']>): Html {

@@ -19,6 +19,7 @@ export function wikiRoutes(deps: AppDeps): RequestHandler {
     raw: read.raw,
     edit: edit.form,
     history: history.list,
+    blame: history.blame,
   };
   const post: Record<string, WikiHandler> = {
     submit: edit.submit,

@@ -1,13 +1,14 @@
 /** Editing pages in the browser: the form, live preview, and saving with conflict handling. */
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.js';
-import { flag, optionalId, queryValue, text } from '../input.js';
+import { flag, optionalId, positiveId, queryValue, text } from '../input.js';
 import { pageContext, sendHtml } from '../views.js';
 import { setSessionCookie } from '../middleware/session.js';
 import { readLatest, readRevision, renderSource } from '../../wiki/pages.js';
 import { saveEdit } from '../../wiki/edit.js';
 import { compareTexts } from '../../wiki/diff.js';
-import { EditConflictError, InvalidInputError, WikiError } from '../../wiki/errors.js';
+import { EditConflictError, InvalidInputError, NotFoundError, WikiError } from '../../wiki/errors.js';
+import { merge3, resolveRegions } from '../../wiki/merge.js';
 import { getSection } from '../../wiki/sections.js';
 import { can } from '../../wiki/rights.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
@@ -64,6 +65,19 @@ export function editHandlers(deps: AppDeps) {
   /** POST ?action=submit: save, or show the form again (preview, conflict, error) with the text kept. */
   function submit(req: Request, res: Response, title: Title): void {
     const body = req.body as Record<string, unknown>;
+    if (body.do === 'resolve') {
+      let resolved: EditFormModel;
+      try {
+        resolved = resolvedModel(title, body);
+      } catch (e) {
+        if (!(e instanceof WikiError) || e.code === 'bad_csrf') throw e;
+        // Whatever went wrong, the editor's own text comes back to them.
+        const mine = typeof body.mine === 'string' && body.mine.isWellFormed() ? body.mine : '';
+        sendHtml(res, editPage(pageContext(req), { title, exists: true, source: mine, summary: text('summary', body.summary), minor: flag(body.minor), baseId: readLatest(stores, title)?.page.latestId, error: e.message }), e.status);
+        return;
+      }
+      return save(req, res, resolved);
+    }
     const model: EditFormModel = {
       title,
       exists: readLatest(stores, title) !== undefined,
@@ -77,6 +91,35 @@ export function editHandlers(deps: AppDeps) {
       sendHtml(res, editPage(pageContext(req), { ...model, previewHtml: renderSource(stores, model.source, title) }));
       return;
     }
+    save(req, res, model);
+  }
+
+  /**
+   * The conflict screen's choices applied: the merge of the original base, the editor's text and
+   * the then-current text is rebuilt here, so the form need not carry (or be trusted with) it.
+   */
+  function resolvedModel(title: Title, body: Record<string, unknown>): EditFormModel {
+    const mine = text('mine', body.mine, { required: true });
+    const currentId = positiveId('base', body.base);
+    const page = readLatest(stores, title)?.page;
+    if (!page) throw new NotFoundError(`There is no page "${title.text}" any more; copy your text and create it again.`);
+    const current = readRevision(stores, page, currentId).source;
+    const baseId = optionalId('conflict_base', body.conflict_base);
+    const baseText = baseId !== undefined ? readRevision(stores, page, baseId).source : '';
+    const merged = merge3(baseText, mine, current);
+    const source = merged.clean
+      ? merged.text
+      : resolveRegions(merged.regions, (i) => {
+          const choice = body[`choice-${i}`];
+          if (choice === 'theirs') return { lines: null, side: 'theirs' };
+          if (choice === 'hand') return { lines: text(`hand-${i}`, body[`hand-${i}`]).replace(/\r\n?/g, '\n').split('\n'), side: 'mine' };
+          return { lines: null, side: 'mine' };
+        });
+    return { title, exists: true, source, summary: text('summary', body.summary), minor: flag(body.minor), baseId: currentId };
+  }
+
+  function save(req: Request, res: Response, model: EditFormModel): void {
+    const { title } = model;
     if (!can(req.actor, 'edit', config)) {
       sendHtml(res, editPage(pageContext(req), { ...model, error: 'Editing without an account is turned off on this wiki. Log in (in another tab, to keep your text here), then save again.' }), 401);
       return;
@@ -97,14 +140,7 @@ export function editHandlers(deps: AppDeps) {
       res.redirect(303, wikiPath(result.page.title));
     } catch (e) {
       if (e instanceof EditConflictError) {
-        sendHtml(res, editPage(pageContext(req), {
-          ...model,
-          source: e.mine,
-          section: undefined,
-          baseId: e.current.id,
-          exists: true,
-          conflict: { currentId: e.current.id, currentSource: e.current.source, comparison: compareTexts(e.current.source, e.mine, { context: 'all' }) },
-        }), 409);
+        sendHtml(res, editPage(pageContext(req), { ...model, ...conflictModel(title, e) }), 409);
         return;
       }
       if (e instanceof WikiError && e.status < 500 && e.code !== 'bad_csrf') {
@@ -114,6 +150,25 @@ export function editHandlers(deps: AppDeps) {
       }
       throw e;
     }
+  }
+
+  function conflictModel(title: Title, e: EditConflictError): Partial<EditFormModel> {
+    const page = readLatest(stores, title)!.page;
+    const baseText = e.baseId !== null ? readRevision(stores, page, e.baseId).source : '';
+    const merged = merge3(baseText, e.mine, e.current.source);
+    return {
+      source: e.mine,
+      section: undefined,
+      baseId: e.current.id,
+      exists: true,
+      conflict: {
+        currentId: e.current.id,
+        currentSource: e.current.source,
+        comparison: compareTexts(e.current.source, e.mine, { context: 'all' }),
+        baseId: e.baseId,
+        regions: merged.clean ? [] : merged.regions,
+      },
+    };
   }
 
   return { form, preview, submit };

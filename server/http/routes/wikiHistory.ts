@@ -12,6 +12,8 @@ import type { Page } from '../../wiki/types.js';
 import { historyPage } from '../../../views/page/history.js';
 import { comparePage } from '../../../views/page/compare.js';
 import { DIFF_VERSION } from '../../wiki/diff.js';
+import { BLAME_VERSION, blame } from '../../wiki/blame.js';
+import { blamePage } from '../../../views/page/blame.js';
 
 const FILTERS = new Set<HistoryFilter>(['reverted', 'anonymous', 'minor']);
 
@@ -89,5 +91,14 @@ export function historyHandlers({ stores }: AppDeps) {
     }));
   }
 
-  return { list, diff };
+  /** ?action=blame */
+  function blameView(req: Request, res: Response, title: Title): void {
+    const page = pageOrThrow(title);
+    const rev = stores.revisions.byId(page.latestId)!;
+    if (notModified(req, res, `b${BLAME_VERSION}-${rev.id}`)) return;
+    const lines = stores.content.get(rev.contentId).split('\n');
+    sendHtml(res, blamePage(pageContext(req), page.title, rev.id, lines, blame(stores, rev)));
+  }
+
+  return { list, diff, blame: blameView };
 }

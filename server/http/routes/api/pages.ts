@@ -2,7 +2,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AppDeps } from '../../deps.js';
 import { flag, jsonObject, limit, optionalId, positiveId, queryValue, text, titleFromPath } from '../../input.js';
-import { pageJson, revisionSummaryJson } from '../../present.js';
+import { blameJson, pageJson, revisionSummaryJson } from '../../present.js';
+import { blame } from '../../../wiki/blame.js';
 import { setSessionCookie } from '../../middleware/session.js';
 import { readLatest, renderedHtml } from '../../../wiki/pages.js';
 import { saveEdit, type SaveResult } from '../../../wiki/edit.js';
@@ -99,6 +100,12 @@ export function pageApi(deps: AppDeps): Router {
       latest: `${base}${filter ? `?filter=${filter}` : ''}`,
       ...(more ? { older: more } : {}),
     });
+  });
+
+  r.get('/page/:title/blame', (req, res) => {
+    const { page } = latestOrThrow(titleFromPath(req.params.title!));
+    const rev = stores.revisions.byId(page.latestId)!;
+    res.json(blameJson(rev, blame(stores, rev)));
   });
 
   return r;

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { makeTestApp, createUser } from '../helpers/app.js';
+import { authorsOf, blame, inheritAuthors } from '../../server/wiki/blame.js';
+import { saveEdit } from '../../server/wiki/edit.js';
+import { parseTitle } from '../../server/wiki/title.js';
+import type { Actor } from '../../server/wiki/types.js';
+
+describe('inheritAuthors (pure)', () => {
+  it.each([
+    { name: 'unchanged lines keep authors', parent: ['a', 'b'], authors: [1, 2], child: ['a', 'b'], want: [1, 2] },
+    { name: 'added line is the child\'s', parent: ['a', 'b'], authors: [1, 2], child: ['a', 'new line', 'b'], want: [1, 9, 2] },
+    { name: 'changed line is the child\'s', parent: ['alpha', 'beta'], authors: [1, 2], child: ['alpha', 'BETA'], want: [1, 9] },
+    { name: 'moved line keeps its writer', parent: ['first line', 'second line', 'third line'], authors: [1, 2, 3], child: ['second line', 'third line', 'first line'], want: [2, 3, 1] },
+    { name: 'recalled line keeps its first writer', parent: ['a'], authors: [1], child: ['a', 'came back'], want: [1, 4], recall: new Map([['came back', 4]]) },
+    { name: 'short lines are not recalled', parent: ['a'], authors: [1], child: ['a', ''], want: [1, 9], recall: new Map([['', 4]]) },
+  ])('$name', ({ parent, authors, child, want, recall }) => {
+    expect(inheritAuthors(parent, authors, child, 9, recall)).toEqual(want);
+  });
+});
+
+function setup() {
+  const { wiki } = makeTestApp();
+  const alice = createUser(wiki, { name: 'Alice' });
+  const bob = createUser(wiki, { name: 'Bob' });
+  const vandal = createUser(wiki, { name: 'Vandal' });
+  const title = parseTitle('Blamed');
+  let latest: number | null = null;
+  const save = (actor: Actor, source: string) => {
+    const r = saveEdit(wiki.stores, { title, source, baseId: latest, actor });
+    latest = r.revision.id;
+    return r.revision;
+  };
+  return { wiki, alice, bob, vandal, save };
+}
+
+describe('blame', () => {
+  it('credits each run of lines to the revision that wrote it', () => {
+    const { wiki, alice, bob, save } = setup();
+    const r1 = save(alice, 'Intro by Alice.\nMore by Alice.\n');
+    const r2 = save(bob, 'Intro by Alice.\nBob adds a line.\nMore by Alice.\n');
+    const blocks = blame(wiki.stores, r2);
+    expect(blocks.map((b) => [b.fromLine, b.lines, b.revision.id, b.revision.actor.name])).toEqual([
+      [1, 1, r1.id, 'Alice'],
+      [2, 1, r2.id, 'Bob'],
+      [3, 2, r1.id, 'Alice'],
+    ]);
+  });
+
+  it('credits a revert back to the first writers, not the reverter', () => {
+    const { wiki, alice, bob, vandal, save } = setup();
+    const r1 = save(alice, 'Alice wrote this paragraph.\n');
+    const r2 = save(bob, 'Alice wrote this paragraph.\nBob wrote this one.\n');
+    save(vandal, 'VANDALISM\n');
+    const r4 = save(alice, 'Alice wrote this paragraph.\nBob wrote this one.\n');
+    expect(blame(wiki.stores, r4).map((b) => b.revision.id)).toEqual([r1.id, r2.id, r1.id]);
+  });
+
+  it('credits lines restored by undoing an older edit back to their writers', () => {
+    const { wiki, alice, bob, vandal, save } = setup();
+    const r1 = save(alice, 'Line one by Alice.\nLine two by Alice.\n');
+    save(vandal, 'Line one by Alice.\n');
+    const r3 = save(bob, 'Bob on top.\nLine one by Alice.\n');
+    const r4 = save(bob, 'Bob on top.\nLine one by Alice.\nLine two by Alice.\n');
+    const authors = authorsOf(wiki.stores, r4);
+    expect(authors).toEqual([r3.id, r1.id, r1.id, r1.id]);
+  });
+
+  it('is stored per revision: a second call reads, it does not recompute', () => {
+    const { wiki, alice, bob, save } = setup();
+    save(alice, 'a\n');
+    const r2 = save(bob, 'a\nb\n');
+    blame(wiki.stores, r2);
+    const stored = wiki.db.prepare('SELECT revision_id FROM blame_cache ORDER BY revision_id').pluck().all();
+    expect(stored).toHaveLength(2);
+    wiki.db.prepare('UPDATE blame_cache SET runs = ? WHERE revision_id = ?').run(JSON.stringify([r2.id, 3]), r2.id);
+    expect(authorsOf(wiki.stores, r2)).toEqual([r2.id, r2.id, r2.id]);
+  });
+});
