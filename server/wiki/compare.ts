@@ -12,9 +12,12 @@ export interface RevisionComparison {
 }
 
 const CACHE_SIZE = 200;
-const cache = new Map<string, Comparison>();
+// One cache per database: revision ids are only unique within one.
+const caches = new WeakMap<Stores, Map<string, Comparison>>();
 
-function cached(key: string, make: () => Comparison): Comparison {
+function cached(stores: Stores, key: string, make: () => Comparison): Comparison {
+  let cache = caches.get(stores);
+  if (!cache) caches.set(stores, (cache = new Map()));
   const hit = cache.get(key);
   if (hit) {
     cache.delete(key);
@@ -51,7 +54,7 @@ export function compareRevisions(
   }
   const [older, newer] = [from, to];
   const key = `${older?.id ?? 0}:${newer.id}:${context}:${DIFF_VERSION}`;
-  const comparison = cached(key, () =>
+  const comparison = cached(stores, key, () =>
     compareTexts(older ? stores.content.get(older.contentId) : null, stores.content.get(newer.contentId), { context }),
   );
   return { older, newer, comparison };
