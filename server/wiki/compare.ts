@@ -1,6 +1,7 @@
 /** Comparing two revisions of one page, with results cached by the pair of revision ids. */
 import type { Stores } from '../db/stores.js';
-import { DIFF_VERSION, compareTexts, type Comparison } from './diff.js';
+import { DIFF_VERSION, type Comparison } from './diff.js';
+import { compareTextsAsync } from './diffAsync.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import type { Revision } from './types.js';
 
@@ -15,7 +16,7 @@ const CACHE_SIZE = 200;
 // One cache per database: revision ids are only unique within one.
 const caches = new WeakMap<Stores, Map<string, Comparison>>();
 
-function cached(stores: Stores, key: string, make: () => Comparison): Comparison {
+async function cached(stores: Stores, key: string, make: () => Promise<Comparison>): Promise<Comparison> {
   let cache = caches.get(stores);
   if (!cache) caches.set(stores, (cache = new Map()));
   const hit = cache.get(key);
@@ -24,7 +25,7 @@ function cached(stores: Stores, key: string, make: () => Comparison): Comparison
     cache.set(key, hit);
     return hit;
   }
-  const value = make();
+  const value = await make();
   cache.set(key, value);
   if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
   return value;
@@ -39,14 +40,15 @@ function revisionOrThrow(stores: Stores, id: number): Revision {
 /**
  * Compare revision `fromId` with `toId` (as given: callers that want the older first swap), or
  * `toId` with its parent when fromId is undefined. Context 'all' keeps every line for the views.
+ * Large texts are compared in a worker thread (diffAsync.ts).
  * @throws NotFoundError for a missing revision, InvalidInputError for revisions of two pages.
  */
-export function compareRevisions(
+export async function compareRevisions(
   stores: Stores,
   fromId: number | undefined,
   toId: number,
   context: number | 'all' = 'all',
-): RevisionComparison {
+): Promise<RevisionComparison> {
   const to = revisionOrThrow(stores, toId);
   const from = fromId !== undefined ? revisionOrThrow(stores, fromId) : to.parentId ? revisionOrThrow(stores, to.parentId) : undefined;
   if (from && from.pageId !== to.pageId) {
@@ -54,8 +56,8 @@ export function compareRevisions(
   }
   const [older, newer] = [from, to];
   const key = `${older?.id ?? 0}:${newer.id}:${context}:${DIFF_VERSION}`;
-  const comparison = cached(stores, key, () =>
-    compareTexts(older ? stores.content.get(older.contentId) : null, stores.content.get(newer.contentId), { context }),
+  const comparison = await cached(stores, key, () =>
+    compareTextsAsync(older ? stores.content.get(older.contentId) : null, stores.content.get(newer.contentId), { context }),
   );
   return { older, newer, comparison };
 }

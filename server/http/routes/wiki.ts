@@ -8,7 +8,7 @@ import { viewHandlers } from './wikiRead.js';
 import { editHandlers } from './wikiEdit.js';
 import { historyHandlers } from './wikiHistory.js';
 
-export type WikiHandler = (req: Request, res: Response, title: Title) => void;
+export type WikiHandler = (req: Request, res: Response, title: Title) => void | Promise<void>;
 
 export function wikiRoutes(deps: AppDeps): RequestHandler {
   const read = viewHandlers(deps);
@@ -25,7 +25,7 @@ export function wikiRoutes(deps: AppDeps): RequestHandler {
     submit: edit.submit,
     preview: edit.preview,
   };
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction): void | Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return next();
     const raw = req.path.slice(1);
     if (raw === '') return res.redirect(302, '/wiki/Main_Page');
@@ -43,6 +43,6 @@ export function wikiRoutes(deps: AppDeps): RequestHandler {
       if (Object.hasOwn(other, action)) throw new WikiError('invalid_input', `The action "${action}" needs a ${req.method === 'POST' ? 'GET' : 'POST'} request.`);
       throw new WikiError('unknown_action', `Unknown action "${action}". Known actions: ${[...Object.keys(get), ...Object.keys(post)].join(', ')}.`);
     }
-    handler(req, res, title);
+    return handler(req, res, title);
   };
 }

@@ -56,7 +56,7 @@ export function historyHandlers({ stores }: AppDeps) {
   }
 
   /** ?diff=B|cur|prev|next&oldid=A */
-  function diff(req: Request, res: Response, title: Title): void {
+  async function diff(req: Request, res: Response, title: Title): Promise<void> {
     const page = pageOrThrow(title);
     const diffParam = queryValue(req.query, 'diff') ?? '';
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
@@ -77,7 +77,7 @@ export function historyHandlers({ stores }: AppDeps) {
       if (r.pageId !== page.id) throw new InvalidInputError(`Revision ${id} is not a revision of "${page.title.text}".`);
     }
     if (notModified(req, res, `d${DIFF_VERSION}-${fromId ?? 0}-${toId}-${view}-l${page.latestId}`)) return;
-    const c = compareRevisions(stores, fromId === toId ? undefined : fromId, toId);
+    const c = await compareRevisions(stores, fromId === toId ? undefined : fromId, toId);
     const older = c.older;
     sendHtml(res, comparePage(pageContext(req), {
       title: page.title,

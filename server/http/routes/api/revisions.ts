@@ -18,10 +18,10 @@ export function revisionApi({ stores }: AppDeps): Router {
     res.json(revisionJson(rev, page, stores.content.get(rev.contentId), req.actor));
   });
 
-  r.get('/revision/:from/compare/:to', (req, res) => {
+  r.get('/revision/:from/compare/:to', async (req, res) => {
     const from = positiveId('from', req.params.from);
     const to = positiveId('to', req.params.to);
-    const c = compareRevisions(stores, from, to, 3);
+    const c = await compareRevisions(stores, from, to, 3);
     res.json(compareJson(from, to, c.comparison));
   });
 
