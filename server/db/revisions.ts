@@ -63,6 +63,7 @@ export class RevisionStore {
   private readonly selectById;
   private readonly insertTag;
   private readonly historyStmts: Record<HistoryFilter | 'all', { all(page: number, before: number, limit: number): unknown[] }>;
+  private readonly byActorStmt;
   private readonly countStmt;
   private readonly nextStmt;
   private readonly prevStmt;
@@ -85,6 +86,9 @@ export class RevisionStore {
       anonymous: history("AND a.kind = 'temp'"),
       reverted: history("AND EXISTS (SELECT 1 FROM revision_tag t WHERE t.revision_id = r.id AND t.tag = 'reverted')"),
     };
+    this.byActorStmt = db.prepare<[number, number, number], RevisionRow>(
+      `${SELECT} WHERE r.actor_id = ? AND r.id < ? ORDER BY r.id DESC LIMIT ?`,
+    );
     this.countStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM revision WHERE page_id = ?');
     this.nextStmt = db.prepare<[number, number], { id: number }>(
       'SELECT id FROM revision WHERE page_id = ? AND id > ? ORDER BY id LIMIT 1',
@@ -115,6 +119,11 @@ export class RevisionStore {
   history(pageId: number, options: { beforeId?: number; limit: number; filter?: HistoryFilter }): Revision[] {
     const stmt = this.historyStmts[options.filter ?? 'all'];
     return (stmt.all(pageId, options.beforeId ?? Number.MAX_SAFE_INTEGER, options.limit) as RevisionRow[]).map(toRevision);
+  }
+
+  /** An account's revisions on every page, newest first, with ids below `beforeId`. */
+  byActor(actorId: number, options: { beforeId?: number; limit: number }): Revision[] {
+    return this.byActorStmt.all(actorId, options.beforeId ?? Number.MAX_SAFE_INTEGER, options.limit).map(toRevision);
   }
 
   count(pageId: number): number {

@@ -1,7 +1,10 @@
 /** /special/*: search and the page lists. */
 import express, { type Router } from 'express';
 import type { AppDeps } from '../deps.js';
-import { limit, offset, queryValue } from '../input.js';
+import { limit, offset, optionalId, queryValue, text } from '../input.js';
+import { NotFoundError } from '../../wiki/errors.js';
+import type { Page } from '../../wiki/types.js';
+import { contributionsPage } from '../../../views/special/contributions.js';
 import { pageContext, sendHtml } from '../views.js';
 import { exactTitleMatch, searchPages, titlesStartingWith } from '../../wiki/search.js';
 import { tryParseTitle, wikiPath } from '../../wiki/title.js';
@@ -34,6 +37,26 @@ export function specialRoutes({ stores }: AppDeps): Router {
   r.get('/special/search/suggest', (req, res) => {
     const query = (queryValue(req.query, 'q') ?? '').slice(0, 255);
     sendHtml(res, suggestions(titlesStartingWith(stores, query, 8)));
+  });
+
+  r.get('/special/contributions/:user', (req, res) => {
+    const name = text('user', req.params.user);
+    const actor = stores.actors.byName(name.replace(/_/g, ' ')) ?? stores.actors.byName(name);
+    if (!actor) throw new NotFoundError(`There is no account named "${name}".`);
+    const size = limit(queryValue(req.query, 'limit'), 50, 500);
+    const olderThan = optionalId('older_than', queryValue(req.query, 'older_than'));
+    const revisions = stores.revisions.byActor(actor.id, { beforeId: olderThan, limit: size + 1 });
+    const pages = new Map<number, Page | undefined>();
+    const rows = revisions.slice(0, size).map((revision) => {
+      if (!pages.has(revision.pageId)) pages.set(revision.pageId, stores.pages.byId(revision.pageId));
+      return { revision, page: pages.get(revision.pageId) };
+    });
+    sendHtml(res, contributionsPage(pageContext(req), {
+      actor,
+      rows,
+      limit: size,
+      olderThan: revisions.length > size ? rows[rows.length - 1]!.revision.id : undefined,
+    }));
   });
 
   return r;
