@@ -2,7 +2,8 @@
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
-import type { AppDeps } from './http/deps.js';
+import type { AppDeps, RouteDeps } from './http/deps.js';
+import { Limits } from './http/limits.js';
 import { session } from './http/middleware/session.js';
 import { csrfTokens } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/errors.js';
@@ -11,9 +12,11 @@ import { staticAssets } from './http/assets.js';
 import { wikiRoutes } from './http/routes/wiki.js';
 import { apiRoutes } from './http/routes/api/index.js';
 import { specialRoutes } from './http/routes/special.js';
+import { accountRoutes } from './http/routes/account.js';
 import { setViewDefaults } from './http/views.js';
 
-export function createApp(deps: AppDeps): Express {
+export function createApp(appDeps: AppDeps): Express {
+  const deps: RouteDeps = { ...appDeps, limits: new Limits(appDeps.config) };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -43,7 +46,6 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/static', staticAssets());
   app.use(cookieParser());
-  app.use(express.urlencoded({ extended: false, limit: '2mb', verify: strictUtf8 }));
   app.use(session(deps.stores, deps.tokens));
   app.use(csrf.issue);
   app.get('/', (_req, res) => res.redirect(302, '/wiki/Main_Page'));
@@ -53,7 +55,11 @@ export function createApp(deps: AppDeps): Express {
     csrf.check,
     apiRoutes(deps),
   );
+  // Form bodies only outside the API: a cross-site HTML form cannot post JSON, so the API never
+  // reads what such a form sends.
+  app.use(express.urlencoded({ extended: false, limit: '2mb', verify: strictUtf8 }));
   app.use(csrf.check);
+  app.use(accountRoutes(deps));
   app.use('/wiki', wikiRoutes(deps));
   app.use(specialRoutes(deps));
   app.use(notFound);

@@ -1,6 +1,10 @@
-/** Account rules: valid user names (SPEC section 5: the title rules, minus / : @, not an IP, ≤ 60). */
+/** Accounts: user-name rules (SPEC section 5), registering, logging in, changing passwords. */
 import { isIP } from 'node:net';
 import { tryParseTitle } from '../wiki/title.js';
+import type { Stores } from '../db/stores.js';
+import type { Actor } from '../wiki/types.js';
+import { InvalidInputError, WikiError } from '../wiki/errors.js';
+import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 
 export const MAX_USER_NAME = 60;
 
@@ -15,4 +19,42 @@ export function userNameProblem(name: string): string | undefined {
   if (!title) return 'User name may not contain # < > [ ] | { } or control characters.';
   if (title.text !== name) return `User name must be written as "${title.text}" (capital first letter, single spaces, no underscores).`;
   return undefined;
+}
+
+
+/**
+ * Create a registered account.
+ * @throws InvalidInputError for a bad name or password; WikiError name_taken when it exists.
+ */
+export function register(stores: Stores, name: string, password: string): Actor {
+  const nameProblem = userNameProblem(name);
+  if (nameProblem) throw new InvalidInputError(`username: ${nameProblem}`);
+  const problem = passwordProblem(password);
+  if (problem) throw new InvalidInputError(`password: ${problem}`);
+  const hash = hashPassword(password);
+  return stores.transaction(() => {
+    if (stores.actors.byName(name)) throw new WikiError('name_taken', `The name "${name}" is taken; pick another.`);
+    return stores.actors.create(name, 'user', 'user', hash);
+  });
+}
+
+/** The account when name and password match; undefined otherwise (same answer for both failures). */
+export function checkLogin(stores: Stores, name: string, password: string): Actor | undefined {
+  const actor = stores.actors.byName(name);
+  const hash = actor?.kind === 'user' ? stores.actors.passwordHash(actor.id) : undefined;
+  // Hash even for unknown accounts, so the answer takes as long either way.
+  const ok = verifyPassword(password, hash ?? DUMMY_HASH);
+  return ok && hash !== undefined ? actor : undefined;
+}
+
+/**
+ * Change a password; every earlier token stops working.
+ * @throws WikiError unauthorized for a wrong old password, InvalidInputError for a weak new one.
+ */
+export function changePassword(stores: Stores, actor: Actor, oldPassword: string, newPassword: string): Actor {
+  if (!checkLogin(stores, actor.name, oldPassword)) throw new WikiError('unauthorized', 'old_password is wrong.');
+  const problem = passwordProblem(newPassword);
+  if (problem) throw new InvalidInputError(`new_password: ${problem}`);
+  stores.actors.setPasswordHash(actor.id, hashPassword(newPassword));
+  return stores.actors.byId(actor.id)!;
 }

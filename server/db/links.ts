@@ -32,6 +32,12 @@ export class LinkStore {
     for (const c of categories) this.insertCat.run(pageId, c);
   }
 
+  /** Forget a page's outgoing links and categories (it was deleted). */
+  clear(pageId: number): void {
+    this.deleteLinks.run(pageId);
+    this.deleteCats.run(pageId);
+  }
+
   /** Pages whose latest revision links to this title text, by title. */
   pagesLinkingTo(title: string, limit = 500): LinkingPage[] {
     return this.linkingTo.all(title, limit);

@@ -34,10 +34,13 @@ export class PageStore {
   private readonly existingStmt;
   private readonly countStmt;
   private readonly listStmt;
+  private readonly renameStmt;
 
   constructor(db: Db) {
     this.selectByTitle = db.prepare<[string], PageRow>(`SELECT ${COLUMNS} FROM page WHERE title = ?`);
-    this.selectById = db.prepare<[number], PageRow>(`SELECT ${COLUMNS} FROM page WHERE id = ?`);
+    // Deleted pages carry a tombstone title starting with "#", which no valid title can.
+    this.selectById = db.prepare<[number], PageRow>(`SELECT ${COLUMNS} FROM page WHERE id = ? AND title NOT LIKE '#%'`);
+    this.renameStmt = db.prepare('UPDATE page SET title = ?, namespace = ?, touched = touched + 1 WHERE id = ?');
     this.insertStmt = db.prepare('INSERT INTO page (title, namespace, created_at) VALUES (?, ?, ?)');
     this.updateLatest = db.prepare('UPDATE page SET latest_id = ?, is_redirect = ?, touched = touched + 1 WHERE id = ?');
     // Pages that link to the title, and, for a Category page, the pages in that category (their
@@ -50,9 +53,9 @@ export class PageStore {
     this.existingStmt = db.prepare<[string], { title: string }>(
       'SELECT title FROM page WHERE title IN (SELECT value FROM json_each(?)) AND latest_id IS NOT NULL',
     );
-    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM page WHERE latest_id IS NOT NULL');
+    this.countStmt = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM page WHERE latest_id IS NOT NULL AND title NOT LIKE '#%'");
     this.listStmt = db.prepare<[string, string, number, number], PageRow>(
-      `SELECT ${COLUMNS} FROM page WHERE latest_id IS NOT NULL AND title >= ? AND title < ? ORDER BY title LIMIT ? OFFSET ?`,
+      `SELECT ${COLUMNS} FROM page WHERE latest_id IS NOT NULL AND title NOT LIKE '#%' AND title >= ? AND title < ? ORDER BY title LIMIT ? OFFSET ?`,
     );
   }
 
@@ -75,6 +78,16 @@ export class PageStore {
 
   setLatest(pageId: number, revisionId: number, isRedirect: boolean): void {
     this.updateLatest.run(revisionId, isRedirect ? 1 : 0, pageId);
+  }
+
+  /** Give a page a new title (a move, or an undelete restoring its title). */
+  rename(pageId: number, title: Title): void {
+    this.renameStmt.run(title.text, title.namespace, pageId);
+  }
+
+  /** Take a page out of every lookup by title, freeing the title (deletion). */
+  tombstone(pageId: number): void {
+    this.renameStmt.run(`#deleted:${pageId}`, '', pageId);
   }
 
   /** A page was created or deleted: pages linking to it must re-render their red/blue links. */

@@ -2,6 +2,7 @@
 import type { Db } from './connection.js';
 import { ActorStore } from './actors.js';
 import { BlameStore } from './blame.js';
+import { BlockStore, DeletionStore, LogStore, ProtectionStore } from './admin.js';
 import { ContentStore } from './content.js';
 import { LinkStore } from './links.js';
 import { PageStore } from './pages.js';
@@ -21,6 +22,10 @@ export interface Stores {
   renderCache: RenderCacheStore;
   settings: SettingStore;
   blame: BlameStore;
+  protection: ProtectionStore;
+  blocks: BlockStore;
+  log: LogStore;
+  deletions: DeletionStore;
   /** Run `fn` in one SQLite transaction (synchronous: no await inside). */
   transaction<T>(fn: () => T): T;
 }
@@ -38,6 +43,10 @@ export function createStores(db: Db): Stores {
     renderCache: new RenderCacheStore(db),
     settings: new SettingStore(db),
     blame: new BlameStore(db),
+    protection: new ProtectionStore(db),
+    blocks: new BlockStore(db),
+    log: new LogStore(db),
+    deletions: new DeletionStore(db),
     transaction: (fn) => {
       try {
         return db.transaction(fn).immediate();

@@ -2,6 +2,7 @@
 import type { Config } from '../config.js';
 import type { Stores } from '../db/stores.js';
 import type { TokenService } from '../auth/tokens.js';
+import type { Limits } from './limits.js';
 
 export interface AppDeps {
   stores: Stores;
@@ -11,4 +12,9 @@ export interface AppDeps {
   secret: string;
   /** Where unexpected errors are reported (tests silence or capture it). */
   log?: (err: unknown) => void;
+}
+
+/** What routes get: the app's dependencies plus per-app state built by createApp. */
+export interface RouteDeps extends AppDeps {
+  limits: Limits;
 }

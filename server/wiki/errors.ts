@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'invalid_json'
   | 'not_found'
   | 'page_exists'
+  | 'name_taken'
   | 'edit_conflict'
   | 'too_large'
   | 'unauthorized'
@@ -24,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   bad_csrf: 403,
   not_found: 404,
   page_exists: 409,
+  name_taken: 409,
   edit_conflict: 409,
   too_large: 413,
   rate_limited: 429,
@@ -81,5 +83,11 @@ export class EditConflictError extends WikiError {
 export class TooLargeError extends WikiError {
   constructor(message: string) {
     super('too_large', message);
+  }
+}
+
+export class RateLimitedError extends WikiError {
+  constructor(message: string, readonly retryAfter: number) {
+    super('rate_limited', message);
   }
 }

@@ -46,9 +46,9 @@ function actorOf(stores: Stores, tokens: TokenService, token: string): Actor | u
 }
 
 /** Give the browser a session cookie for this actor (after login, or a first anonymous save). */
-export function setSessionCookie(res: Response, req: Request, tokens: TokenService, actor: Actor, secure: boolean): string {
+export function setSessionCookie(res: Response, req: Request, tokens: TokenService, actor: Actor, secure: boolean): { token: string; expiresAt: Date } {
   const { token, expiresAt } = tokens.issue({ sub: actor.id, ver: actor.tokenVersion });
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
   req.actor = actor;
-  return token;
+  return { token, expiresAt };
 }

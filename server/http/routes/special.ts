@@ -1,6 +1,6 @@
 /** /special/*: search and the page lists. */
 import express, { type Router } from 'express';
-import type { AppDeps } from '../deps.js';
+import type { RouteDeps } from '../deps.js';
 import { limit, offset, optionalId, queryValue, text } from '../input.js';
 import { NotFoundError } from '../../wiki/errors.js';
 import type { Page } from '../../wiki/types.js';
@@ -10,7 +10,7 @@ import { exactTitleMatch, searchPages, titlesStartingWith } from '../../wiki/sea
 import { tryParseTitle, wikiPath } from '../../wiki/title.js';
 import { searchPage, suggestions } from '../../../views/special/search.js';
 
-export function specialRoutes({ stores }: AppDeps): Router {
+export function specialRoutes({ stores }: RouteDeps): Router {
   const r = express.Router();
 
   r.get('/special/search', (req, res) => {

@@ -1,6 +1,6 @@
 /** /wiki/{Title}: parses the title and the action, then hands over to the read, edit or history handlers. */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AppDeps } from '../deps.js';
+import type { RouteDeps } from '../deps.js';
 import { titleFromPath, queryValue } from '../input.js';
 import { WikiError } from '../../wiki/errors.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
@@ -10,7 +10,7 @@ import { historyHandlers } from './wikiHistory.js';
 
 export type WikiHandler = (req: Request, res: Response, title: Title) => void | Promise<void>;
 
-export function wikiRoutes(deps: AppDeps): RequestHandler {
+export function wikiRoutes(deps: RouteDeps): RequestHandler {
   const read = viewHandlers(deps);
   const edit = editHandlers(deps);
   const history = historyHandlers(deps);

@@ -1,16 +1,16 @@
 /** Editing pages in the browser: the form, live preview, and saving with conflict handling. */
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps.js';
+import type { RouteDeps } from '../deps.js';
 import { flag, optionalId, positiveId, queryValue, text } from '../input.js';
 import { pageContext, sendHtml } from '../views.js';
 import { setSessionCookie } from '../middleware/session.js';
 import { readLatest, readRevision, renderSource } from '../../wiki/pages.js';
 import { saveEdit } from '../../wiki/edit.js';
 import { compareTexts } from '../../wiki/diff.js';
-import { EditConflictError, InvalidInputError, NotFoundError, WikiError } from '../../wiki/errors.js';
+import { EditConflictError, InvalidInputError, NotFoundError, RateLimitedError, WikiError } from '../../wiki/errors.js';
+import { requireRight } from '../../wiki/guard.js';
 import { merge3, resolveRegions } from '../../wiki/merge.js';
 import { getSection } from '../../wiki/sections.js';
-import { can } from '../../wiki/rights.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
 import { editPage, type EditFormModel } from '../../../views/page/edit.js';
 
@@ -20,13 +20,11 @@ function sectionParam(value: unknown): number | undefined {
   return Number(value);
 }
 
-export function editHandlers(deps: AppDeps) {
-  const { stores, config, tokens } = deps;
+export function editHandlers(deps: RouteDeps) {
+  const { stores, config, tokens, limits } = deps;
 
   function requireEditRight(req: Request, title: Title): void {
-    if (!can(req.actor, 'edit', config)) {
-      throw new WikiError('unauthorized', `Log in to edit "${title.text}": editing without an account is turned off on this wiki.`);
-    }
+    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'edit', title);
   }
 
   /** GET ?action=edit (&section=K, &oldid=N to start from an old revision's text). */
@@ -120,11 +118,9 @@ export function editHandlers(deps: AppDeps) {
 
   function save(req: Request, res: Response, model: EditFormModel): void {
     const { title } = model;
-    if (!can(req.actor, 'edit', config)) {
-      sendHtml(res, editPage(pageContext(req), { ...model, error: 'Editing without an account is turned off on this wiki. Log in (in another tab, to keep your text here), then save again.' }), 401);
-      return;
-    }
     try {
+      requireEditRight(req, title);
+      limits.save(req.actor, req.ip);
       const result = saveEdit(stores, {
         title,
         source: model.source,
@@ -145,6 +141,7 @@ export function editHandlers(deps: AppDeps) {
       }
       if (e instanceof WikiError && e.status < 500 && e.code !== 'bad_csrf') {
         // Keep what was typed: show the form again with the reason.
+        if (e instanceof RateLimitedError) res.set('Retry-After', String(e.retryAfter));
         sendHtml(res, editPage(pageContext(req), { ...model, error: e.message }), e.status);
         return;
       }

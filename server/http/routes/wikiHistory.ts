@@ -1,6 +1,6 @@
 /** History (?action=history) and comparing revisions (?diff=B&oldid=A) in the browser. */
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps.js';
+import type { RouteDeps } from '../deps.js';
 import { limit, optionalId, positiveId, queryValue } from '../input.js';
 import { notModified, pageContext, sendHtml } from '../views.js';
 import { readLatest } from '../../wiki/pages.js';
@@ -23,7 +23,7 @@ export function historyFilter(value: string | undefined): HistoryFilter | undefi
   return value as HistoryFilter;
 }
 
-export function historyHandlers({ stores }: AppDeps) {
+export function historyHandlers({ stores }: RouteDeps) {
   function pageOrThrow(title: Title): Page {
     const latest = readLatest(stores, title);
     if (!latest) throw new NotFoundError(`There is no page "${title.text}".`);

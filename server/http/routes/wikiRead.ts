@@ -1,23 +1,24 @@
 /** Reading pages: latest, old revisions (?oldid), redirects, raw source. */
 import type { Request, Response } from 'express';
-import type { AppDeps } from '../deps.js';
+import type { RouteDeps } from '../deps.js';
 import { optionalId, queryValue } from '../input.js';
 import { notModified, pageContext, sendHtml } from '../views.js';
 import { readFollowingRedirect, readLatest, readRevision, renderedHtml } from '../../wiki/pages.js';
 import { RENDER_VERSION } from '../../wiki/markdown.js';
 import { NotFoundError } from '../../wiki/errors.js';
 import { can } from '../../wiki/rights.js';
+import { rightsContext } from '../../wiki/guard.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
 import { missingPage, pageView } from '../../../views/page/view.js';
 
-export function viewHandlers({ stores, config }: AppDeps) {
+export function viewHandlers({ stores, config }: RouteDeps) {
   function view(req: Request, res: Response, title: Title): void {
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const follow = queryValue(req.query, 'redirect') !== 'no' && oldid === undefined;
     const latest = follow ? readFollowingRedirect(stores, title) : readLatest(stores, title);
     if (!latest) {
       if (oldid !== undefined) throw new NotFoundError(`There is no page "${title.text}", so it has no revision ${oldid}.`);
-      sendHtml(res, missingPage(pageContext(req), title, can(req.actor, 'edit', config)), 404);
+      sendHtml(res, missingPage(pageContext(req), title, can(req.actor, 'edit', rightsContext(stores, config.anonEdits, { actor: req.actor, ip: req.ip }))), 404);
       return;
     }
     const { page } = latest;

@@ -1,19 +1,19 @@
 /** /api/v1/page: read, create and update pages; history; rendered HTML. */
 import express, { type Request, type Response, type Router } from 'express';
-import type { AppDeps } from '../../deps.js';
+import type { RouteDeps } from '../../deps.js';
 import { flag, jsonObject, limit, optionalId, positiveId, queryValue, text, titleFromPath } from '../../input.js';
 import { blameJson, pageJson, revisionSummaryJson } from '../../present.js';
 import { blame } from '../../../wiki/blame.js';
 import { setSessionCookie } from '../../middleware/session.js';
 import { readLatest, renderedHtml } from '../../../wiki/pages.js';
 import { saveEdit, type SaveResult } from '../../../wiki/edit.js';
-import { EditConflictError, InvalidInputError, NotFoundError, WikiError } from '../../../wiki/errors.js';
-import { can } from '../../../wiki/rights.js';
+import { EditConflictError, InvalidInputError, NotFoundError } from '../../../wiki/errors.js';
+import { requireRight } from '../../../wiki/guard.js';
 import { parseTitle, type Title } from '../../../wiki/title.js';
 import { historyFilter } from '../wikiHistory.js';
 
-export function pageApi(deps: AppDeps): Router {
-  const { stores, config, tokens } = deps;
+export function pageApi(deps: RouteDeps): Router {
+  const { stores, config, tokens, limits } = deps;
   const r = express.Router();
 
   function latestOrThrow(title: Title) {
@@ -23,9 +23,7 @@ export function pageApi(deps: AppDeps): Router {
   }
 
   function save(req: Request, res: Response, title: Title, body: Record<string, unknown>, mode: 'create' | 'update'): void {
-    if (!can(req.actor, 'edit', config)) {
-      throw new WikiError('unauthorized', 'Editing without an account is turned off on this wiki; log in and send the token as Authorization: Bearer.');
-    }
+    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'edit', title);
     const latest = body.latest;
     let baseId: number | null = null;
     if (latest !== undefined && latest !== null) {
@@ -34,6 +32,7 @@ export function pageApi(deps: AppDeps): Router {
     }
     if (body.minor !== undefined && typeof body.minor !== 'boolean') throw new InvalidInputError('minor must be true or false.');
     let result: SaveResult;
+    limits.save(req.actor, req.ip);
     try {
       result = saveEdit(stores, {
         title,

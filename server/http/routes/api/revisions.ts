@@ -1,12 +1,12 @@
 /** /api/v1/revision: one revision, and comparing two. */
 import express, { type Router } from 'express';
-import type { AppDeps } from '../../deps.js';
+import type { RouteDeps } from '../../deps.js';
 import { positiveId } from '../../input.js';
 import { compareJson, revisionJson } from '../../present.js';
 import { compareRevisions } from '../../../wiki/compare.js';
 import { NotFoundError } from '../../../wiki/errors.js';
 
-export function revisionApi({ stores }: AppDeps): Router {
+export function revisionApi({ stores }: RouteDeps): Router {
   const r = express.Router();
 
   r.get('/revision/:id', (req, res) => {

@@ -1,13 +1,13 @@
 /** POST /api/v1/transform/markdown/to/html: render without saving. */
 import express, { type Router } from 'express';
-import type { AppDeps } from '../../deps.js';
+import type { RouteDeps } from '../../deps.js';
 import { jsonObject, text } from '../../input.js';
 import { renderSource } from '../../../wiki/pages.js';
 import { parseTitle } from '../../../wiki/title.js';
 import { TooLargeError } from '../../../wiki/errors.js';
 import { MAX_SOURCE_BYTES, normalizeSource } from '../../../wiki/edit.js';
 
-export function transformApi({ stores }: AppDeps): Router {
+export function transformApi({ stores }: RouteDeps): Router {
   const r = express.Router();
   r.post('/transform/markdown/to/html', (req, res) => {
     const body = jsonObject(req.body);

@@ -1,0 +1,202 @@
+/** Protection, blocks, deletions and the log: the stores behind the admin tools. */
+import type { Db } from './connection.js';
+
+export type ProtectionLevel = 'semi' | 'full';
+
+export interface Protection {
+  level: ProtectionLevel;
+  expiry: string | null;
+  reason: string;
+}
+
+export interface Block {
+  id: number;
+  actorId: number | null;
+  ip: string | null;
+  target: string;
+  expiry: string | null;
+  reason: string;
+  byActor: number;
+  createdAt: string;
+}
+
+export type LogType = 'protect' | 'block' | 'delete' | 'move';
+
+export interface LogEntry {
+  id: number;
+  type: LogType;
+  action: string;
+  timestamp: string;
+  actor: { id: number; name: string };
+  target: string;
+  reason: string;
+  details: Record<string, unknown>;
+}
+
+export interface Deletion {
+  id: number;
+  pageId: number;
+  title: string;
+  deletedAt: string;
+  reason: string;
+}
+
+interface BlockRow {
+  id: number;
+  actor_id: number | null;
+  ip: string | null;
+  target: string;
+  expiry: string | null;
+  reason: string;
+  by_actor: number;
+  created_at: string;
+}
+
+const toBlock = (r: BlockRow): Block => ({
+  id: r.id, actorId: r.actor_id, ip: r.ip, target: r.target, expiry: r.expiry, reason: r.reason, byActor: r.by_actor, createdAt: r.created_at,
+});
+
+export class ProtectionStore {
+  private readonly select;
+  private readonly upsert;
+  private readonly remove;
+
+  constructor(db: Db) {
+    this.select = db.prepare<[number], Protection>('SELECT level, expiry, reason FROM protection WHERE page_id = ?');
+    this.upsert = db.prepare(
+      `INSERT INTO protection (page_id, level, expiry, reason, actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (page_id) DO UPDATE SET level = excluded.level, expiry = excluded.expiry, reason = excluded.reason,
+       actor_id = excluded.actor_id, created_at = excluded.created_at`,
+    );
+    this.remove = db.prepare('DELETE FROM protection WHERE page_id = ?');
+  }
+
+  /** The page's protection in force at `now`; undefined when none or expired. */
+  get(pageId: number, now: string): Protection | undefined {
+    const p = this.select.get(pageId);
+    return p && (p.expiry === null || p.expiry > now) ? p : undefined;
+  }
+
+  set(pageId: number, p: Protection, actorId: number, now: string): void {
+    this.upsert.run(pageId, p.level, p.expiry, p.reason, actorId, now);
+  }
+
+  clear(pageId: number): void {
+    this.remove.run(pageId);
+  }
+}
+
+export class BlockStore {
+  private readonly insert;
+  private readonly byActorStmt;
+  private readonly byIpStmt;
+  private readonly byIdStmt;
+  private readonly activeStmt;
+  private readonly removeStmt;
+
+  constructor(db: Db) {
+    this.insert = db.prepare(
+      'INSERT INTO block (actor_id, ip, target, expiry, reason, by_actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const active = 'removed_at IS NULL AND (expiry IS NULL OR expiry > ?)';
+    this.byActorStmt = db.prepare<[number, string], BlockRow>(`SELECT * FROM block WHERE actor_id = ? AND ${active} ORDER BY id DESC LIMIT 1`);
+    this.byIpStmt = db.prepare<[string, string], BlockRow>(`SELECT * FROM block WHERE ip = ? AND ${active} ORDER BY id DESC LIMIT 1`);
+    this.byIdStmt = db.prepare<[number], BlockRow>('SELECT * FROM block WHERE id = ? AND removed_at IS NULL');
+    this.activeStmt = db.prepare<[string, number], BlockRow>(`SELECT * FROM block WHERE ${active} ORDER BY id DESC LIMIT ?`);
+    this.removeStmt = db.prepare('UPDATE block SET removed_at = ? WHERE id = ? AND removed_at IS NULL');
+  }
+
+  create(b: Omit<Block, 'id'>): Block {
+    const info = this.insert.run(b.actorId, b.ip, b.target, b.expiry, b.reason, b.byActor, b.createdAt);
+    return { ...b, id: Number(info.lastInsertRowid) };
+  }
+
+  /** The block in force at `now` on this account or this IP address, if any. */
+  activeFor(actorId: number | undefined, ip: string | undefined, now: string): Block | undefined {
+    const byActor = actorId !== undefined ? this.byActorStmt.get(actorId, now) : undefined;
+    const byIp = !byActor && ip ? this.byIpStmt.get(ip, now) : undefined;
+    const row = byActor ?? byIp;
+    return row && toBlock(row);
+  }
+
+  /** undefined when there is no such block, or it was lifted. */
+  byId(id: number): Block | undefined {
+    const r = this.byIdStmt.get(id);
+    return r && toBlock(r);
+  }
+
+  active(now: string, limit: number): Block[] {
+    return this.activeStmt.all(now, limit).map(toBlock);
+  }
+
+  remove(id: number, now: string): boolean {
+    return this.removeStmt.run(now, id).changes === 1;
+  }
+}
+
+export class LogStore {
+  private readonly insert;
+  private readonly listAll;
+  private readonly listType;
+
+  constructor(db: Db) {
+    this.insert = db.prepare('INSERT INTO log (type, action, timestamp, actor_id, target, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const select = `SELECT l.id, l.type, l.action, l.timestamp, l.actor_id, a.name AS actor_name, l.target, l.reason, l.details
+      FROM log l JOIN actor a ON a.id = l.actor_id`;
+    this.listAll = db.prepare<[number, number], LogRow>(`${select} WHERE l.id < ? ORDER BY l.id DESC LIMIT ?`);
+    this.listType = db.prepare<[string, number, number], LogRow>(`${select} WHERE l.type = ? AND l.id < ? ORDER BY l.id DESC LIMIT ?`);
+  }
+
+  add(e: { type: LogType; action: string; actorId: number; target: string; reason: string; details?: Record<string, unknown>; timestamp: string }): void {
+    this.insert.run(e.type, e.action, e.timestamp, e.actorId, e.target, e.reason, JSON.stringify(e.details ?? {}));
+  }
+
+  list(o: { type?: LogType; beforeId?: number; limit: number }): LogEntry[] {
+    const before = o.beforeId ?? Number.MAX_SAFE_INTEGER;
+    const rows = o.type ? this.listType.all(o.type, before, o.limit) : this.listAll.all(before, o.limit);
+    return rows.map((r) => ({
+      id: r.id, type: r.type, action: r.action, timestamp: r.timestamp, actor: { id: r.actor_id, name: r.actor_name },
+      target: r.target, reason: r.reason, details: JSON.parse(r.details) as Record<string, unknown>,
+    }));
+  }
+}
+
+interface LogRow {
+  id: number;
+  type: LogType;
+  action: string;
+  timestamp: string;
+  actor_id: number;
+  actor_name: string;
+  target: string;
+  reason: string;
+  details: string;
+}
+
+export class DeletionStore {
+  private readonly insert;
+  private readonly latestFor;
+  private readonly restore;
+
+  constructor(db: Db) {
+    this.insert = db.prepare('INSERT INTO deletion (page_id, title, deleted_at, actor_id, reason) VALUES (?, ?, ?, ?, ?)');
+    this.latestFor = db.prepare<[string], { id: number; page_id: number; title: string; deleted_at: string; reason: string }>(
+      'SELECT id, page_id, title, deleted_at, reason FROM deletion WHERE title = ? AND restored_at IS NULL ORDER BY id DESC LIMIT 1',
+    );
+    this.restore = db.prepare('UPDATE deletion SET restored_at = ? WHERE id = ?');
+  }
+
+  add(pageId: number, title: string, actorId: number, reason: string, now: string): void {
+    this.insert.run(pageId, title, now, actorId, reason);
+  }
+
+  /** The most recent deletion of this title not yet undone, if any. */
+  latest(title: string): Deletion | undefined {
+    const r = this.latestFor.get(title);
+    return r && { id: r.id, pageId: r.page_id, title: r.title, deletedAt: r.deleted_at, reason: r.reason };
+  }
+
+  markRestored(id: number, now: string): void {
+    this.restore.run(now, id);
+  }
+}

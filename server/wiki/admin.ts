@@ -1,0 +1,132 @@
+/**
+ * The admin acts of SPEC section 6: protect, block, delete, undelete, move. Each is one
+ * transaction that also writes its entry to the public log. Rights are checked by the caller
+ * (guard.ts); inputs arrive parsed.
+ */
+import type { Stores } from '../db/stores.js';
+import type { Block, ProtectionLevel } from '../db/admin.js';
+import { isIP } from 'node:net';
+import { InvalidInputError, NotFoundError, WikiError } from './errors.js';
+import { analyze } from './markdown.js';
+import { saveEdit } from './edit.js';
+import { cutComment } from './edit.js';
+import type { Title } from './title.js';
+import type { Actor, Page } from './types.js';
+
+function livePage(stores: Stores, title: Title): Page {
+  const page = stores.pages.byTitle(title);
+  if (!page) throw new NotFoundError(`There is no page "${title.text}".`);
+  return page;
+}
+
+/** Set (or with level 'none', lift) a page's protection. */
+export function protectPage(stores: Stores, by: Actor, title: Title, level: ProtectionLevel | 'none', expiry: string | null, reason: string): void {
+  const now = new Date().toISOString();
+  stores.transaction(() => {
+    const page = livePage(stores, title);
+    if (level === 'none') stores.protection.clear(page.id);
+    else stores.protection.set(page.id, { level, expiry, reason: cutComment(reason) }, by.id, now);
+    stores.log.add({
+      type: 'protect', action: level === 'none' ? 'unprotect' : 'protect', actorId: by.id, target: page.title.text,
+      reason: cutComment(reason), details: level === 'none' ? {} : { level, expiry: expiry ?? 'infinite' }, timestamp: now,
+    });
+  });
+}
+
+/** Block an account (by name) or an IP address. @throws NotFoundError for an unknown account. */
+export function blockTarget(stores: Stores, by: Actor, target: string, expiry: string | null, reason: string): Block {
+  const now = new Date().toISOString();
+  const name = target.trim();
+  if (name === '') throw new InvalidInputError('target must be a user name or an IP address.');
+  return stores.transaction(() => {
+    const ip = isIP(name) ? name : null;
+    const actor = ip ? undefined : stores.actors.byName(name);
+    if (!ip && !actor) throw new NotFoundError(`There is no account "${name}" and it is not an IP address.`);
+    if (actor && actor.id === by.id) throw new InvalidInputError('You cannot block yourself.');
+    const block = stores.blocks.create({
+      actorId: actor?.id ?? null, ip, target: actor?.name ?? name, expiry, reason: cutComment(reason), byActor: by.id, createdAt: now,
+    });
+    stores.log.add({ type: 'block', action: 'block', actorId: by.id, target: block.target, reason: block.reason, details: { id: block.id, expiry: expiry ?? 'infinite' }, timestamp: now });
+    return block;
+  });
+}
+
+/** Lift a block. @throws NotFoundError when there is no such active block. */
+export function unblock(stores: Stores, by: Actor, id: number, reason = ''): void {
+  const now = new Date().toISOString();
+  stores.transaction(() => {
+    const block = stores.blocks.byId(id);
+    if (!block || !stores.blocks.remove(id, now)) throw new NotFoundError(`There is no active block ${id}.`);
+    stores.log.add({ type: 'block', action: 'unblock', actorId: by.id, target: block.target, reason: cutComment(reason), details: { id }, timestamp: now });
+  });
+}
+
+/**
+ * Delete a page: every revision is kept (archived with the page row), the title is freed, links
+ * to it turn red.
+ */
+export function deletePage(stores: Stores, by: Actor, title: Title, reason: string): void {
+  const now = new Date().toISOString();
+  stores.transaction(() => {
+    const page = livePage(stores, title);
+    stores.deletions.add(page.id, page.title.text, by.id, cutComment(reason), now);
+    stores.pages.tombstone(page.id);
+    stores.links.clear(page.id);
+    stores.search.delete(page.id);
+    stores.protection.clear(page.id);
+    stores.pages.touchPagesLinkingTo(page.title);
+    stores.log.add({ type: 'delete', action: 'delete', actorId: by.id, target: page.title.text, reason: cutComment(reason), details: { revisions: stores.revisions.count(page.id) }, timestamp: now });
+  });
+}
+
+/**
+ * Restore the most recent deletion of `title` with all its revisions.
+ * @throws NotFoundError when nothing was deleted there; WikiError page_exists when the title is taken.
+ */
+export function undeletePage(stores: Stores, by: Actor, title: Title, reason: string): void {
+  const now = new Date().toISOString();
+  stores.transaction(() => {
+    const deletion = stores.deletions.latest(title.text);
+    if (!deletion) throw new NotFoundError(`Nothing deleted is kept under "${title.text}".`);
+    if (stores.pages.byTitle(title)) {
+      throw new WikiError('page_exists', `A new page "${title.text}" exists; move it to another title first, then undelete.`);
+    }
+    stores.pages.rename(deletion.pageId, title);
+    stores.deletions.markRestored(deletion.id, now);
+    const page = stores.pages.byId(deletion.pageId)!;
+    reindex(stores, page);
+    stores.pages.touchPagesLinkingTo(title);
+    stores.log.add({ type: 'delete', action: 'undelete', actorId: by.id, target: title.text, reason: cutComment(reason), details: { revisions: stores.revisions.count(page.id) }, timestamp: now });
+  });
+}
+
+/** Rebuild a page's links, categories and search entry from its latest text. */
+export function reindex(stores: Stores, page: Page): void {
+  const text = stores.content.get(stores.revisions.byId(page.latestId)!.contentId);
+  const a = analyze(text);
+  stores.links.replace(page.id, a.links, a.categories);
+  stores.search.put(page.id, page.title.text, text);
+}
+
+/**
+ * Move a page to a new title, history and all, leaving a redirect behind unless asked not to.
+ * @throws WikiError page_exists when the new title is taken; InvalidInputError for the same title.
+ */
+export function movePage(stores: Stores, by: Actor, from: Title, to: Title, reason: string, leaveRedirect: boolean): Page {
+  const now = new Date().toISOString();
+  return stores.transaction(() => {
+    const page = livePage(stores, from);
+    if (from.text === to.text) throw new InvalidInputError('to: the new title is the same as the old one.');
+    if (stores.pages.byTitle(to)) throw new WikiError('page_exists', `A page "${to.text}" already exists; pick another title, or ask an admin to delete it first.`);
+    stores.pages.rename(page.id, to);
+    stores.search.put(page.id, to.text, stores.content.get(stores.revisions.byId(page.latestId)!.contentId));
+    stores.pages.touchPagesLinkingTo(to);
+    if (leaveRedirect) {
+      saveEdit(stores, { title: from, source: `#REDIRECT [[${to.text}]]`, comment: `Moved to [[${to.text}]]`, baseId: null, actor: by, mode: 'create' });
+    } else {
+      stores.pages.touchPagesLinkingTo(from);
+    }
+    stores.log.add({ type: 'move', action: 'move', actorId: by.id, target: from.text, reason: cutComment(reason), details: { to: to.text, redirect: leaveRedirect }, timestamp: now });
+    return stores.pages.byId(page.id)!;
+  });
+}
