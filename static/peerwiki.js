@@ -76,8 +76,13 @@
     box.addEventListener('mousedown', function (e) {
       e.preventDefault();
     });
-    // htmx replaces the list's contents; keep aria-expanded true to what is shown.
-    if (window.MutationObserver) new MutationObserver(sync).observe(box, { childList: true });
+    // htmx replaces the list's contents: a list that arrives after focus has left stays closed,
+    // and aria-expanded follows what is shown.
+    function contentsChanged() {
+      if (!form.contains(document.activeElement)) box.hidden = true;
+      sync();
+    }
+    if (window.MutationObserver) new MutationObserver(contentsChanged).observe(box, { childList: true });
   }
 
   function init() {

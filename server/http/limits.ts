@@ -18,12 +18,13 @@ export class Limits {
     private readonly limiter = new RateLimiter(),
   ) {}
 
-  /** Count a save by this actor (or, before a temporary account exists, this IP). Admins are not limited. */
+  /** Count a save by this actor. Admins are not limited. */
   save(actor: Actor | undefined, ip: string | undefined): void {
     if (actor?.role === 'admin' && actor.kind === 'user') return;
     const established = actor?.kind === 'user' && actor.editCount >= ESTABLISHED_EDITS;
     const limit = established ? this.config.saveLimit * 4 : this.config.saveLimit;
-    const key = actor ? `save:a${actor.id}` : `save:ip:${ip ?? '?'}`;
+    // Anonymous editors count by address, so dropping the temporary account's cookie gains nothing.
+    const key = actor?.kind === 'user' ? `save:a${actor.id}` : `save:ip:${ip ?? '?'}`;
     this.limiter.hit(key, limit, MINUTE, `Too many saves: at most ${limit} a minute. Wait a moment, then save again; your text is kept in the form.`);
   }
 

@@ -2,6 +2,7 @@
 import type { Actor, Page, Revision } from '../wiki/types.js';
 import type { Comparison } from '../wiki/diff.js';
 import type { BlameBlock } from '../wiki/blame.js';
+import type { Block, LogEntry } from '../db/admin.js';
 
 export function userJson(a: { id: number; name: string }): { id: number; name: string } {
   return { id: a.id, name: a.name };
@@ -64,4 +65,12 @@ export function blameJson(rev: Revision, blocks: BlameBlock[]) {
       revision: { id: b.revision.id, timestamp: b.revision.timestamp, user: userJson(b.revision.actor) },
     })),
   };
+}
+
+export function blockJson(b: Block) {
+  return { id: b.id, target: b.target, expiry: b.expiry ?? 'infinite', reason: b.reason, timestamp: b.createdAt };
+}
+
+export function logJson(e: LogEntry) {
+  return { id: e.id, type: e.type, action: e.action, timestamp: e.timestamp, user: userJson(e.actor), target: e.target, reason: e.reason, details: e.details };
 }

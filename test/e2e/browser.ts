@@ -1,5 +1,5 @@
 /** Chromium for the browser tests: launch options for this machine, pages that record console errors. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -20,13 +20,19 @@ const ARGS = [
 
 export const SCREENSHOT_DIR = fileURLToPath(new URL('./screenshots/', import.meta.url));
 
-export function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`no Chromium at ${CHROMIUM_PATH}: install it with \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+  }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
 }
 
 /** A context that looks like a person's desktop browser, light colour scheme, base URL set. */
-export function newContext(browser: Browser, baseURL: string, o: BrowserContextOptions = {}): Promise<BrowserContext> {
-  return browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, colorScheme: 'light', locale: 'en-GB', ...o });
+export async function newContext(browser: Browser, baseURL: string, o: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 900 }, colorScheme: 'light', locale: 'en-GB', ...o });
+  // Fail a step within seconds rather than at the test's timeout: every page here is local.
+  context.setDefaultTimeout(10_000);
+  return context;
 }
 
 export interface WatchedPage {

@@ -1,8 +1,13 @@
 /** /special/*: search and the page lists. */
-import express, { type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import type { RouteDeps } from '../deps.js';
-import { limit, offset, optionalId, queryValue, text } from '../input.js';
-import { NotFoundError } from '../../wiki/errors.js';
+import { limit, offset, optionalId, positiveId, queryValue, text } from '../input.js';
+import { blockTarget, unblock } from '../../wiki/admin.js';
+import { parseExpiry } from '../../wiki/expiry.js';
+import { requireRight } from '../../wiki/guard.js';
+import { parseLogType } from './api/admin.js';
+import { blockPage, logPage } from '../../../views/special/admin.js';
+import { NotFoundError, WikiError } from '../../wiki/errors.js';
 import type { Page } from '../../wiki/types.js';
 import { contributionsPage } from '../../../views/special/contributions.js';
 import { pageContext, sendHtml } from '../views.js';
@@ -10,7 +15,7 @@ import { exactTitleMatch, searchPages, titlesStartingWith } from '../../wiki/sea
 import { tryParseTitle, wikiPath } from '../../wiki/title.js';
 import { searchPage, suggestions } from '../../../views/special/search.js';
 
-export function specialRoutes({ stores }: RouteDeps): Router {
+export function specialRoutes({ stores, config }: RouteDeps): Router {
   const r = express.Router();
 
   r.get('/special/search', (req, res) => {
@@ -57,6 +62,43 @@ export function specialRoutes({ stores }: RouteDeps): Router {
       limit: size,
       olderThan: revisions.length > size ? rows[rows.length - 1]!.revision.id : undefined,
     }));
+  });
+
+  r.get('/special/log', (req, res) => {
+    const type = parseLogType(queryValue(req.query, 'type'));
+    const size = limit(queryValue(req.query, 'limit'), 50, 500);
+    const entries = stores.log.list({ type, beforeId: optionalId('older_than', queryValue(req.query, 'older_than')), limit: size + 1 });
+    const shown = entries.slice(0, size);
+    sendHtml(res, logPage(pageContext(req), shown, type, entries.length > size ? shown[shown.length - 1]!.id : undefined));
+  });
+
+  const blockAdmin = (req: Request) => {
+    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'block');
+    return req.actor!;
+  };
+
+  r.get('/special/block', (req, res) => {
+    blockAdmin(req);
+    sendHtml(res, blockPage(pageContext(req), stores.blocks.active(new Date().toISOString(), 200), undefined, queryValue(req.query, 'target') ?? ''));
+  });
+
+  r.post('/special/block', (req, res) => {
+    const by = blockAdmin(req);
+    const body = req.body as Record<string, unknown>;
+    const target = text('target', body.target);
+    try {
+      blockTarget(stores, by, target, parseExpiry(body.expiry), text('reason', body.reason));
+      res.redirect(303, '/special/block');
+    } catch (e) {
+      if (!(e instanceof WikiError) || e.status === 403) throw e;
+      sendHtml(res, blockPage(pageContext(req), stores.blocks.active(new Date().toISOString(), 200), e.message, target), e.status);
+    }
+  });
+
+  r.post('/special/block/:id/remove', (req, res) => {
+    const by = blockAdmin(req);
+    unblock(stores, by, positiveId('block id', req.params.id));
+    res.redirect(303, '/special/block');
   });
 
   return r;

@@ -7,6 +7,7 @@ import { wikiPath, type Title } from '../../wiki/title.js';
 import { viewHandlers } from './wikiRead.js';
 import { editHandlers } from './wikiEdit.js';
 import { historyHandlers } from './wikiHistory.js';
+import { adminHandlers } from './wikiAdmin.js';
 
 export type WikiHandler = (req: Request, res: Response, title: Title) => void | Promise<void>;
 
@@ -14,16 +15,25 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
   const read = viewHandlers(deps);
   const edit = editHandlers(deps);
   const history = historyHandlers(deps);
+  const admin = adminHandlers(deps);
   const get: Record<string, WikiHandler> = {
     view: (req, res, t) => (req.query.diff !== undefined ? history.diff(req, res, t) : read.view(req, res, t)),
     raw: read.raw,
     edit: edit.form,
     history: history.list,
     blame: history.blame,
+    protect: admin.protectForm,
+    delete: admin.deleteForm,
+    undelete: admin.undeleteForm,
+    move: admin.moveForm,
   };
   const post: Record<string, WikiHandler> = {
     submit: edit.submit,
     preview: edit.preview,
+    protect: admin.protect,
+    delete: admin.delete,
+    undelete: admin.undelete,
+    move: admin.move,
   };
   return (req: Request, res: Response, next: NextFunction): void | Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return next();
@@ -41,7 +51,7 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
     if (!handler) {
       const other = req.method === 'POST' ? get : post;
       if (Object.hasOwn(other, action)) throw new WikiError('invalid_input', `The action "${action}" needs a ${req.method === 'POST' ? 'GET' : 'POST'} request.`);
-      throw new WikiError('unknown_action', `Unknown action "${action}". Known actions: ${[...Object.keys(get), ...Object.keys(post)].join(', ')}.`);
+      throw new WikiError('unknown_action', `Unknown action "${action}". Known actions: ${[...new Set([...Object.keys(get), ...Object.keys(post)])].join(', ')}.`);
     }
     return handler(req, res, title);
   };

@@ -5,6 +5,7 @@ import { pageApi } from './pages.js';
 import { revisionApi } from './revisions.js';
 import { transformApi } from './transform.js';
 import { authApi } from './auth.js';
+import { adminApi } from './admin.js';
 
 export function apiRoutes(deps: RouteDeps): Router {
   const r = express.Router();
@@ -12,5 +13,6 @@ export function apiRoutes(deps: RouteDeps): Router {
   r.use(revisionApi(deps));
   r.use(transformApi(deps));
   r.use(authApi(deps));
+  r.use(adminApi(deps));
   return r;
 }

@@ -1,0 +1,58 @@
+/** /special/log and /special/block. */
+import { html, type Html } from '../html.js';
+import { layout } from '../layout.js';
+import type { ViewContext } from '../context.js';
+import { timeTag, userLink } from '../format.js';
+import { wikiPath } from '../../server/wiki/title.js';
+import type { Block, LogEntry } from '../../server/db/admin.js';
+
+const VERBS: Record<string, string> = {
+  protect: 'protected', unprotect: 'removed protection from', block: 'blocked', unblock: 'unblocked',
+  delete: 'deleted', undelete: 'restored', move: 'moved',
+};
+
+function target(e: LogEntry): Html {
+  if (e.type === 'block') return html`<a href="/special/contributions/${encodeURIComponent(e.target)}">${e.target}</a>`;
+  return html`<a href="${wikiPath(e.target)}">${e.target}</a>`;
+}
+
+export function logPage(ctx: ViewContext, entries: LogEntry[], type: string | undefined, olderThan?: number): Html {
+  const types = ['', 'protect', 'block', 'delete', 'move'];
+  return layout(ctx, {
+    title: 'Log',
+    body: html`<h1 class="page-title">Log of admin acts</h1>
+      <form method="get" action="/special/log" class="log-filter"><label for="type">Show</label>
+        <select id="type" name="type">${types.map((t) => html`<option value="${t}"${t === (type ?? '') ? html` selected` : null}>${t || 'all acts'}</option>`)}</select>
+        <button type="submit">Show</button></form>
+      ${entries.length === 0 ? html`<p>Nothing logged yet.</p>` : null}
+      <ul class="log">${entries.map((e) => html`<li>
+        ${timeTag(e.timestamp)} ${userLink(e.actor)} ${VERBS[e.action] ?? e.action} ${target(e)}
+        ${e.type === 'move' && typeof e.details.to === 'string' ? html` to <a href="${wikiPath(e.details.to)}">${e.details.to}</a>` : null}
+        ${e.type === 'protect' && e.details.level ? html` [${String(e.details.level)}, expires ${String(e.details.expiry)}]` : null}
+        ${e.type === 'block' && e.action === 'block' ? html` (expires ${String(e.details.expiry)})` : null}
+        ${e.reason ? html`<span class="comment">(${e.reason})</span>` : null}
+      </li>`)}</ul>
+      ${olderThan ? html`<p class="pager"><a rel="next" href="/special/log?older_than=${olderThan}${type ? `&type=${type}` : ''}">Older</a></p>` : null}`,
+  });
+}
+
+export function blockPage(ctx: ViewContext, blocks: Block[], error?: string, target = ''): Html {
+  return layout(ctx, {
+    title: 'Block a user or IP address',
+    noindex: true,
+    body: html`<h1 class="page-title">Block a user or IP address</h1>
+      ${error ? html`<div class="form-error" role="alert">${error}</div>` : null}
+      <form class="admin-form" method="post" action="/special/block">
+        <input type="hidden" name="csrf" value="${ctx.csrfToken}">
+        <p class="form-field"><label for="target">User name or IP address</label><input id="target" name="target" type="text" required value="${target}"></p>
+        <p class="form-field"><label for="expiry">Expires</label><input id="expiry" name="expiry" type="text" value="1 day" aria-describedby="expiry-hint">
+          <small id="expiry-hint" class="hint">"infinite", a duration such as "3 days", or a time such as 2027-01-31T12:00:00Z.</small></p>
+        <p class="form-field"><label for="reason">Reason (shown to the blocked person)</label><input id="reason" name="reason" type="text" maxlength="500"></p>
+        <p><button type="submit" class="primary">Block</button></p>
+      </form>
+      <h2>Blocks in force</h2>
+      ${blocks.length === 0 ? html`<p>None.</p>` : null}
+      <ul class="blocks">${blocks.map((b) => html`<li>${b.target} — ${b.expiry ? html`until ${timeTag(b.expiry)}` : 'no end date'}${b.reason ? html` <span class="comment">(${b.reason})</span>` : null}
+        <form method="post" action="/special/block/${b.id}/remove" class="inline-form"><input type="hidden" name="csrf" value="${ctx.csrfToken}"><button type="submit">Unblock</button></form></li>`)}</ul>`,
+  });
+}
