@@ -8,7 +8,7 @@ import { session } from './http/middleware/session.js';
 import { csrfTokens } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/errors.js';
 import { strictUtf8 } from './http/middleware/body.js';
-import { staticAssets } from './http/assets.js';
+import { assetUrl, staticAssets } from './http/assets.js';
 import { wikiRoutes } from './http/routes/wiki.js';
 import { apiRoutes } from './http/routes/api/index.js';
 import { specialRoutes } from './http/routes/special.js';
@@ -45,6 +45,7 @@ export function createApp(appDeps: AppDeps): Express {
     }),
   );
   app.use('/static', staticAssets());
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, assetUrl('favicon.svg')));
   app.use(cookieParser());
   app.use(session(deps.stores, deps.tokens));
   app.use(csrf.issue);

@@ -31,6 +31,7 @@ export function layout(ctx: ViewContext, o: LayoutOptions): Html {
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
 ${o.noindex ? html`<meta name="robots" content="noindex,nofollow">` : null}
 <link rel="stylesheet" href="${assetUrl('peerwiki.css')}">
+<link rel="icon" type="image/svg+xml" href="${assetUrl('favicon.svg')}">
 <link rel="search" type="application/opensearchdescription+xml" href="/special/search" title="Peerwiki">
 <script src="${assetUrl('htmx.min.js')}" defer></script>
 <script src="${assetUrl('peerwiki.js')}" defer></script>
@@ -57,7 +58,7 @@ ${o.body}
 
 function searchBox(): Html {
   return html`<form class="search" action="/special/search" method="get" role="search">
-    <input type="search" name="q" placeholder="Search Peerwiki" aria-label="Search Peerwiki" autocomplete="off"
+    <input type="search" name="q" placeholder="Search Peerwiki" aria-label="Search Peerwiki" autocomplete="off" role="combobox"
       hx-get="/special/search/suggest" hx-trigger="input changed delay:250ms" hx-target="#search-suggestions" hx-swap="innerHTML">
     <button type="submit">Search</button>
     <div id="search-suggestions" class="search-suggestions" role="listbox" aria-label="Suggestions"></div>

@@ -65,6 +65,7 @@ export class RevisionStore {
   private readonly historyStmts: Record<HistoryFilter | 'all', { all(page: number, before: number, limit: number): unknown[] }>;
   private readonly byActorStmt;
   private readonly countStmt;
+  private readonly factsStmt;
   private readonly nextStmt;
   private readonly prevStmt;
   private readonly bySha1Stmt;
@@ -90,6 +91,9 @@ export class RevisionStore {
       `${SELECT} WHERE r.actor_id = ? AND r.id < ? ORDER BY r.id DESC LIMIT ?`,
     );
     this.countStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM revision WHERE page_id = ?');
+    this.factsStmt = db.prepare<[number], { first_id: number; edits: number; editors: number }>(
+      'SELECT min(id) AS first_id, count(*) AS edits, count(DISTINCT actor_id) AS editors FROM revision WHERE page_id = ?',
+    );
     this.nextStmt = db.prepare<[number, number], { id: number }>(
       'SELECT id FROM revision WHERE page_id = ? AND id > ? ORDER BY id LIMIT 1',
     );
@@ -124,6 +128,12 @@ export class RevisionStore {
   /** An account's revisions on every page, newest first, with ids below `beforeId`. */
   byActor(actorId: number, options: { beforeId?: number; limit: number }): Revision[] {
     return this.byActorStmt.all(actorId, options.beforeId ?? Number.MAX_SAFE_INTEGER, options.limit).map(toRevision);
+  }
+
+  /** The page's first revision, number of edits and of distinct editors. */
+  facts(pageId: number): { firstId: number; edits: number; editors: number } {
+    const r = this.factsStmt.get(pageId)!;
+    return { firstId: r.first_id, edits: r.edits, editors: r.editors };
   }
 
   count(pageId: number): number {

@@ -13,6 +13,7 @@ const files: Record<string, string> = {
   'peerwiki.css': join(STATIC_DIR, 'peerwiki.css'),
   'peerwiki.js': join(STATIC_DIR, 'peerwiki.js'),
   'htmx.min.js': HTMX_FILE,
+  'favicon.svg': join(STATIC_DIR, 'favicon.svg'),
 };
 
 const fingerprints = new Map<string, string>();

@@ -7,7 +7,7 @@ import type { Stores } from '../db/stores.js';
 import type { Block, ProtectionLevel } from '../db/admin.js';
 import { isIP } from 'node:net';
 import { InvalidInputError, NotFoundError, WikiError } from './errors.js';
-import { analyze } from './markdown.js';
+import { analyzeForIndex } from './markdown.js';
 import { saveEdit } from './edit.js';
 import { cutComment } from './edit.js';
 import type { Title } from './title.js';
@@ -103,9 +103,9 @@ export function undeletePage(stores: Stores, by: Actor, title: Title, reason: st
 /** Rebuild a page's links, categories and search entry from its latest text. */
 export function reindex(stores: Stores, page: Page): void {
   const text = stores.content.get(stores.revisions.byId(page.latestId)!.contentId);
-  const a = analyze(text);
+  const a = analyzeForIndex(text);
   stores.links.replace(page.id, a.links, a.categories);
-  stores.search.put(page.id, page.title.text, text);
+  stores.search.put(page.id, page.title.text, a.text);
 }
 
 /**
@@ -119,7 +119,7 @@ export function movePage(stores: Stores, by: Actor, from: Title, to: Title, reas
     if (from.text === to.text) throw new InvalidInputError('to: the new title is the same as the old one.');
     if (stores.pages.byTitle(to)) throw new WikiError('page_exists', `A page "${to.text}" already exists; pick another title, or ask an admin to delete it first.`);
     stores.pages.rename(page.id, to);
-    stores.search.put(page.id, to.text, stores.content.get(stores.revisions.byId(page.latestId)!.contentId));
+    reindex(stores, { ...page, title: to });
     stores.pages.touchPagesLinkingTo(to);
     if (leaveRedirect) {
       saveEdit(stores, { title: from, source: `#REDIRECT [[${to.text}]]`, comment: `Moved to [[${to.text}]]`, baseId: null, actor: by, mode: 'create' });

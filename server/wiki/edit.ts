@@ -5,7 +5,7 @@
  */
 import type { Stores } from '../db/stores.js';
 import { EditConflictError, InvalidInputError, PageExistsError, NotFoundError, TooLargeError } from './errors.js';
-import { analyze } from './markdown.js';
+import { analyzeForIndex } from './markdown.js';
 import { merge3 } from './merge.js';
 import { replaceSection } from './sections.js';
 import type { Title } from './title.js';
@@ -66,7 +66,7 @@ export function saveEdit(stores: Stores, input: SaveInput): SaveResult {
     throw new TooLargeError('Page source is over 1 MiB; split it into several pages.');
   }
   const comment = cutComment(input.comment);
-  const analysis = analyze(source);
+  const analysis = analyzeForIndex(source);
   return stores.transaction(() => {
     const page = stores.pages.byTitle(input.title);
     const text = page ? resolveText(stores, page, input, source) : { final: source, merged: false };
@@ -79,7 +79,7 @@ export function saveEdit(stores: Stores, input: SaveInput): SaveResult {
       return { status: 'nochange', page, revision: stores.revisions.byId(page.latestId)!, actor, created: false, merged: false };
     }
     const finalText = page ? text.final : source;
-    const finalAnalysis = finalText === source ? analysis : analyze(finalText);
+    const finalAnalysis = finalText === source ? analysis : analyzeForIndex(finalText);
     const actor = input.actor === 'temporary' ? stores.actors.createTemporary() : input.actor;
     const now = input.timestamp ?? new Date().toISOString();
     const pageId = page ? page.id : stores.pages.create(input.title, now);
@@ -99,7 +99,7 @@ export function saveEdit(stores: Stores, input: SaveInput): SaveResult {
     stores.revisions.addTags(revisionId, [...(page ? [] : ['new']), ...(input.tags ?? [])]);
     stores.pages.setLatest(pageId, revisionId, finalAnalysis.redirect !== undefined);
     stores.links.replace(pageId, finalAnalysis.links, finalAnalysis.categories);
-    stores.search.put(pageId, input.title.text, finalText);
+    stores.search.put(pageId, input.title.text, finalAnalysis.text);
     stores.actors.countEditOf(actor.id);
     if (!page) stores.pages.touchPagesLinkingTo(input.title);
     return {

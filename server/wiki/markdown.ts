@@ -9,6 +9,8 @@ import {
   type Heading,
 } from './markdown/toc.js';
 import { isAllowedUrl, renderLinkOpen } from './markdown/urls.js';
+import { plainText } from './markdown/plain.js';
+import { alignmentClasses } from './markdown/tables.js';
 import {
   catlinks, collect, hideCategoryParagraphs, redirectRule, renderCategory, renderRedirect, resolveLinks, toAnalysis, wikiLinkRule,
   type Analysis,
@@ -18,7 +20,7 @@ export type { Analysis } from './markdown/wikilinks.js';
 export type { Heading } from './markdown/toc.js';
 
 /** Bump whenever the HTML for an unchanged source changes; it is part of every render cache key. */
-export const RENDER_VERSION = 1;
+export const RENDER_VERSION = 2;
 
 /** How to render: existence of linked pages (red links) and the page's own title for section edit links. */
 export interface RenderOptions {
@@ -52,6 +54,7 @@ md.use(anchor, { level: 1, tabIndex: false, getTokensText: inlineText, slugify: 
 md.inline.ruler.before('link', 'wiki_link', wikiLinkRule);
 md.block.ruler.before('table', 'wiki_redirect', redirectRule);
 md.core.ruler.push('wiki_category_paragraphs', (state) => hideCategoryParagraphs(state.tokens));
+md.core.ruler.push('table_alignment_classes', (state) => alignmentClasses(state.tokens));
 
 md.renderer.rules.link_open = renderLinkOpen;
 md.renderer.rules.wiki_category = renderCategory;
@@ -68,9 +71,22 @@ export function headingLines(source: string): { line: number; level: number }[] 
   return headingIndexes(tokens).map((i) => ({ line: tokens[i]!.map![0], level: Number(tokens[i]!.tag.slice(1)) }));
 }
 
+/** The id the renderer gives the K-th heading (1-based), for landing on a section after saving it. */
+export function sectionAnchor(source: string, k: number): string | undefined {
+  const tokens = md.parse(source, {});
+  const i = headingIndexes(tokens)[k - 1];
+  return i === undefined ? undefined : (tokens[i]!.attrGet('id') ?? undefined);
+}
+
 /** Links, categories and redirect of a source, without rendering (for link tables and the redirect table). */
 export function analyze(source: string): Analysis {
   return toAnalysis(collect(md.parse(source, {})));
+}
+
+/** analyze() plus the plain text for the search index, from one parse (a save needs both). */
+export function analyzeForIndex(source: string): Analysis & { text: string } {
+  const tokens = md.parse(source, {});
+  return { ...toAnalysis(collect(tokens)), text: plainText(tokens) };
 }
 
 /** Render a page source to HTML with red links, heading ids, TOC, footnotes, categories and optional section edit links. */

@@ -43,6 +43,15 @@ describe('/special/search', () => {
     expect(res.text).toContain('&lt;b&gt;');
   });
 
+  it('builds excerpts from the readable text, not the Markdown source', async () => {
+    const { app, wiki } = makeTestApp();
+    createPage(wiki, { title: 'Marked', source: '## Origin\n\nThe **peer network** grew, see [[Wikipedia|the encyclopedia]].\n\n[[Category:Internet]]' });
+    const res = await request(app).get('/special/search?q=peer&fulltext=1');
+    const excerpt = /<p class="excerpt">(.*?)<\/p>/s.exec(res.text)![1]!;
+    expect(excerpt).toContain('<mark>peer</mark> network grew, see the encyclopedia');
+    expect(excerpt).not.toMatch(/\*\*|\[\[|##|Category/);
+  });
+
   it.each(['"unbalanced', 'a NEAR b', 'peer*', '-network', '(open', 'title:x', 'AND OR NOT', '""', '^'])('never fails on FTS5 syntax: %s', async (q) => {
     const { app, wiki, logged } = makeTestApp();
     createPage(wiki, { title: 'Any', source: 'peer network open' });

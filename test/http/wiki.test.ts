@@ -128,6 +128,30 @@ describe('reading pages', () => {
   });
 });
 
+describe('page information', () => {
+  it('shows creation, edits, editors, size, protection and backlinks', async () => {
+    const { app, wiki } = makeTestApp();
+    createPage(wiki, { title: 'Info', revisions: 3, source: 'Twelve bytes' });
+    createPage(wiki, { title: 'Fan', source: 'See [[Info]]' });
+    const res = await request(app).get('/wiki/Info?action=info');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/<th scope="row">Edits<\/th><td><a [^>]+>3<\/a>/);
+    expect(res.text).toMatch(/Distinct editors<\/th><td>1</);
+    expect(res.text).toContain('12 bytes');
+    expect(res.text).toMatch(/Pages linking here<\/th><td><a [^>]+>1<\/a>/);
+    expect(res.text).toMatch(/Protection<\/th><td>none/);
+  });
+
+  it('serves a favicon', async () => {
+    const { app } = makeTestApp();
+    const res = await request(app).get('/favicon.ico');
+    expect(res.status).toBe(301);
+    const icon = await request(app).get(res.headers.location!);
+    expect(icon.status).toBe(200);
+    expect(icon.headers['cache-control']).toContain('immutable');
+  });
+});
+
 describe('the render cache', () => {
   it('renders a revision once and serves the cached HTML until the page is touched', async () => {
     const { app, wiki } = makeTestApp();
@@ -204,6 +228,7 @@ describe('editing in the browser', () => {
     const res = await agent.post('/wiki/S?action=submit').type('form')
       .send({ source: '## One\n\nChanged\n', summary: 'fix', minor: '1', base: String(id), section: '1', csrf });
     expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/wiki/S#one');
     const latest = wiki.stores.pages.byTitle({ text: 'S' } as never)!;
     const rev = wiki.stores.revisions.byId(latest.latestId)!;
     expect(wiki.stores.content.get(rev.contentId)).toBe('Intro\n\n## One\n\nChanged\n\n## Two\n\nSecond\n');

@@ -12,7 +12,7 @@ const ALLOWED_TAGS = new Set([
   'a', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 's', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
   'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img', 'br', 'hr', 'sup', 'section', 'nav', 'div', 'span',
 ]);
-const ALLOWED_ATTRS = new Set(['href', 'src', 'alt', 'title', 'class', 'rel', 'id', 'style', 'aria-label', 'aria-labelledby']);
+const ALLOWED_ATTRS = new Set(['aria-hidden', 'href', 'src', 'alt', 'title', 'class', 'rel', 'id', 'aria-label', 'aria-labelledby']);
 
 /** The scheme a browser would see in an attribute value: entities decoded, invisible characters dropped. */
 function schemeOf(value: string): string {
@@ -93,7 +93,7 @@ describe('render: markdown features', () => {
     {
       name: 'GFM table',
       source: '| a | b |\n|---|--:|\n| 1 | 2 |',
-      has: ['<table>', '<th>a</th>', '<td>1</td>', '<td style="text-align:right">2</td>'],
+      has: ['<table>', '<th>a</th>', '<td>1</td>', '<td class="align-right">2</td>'],
     },
     { name: 'wiki link in a table cell with escaped pipe', source: '| a |\n|---|\n| [[Peer networks\\|peers]] |', has: ['<td><a href="/wiki/Peer_networks" title="Peer networks">peers</a></td>'] },
     { name: 'strikethrough', source: '~~gone~~', has: ['<s>gone</s>'] },
@@ -290,7 +290,7 @@ describe('render: section edit links', () => {
     const source = 'Intro\n\n## A & B\n\n```\n## fenced\n```\n\nSetext\n------\n\n> ### Quoted';
     const out = html(source, { title, sectionEditLinks: true });
     expect(out).toContain(
-      '<h2 id="a-b">A &amp; B<span class="editsection">[<a href="/wiki/Peer_networks?action=edit&amp;section=1" aria-label="Edit section: A &amp; B">edit</a>]</span></h2>',
+      '<h2 id="a-b">A &amp; B<span class="editsection"><span aria-hidden="true">[</span><a href="/wiki/Peer_networks?action=edit&amp;section=1" aria-label="Edit section: A &amp; B">edit</a><span aria-hidden="true">]</span></span></h2>',
     );
     expect(out).toContain('section=2" aria-label="Edit section: Setext"');
     expect(out).toContain('section=3" aria-label="Edit section: Quoted"');

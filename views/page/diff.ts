@@ -11,6 +11,9 @@ export interface DiffTableOptions {
 }
 
 const KEEP = 3;
+// Every table, nested ones in folds included, declares its columns so fixed layout can size them.
+const SIDE_COLS = html`<colgroup><col class="diff-lineno"><col class="diff-text"><col class="diff-lineno"><col class="diff-text"></colgroup>`;
+const INLINE_COLS = html`<colgroup><col class="diff-lineno"><col class="diff-lineno"><col class="diff-text"></colgroup>`;
 
 /** Mark the ranges of one line: removed words as <del>, added words as <ins>. */
 function highlighted(line: string, ranges: HighlightRange[] | undefined, type: 'add' | 'delete'): Html {
@@ -91,7 +94,7 @@ function lineNo(n: number | undefined): Html {
 function sideRow(r: Row): Html {
   if (r.kind === 'fold') {
     return html`<tr class="diff-fold"><td colspan="4"><details><summary>Show ${r.rows.length} unchanged lines</summary>
-      <table class="diff diff-side">${r.rows.map(sideRow)}</table></details></td></tr>`;
+      <table class="diff diff-side">${SIDE_COLS}${r.rows.map(sideRow)}</table></details></td></tr>`;
   }
   if (r.kind === 'context') {
     const e = r.entry;
@@ -109,7 +112,7 @@ function sideRow(r: Row): Html {
 function inlineRow(r: Row): Html {
   if (r.kind === 'fold') {
     return html`<tr class="diff-fold"><td colspan="3"><details><summary>Show ${r.rows.length} unchanged lines</summary>
-      <table class="diff diff-inline">${r.rows.map(inlineRow)}</table></details></td></tr>`;
+      <table class="diff diff-inline">${INLINE_COLS}${r.rows.map(inlineRow)}</table></details></td></tr>`;
   }
   if (r.kind === 'context') {
     return html`<tr class="diff-context">${lineNo(r.entry.from_line)}${lineNo(r.entry.to_line)}<td class="diff-text"> ${r.entry.text}</td></tr>`;
@@ -130,11 +133,11 @@ export function diffTable(c: Comparison, o: DiffTableOptions = {}): Html {
   const note = c.note ? html`<p class="diff-note" role="note">${c.note}</p>` : null;
   if (!changed) return html`${note}<p class="diff-empty-note">No difference: the two texts are identical.</p>`;
   if (o.view === 'inline') {
-    return html`${note}<table class="diff diff-inline"><caption class="visually-hidden">Changes, inline</caption>${list.map(inlineRow)}</table>`;
+    return html`${note}<table class="diff diff-inline"><caption class="visually-hidden">Changes, inline</caption>${INLINE_COLS}${list.map(inlineRow)}</table>`;
   }
   return html`${note}<table class="diff diff-side">
     <caption class="visually-hidden">Changes, side by side</caption>
-    <colgroup><col class="diff-lineno"><col class="diff-text"><col class="diff-lineno"><col class="diff-text"></colgroup>
+    ${SIDE_COLS}
     <thead><tr><th colspan="2">${o.oldLabel ?? 'Older'}</th><th colspan="2">${o.newLabel ?? 'Newer'}</th></tr></thead>
     ${list.map(sideRow)}
   </table>`;

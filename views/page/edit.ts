@@ -61,7 +61,7 @@ function editForm(ctx: ViewContext, m: EditFormModel): Html {
     <label for="source" class="visually-hidden">Page source (Markdown)</label>
     <textarea id="source" name="source" rows="24" spellcheck="true"
       hx-post="${previewUrl}" hx-trigger="input changed delay:600ms" hx-target="#live-preview" hx-swap="innerHTML"
-      hx-sync="this:replace">${m.source}</textarea>
+      hx-sync="this:replace" hx-indicator="#live-preview">${m.source}</textarea>
     <div class="edit-options">
       <label for="summary">Summary</label>
       <input id="summary" name="summary" type="text" maxlength="500" value="${m.summary}" placeholder="Briefly describe your changes">

@@ -42,7 +42,7 @@ export function historyPage(ctx: ViewContext, m: HistoryModel): Html {
         <button type="submit">Show</button>
       </form>
       ${nav}
-      <form class="history-compare" method="get" action="${path}" hx-get="${path}" hx-target="#compare-result" hx-select="#diff-view" hx-swap="innerHTML">
+      <form class="history-compare" method="get" action="${path}" hx-get="${path}" hx-target="#compare-result" hx-select="#diff-view" hx-swap="innerHTML" hx-push-url="true">
         <p><button type="submit">Compare selected revisions</button></p>
         <ul class="history">${rows}</ul>
         <p><button type="submit">Compare selected revisions</button></p>

@@ -16,6 +16,8 @@ export interface PageViewModel {
   isRedirect?: boolean;
   /** Set when showing an old revision. */
   old?: { previousId?: number; nextId?: number; latestId: number };
+  /** The latest revision, for the "last edited" footer (the shown one when it is the latest). */
+  latest: Revision;
 }
 
 export function pageView(ctx: ViewContext, m: PageViewModel): Html {
@@ -31,7 +33,7 @@ export function pageView(ctx: ViewContext, m: PageViewModel): Html {
     page: m.title,
     tab: 'read',
     noindex: m.old !== undefined,
-    footer: html`<p class="last-edited">This page was last edited ${timeTag(m.revision.timestamp)} by ${userLink(m.revision.actor)}.</p>`,
+    footer: html`<p class="last-edited">This page was last edited ${timeTag(m.latest.timestamp)} by ${userLink(m.latest.actor)}.</p>`,
     body: html`<h1 class="page-title">${m.title.text}</h1>
       ${notes}
       <div class="page-body">${trustedHtml(m.bodyHtml)}</div>`,

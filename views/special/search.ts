@@ -39,5 +39,5 @@ export function searchPage(ctx: ViewContext, m: SearchModel): Html {
 }
 
 export function suggestions(pages: Page[]): Html {
-  return html`${pages.length ? html`<ul>${pages.map((p) => html`<li role="option"><a href="${wikiPath(p.title)}">${p.title.text}</a></li>`)}</ul>` : null}`;
+  return html`${pages.length ? html`<ul role="presentation">${pages.map((p) => html`<li role="option"><a href="${wikiPath(p.title)}">${p.title.text}</a></li>`)}</ul>` : null}`;
 }

@@ -19,6 +19,7 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
   const get: Record<string, WikiHandler> = {
     view: (req, res, t) => (req.query.diff !== undefined ? history.diff(req, res, t) : read.view(req, res, t)),
     raw: read.raw,
+    info: read.info,
     edit: edit.form,
     history: history.list,
     blame: history.blame,

@@ -6,6 +6,7 @@ import { pageContext, sendHtml } from '../views.js';
 import { setSessionCookie } from '../middleware/session.js';
 import { readLatest, readRevision, renderSource } from '../../wiki/pages.js';
 import { saveEdit } from '../../wiki/edit.js';
+import { sectionAnchor } from '../../wiki/markdown.js';
 import { compareTexts } from '../../wiki/diff.js';
 import { EditConflictError, InvalidInputError, NotFoundError, RateLimitedError, WikiError } from '../../wiki/errors.js';
 import { requireRight } from '../../wiki/guard.js';
@@ -133,7 +134,8 @@ export function editHandlers(deps: RouteDeps) {
         mode: 'form',
       });
       if (!req.actor && result.actor) setSessionCookie(res, req, tokens, result.actor, config.secureCookies);
-      res.redirect(303, wikiPath(result.page.title));
+      const anchor = model.section ? sectionAnchor(stores.content.get(result.revision.contentId), model.section) : undefined;
+      res.redirect(303, wikiPath(result.page.title) + (anchor ? `#${encodeURIComponent(anchor)}` : ''));
     } catch (e) {
       if (e instanceof EditConflictError) {
         sendHtml(res, editPage(pageContext(req), { ...model, ...conflictModel(title, e) }), 409);

@@ -8,8 +8,9 @@ import { RENDER_VERSION } from '../../wiki/markdown.js';
 import { NotFoundError } from '../../wiki/errors.js';
 import { can } from '../../wiki/rights.js';
 import { rightsContext } from '../../wiki/guard.js';
-import { wikiPath, type Title } from '../../wiki/title.js';
+import type { Title } from '../../wiki/title.js';
 import { missingPage, pageView } from '../../../views/page/view.js';
+import { infoPage } from '../../../views/page/info.js';
 
 export function viewHandlers({ stores, config }: RouteDeps) {
   function view(req: Request, res: Response, title: Title): void {
@@ -38,6 +39,7 @@ export function viewHandlers({ stores, config }: RouteDeps) {
       bodyHtml: renderedHtml(stores, read, old ? 'old' : 'view'),
       redirectedFrom: latest.redirectedFrom,
       old,
+      latest: latest.revision,
     }));
   }
 
@@ -54,5 +56,22 @@ export function viewHandlers({ stores, config }: RouteDeps) {
     res.type('text/markdown; charset=utf-8').set('Content-Disposition', 'inline').send(read.source);
   }
 
-  return { view, raw, path: wikiPath };
+  function info(req: Request, res: Response, title: Title): void {
+    const latest = readLatest(stores, title);
+    if (!latest) throw new NotFoundError(`There is no page "${title.text}".`);
+    const { page } = latest;
+    const facts = stores.revisions.facts(page.id);
+    sendHtml(res, infoPage(pageContext(req), {
+      title: page.title,
+      first: stores.revisions.byId(facts.firstId)!,
+      latest: latest.revision,
+      edits: facts.edits,
+      editors: facts.editors,
+      backlinks: stores.links.countLinkingTo(page.title.text),
+      protection: stores.protection.get(page.id, new Date().toISOString()),
+      isRedirect: page.isRedirect,
+    }));
+  }
+
+  return { view, raw, info };
 }

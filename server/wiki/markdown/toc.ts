@@ -107,7 +107,7 @@ export const renderToc: RendererRule = (tokens, idx) => {
 /** Renderer rule for a section edit link that addEditLinks inserted. */
 export const renderEditSection: RendererRule = (tokens, idx) => {
   const { href, text } = tokens[idx]!.meta as { href: string; text: string };
-  return `<span class="editsection">[<a href="${escapeHtml(href)}" aria-label="Edit section: ${escapeHtml(text)}">edit</a>]</span>`;
+  return `<span class="editsection"><span aria-hidden="true">[</span><a href="${escapeHtml(href)}" aria-label="Edit section: ${escapeHtml(text)}">edit</a><span aria-hidden="true">]</span></span>`;
 };
 
 /** Nested <ol> of the headings; a shallower heading inside a deeper list joins it rather than breaking out. */

@@ -1,0 +1,21 @@
+/** Plain text of parsed Markdown, for the search index and its excerpts (no syntax, no URLs). */
+import type { Token } from 'markdown-it';
+
+const BLOCK_TEXT = new Set(['fence', 'code_block']);
+
+/** The readable words of a token stream: link labels, not targets; code kept; categories dropped. */
+export function plainText(tokens: Token[]): string {
+  const out: string[] = [];
+  for (const t of tokens) {
+    if (t.type === 'inline') {
+      for (const c of t.children ?? []) {
+        if (c.type === 'text' || c.type === 'code_inline') out.push(c.content);
+        else if (c.type === 'softbreak' || c.type === 'hardbreak') out.push(' ');
+        else if (c.type === 'image') out.push(c.content);
+      }
+    } else if (BLOCK_TEXT.has(t.type)) out.push(t.content);
+    else if (t.type === 'footnote_open') out.push(' ');
+    if (t.block && t.nesting === -1) out.push('\n');
+  }
+  return out.join('').replace(/[ \t]+/g, ' ').replace(/\n{2,}/g, '\n').trim();
+}
