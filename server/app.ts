@@ -13,6 +13,7 @@ import { wikiRoutes } from './http/routes/wiki.js';
 import { apiRoutes } from './http/routes/api/index.js';
 import { specialRoutes } from './http/routes/special.js';
 import { accountRoutes } from './http/routes/account.js';
+import { findRoutes } from './http/routes/find/index.js';
 import { setViewDefaults } from './http/views.js';
 
 export function createApp(appDeps: AppDeps): Express {
@@ -63,6 +64,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(accountRoutes(deps));
   app.use('/wiki', wikiRoutes(deps));
   app.use(specialRoutes(deps));
+  app.use(findRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -6,6 +6,7 @@ import { revisionApi } from './revisions.js';
 import { transformApi } from './transform.js';
 import { authApi } from './auth.js';
 import { adminApi } from './admin.js';
+import { findApi } from '../find/index.js';
 
 export function apiRoutes(deps: RouteDeps): Router {
   const r = express.Router();
@@ -14,5 +15,6 @@ export function apiRoutes(deps: RouteDeps): Router {
   r.use(transformApi(deps));
   r.use(authApi(deps));
   r.use(adminApi(deps));
+  r.use(findApi(deps));
   return r;
 }
