@@ -20,7 +20,7 @@ export interface Block {
   createdAt: string;
 }
 
-export type LogType = 'protect' | 'block' | 'delete' | 'move';
+export type LogType = 'protect' | 'block' | 'delete' | 'move' | 'rollback' | 'patrol';
 
 export interface LogEntry {
   id: number;

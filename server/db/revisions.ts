@@ -18,6 +18,9 @@ interface RevisionRow {
   timestamp: string;
   ip: string | null;
   tags: string | null;
+  risk: number | null;
+  reasons: string | null;
+  patrolled_by: number | null;
 }
 
 export interface RevisionInsert {
@@ -37,8 +40,10 @@ export type HistoryFilter = 'reverted' | 'anonymous' | 'minor';
 
 const SELECT = `SELECT r.id, r.page_id, r.parent_id, r.actor_id, a.name AS actor_name, a.kind AS actor_kind,
   r.content_id, r.comment, r.minor, r.size, p.size AS parent_size, r.sha1, r.timestamp, r.ip,
-  (SELECT group_concat(tag, ' ') FROM revision_tag t WHERE t.revision_id = r.id) AS tags
-  FROM revision r JOIN actor a ON a.id = r.actor_id LEFT JOIN revision p ON p.id = r.parent_id`;
+  (SELECT group_concat(tag, ' ') FROM revision_tag t WHERE t.revision_id = r.id) AS tags,
+  v.risk, v.reasons, v.patrolled_by
+  FROM revision r JOIN actor a ON a.id = r.actor_id LEFT JOIN revision p ON p.id = r.parent_id
+  LEFT JOIN review v ON v.revision_id = r.id`;
 
 function toRevision(r: RevisionRow): Revision {
   return {
@@ -55,6 +60,9 @@ function toRevision(r: RevisionRow): Revision {
     timestamp: r.timestamp,
     ip: r.ip,
     tags: r.tags ? r.tags.split(' ').sort() : [],
+    risk: r.risk ?? 0,
+    riskReasons: r.reasons ? (JSON.parse(r.reasons) as string[]) : [],
+    patrolled: r.risk === null || r.patrolled_by !== null,
   };
 }
 
@@ -69,6 +77,8 @@ export class RevisionStore {
   private readonly nextStmt;
   private readonly prevStmt;
   private readonly bySha1Stmt;
+  private readonly betweenStmt;
+  private readonly sinceByActorStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -100,9 +110,26 @@ export class RevisionStore {
     this.prevStmt = db.prepare<[number, number], { id: number }>(
       'SELECT id FROM revision WHERE page_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
+    this.betweenStmt = db.prepare<[number, number, number], { id: number }>(
+      'SELECT id FROM revision WHERE page_id = ? AND id > ? AND id < ? ORDER BY id',
+    );
+    // Walks the account's newest revisions only (revision_actor index), so its cost is the burst itself.
+    this.sinceByActorStmt = db.prepare<[number, string], { n: number }>(
+      'SELECT count(*) AS n FROM (SELECT timestamp FROM revision WHERE actor_id = ? ORDER BY id DESC LIMIT 100) WHERE timestamp >= ?',
+    );
     this.bySha1Stmt = db.prepare<[number, string, number], { id: number }>(
       'SELECT id FROM revision WHERE page_id = ? AND sha1 = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
+  }
+
+  /** Ids of the page's revisions strictly between two ids (the ones a revert undid). */
+  idsBetween(pageId: number, afterId: number, beforeId: number): number[] {
+    return this.betweenStmt.all(pageId, afterId, beforeId).map((r) => r.id);
+  }
+
+  /** How many revisions this account saved at or after `since` (ISO time). */
+  countByActorSince(actorId: number, since: string): number {
+    return this.sinceByActorStmt.get(actorId, since)!.n;
   }
 
   insert(rev: RevisionInsert): number {

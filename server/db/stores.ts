@@ -2,6 +2,7 @@
 import type { Db } from './connection.js';
 import { ActorStore } from './actors.js';
 import { BlameStore } from './blame.js';
+import { ReviewStore } from './review.js';
 import { BlockStore, DeletionStore, LogStore, ProtectionStore } from './admin.js';
 import { ContentStore } from './content.js';
 import { LinkStore } from './links.js';
@@ -26,6 +27,7 @@ export interface Stores {
   blocks: BlockStore;
   log: LogStore;
   deletions: DeletionStore;
+  review: ReviewStore;
   /** Run `fn` in one SQLite transaction (synchronous: no await inside). */
   transaction<T>(fn: () => T): T;
 }
@@ -47,6 +49,7 @@ export function createStores(db: Db): Stores {
     blocks: new BlockStore(db),
     log: new LogStore(db),
     deletions: new DeletionStore(db),
+    review: new ReviewStore(db),
     transaction: (fn) => {
       try {
         return db.transaction(fn).immediate();

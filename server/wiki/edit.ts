@@ -8,6 +8,8 @@ import { EditConflictError, InvalidInputError, PageExistsError, NotFoundError, T
 import { analyzeForIndex } from './markdown.js';
 import { merge3 } from './merge.js';
 import { replaceSection } from './sections.js';
+import { signalTags } from './tags.js';
+import { riskOf } from './risk.js';
 import type { Title } from './title.js';
 import type { Actor, Page, Revision } from './types.js';
 
@@ -29,8 +31,10 @@ export interface SaveInput {
   /** 'create' refuses an existing page (API POST); 'update' refuses a missing one when a base is given. */
   mode?: 'create' | 'update' | 'form';
   timestamp?: string;
-  /** Extra tags the caller already knows (revert, undo...). */
+  /** Extra tags the caller already knows (undo, rollback). */
   tags?: string[];
+  /** Revisions this save undoes: each gets the `reverted` tag. */
+  reverts?: number[];
 }
 
 export interface SaveResult {
@@ -69,11 +73,11 @@ export function saveEdit(stores: Stores, input: SaveInput): SaveResult {
   const analysis = analyzeForIndex(source);
   return stores.transaction(() => {
     const page = stores.pages.byTitle(input.title);
-    const text = page ? resolveText(stores, page, input, source) : { final: source, merged: false };
+    const text = page ? resolveText(stores, page, input, source) : { final: source, merged: false, latestText: '' };
     if (!page && input.baseId !== null && input.mode === 'update') {
       throw new NotFoundError(`The page "${input.title.text}" does not exist; create it without a base revision.`);
     }
-    if (page && text.final === stores.content.get(stores.revisions.byId(page.latestId)!.contentId)) {
+    if (page && text.final === text.latestText) {
       // A null edit writes nothing, not even a temporary account.
       const actor = input.actor === 'temporary' ? undefined : input.actor;
       return { status: 'nochange', page, revision: stores.revisions.byId(page.latestId)!, actor, created: false, merged: false };
@@ -96,7 +100,17 @@ export function saveEdit(stores: Stores, input: SaveInput): SaveResult {
       timestamp: now,
       ip: input.ip ?? null,
     });
-    stores.revisions.addTags(revisionId, [...(page ? [] : ['new']), ...(input.tags ?? [])]);
+    recordTagsAndRisk(stores, {
+      revisionId,
+      pageId,
+      sha1: content.sha1,
+      oldText: page ? text.latestText : null,
+      newText: finalText,
+      actor,
+      callerTags: input.tags ?? [],
+      reverts: input.reverts ?? [],
+      now,
+    });
     stores.pages.setLatest(pageId, revisionId, finalAnalysis.redirect !== undefined);
     stores.links.replace(pageId, finalAnalysis.links, finalAnalysis.categories);
     stores.search.put(pageId, input.title.text, finalAnalysis.text);
@@ -114,21 +128,21 @@ export function saveEdit(stores: Stores, input: SaveInput): SaveResult {
 }
 
 /** The whole text to save on an existing page: section spliced in, stale base merged. */
-function resolveText(stores: Stores, page: Page, input: SaveInput, source: string): { final: string; merged: boolean } {
+function resolveText(stores: Stores, page: Page, input: SaveInput, source: string): { final: string; merged: boolean; latestText: string } {
   const latest = stores.revisions.byId(page.latestId)!;
   const latestText = stores.content.get(latest.contentId);
   if (input.baseId === null) {
     if (input.mode === 'create' || input.mode === 'update') throw new PageExistsError(page.title.text);
     // A new-page form saved after someone else created the page: their text against an empty base.
-    return mergeOnto(null, '', source, latest.id, latestText);
+    return { ...mergeOnto(null, '', source, latest.id, latestText), latestText };
   }
   const base = stores.revisions.byId(input.baseId);
   if (!base) throw new NotFoundError(`Base revision ${input.baseId} does not exist.`);
   if (base.pageId !== page.id) throw new InvalidInputError(`Base revision ${input.baseId} is not a revision of "${page.title.text}".`);
   const baseText = stores.content.get(base.contentId);
   const mine = input.section != null ? replaceSection(baseText, input.section, source) : source;
-  if (base.id === latest.id) return { final: mine, merged: false };
-  return mergeOnto(base.id, baseText, mine, latest.id, latestText);
+  if (base.id === latest.id) return { final: mine, merged: false, latestText };
+  return { ...mergeOnto(base.id, baseText, mine, latest.id, latestText), latestText };
 }
 
 function mergeOnto(
@@ -141,4 +155,46 @@ function mergeOnto(
   const result = merge3(baseText, mine, latestText);
   if (!result.clean) throw new EditConflictError(baseId, { id: latestId, source: latestText }, mine);
   return { final: result.text, merged: true };
+}
+
+interface SavedFacts {
+  revisionId: number;
+  pageId: number;
+  sha1: string;
+  oldText: string | null;
+  newText: string;
+  actor: Actor;
+  callerTags: string[];
+  reverts: number[];
+  now: string;
+}
+
+const TEN_MINUTES = 10 * 60_000;
+
+/**
+ * Tags of SPEC section 6 and the risk score, in the save's transaction. A text equal to an
+ * earlier revision's is a revert (also when restored by hand), and everything after that
+ * revision is tagged reverted.
+ */
+function recordTagsAndRisk(stores: Stores, f: SavedFacts): void {
+  const tags = new Set([...signalTags({ oldText: f.oldText, newText: f.newText, authorEdits: f.actor.kind === 'system' ? Infinity : f.actor.editCount }), ...f.callerTags]);
+  const restored = f.oldText === null ? undefined : stores.revisions.earlierWithSha1(f.pageId, f.sha1, f.revisionId);
+  const reverted = new Set(f.reverts);
+  if (restored !== undefined) {
+    tags.add('revert');
+    for (const id of stores.revisions.idsBetween(f.pageId, restored, f.revisionId)) reverted.add(id);
+  }
+  stores.revisions.addTags(f.revisionId, tags);
+  for (const id of reverted) stores.revisions.addTags(id, ['reverted']);
+  const since = new Date(Date.parse(f.now) - TEN_MINUTES).toISOString();
+  const risk = riskOf({
+    oldText: f.oldText,
+    newText: f.newText,
+    tags: [...tags],
+    temporaryAccount: f.actor.kind === 'temp',
+    recentEdits: stores.revisions.countByActorSince(f.actor.id, since),
+  });
+  // Admins' and the system's own edits need no second look.
+  const trusted = f.actor.kind === 'system' || (f.actor.kind === 'user' && f.actor.role === 'admin');
+  stores.review.put(f.revisionId, risk.score, risk.reasons, trusted ? f.actor.id : null, f.now);
 }

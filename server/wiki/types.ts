@@ -51,4 +51,9 @@ export interface Revision {
   timestamp: string;
   ip: string | null;
   tags: string[];
+  /** Risk score 0–100 given when saved, and why. */
+  risk: number;
+  riskReasons: string[];
+  /** Whether an admin reviewed it (admins' own edits count as reviewed). */
+  patrolled: boolean;
 }

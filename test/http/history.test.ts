@@ -68,7 +68,7 @@ describe('GET /api/v1/page/{T}/history', () => {
     expect(res.status).toBe(200);
     expect(res.body.revisions).toHaveLength(20);
     expect(res.body.revisions[0].id).toBe(ids[24]);
-    expect(res.body.revisions[0]).toMatchObject({ minor: false, comment: 'edit 25', user: { name: 'Peerwiki' }, tags: [] });
+    expect(res.body.revisions[0]).toMatchObject({ minor: false, comment: 'edit 25', user: { name: 'Peerwiki' }, tags: ['blanking'] });
     expect(typeof res.body.revisions[0].delta).toBe('number');
     const next = await request(app).get(res.body.older);
     expect(next.body.revisions.map((r: { id: number }) => r.id)).toEqual(ids.slice(0, 5).reverse());

@@ -31,7 +31,7 @@ describe('saveEdit', () => {
       size: 11,
       sha1: sha1Of('Hello\nworld'),
       ip: '10.0.0.1',
-      tags: ['new'],
+      tags: ['new', 'new-user'],
     });
     expect(wiki.stores.content.get(r.revision.contentId)).toBe('Hello\nworld');
     expect(r.page.latestId).toBe(r.revision.id);
