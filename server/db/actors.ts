@@ -67,7 +67,9 @@ export class ActorStore {
     const year = now.getUTCFullYear();
     return this.db.transaction(() => {
       const last = this.lastTemp.get(`~${year}-%`);
-      const n = last ? Number(last.name.slice(`~${year}-`.length)) + 1 : 1;
+      let n = last ? Number(last.name.slice(`~${year}-`.length)) + 1 : 1;
+      // Imported accounts (wiki import) arrive in any order, so a higher number may already exist.
+      while (this.selectByName.get(`~${year}-${n}`)) n += 1;
       return this.create(`~${year}-${n}`, 'temp');
     })();
   }

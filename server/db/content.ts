@@ -27,7 +27,12 @@ export class ContentStore {
   // Recently read texts: views and diffs read the same few texts again and again.
   private readonly cache = new Map<number, string>();
 
+  private readonly verifyStmt;
+  private readonly countStmt;
+
   constructor(db: Db) {
+    this.verifyStmt = db.prepare<[number, number], ContentRow>('SELECT id, sha1, size, encoding, data FROM content WHERE id > ? ORDER BY id LIMIT ?');
+    this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM content');
     this.bySha1 = db.prepare<[string], { id: number; size: number }>('SELECT id, size FROM content WHERE sha1 = ?');
     this.insert = db.prepare('INSERT INTO content (sha1, size, encoding, data) VALUES (?, ?, ?, ?)');
     this.byId = db.prepare<[number], { encoding: string; data: Buffer }>('SELECT encoding, data FROM content WHERE id = ?');
@@ -53,9 +58,7 @@ export class ContentStore {
       this.cache.set(id, hit);
       return hit;
     }
-    const row = this.byId.get(id);
-    if (!row) throw new Error(`content ${id} is missing`);
-    const text = (row.encoding === 'deflate' ? inflateRawSync(row.data) : row.data).toString('utf8');
+    const text = this.read(id);
     this.cache.set(id, text);
     if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     return text;
@@ -65,4 +68,67 @@ export class ContentStore {
   clearCache(): void {
     this.cache.clear();
   }
+
+  /**
+   * The text of a content id, bypassing the cache: bulk readers (export) read each text once and
+   * would only push out the texts that views keep reading.
+   * @throws when the id is unknown.
+   */
+  read(id: number): string {
+    const row = this.byId.get(id);
+    if (!row) throw new Error(`content ${id} is missing`);
+    return decode(row).toString('utf8');
+  }
+
+  /**
+   * Check up to `limit` stored texts with ids above `afterId`, in id order: each must decode, have
+   * its recorded size and hash to its own sha1. `lastId` is where to continue; undefined when done.
+   */
+  verify(afterId: number, limit: number): { lastId: number | undefined; checked: number; bad: BadContent[] } {
+    const rows = this.verifyStmt.all(afterId, limit);
+    const bad: BadContent[] = [];
+    for (const row of rows) {
+      const problem = contentProblem(row);
+      if (problem) bad.push({ id: row.id, sha1: row.sha1, problem });
+    }
+    return { lastId: rows.at(-1)?.id, checked: rows.length, bad };
+  }
+
+  /** How many distinct texts are stored. */
+  count(): number {
+    return this.countStmt.get()!.n;
+  }
+}
+
+export interface BadContent {
+  id: number;
+  sha1: string;
+  problem: string;
+}
+
+interface ContentRow {
+  id: number;
+  sha1: string;
+  size: number;
+  encoding: string;
+  data: Buffer;
+}
+
+function decode(row: { encoding: string; data: Buffer }): Buffer {
+  return row.encoding === 'deflate' ? inflateRawSync(row.data) : row.data;
+}
+
+/** What is wrong with a stored text, or undefined when it is intact. */
+function contentProblem(row: ContentRow): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = decode(row);
+  } catch (e) {
+    return `its ${row.encoding} data cannot be decoded (${(e as Error).message})`;
+  }
+  if (!Buffer.isBuffer(bytes)) return 'its data is not a blob';
+  const actual = createHash('sha1').update(bytes).digest('hex');
+  if (actual !== row.sha1) return `its text hashes to ${actual}, not to its sha1 ${row.sha1}`;
+  if (bytes.length !== row.size) return `its text is ${bytes.length} bytes, not its recorded ${row.size}`;
+  return undefined;
 }

@@ -38,6 +38,20 @@ export interface RevisionInsert {
 
 export type HistoryFilter = 'reverted' | 'anonymous' | 'minor';
 
+/** Filters of recent changes; every one optional. */
+export interface ChangeFilter {
+  beforeId?: number;
+  limit: number;
+  actorId?: number;
+  namespace?: string;
+  hideMinor?: boolean;
+  since?: string;
+  tag?: string;
+  minRisk?: number;
+  /** Only revisions that are still their page's latest (for one-click rollback lists). */
+  latestOnly?: boolean;
+}
+
 const SELECT = `SELECT r.id, r.page_id, r.parent_id, r.actor_id, a.name AS actor_name, a.kind AS actor_kind,
   r.content_id, r.comment, r.minor, r.size, p.size AS parent_size, r.sha1, r.timestamp, r.ip,
   (SELECT group_concat(tag, ' ') FROM revision_tag t WHERE t.revision_id = r.id) AS tags,
@@ -78,6 +92,9 @@ export class RevisionStore {
   private readonly prevStmt;
   private readonly bySha1Stmt;
   private readonly betweenStmt;
+  private readonly recentStmt;
+  private readonly pagesByActorStmt;
+  private readonly pagesByIpStmt;
   private readonly sinceByActorStmt;
 
   constructor(db: Db) {
@@ -110,6 +127,25 @@ export class RevisionStore {
     this.prevStmt = db.prepare<[number, number], { id: number }>(
       'SELECT id FROM revision WHERE page_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
+    this.pagesByActorStmt = db.prepare<[number, string], { page_id: number }>(
+      'SELECT DISTINCT page_id FROM revision WHERE actor_id = ? AND timestamp >= ? ORDER BY page_id',
+    );
+    this.pagesByIpStmt = db.prepare<[string, string], { page_id: number }>(
+      'SELECT DISTINCT page_id FROM revision WHERE ip = ? AND timestamp >= ? ORDER BY page_id',
+    );
+    // One statement for every filter combination: an absent filter is a NULL that matches all.
+    this.recentStmt = db.prepare<Record<string, unknown>, RevisionRow>(
+      `${SELECT} JOIN page pg ON pg.id = r.page_id
+       WHERE pg.title NOT LIKE '#%' AND r.id < @before
+         AND (@actor IS NULL OR r.actor_id = @actor)
+         AND (@ns IS NULL OR pg.namespace = @ns)
+         AND (@hideMinor = 0 OR r.minor = 0)
+         AND (@since IS NULL OR r.timestamp >= @since)
+         AND (@tag IS NULL OR EXISTS (SELECT 1 FROM revision_tag t2 WHERE t2.revision_id = r.id AND t2.tag = @tag))
+         AND (@minRisk IS NULL OR v.risk >= @minRisk)
+         AND (@latestOnly = 0 OR pg.latest_id = r.id)
+       ORDER BY r.id DESC LIMIT @limit`,
+    );
     this.betweenStmt = db.prepare<[number, number, number], { id: number }>(
       'SELECT id FROM revision WHERE page_id = ? AND id > ? AND id < ? ORDER BY id',
     );
@@ -125,6 +161,27 @@ export class RevisionStore {
   /** Ids of the page's revisions strictly between two ids (the ones a revert undid). */
   idsBetween(pageId: number, afterId: number, beforeId: number): number[] {
     return this.betweenStmt.all(pageId, afterId, beforeId).map((r) => r.id);
+  }
+
+  /** Recent revisions of all live pages, newest first. */
+  recent(f: ChangeFilter): Revision[] {
+    return this.recentStmt.all({
+      before: f.beforeId ?? Number.MAX_SAFE_INTEGER,
+      limit: f.limit,
+      actor: f.actorId ?? null,
+      ns: f.namespace ?? null,
+      hideMinor: f.hideMinor ? 1 : 0,
+      since: f.since ?? null,
+      tag: f.tag ?? null,
+      minRisk: f.minRisk ?? null,
+      latestOnly: f.latestOnly ? 1 : 0,
+    }).map(toRevision);
+  }
+
+  /** Pages with revisions by this account, or from this IP address, at or after `since`. */
+  pagesEditedSince(by: { actorId: number } | { ip: string }, since: string): number[] {
+    const rows = 'ip' in by ? this.pagesByIpStmt.all(by.ip, since) : this.pagesByActorStmt.all(by.actorId, since);
+    return rows.map((r) => r.page_id);
   }
 
   /** How many revisions this account saved at or after `since` (ISO time). */

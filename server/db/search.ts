@@ -15,10 +15,13 @@ export class SearchStore {
   constructor(db: Db) {
     this.remove = db.prepare('DELETE FROM search_index WHERE rowid = ?');
     this.insert = db.prepare('INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)');
-    // Title matches weigh ten times body matches in bm25.
-    this.query = db.prepare<[string, number, number], SearchHit>(
+    // Pages whose title has every word come first; within each group bm25 ranks, with title
+    // matches weighing ten times body matches.
+    this.query = db.prepare<{ q: string; inTitle: string; limit: number; offset: number }, SearchHit>(
       `SELECT rowid AS id, title, snippet(search_index, 1, char(1), char(2), '…', 24) AS excerpt
-       FROM search_index WHERE search_index MATCH ? ORDER BY bm25(search_index, 10.0, 1.0) LIMIT ? OFFSET ?`,
+       FROM search_index WHERE search_index MATCH @q
+       ORDER BY rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH @inTitle) DESC, bm25(search_index, 10.0, 1.0)
+       LIMIT @limit OFFSET @offset`,
     );
   }
 
@@ -33,10 +36,11 @@ export class SearchStore {
   }
 
   /**
-   * Pages matching an FTS5 expression, best first. Excerpts mark matches with \u0001 and \u0002 so
-   * the caller can escape the text and then turn them into <mark>.
+   * Pages matching an FTS5 expression (a valid one: ftsExpression builds it), best first: those
+   * with every word in the title before those with a body match only. Excerpts mark matches with
+   * \u0001 and \u0002 so the caller can escape the text and then turn them into <mark>.
    */
   search(expression: string, limit: number, offset: number): SearchHit[] {
-    return this.query.all(expression, limit, offset);
+    return this.query.all({ q: expression, inTitle: `title : (${expression})`, limit, offset });
   }
 }

@@ -6,11 +6,13 @@ import { ReviewStore } from './review.js';
 import { BlockStore, DeletionStore, LogStore, ProtectionStore } from './admin.js';
 import { ContentStore } from './content.js';
 import { LinkStore } from './links.js';
+import { ListStore } from './lists.js';
 import { PageStore } from './pages.js';
 import { RenderCacheStore } from './renderCache.js';
 import { RevisionStore } from './revisions.js';
 import { SearchStore } from './search.js';
 import { SettingStore } from './settings.js';
+import { WatchlistStore } from './watchlist.js';
 
 export interface Stores {
   db: Db;
@@ -28,6 +30,8 @@ export interface Stores {
   log: LogStore;
   deletions: DeletionStore;
   review: ReviewStore;
+  lists: ListStore;
+  watchlist: WatchlistStore;
   /** Run `fn` in one SQLite transaction (synchronous: no await inside). */
   transaction<T>(fn: () => T): T;
 }
@@ -50,6 +54,8 @@ export function createStores(db: Db): Stores {
     log: new LogStore(db),
     deletions: new DeletionStore(db),
     review: new ReviewStore(db),
+    lists: new ListStore(db),
+    watchlist: new WatchlistStore(db),
     transaction: (fn) => {
       try {
         return db.transaction(fn).immediate();

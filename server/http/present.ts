@@ -31,7 +31,7 @@ export function revisionSummaryJson(r: Revision, viewer: Actor | undefined) {
     comment: r.comment,
     user: userJson(r.actor),
     tags: r.tags,
-    ...(viewer?.role === 'admin' && r.actor.kind === 'temp' && r.ip ? { ip: r.ip } : {}),
+    ...(viewer?.role === 'admin' && viewer.kind === 'user' && r.actor.kind === 'temp' && r.ip ? { ip: r.ip } : {}),
   };
 }
 
@@ -73,4 +73,24 @@ export function blockJson(b: Block) {
 
 export function logJson(e: LogEntry) {
   return { id: e.id, type: e.type, action: e.action, timestamp: e.timestamp, user: userJson(e.actor), target: e.target, reason: e.reason, details: e.details };
+}
+
+/** A row of recent changes (SPEC section 5). */
+export function changeJson(r: Revision, page: Page, viewer: Actor | undefined) {
+  return {
+    revision_id: r.id,
+    page: { id: page.id, title: page.title.text },
+    timestamp: r.timestamp,
+    user: userJson(r.actor),
+    comment: r.comment,
+    minor: r.minor,
+    size: r.size,
+    delta: r.size - r.parentSize,
+    tags: r.tags,
+    new_page: r.parentId === null,
+    risk: r.risk,
+    risk_reasons: r.riskReasons,
+    patrolled: r.patrolled,
+    ...(viewer?.role === 'admin' && viewer.kind === 'user' && r.actor.kind === 'temp' && r.ip ? { ip: r.ip } : {}),
+  };
 }

@@ -8,7 +8,7 @@ import type { Block, LogEntry } from '../../server/db/admin.js';
 
 const VERBS: Record<string, string> = {
   protect: 'protected', unprotect: 'removed protection from', block: 'blocked', unblock: 'unblocked',
-  delete: 'deleted', undelete: 'restored', move: 'moved',
+  delete: 'deleted', undelete: 'restored', move: 'moved', 'mass-rollback': 'rolled back every recent edit of',
 };
 
 function target(e: LogEntry): Html {
@@ -17,7 +17,7 @@ function target(e: LogEntry): Html {
 }
 
 export function logPage(ctx: ViewContext, entries: LogEntry[], type: string | undefined, olderThan?: number): Html {
-  const types = ['', 'protect', 'block', 'delete', 'move'];
+  const types = ['', 'protect', 'block', 'delete', 'move', 'rollback'];
   return layout(ctx, {
     title: 'Log',
     body: html`<h1 class="page-title">Log of admin acts</h1>

@@ -14,7 +14,7 @@ import type { LogType, ProtectionLevel } from '../../../db/admin.js';
 import type { Actor } from '../../../wiki/types.js';
 
 const LEVELS = new Set(['none', 'semi', 'full']);
-const LOG_TYPES = new Set(['protect', 'block', 'delete', 'move']);
+const LOG_TYPES = new Set(['protect', 'block', 'delete', 'move', 'rollback', 'patrol']);
 
 export function parseLevel(value: unknown): ProtectionLevel | 'none' {
   if (typeof value !== 'string' || !LEVELS.has(value)) throw new InvalidInputError('level must be "none", "semi" or "full".');
@@ -23,7 +23,7 @@ export function parseLevel(value: unknown): ProtectionLevel | 'none' {
 
 export function parseLogType(value: string | undefined): LogType | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!LOG_TYPES.has(value)) throw new InvalidInputError('type must be one of protect, block, delete, move.');
+  if (!LOG_TYPES.has(value)) throw new InvalidInputError('type must be one of protect, block, delete, move, rollback, patrol.');
   return value as LogType;
 }
 

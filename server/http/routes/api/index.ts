@@ -6,6 +6,7 @@ import { revisionApi } from './revisions.js';
 import { transformApi } from './transform.js';
 import { authApi } from './auth.js';
 import { adminApi } from './admin.js';
+import { reviewApi } from './review.js';
 import { findApi } from '../find/index.js';
 
 export function apiRoutes(deps: RouteDeps): Router {
@@ -15,6 +16,7 @@ export function apiRoutes(deps: RouteDeps): Router {
   r.use(transformApi(deps));
   r.use(authApi(deps));
   r.use(adminApi(deps));
+  r.use(reviewApi(deps));
   r.use(findApi(deps));
   return r;
 }

@@ -1,0 +1,103 @@
+/** Bulk reads for export, import and check: live pages and their revisions in id order, in batches. */
+import type { Db } from './connection.js';
+import type { ActorKind } from '../wiki/types.js';
+
+/** A live page (not deleted) with the number of its revisions. */
+export interface DumpPage {
+  id: number;
+  title: string;
+  latestId: number;
+  revisions: number;
+}
+
+/** A revision as export writes it; the text is read separately by content id. */
+export interface DumpRevision {
+  id: number;
+  parentId: number | null;
+  author: string;
+  authorKind: ActorKind;
+  contentId: number;
+  comment: string;
+  minor: boolean;
+  sha1: string;
+  timestamp: string;
+  tags: string[];
+}
+
+/** What identifies a revision across wikis: when it was saved and what it says. */
+export interface HistoryKey {
+  timestamp: string;
+  sha1: string;
+}
+
+interface RevisionRow {
+  id: number;
+  parent_id: number | null;
+  author: string;
+  author_kind: ActorKind;
+  content_id: number;
+  comment: string;
+  minor: number;
+  sha1: string;
+  timestamp: string;
+  tags: string | null;
+}
+
+// Deleted pages keep their rows under a tombstone title starting with "#" (see pages.ts).
+const LIVE = "p.latest_id IS NOT NULL AND p.title NOT LIKE '#%'";
+
+export class DumpStore {
+  private readonly countsStmt;
+  private readonly pagesStmt;
+  private readonly revisionsStmt;
+  private readonly keysStmt;
+
+  constructor(db: Db) {
+    this.countsStmt = db.prepare<[], { pages: number; revisions: number; live_revisions: number }>(
+      `SELECT (SELECT count(*) FROM page p WHERE ${LIVE}) AS pages, (SELECT count(*) FROM revision) AS revisions,
+       (SELECT count(*) FROM revision r JOIN page p ON p.id = r.page_id WHERE ${LIVE}) AS live_revisions`,
+    );
+    this.pagesStmt = db.prepare<[number, number], DumpPage>(
+      `SELECT p.id, p.title, p.latest_id AS latestId, (SELECT count(*) FROM revision r WHERE r.page_id = p.id) AS revisions
+       FROM page p WHERE p.id > ? AND ${LIVE} ORDER BY p.id LIMIT ?`,
+    );
+    this.revisionsStmt = db.prepare<[number, number, number], RevisionRow>(
+      `SELECT r.id, r.parent_id, a.name AS author, a.kind AS author_kind, r.content_id, r.comment, r.minor, r.sha1, r.timestamp,
+       (SELECT group_concat(tag, ' ') FROM revision_tag t WHERE t.revision_id = r.id) AS tags
+       FROM revision r JOIN actor a ON a.id = r.actor_id WHERE r.page_id = ? AND r.id > ? ORDER BY r.id LIMIT ?`,
+    );
+    this.keysStmt = db.prepare<[number], HistoryKey>('SELECT timestamp, sha1 FROM revision WHERE page_id = ? ORDER BY id');
+  }
+
+  /** Live pages, every revision stored (deleted pages' too), and the revisions of live pages. */
+  counts(): { pages: number; revisions: number; liveRevisions: number } {
+    const r = this.countsStmt.get()!;
+    return { pages: r.pages, revisions: r.revisions, liveRevisions: r.live_revisions };
+  }
+
+  /** Live pages with ids above `afterId`, in id order. */
+  pagesAfter(afterId: number, limit: number): DumpPage[] {
+    return this.pagesStmt.all(afterId, limit);
+  }
+
+  /** A page's revisions with ids above `afterId`, oldest first. */
+  revisionsOfPage(pageId: number, afterId: number, limit: number): DumpRevision[] {
+    return this.revisionsStmt.all(pageId, afterId, limit).map((r) => ({
+      id: r.id,
+      parentId: r.parent_id,
+      author: r.author,
+      authorKind: r.author_kind,
+      contentId: r.content_id,
+      comment: r.comment,
+      minor: r.minor === 1,
+      sha1: r.sha1,
+      timestamp: r.timestamp,
+      tags: r.tags ? r.tags.split(' ').sort() : [],
+    }));
+  }
+
+  /** Timestamp and hash of each of a page's revisions, oldest first (import matches on these). */
+  historyKeys(pageId: number): HistoryKey[] {
+    return this.keysStmt.all(pageId);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Mass rollback: undo every edit one account (or IP address) made since a given time, on every
+ * page, in one act. Each page goes back to its last revision by someone else; pages others have
+ * edited since are left alone (rolling them back would throw away good work) and listed as such.
+ */
+import { isIP } from 'node:net';
+import type { Stores } from '../db/stores.js';
+import { InvalidInputError, NotFoundError } from './errors.js';
+import { saveEdit } from './edit.js';
+import type { Actor, Page, Revision } from './types.js';
+
+export type MassTarget = { actorId: number; name: string } | { ip: string; name: string };
+
+export interface MassRollbackItem {
+  page: Page;
+  /** Set when the page will be rolled back. */
+  undone?: Revision[];
+  to?: Revision;
+  /** Set when the page is left alone, with why. */
+  skipped?: string;
+}
+
+/** The account or address a name means. @throws NotFoundError for an unknown account. */
+export function massTarget(stores: Stores, raw: string): MassTarget {
+  const name = raw.trim();
+  if (name === '') throw new InvalidInputError('target must be a user name or an IP address.');
+  if (isIP(name)) return { ip: name, name };
+  const actor = stores.actors.byName(name);
+  if (!actor) throw new NotFoundError(`There is no account "${name}".`);
+  return { actorId: actor.id, name: actor.name };
+}
+
+function byTarget(target: MassTarget, r: Revision): boolean {
+  return 'ip' in target ? r.ip === target.ip : r.actor.id === target.actorId;
+}
+
+/** What a mass rollback would do, page by page, without changing anything. */
+export function planMassRollback(stores: Stores, target: MassTarget, since: string): MassRollbackItem[] {
+  const items: MassRollbackItem[] = [];
+  for (const pageId of stores.revisions.pagesEditedSince('ip' in target ? { ip: target.ip } : { actorId: target.actorId }, since)) {
+    const page = stores.pages.byId(pageId);
+    if (!page) continue;
+    const latest = stores.revisions.byId(page.latestId)!;
+    if (!byTarget(target, latest)) {
+      items.push({ page, skipped: `edited since by ${latest.actor.name}` });
+      continue;
+    }
+    const undone: Revision[] = [];
+    let r: Revision | undefined = latest;
+    while (r && byTarget(target, r)) {
+      undone.push(r);
+      r = r.parentId ? stores.revisions.byId(r.parentId) : undefined;
+    }
+    if (!r) items.push({ page, skipped: `created by ${target.name} with no other author: delete it instead` });
+    else items.push({ page, undone, to: r });
+  }
+  return items;
+}
+
+/** Carry out the plan in one transaction and log it; returns the items (rolled back and skipped). */
+export function massRollback(stores: Stores, by: Actor, target: MassTarget, since: string, reason: string): MassRollbackItem[] {
+  return stores.transaction(() => {
+    const items = planMassRollback(stores, target, since);
+    const done = items.filter((i) => i.to);
+    for (const item of done) {
+      saveEdit(stores, {
+        title: item.page.title,
+        source: stores.content.get(item.to!.contentId),
+        comment: reason || `Mass rollback of edits by ${target.name} since ${since}`,
+        baseId: item.page.latestId,
+        actor: by,
+        tags: ['rollback'],
+        reverts: item.undone!.map((u) => u.id),
+      });
+    }
+    stores.log.add({
+      type: 'rollback', action: 'mass-rollback', actorId: by.id, target: target.name, reason,
+      details: { since, pages: done.map((i) => i.page.title.text), skipped: items.length - done.length },
+      timestamp: new Date().toISOString(),
+    });
+    return items;
+  });
+}

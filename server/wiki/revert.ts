@@ -1,0 +1,123 @@
+/**
+ * Putting things back: undo one revision (three-way, keeping later edits), restore an old
+ * revision, and roll back the latest author's consecutive edits (SPEC sections 4 to 6).
+ * Each is one save through saveEdit, so tags, risk and links follow the same rules.
+ */
+import type { Stores } from '../db/stores.js';
+import { EditConflictError, InvalidInputError, NotFoundError } from './errors.js';
+import { saveEdit, type SaveResult } from './edit.js';
+import { merge3 } from './merge.js';
+import type { Title } from './title.js';
+import type { Actor, Page, Revision } from './types.js';
+
+export interface RevertInput {
+  title: Title;
+  actor: Actor | 'temporary';
+  ip?: string | null;
+  comment?: string;
+}
+
+function livePage(stores: Stores, title: Title): Page {
+  const page = stores.pages.byTitle(title);
+  if (!page) throw new NotFoundError(`There is no page "${title.text}".`);
+  return page;
+}
+
+function revisionOf(stores: Stores, page: Page, id: number): Revision {
+  const r = stores.revisions.byId(id);
+  if (!r || r.pageId !== page.id) throw new NotFoundError(`Revision ${id} is not a revision of "${page.title.text}".`);
+  return r;
+}
+
+const textOf = (stores: Stores, r: Revision) => stores.content.get(r.contentId);
+
+/** What undoing revision `id` would give, without saving: the merged text, or a conflict. */
+export function planUndo(stores: Stores, title: Title, id: number): { page: Page; undone: Revision; text: string } {
+  const page = livePage(stores, title);
+  const undone = revisionOf(stores, page, id);
+  if (undone.parentId === null) throw new InvalidInputError(`Revision ${id} created the page; there is nothing before it to go back to. Delete the page instead.`);
+  const parent = stores.revisions.byId(undone.parentId)!;
+  const latest = stores.revisions.byId(page.latestId)!;
+  // Apply the change undone → parent on top of the latest text, keeping everything since.
+  const merged = merge3(textOf(stores, undone), textOf(stores, parent), textOf(stores, latest));
+  if (!merged.clean) {
+    throw new EditConflictError(undone.id, { id: latest.id, source: textOf(stores, latest) }, textOf(stores, parent));
+  }
+  return { page, undone, text: merged.text };
+}
+
+/**
+ * Undo revision `id`. @throws EditConflictError when later edits overlap it (nothing is saved),
+ * NotFoundError, InvalidInputError (undoing a page's creation).
+ */
+export function undoRevision(stores: Stores, input: RevertInput & { id: number }): SaveResult {
+  return stores.transaction(() => {
+    const plan = planUndo(stores, input.title, input.id);
+    return saveEdit(stores, {
+      title: input.title,
+      source: plan.text,
+      comment: input.comment || `Undid revision ${plan.undone.id} by ${plan.undone.actor.name}`,
+      baseId: plan.page.latestId,
+      actor: input.actor,
+      ip: input.ip,
+      tags: ['undo'],
+      reverts: [plan.undone.id],
+    });
+  });
+}
+
+/** Make revision `to`'s text the latest (a null edit when it already is). */
+export function restoreRevision(stores: Stores, input: RevertInput & { to: number }): SaveResult {
+  return stores.transaction(() => {
+    const page = livePage(stores, input.title);
+    const to = revisionOf(stores, page, input.to);
+    return saveEdit(stores, {
+      title: input.title,
+      source: textOf(stores, to),
+      comment: input.comment || `Restored revision ${to.id} by ${to.actor.name}`,
+      baseId: page.latestId,
+      actor: input.actor,
+      ip: input.ip,
+    });
+  });
+}
+
+export interface RollbackPlan {
+  page: Page;
+  /** The latest author's consecutive revisions, newest first. */
+  undone: Revision[];
+  /** The last revision by someone else: its text comes back. */
+  to: Revision;
+}
+
+/** Which revisions a rollback would undo. @throws InvalidInputError when one author wrote every revision. */
+export function planRollback(stores: Stores, title: Title): RollbackPlan {
+  const page = livePage(stores, title);
+  const latest = stores.revisions.byId(page.latestId)!;
+  const undone: Revision[] = [];
+  let r: Revision | undefined = latest;
+  while (r && r.actor.id === latest.actor.id) {
+    undone.push(r);
+    r = r.parentId ? stores.revisions.byId(r.parentId) : undefined;
+  }
+  if (!r) throw new InvalidInputError(`Every revision of "${page.title.text}" is by ${latest.actor.name}; there is no earlier author to roll back to.`);
+  return { page, undone, to: r };
+}
+
+/** Roll back all consecutive latest edits by the latest author, in one revision (admins). */
+export function rollback(stores: Stores, input: RevertInput): SaveResult {
+  return stores.transaction(() => {
+    const plan = planRollback(stores, input.title);
+    const by = plan.undone[0]!.actor.name;
+    return saveEdit(stores, {
+      title: input.title,
+      source: textOf(stores, plan.to),
+      comment: input.comment || `Reverted edits by ${by} to the last revision by ${plan.to.actor.name}`,
+      baseId: plan.page.latestId,
+      actor: input.actor,
+      ip: input.ip,
+      tags: ['rollback'],
+      reverts: plan.undone.map((u) => u.id),
+    });
+  });
+}
