@@ -7,13 +7,14 @@ import { Limits } from './http/limits.js';
 import { session } from './http/middleware/session.js';
 import { csrfTokens } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/errors.js';
-import { strictUtf8 } from './http/middleware/body.js';
+import { emptyBody, strictUtf8 } from './http/middleware/body.js';
 import { assetUrl, staticAssets } from './http/assets.js';
 import { wikiRoutes } from './http/routes/wiki.js';
 import { apiRoutes } from './http/routes/api/index.js';
 import { specialRoutes } from './http/routes/special.js';
 import { accountRoutes } from './http/routes/account.js';
 import { findRoutes } from './http/routes/find/index.js';
+import { reviewRoutes } from './http/routes/review.js';
 import { setViewDefaults } from './http/views.js';
 
 export function createApp(appDeps: AppDeps): Express {
@@ -54,17 +55,21 @@ export function createApp(appDeps: AppDeps): Express {
   app.use(
     '/api/v1',
     express.json({ limit: '2mb', strict: false, verify: strictUtf8, type: ['application/json', 'application/*+json'] }),
+    emptyBody,
     csrf.check,
     apiRoutes(deps),
   );
   // Form bodies only outside the API: a cross-site HTML form cannot post JSON, so the API never
   // reads what such a form sends.
   app.use(express.urlencoded({ extended: false, limit: '2mb', verify: strictUtf8 }));
+  app.use(emptyBody);
   app.use(csrf.check);
   app.use(accountRoutes(deps));
+  // Before /wiki: it serves /wiki/{T}?action=history&format=atom and passes other /wiki/ requests on.
+  app.use(findRoutes(deps));
+  app.use(reviewRoutes(deps));
   app.use('/wiki', wikiRoutes(deps));
   app.use(specialRoutes(deps));
-  app.use(findRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;

@@ -10,7 +10,10 @@ export interface CliIo {
   err(line: string): void;
   /** All of standard input as text (the password for `user add`). */
   readStdin(): Promise<string>;
+  /** Whether standard error is a terminal (then long work shows a progress bar there). */
   isTty: boolean;
+  /** Raw text on standard error with no newline added: the progress bar's redraws. */
+  status?(text: string): void;
 }
 
 export function processIo(): CliIo {
@@ -19,6 +22,7 @@ export function processIo(): CliIo {
     out: (line) => console.log(line),
     err: (line) => console.error(line),
     isTty: Boolean(process.stderr.isTTY),
+    status: (text) => process.stderr.write(text),
     readStdin: async () => {
       if (process.stdin.isTTY) process.stderr.write('Password (then Enter, then Ctrl-D): ');
       const chunks: Buffer[] = [];

@@ -1,13 +1,23 @@
 /** The admin CLI's dispatcher (SPEC section 7); each command lives in its own file. */
 import { ConfigError, loadConfig } from '../config.js';
 import { CliError, type CliIo } from './io.js';
+import { backupCommand } from './backup.js';
+import { checkCommand } from './check.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { migrateCommand } from './migrate.js';
 import { userCommand } from './user.js';
 
 const USAGE = `usage: npm run wiki -- <command>
   migrate                          apply pending database migrations
   user add NAME --role admin|user  create an account (password read from stdin)
-  user role NAME admin|user        change an account's role`;
+  user role NAME admin|user        change an account's role
+  backup FILE [--force]            copy the database, safe while the server runs
+  export DIR                       one .md file per page and history.json with every revision
+  import DIR                       read an export back in, keeping authors and times
+  check [--reindex]                verify the database and every revision's hash;
+                                   --reindex also rebuilds the search index and link tables
+exit status: 0 done, 1 failed or found problems, 2 bad input (nothing changed)`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,6 +28,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return migrateCommand(config, rest, io);
       case 'user':
         return await userCommand(config, rest, io);
+      case 'backup':
+        return await backupCommand(config, rest, io);
+      case 'export':
+        return exportCommand(config, rest, io);
+      case 'import':
+        return importCommand(config, rest, io);
+      case 'check':
+        return checkCommand(config, rest, io);
       case undefined:
       case 'help':
       case '--help':

@@ -7,6 +7,7 @@ export interface DumpPage {
   id: number;
   title: string;
   latestId: number;
+  latestContentId: number;
   revisions: number;
 }
 
@@ -58,7 +59,8 @@ export class DumpStore {
        (SELECT count(*) FROM revision r JOIN page p ON p.id = r.page_id WHERE ${LIVE}) AS live_revisions`,
     );
     this.pagesStmt = db.prepare<[number, number], DumpPage>(
-      `SELECT p.id, p.title, p.latest_id AS latestId, (SELECT count(*) FROM revision r WHERE r.page_id = p.id) AS revisions
+      `SELECT p.id, p.title, p.latest_id AS latestId, (SELECT content_id FROM revision r WHERE r.id = p.latest_id) AS latestContentId,
+       (SELECT count(*) FROM revision r WHERE r.page_id = p.id) AS revisions
        FROM page p WHERE p.id > ? AND ${LIVE} ORDER BY p.id LIMIT ?`,
     );
     this.revisionsStmt = db.prepare<[number, number, number], RevisionRow>(

@@ -47,8 +47,9 @@ export const LIST_SQL = {
   randomBefore: `SELECT p.id, p.title, p.is_redirect FROM page p
     WHERE p.id < @id AND ${LIVE} AND p.is_redirect = 0 AND (@ns IS NULL OR p.namespace = @ns) ORDER BY p.id LIMIT 1`,
   wanted: 'SELECT title, links FROM link_target WHERE live = 0 ORDER BY links DESC, title LIMIT @limit OFFSET @offset',
-  orphans: `SELECT p.id, p.title, p.is_redirect FROM link_target t JOIN page p ON p.title = t.title
-    WHERE t.live = 1 AND t.links = 0 AND p.is_redirect = 0 AND ${LIVE} ORDER BY t.title LIMIT @limit OFFSET @offset`,
+  // CROSS JOIN keeps link_target first, so the walk follows its orphans index in title order.
+  orphans: `SELECT p.id, p.title, p.is_redirect FROM link_target t CROSS JOIN page p ON p.title = t.title
+    WHERE t.live = 1 AND t.links = 0 AND p.is_redirect = 0 AND p.namespace = '' AND ${LIVE} ORDER BY t.title LIMIT @limit OFFSET @offset`,
   linksHere: `SELECT p.id, p.title, p.is_redirect FROM link l JOIN page p ON p.id = l.from_page
     WHERE l.to_title = @title AND ${LIVE} ORDER BY l.from_page LIMIT @limit OFFSET @offset`,
   categories: `SELECT category, count(*) AS members FROM category_link
@@ -124,7 +125,7 @@ export class ListStore {
     return this.s.wanted.all({ limit, offset });
   }
 
-  /** Live pages (not redirects) that no page links to, by title. */
+  /** Articles (main namespace, not redirects) that no page links to, by title. */
   orphans(limit: number, offset: number): ListedPage[] {
     return this.s.orphans.all({ limit, offset }).map(toListed);
   }

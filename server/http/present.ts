@@ -94,3 +94,13 @@ export function changeJson(r: Revision, page: Page, viewer: Actor | undefined) {
     ...(viewer?.role === 'admin' && viewer.kind === 'user' && r.actor.kind === 'temp' && r.ip ? { ip: r.ip } : {}),
   };
 }
+
+/** A page in a list (links here, title search): `{id, key, title}`. */
+export function pageRefJson(p: { id: number; title: { key: string; text: string } }) {
+  return { id: p.id, key: p.title.key, title: p.title.text };
+}
+
+/** A full-text search hit; `excerpt` is HTML with the matches in <mark>. */
+export function searchHitJson(hit: { id: number; title: string; excerpt: string }) {
+  return { id: hit.id, key: hit.title.replace(/ /g, '_'), title: hit.title, excerpt: hit.excerpt };
+}

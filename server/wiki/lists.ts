@@ -84,7 +84,7 @@ export function wantedPages(stores: Stores, limit: number, offset: number): { ti
   });
 }
 
-/** Pages (not redirects) that nothing links to, by title. */
+/** Articles (main-namespace pages, not redirects) that nothing links to, by title, as MediaWiki's LonelyPages. */
 export function orphanedPages(stores: Stores, limit: number, offset: number): PageRef[] {
   return stores.lists.orphans(limit, offset).map(toRef);
 }

@@ -7,6 +7,8 @@ import { diffTable } from './diff.js';
 import { wikiPath, type Title } from '../../server/wiki/title.js';
 import type { Revision } from '../../server/wiki/types.js';
 import type { Comparison } from '../../server/wiki/diff.js';
+import { restoreLink, rollbackLink, undoLink } from '../partials/actions.js';
+import { riskBadge } from '../partials/risk.js';
 
 export interface CompareModel {
   title: Title;
@@ -46,7 +48,12 @@ export function comparePage(ctx: ViewContext, m: CompareModel): Html {
           <div>${header(path, m.newer, m.newer.id === m.latestId ? 'Latest' : 'Newer')}
             ${m.newerEditId ? html`<a href="${path}?diff=${m.newerEditId}&oldid=${m.newer.id}">Newer edit →</a>` : null}</div>
         </div>
-        <p class="diff-options"><a href="${here}&view=${other}">${other === 'inline' ? 'Inline view' : 'Side-by-side view'}</a></p>
+        <p class="diff-options"><a href="${here}&view=${other}">${other === 'inline' ? 'Inline view' : 'Side-by-side view'}</a>
+          · ${m.newer.parentId ? html`${undoLink(path, m.newer.id)} this edit ·` : null}
+          ${m.older && m.older.id !== m.latestId ? html`${restoreLink(path, m.older.id, 'restore the older version')} ·` : null}
+          ${m.newer.id !== m.latestId ? html`${restoreLink(path, m.newer.id, 'restore the newer version')} ·` : null}
+          ${m.newer.id === m.latestId && ctx.actor?.kind === 'user' && ctx.actor.role === 'admin' ? html`${rollbackLink(path, m.newer.actor.name)} ·` : null}
+          ${riskBadge(m.newer)}</p>
         ${diffTable(m.comparison, { view: m.view, oldLabel: m.older ? `Revision ${m.older.id}` : 'Empty', newLabel: `Revision ${m.newer.id}` })}
       </div>`,
   });

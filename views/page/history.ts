@@ -5,6 +5,8 @@ import type { ViewContext } from '../context.js';
 import { bytes, sizeDelta, timeTag, userLink } from '../format.js';
 import { wikiPath, type Title } from '../../server/wiki/title.js';
 import type { Revision } from '../../server/wiki/types.js';
+import { restoreLink, rollbackLink, undoLink } from '../partials/actions.js';
+import { riskBadge } from '../partials/risk.js';
 
 export interface HistoryModel {
   title: Title;
@@ -25,7 +27,8 @@ export function historyPage(ctx: ViewContext, m: HistoryModel): Html {
     ${m.hasNewer ? html`<a href="${path}?action=history&limit=${m.limit}${filterQs}">Newest</a>` : html`<span>Newest</span>`} ·
     ${m.olderThan ? html`<a rel="next" href="${path}?action=history&older_than=${m.olderThan}&limit=${m.limit}${filterQs}">Older ${m.limit}</a>` : html`<span>Older</span>`}
   </p>`;
-  const rows = m.revisions.map((r, i) => historyRow(path, r, m.latestId, i));
+  const admin = ctx.actor?.kind === 'user' && ctx.actor.role === 'admin';
+  const rows = m.revisions.map((r, i) => historyRow(path, r, m.latestId, i, admin));
   return layout(ctx, {
     title: `Revision history of ${m.title.text}`,
     page: m.title,
@@ -52,7 +55,7 @@ export function historyPage(ctx: ViewContext, m: HistoryModel): Html {
   });
 }
 
-function historyRow(path: string, r: Revision, latestId: number, index: number): Html {
+function historyRow(path: string, r: Revision, latestId: number, index: number, admin: boolean): Html {
   const cur = r.id === latestId ? html`<span>cur</span>` : html`<a href="${path}?diff=${latestId}&oldid=${r.id}">cur</a>`;
   const prev = r.parentId ? html`<a href="${path}?diff=${r.id}&oldid=${r.parentId}">prev</a>` : html`<span>prev</span>`;
   return html`<li${r.tags.includes('reverted') ? html` class="reverted"` : null}>
@@ -66,5 +69,9 @@ function historyRow(path: string, r: Revision, latestId: number, index: number):
     ${sizeDelta(r.size - r.parentSize)}
     ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
     ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
+    ${riskBadge(r)}
+    <span class="row-actions">${r.parentId ? html`(${undoLink(path, r.id)})` : null}
+      ${r.id !== latestId ? html`(${restoreLink(path, r.id)})` : null}
+      ${r.id === latestId && admin ? html`(${rollbackLink(path, r.actor.name)})` : null}</span>
   </li>`;
 }

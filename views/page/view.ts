@@ -5,6 +5,10 @@ import type { ViewContext } from '../context.js';
 import { timeTag, userLink } from '../format.js';
 import { wikiPath, type Title } from '../../server/wiki/title.js';
 import type { Revision } from '../../server/wiki/types.js';
+import type { CategoryMembers } from '../../server/wiki/lists.js';
+import { watchStar } from '../partials/watchStar.js';
+import { categoryMembersList } from '../partials/categoryMembers.js';
+import { restoreLink } from '../partials/actions.js';
 
 export interface PageViewModel {
   title: Title;
@@ -18,6 +22,10 @@ export interface PageViewModel {
   old?: { previousId?: number; nextId?: number; latestId: number };
   /** The latest revision, for the "last edited" footer (the shown one when it is the latest). */
   latest: Revision;
+  /** The watch star, for viewers who may keep a watchlist. */
+  watch?: { watched: boolean };
+  /** On a Category: page, its members (listed above its own text). */
+  members?: { list: CategoryMembers; limit: number };
 }
 
 export function pageView(ctx: ViewContext, m: PageViewModel): Html {
@@ -35,7 +43,9 @@ export function pageView(ctx: ViewContext, m: PageViewModel): Html {
     noindex: m.old !== undefined,
     footer: html`<p class="last-edited">This page was last edited ${timeTag(m.latest.timestamp)} by ${userLink(m.latest.actor)}.</p>`,
     body: html`<h1 class="page-title">${m.title.text}</h1>
+      ${m.watch ? watchStar(m.title, m.watch.watched, ctx.csrfToken) : null}
       ${notes}
+      ${m.members ? categoryMembersList(m.title, m.members.list, m.members.limit) : null}
       <div class="page-body">${trustedHtml(m.bodyHtml)}</div>`,
   });
 }
@@ -48,13 +58,13 @@ function oldBanner(path: string, rev: Revision, old: NonNullable<PageViewModel['
       ${isLatest ? null : 'It may differ significantly from the current revision.'}</p>
     <p class="revision-nav">
       ${old.previousId ? html`<a href="${path}?diff=prev&amp;oldid=${rev.id}" rel="nofollow">diff</a> · <a href="${path}?oldid=${old.previousId}">← Previous revision</a>` : html`<span>← Previous revision</span>`}
-      · <a href="${path}">Latest revision</a>${isLatest ? null : html` (<a href="${path}?diff=cur&amp;oldid=${rev.id}">compare with current</a>)`}
+      · <a href="${path}">Latest revision</a>${isLatest ? null : html` (<a href="${path}?diff=cur&amp;oldid=${rev.id}">compare with current</a> · ${restoreLink(path, rev.id, 'restore this version')})`}
       · ${old.nextId ? html`<a href="${path}?oldid=${old.nextId}">Next revision →</a> (<a href="${path}?diff=next&amp;oldid=${rev.id}">diff</a>)` : html`<span>Next revision →</span>`}
     </p>
   </div>`;
 }
 
-export function missingPage(ctx: ViewContext, title: Title, canCreate: boolean): Html {
+export function missingPage(ctx: ViewContext, title: Title, canCreate: boolean, members?: PageViewModel['members']): Html {
   const path = wikiPath(title);
   return layout(ctx, {
     title: title.text,
@@ -66,6 +76,7 @@ export function missingPage(ctx: ViewContext, title: Title, canCreate: boolean):
         <p>There is no page called <strong>${title.text}</strong> yet.</p>
         <p>${canCreate ? html`<a class="button" href="${path}?action=edit">Create this page</a>` : html`<a href="/login?returnto=${encodeURIComponent(path + '?action=edit')}">Log in to create this page</a>`}
           or <a href="/special/search?q=${encodeURIComponent(title.text)}&amp;fulltext=1">search for "${title.text}"</a> in other pages.</p>
-      </div>`,
+      </div>
+      ${members ? categoryMembersList(title, members.list, members.limit) : null}`,
   });
 }

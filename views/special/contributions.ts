@@ -5,6 +5,7 @@ import type { ViewContext } from '../context.js';
 import { sizeDelta, timeTag } from '../format.js';
 import { wikiPath } from '../../server/wiki/title.js';
 import type { Actor, Page, Revision } from '../../server/wiki/types.js';
+import { riskBadge } from '../partials/risk.js';
 
 export interface ContributionsModel {
   actor: Actor;
@@ -19,7 +20,8 @@ export function contributionsPage(ctx: ViewContext, m: ContributionsModel): Html
     title: `Contributions of ${m.actor.name}`,
     body: html`<h1 class="page-title">Contributions of ${m.actor.name}</h1>
       <p>${m.actor.kind === 'temp' ? 'A temporary account. ' : null}${m.actor.editCount.toLocaleString('en')} edits.
-        ${m.actor.kind === 'user' ? html`<a href="${wikiPath(`User:${m.actor.name}`)}">User page</a> · <a href="${wikiPath(`User talk:${m.actor.name}`)}">Talk</a>` : null}</p>
+        ${m.actor.kind === 'user' ? html`<a href="${wikiPath(`User:${m.actor.name}`)}">User page</a> · <a href="${wikiPath(`User talk:${m.actor.name}`)}">Talk</a> ·` : null}
+        <a href="${base}?format=atom">Atom feed</a></p>
       ${m.rows.length === 0 ? html`<p>No edits yet.</p>` : null}
       <ul class="history contributions">${m.rows.map(({ revision: r, page }) => {
         if (!page) return null;
@@ -33,6 +35,7 @@ export function contributionsPage(ctx: ViewContext, m: ContributionsModel): Html
           ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
           ${r.id === page.latestId ? html`<strong class="current">current</strong>` : null}
           ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
+          ${riskBadge(r)}
         </li>`;
       })}</ul>
       ${m.olderThan ? html`<p class="pager"><a rel="next" href="${base}?older_than=${m.olderThan}&amp;limit=${m.limit}">Older ${m.limit}</a></p>` : null}`,

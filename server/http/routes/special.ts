@@ -10,6 +10,8 @@ import { blockPage, logPage } from '../../../views/special/admin.js';
 import { NotFoundError, WikiError } from '../../wiki/errors.js';
 import type { Page } from '../../wiki/types.js';
 import { contributionsPage } from '../../../views/special/contributions.js';
+import { changesFeed } from '../../../views/feeds/changes.js';
+import { ATOM_CONTENT_TYPE } from '../../../views/feeds/atom.js';
 import { pageContext, sendHtml } from '../views.js';
 import { exactTitleMatch, searchPages, titlesStartingWith } from '../../wiki/search.js';
 import { tryParseTitle, wikiPath } from '../../wiki/title.js';
@@ -56,6 +58,14 @@ export function specialRoutes({ stores, config }: RouteDeps): Router {
       if (!pages.has(revision.pageId)) pages.set(revision.pageId, stores.pages.byId(revision.pageId));
       return { revision, page: pages.get(revision.pageId) };
     });
+    if (queryValue(req.query, 'format') === 'atom') {
+      const base = `/special/contributions/${encodeURIComponent(actor.name)}`;
+      res.type(ATOM_CONTENT_TYPE).send(changesFeed(config.publicUrl, {
+        title: `Contributions of ${actor.name}`, self: `${base}?format=atom`, alternate: base,
+        changes: rows.filter((x) => x.page).map((x) => ({ revision: x.revision, page: x.page! })),
+      }));
+      return;
+    }
     sendHtml(res, contributionsPage(pageContext(req), {
       actor,
       rows,

@@ -8,6 +8,7 @@ import { viewHandlers } from './wikiRead.js';
 import { editHandlers } from './wikiEdit.js';
 import { historyHandlers } from './wikiHistory.js';
 import { adminHandlers } from './wikiAdmin.js';
+import { revertHandlers } from './wikiRevert.js';
 
 export type WikiHandler = (req: Request, res: Response, title: Title) => void | Promise<void>;
 
@@ -16,6 +17,7 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
   const edit = editHandlers(deps);
   const history = historyHandlers(deps);
   const admin = adminHandlers(deps);
+  const revert = revertHandlers(deps);
   const get: Record<string, WikiHandler> = {
     view: (req, res, t) => (req.query.diff !== undefined ? history.diff(req, res, t) : read.view(req, res, t)),
     raw: read.raw,
@@ -27,6 +29,9 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
     delete: admin.deleteForm,
     undelete: admin.undeleteForm,
     move: admin.moveForm,
+    undo: revert.undoForm,
+    revert: revert.revertForm,
+    rollback: revert.rollbackForm,
   };
   const post: Record<string, WikiHandler> = {
     submit: edit.submit,
@@ -35,6 +40,9 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
     delete: admin.delete,
     undelete: admin.undelete,
     move: admin.move,
+    undo: revert.undo,
+    revert: revert.revert,
+    rollback: revert.rollback,
   };
   return (req: Request, res: Response, next: NextFunction): void | Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return next();

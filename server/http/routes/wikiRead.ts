@@ -11,6 +11,7 @@ import { rightsContext } from '../../wiki/guard.js';
 import type { Title } from '../../wiki/title.js';
 import { missingPage, pageView } from '../../../views/page/view.js';
 import { infoPage } from '../../../views/page/info.js';
+import { pageExtras } from './find/pageExtras.js';
 
 export function viewHandlers({ stores, config }: RouteDeps) {
   function view(req: Request, res: Response, title: Title): void {
@@ -19,13 +20,16 @@ export function viewHandlers({ stores, config }: RouteDeps) {
     const latest = follow ? readFollowingRedirect(stores, title) : readLatest(stores, title);
     if (!latest) {
       if (oldid !== undefined) throw new NotFoundError(`There is no page "${title.text}", so it has no revision ${oldid}.`);
-      sendHtml(res, missingPage(pageContext(req), title, can(req.actor, 'edit', rightsContext(stores, config.anonEdits, { actor: req.actor, ip: req.ip }))), 404);
+      const { members } = pageExtras(stores, req, title, undefined);
+      sendHtml(res, missingPage(pageContext(req), title, can(req.actor, 'edit', rightsContext(stores, config.anonEdits, { actor: req.actor, ip: req.ip })), members?.list.total ? members : undefined), 404);
       return;
     }
     const { page } = latest;
     // A URL under a different spelling (lower-case first letter, underscores) shows the canonical title's page.
     const read = oldid !== undefined ? readRevision(stores, page, oldid) : latest;
-    if (notModified(req, res, `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}`)) return;
+    // The watch star and a category's members depend on more than the revision: they add to the ETag.
+    const extras = pageExtras(stores, req, page.title, page.id);
+    if (notModified(req, res, `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}`)) return;
     const old = oldid !== undefined
       ? {
           previousId: stores.revisions.previousId(page.id, read.revision.id),
@@ -40,6 +44,8 @@ export function viewHandlers({ stores, config }: RouteDeps) {
       redirectedFrom: latest.redirectedFrom,
       old,
       latest: latest.revision,
+      watch: extras.watch,
+      members: extras.members,
     }));
   }
 

@@ -1,0 +1,192 @@
+/**
+ * `wiki import DIR`: the reverse of export. The whole history.json is checked first (a bad file
+ * changes nothing), then each page's revisions are written in one transaction, authors and
+ * timestamps kept; revisions already here are skipped, so a second run adds nothing.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config.js';
+import { userNameProblem } from '../auth/accounts.js';
+import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
+import { sha1Of } from '../db/content.js';
+import { DumpStore, type HistoryKey } from '../db/dump.js';
+import { migrate } from '../db/migrate.js';
+import { createStores } from '../db/stores.js';
+import { MAX_SOURCE_BYTES } from '../wiki/edit.js';
+import { WikiError } from '../wiki/errors.js';
+import { HistoryImporter, firstDifference } from '../wiki/import.js';
+import { parseTitle, type Title } from '../wiki/title.js';
+import type { ActorKind } from '../wiki/types.js';
+import { commandArgs } from './args.js';
+import { HISTORY_FILE, readHistory, type HistoryItem, type HistoryRevision } from './historyFile.js';
+import { CliError, type CliIo } from './io.js';
+import { progress } from './progress.js';
+
+const USAGE = 'import DIR';
+const LIST = 10;
+
+interface Checked {
+  pages: number;
+  revisions: number;
+  toAdd: number;
+}
+
+/** @throws CliError for a missing folder or a bad or conflicting history.json (exit 2); nothing is written then. */
+export function importCommand(config: Config, args: string[], io: CliIo): number {
+  const { values } = commandArgs(args, USAGE, ['DIR']);
+  const dir = resolve(values[0]!);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`there is no folder ${dir}; give the folder that wiki export wrote.`);
+  const file = join(dir, HISTORY_FILE);
+  if (!existsSync(file)) throw new CliError(`${dir} has no ${HISTORY_FILE}; give a folder written by wiki export.`);
+  // A database that does not exist yet has nothing to conflict with: it is created only once the file checks out.
+  let db = existsSync(config.dbFile) ? openDatabase(config.dbFile) : undefined;
+  try {
+    let importer = db && importerFor(db);
+    const checked = checkHistory(file, importer, io);
+    if (!importer) importer = importerFor((db = openDatabase(config.dbFile)));
+    const done = importAll(file, importer, checked, io);
+    io.out(
+      `imported ${done.added} revisions into ${done.pages} pages (${done.created} new pages, ${done.accounts} new accounts) from ${dir}; ` +
+        `${checked.revisions - done.added} of its ${checked.revisions} revisions were already here`,
+    );
+    return 0;
+  } finally {
+    if (db) closeDatabase(db);
+  }
+}
+
+function importerFor(db: Db): HistoryImporter {
+  migrate(db);
+  return new HistoryImporter(createStores(db), new DumpStore(db));
+}
+
+/** Pass one: read the whole file, check every record and compare each page's history with this wiki's. */
+function checkHistory(file: string, importer: HistoryImporter | undefined, io: CliIo): Checked {
+  const { header, items } = readHistory(file);
+  const bar = progress(io, 'import check', header.revisionCount, 'revisions');
+  const listed = new Map<string, number>();
+  const done = new Set<string>();
+  const authors = new Map<string, ActorKind>();
+  const conflicts: string[] = [];
+  const result: Checked = { pages: 0, revisions: 0, toAdd: 0 };
+  let group: { title: Title; keys: HistoryKey[]; lastId: number } | undefined;
+  const finish = () => {
+    if (!group) return;
+    const expected = listed.get(group.title.text)!;
+    if (expected !== group.keys.length) throw new CliError(`${HISTORY_FILE}: page "${group.title.text}" is listed with ${expected} revisions but has ${group.keys.length}.`);
+    const here = importer?.historyHere(group.title) ?? [];
+    const at = firstDifference(here, group.keys);
+    if (at !== undefined) conflicts.push(`page "${group.title.text}" differs from the import at its revision ${at + 1} (${group.keys[at]!.timestamp})`);
+    result.toAdd += Math.max(0, group.keys.length - here.length);
+    done.add(group.title.text);
+    result.pages += 1;
+  };
+  for (const item of items) {
+    if (item.type === 'page') {
+      const title = titleOf(item.page.title, item);
+      if (listed.has(title.text)) throw bad(item, `page "${title.text}" is listed twice`);
+      listed.set(title.text, item.page.revisions);
+      continue;
+    }
+    const r = item.revision;
+    const title = group && r.page === group.title.text ? group.title : titleOf(r.page, item);
+    if (!listed.has(title.text)) throw bad(item, `revision ${r.id} belongs to page "${title.text}", which is not in the list of pages`);
+    if (group?.title.text !== title.text) {
+      finish();
+      if (done.has(title.text)) throw bad(item, `the revisions of page "${title.text}" are not all together; export the wiki again`);
+      group = { title, keys: [], lastId: 0 };
+    } else if (r.id <= group.lastId) {
+      throw bad(item, `revision ${r.id} of "${title.text}" comes after revision ${group.lastId}: each page's revisions must be oldest first`);
+    }
+    checkRevision(r, item, importer, authors);
+    group.keys.push({ timestamp: r.timestamp, sha1: r.sha1 });
+    group.lastId = r.id;
+    result.revisions += 1;
+    bar.tick();
+  }
+  finish();
+  bar.done();
+  for (const [title, n] of listed) if (n > 0 && !done.has(title)) throw new CliError(`${HISTORY_FILE}: page "${title}" is listed with ${n} revisions but has none.`);
+  if (header.pageCount !== listed.size || header.revisionCount !== result.revisions) {
+    throw new CliError(`${HISTORY_FILE} says it holds ${header.pageCount} pages and ${header.revisionCount} revisions but holds ${listed.size} and ${result.revisions}; export the wiki again.`);
+  }
+  if (conflicts.length) {
+    const more = conflicts.length > LIST ? [`and ${conflicts.length - LIST} more`] : [];
+    throw new CliError(
+      `${conflicts.length} pages here have histories that differ from the import; nothing was imported:\n  ${[...conflicts.slice(0, LIST), ...more].join('\n  ')}\n` +
+        'Move or delete those pages here (or import into an empty wiki), then run import again.',
+    );
+  }
+  return result;
+}
+
+/** The text and the author of one revision, checked against the rules this wiki applies to its own. */
+function checkRevision(r: HistoryRevision, item: HistoryItem, importer: HistoryImporter | undefined, authors: Map<string, ActorKind>): void {
+  if (Buffer.byteLength(r.source, 'utf8') > MAX_SOURCE_BYTES) throw bad(item, `revision ${r.id} of "${r.page}" is over 1 MiB`);
+  if (sha1Of(r.source) !== r.sha1) throw bad(item, `the source of revision ${r.id} of "${r.page}" does not hash to its sha1: the file was edited or damaged`);
+  const seen = authors.get(r.author);
+  if (seen === r.authorKind) return;
+  if (seen) throw bad(item, `author "${r.author}" is a ${seen} account earlier in the file but a ${r.authorKind} account here`);
+  authors.set(r.author, r.authorKind);
+  const here = importer?.accountKind(r.author);
+  if (here && here !== r.authorKind) throw bad(item, `author "${r.author}" is a ${r.authorKind} account in the import but a ${here} account in this wiki; rename one of them first`);
+  if (here) return;
+  const problem = r.authorKind === 'user' ? userNameProblem(r.author) : r.authorKind === 'temp' && !/^~\S/.test(r.author) ? 'temporary account names start with "~".' : undefined;
+  if (problem) throw bad(item, `author "${r.author}" cannot be created: ${problem}`);
+}
+
+/** Pass two: each page's revisions, read lazily from the file, in one transaction per page. */
+function importAll(file: string, importer: HistoryImporter, checked: Checked, io: CliIo) {
+  const bar = progress(io, 'import', checked.revisions, 'revisions');
+  const done = { added: 0, pages: 0, created: 0, accounts: 0 };
+  const revisions = peekable(revisionsOf(readHistory(file).items));
+  for (let next = revisions.peek(); next; next = revisions.peek()) {
+    const title = parseTitle(next.page);
+    function* ofPage() {
+      for (let r = revisions.peek(); r && (r.page === title.text || parseTitle(r.page).text === title.text); r = revisions.peek()) {
+        revisions.take();
+        bar.tick();
+        yield r;
+      }
+    }
+    try {
+      const result = importer.importPage(title, ofPage());
+      done.added += result.added;
+      done.pages += result.added > 0 ? 1 : 0;
+      done.created += result.created ? 1 : 0;
+      done.accounts += result.accounts;
+    } catch (e) {
+      // Someone changed the wiki between the check and now; what is imported stays, a new run resumes.
+      if (e instanceof WikiError) throw new Error(`${e.message} (${done.pages} pages were imported before it; running import again skips what is here.)`);
+      throw e;
+    }
+  }
+  bar.done();
+  return done;
+}
+
+function* revisionsOf(items: Iterable<HistoryItem>): Generator<HistoryRevision> {
+  for (const item of items) if (item.type === 'revision') yield item.revision;
+}
+
+function peekable<T>(it: Iterator<T>): { peek(): T | undefined; take(): void } {
+  let head = it.next();
+  return {
+    peek: () => (head.done ? undefined : head.value),
+    take: () => {
+      head = it.next();
+    },
+  };
+}
+
+function titleOf(raw: string, item: HistoryItem): Title {
+  try {
+    return parseTitle(raw);
+  } catch (e) {
+    throw bad(item, `"${raw}" is not a valid title: ${(e as Error).message}`);
+  }
+}
+
+function bad(item: HistoryItem, message: string): CliError {
+  return new CliError(`${HISTORY_FILE}${item.line ? ` line ${item.line}` : ''}: ${message.replace(/\.$/, '')}.`);
+}

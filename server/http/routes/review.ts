@@ -1,0 +1,97 @@
+/** Watching the wiki in the browser: recent changes (and its feed), the review queue, mass rollback. */
+import express, { type Request, type Router } from 'express';
+import type { RouteDeps } from '../deps.js';
+import { limit, offset, positiveId, queryValue, text } from '../input.js';
+import { isHtmx, pageContext, sendHtml } from '../views.js';
+import { parseChangeFilter } from '../changeFilter.js';
+import { recentChanges, type Change } from '../../wiki/changes.js';
+import { massRollback, massTarget, planMassRollback } from '../../wiki/massRollback.js';
+import { patrol } from '../../wiki/patrol.js';
+import { requireRight } from '../../wiki/guard.js';
+import { WikiError } from '../../wiki/errors.js';
+import { changesPage } from '../../../views/special/changes.js';
+import { reviewPage, reviewedItem } from '../../../views/special/review.js';
+import { massRollbackPage } from '../../../views/special/massRollback.js';
+import { changesFeed } from '../../../views/feeds/changes.js';
+import { ATOM_CONTENT_TYPE } from '../../../views/feeds/atom.js';
+import { parseSince } from './api/review.js';
+
+export function reviewRoutes({ stores, config }: RouteDeps): Router {
+  const r = express.Router();
+  const admin = (req: Request) => {
+    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'rollback');
+    return req.actor!;
+  };
+
+  r.get('/special/recent-changes', (req, res) => {
+    const q = { ...(req.query as Record<string, unknown>) };
+    const atom = q.format === 'atom';
+    delete q.format;
+    const filter = parseChangeFilter(stores, q, { defaultLimit: 50, maxLimit: 500 });
+    const rows = recentChanges(stores, { ...filter, limit: filter.limit + 1 });
+    const changes = rows.slice(0, filter.limit);
+    if (atom) {
+      const qs = new URLSearchParams(filter.query).toString();
+      res.type(ATOM_CONTENT_TYPE).send(changesFeed(config.publicUrl, {
+        title: 'Recent changes', changes,
+        self: `/special/recent-changes?${qs ? `${qs}&` : ''}format=atom`, alternate: `/special/recent-changes${qs ? `?${qs}` : ''}`,
+      }));
+      return;
+    }
+    sendHtml(res, changesPage(pageContext(req), {
+      changes, query: filter.query,
+      olderThan: rows.length > filter.limit ? changes.at(-1)!.revision.id : undefined,
+    }));
+  });
+
+  r.get('/special/review', (req, res) => {
+    const size = limit(queryValue(req.query, 'limit'), 50, 200);
+    const from = offset(queryValue(req.query, 'offset'));
+    const ids = stores.review.queue(size + 1, from);
+    const changes: Change[] = [];
+    for (const id of ids.slice(0, size)) {
+      const revision = stores.revisions.byId(id)!;
+      const page = stores.pages.byId(revision.pageId);
+      if (page) changes.push({ revision, page });
+    }
+    sendHtml(res, reviewPage(pageContext(req), changes, from, size, ids.length > size));
+  });
+
+  r.post('/special/review/:id/patrol', (req, res) => {
+    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'patrol');
+    const id = positiveId('revision id', req.params.id);
+    patrol(stores, req.actor!, id);
+    if (isHtmx(req)) {
+      const revision = stores.revisions.byId(id)!;
+      const page = stores.pages.byId(revision.pageId);
+      if (page) return sendHtml(res, reviewedItem({ revision, page }));
+    }
+    res.redirect(303, '/special/review');
+  });
+
+  r.get('/special/mass-rollback', (req, res) => {
+    admin(req);
+    const target = queryValue(req.query, 'target') ?? '';
+    sendHtml(res, massRollbackPage(pageContext(req), { target, since: new Date(Date.now() - 86_400_000).toISOString().slice(0, 19) + 'Z', reason: '' }));
+  });
+
+  r.post('/special/mass-rollback', (req, res) => {
+    const by = admin(req);
+    const body = req.body as Record<string, unknown>;
+    const model = { target: text('target', body.target), since: text('since', body.since), reason: text('reason', body.reason) };
+    try {
+      const target = massTarget(stores, model.target);
+      const since = parseSince(model.since);
+      if (body.do === 'run') {
+        sendHtml(res, massRollbackPage(pageContext(req), { ...model, items: massRollback(stores, by, target, since, model.reason), done: true }));
+      } else {
+        sendHtml(res, massRollbackPage(pageContext(req), { ...model, items: planMassRollback(stores, target, since) }));
+      }
+    } catch (e) {
+      if (!(e instanceof WikiError) || e.status === 401 || e.status === 403) throw e;
+      sendHtml(res, massRollbackPage(pageContext(req), { ...model, error: e.message }), e.status);
+    }
+  });
+
+  return r;
+}

@@ -1,0 +1,138 @@
+/**
+ * Importing page histories from another wiki (`wiki import`): authors kept by name, timestamps kept,
+ * each page's revisions in one transaction, and nothing added twice. A revision here and one in the
+ * import are the same when they have the same page, timestamp and sha1.
+ */
+import type { Stores } from '../db/stores.js';
+import type { DumpStore, HistoryKey } from '../db/dump.js';
+import { InvalidInputError, WikiError } from './errors.js';
+import { analyzeForIndex } from './markdown.js';
+import type { Title } from './title.js';
+import type { Actor, ActorKind } from './types.js';
+
+export interface IncomingRevision extends HistoryKey {
+  author: string;
+  authorKind: ActorKind;
+  comment: string;
+  minor: boolean;
+  tags: string[];
+  source: string;
+}
+
+export interface PageImport {
+  added: number;
+  /** Revisions that were already here. */
+  skipped: number;
+  created: boolean;
+  /** Accounts created for authors who had none here. */
+  accounts: number;
+}
+
+/** The page's history here and the imported one disagree; nothing of that page was written. */
+export class ImportConflictError extends WikiError {
+  constructor(title: Title, at: number) {
+    super('page_exists', `page "${title.text}" has a different revision ${at + 1} here than in the import; move or delete the page here, then import again.`);
+  }
+}
+
+/**
+ * Where the imported history of a page stands against the one here: the index of the first
+ * revision that differs, or undefined when one is a prefix of the other (the import may then add
+ * what follows; a page with more edits here than in the import is left as it is).
+ */
+export function firstDifference(here: readonly HistoryKey[], incoming: readonly HistoryKey[]): number | undefined {
+  const n = Math.min(here.length, incoming.length);
+  for (let i = 0; i < n; i++) if (here[i]!.timestamp !== incoming[i]!.timestamp || here[i]!.sha1 !== incoming[i]!.sha1) return i;
+  return undefined;
+}
+
+export class HistoryImporter {
+  private readonly authors = new Map<string, Actor>();
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly dump: DumpStore,
+  ) {}
+
+  /** The kind of the account called `name` here, or undefined when there is none. */
+  accountKind(name: string): ActorKind | undefined {
+    return this.stores.actors.byName(name)?.kind;
+  }
+
+  /** The history keys of the page here, oldest first; empty when there is no such page. */
+  historyHere(title: Title): HistoryKey[] {
+    const page = this.stores.pages.byTitle(title);
+    return page ? this.dump.historyKeys(page.id) : [];
+  }
+
+  /**
+   * Import one page's revisions, oldest first, in one transaction, skipping those already here;
+   * then rebuild the page's links, categories and search entry. `revisions` is read lazily, so a
+   * long history never sits in memory whole.
+   * @throws ImportConflictError when the histories differ (nothing of the page is written);
+   *   InvalidInputError when an author's name belongs to another kind of account here.
+   */
+  importPage(title: Title, revisions: Iterable<IncomingRevision>): PageImport {
+    try {
+      return this.stores.transaction(() => this.write(title, revisions));
+    } catch (e) {
+      this.authors.clear(); // accounts created in the rolled-back transaction are gone
+      throw e;
+    }
+  }
+
+  private write(title: Title, revisions: Iterable<IncomingRevision>): PageImport {
+    const existing = this.stores.pages.byTitle(title);
+    const here = existing ? this.dump.historyKeys(existing.id) : [];
+    const result: PageImport = { added: 0, skipped: 0, created: false, accounts: 0 };
+    let pageId = existing?.id;
+    let latestId = existing?.latestId;
+    let latestText: string | undefined;
+    for (const r of revisions) {
+      const i = result.added + result.skipped;
+      if (i < here.length) {
+        if (firstDifference([here[i]!], [r]) !== undefined) throw new ImportConflictError(title, i);
+        result.skipped += 1;
+        continue;
+      }
+      pageId ??= this.stores.pages.create(title, r.timestamp);
+      const actor = this.author(r.author, r.authorKind, result);
+      const content = this.stores.content.put(r.source);
+      latestId = this.stores.revisions.insert({
+        pageId, parentId: latestId ?? null, actorId: actor.id, contentId: content.id, comment: r.comment,
+        minor: r.minor, size: content.size, sha1: content.sha1, timestamp: r.timestamp, ip: null,
+      });
+      this.stores.revisions.addTags(latestId, r.tags);
+      this.stores.actors.countEditOf(actor.id);
+      latestText = r.source;
+      result.added += 1;
+    }
+    if (pageId !== undefined && latestId !== undefined && latestText !== undefined) {
+      // As reindex() in admin.ts does, plus the redirect flag, from a single parse of the text.
+      const a = analyzeForIndex(latestText);
+      this.stores.pages.setLatest(pageId, latestId, a.redirect !== undefined);
+      this.stores.links.replace(pageId, a.links, a.categories);
+      this.stores.search.put(pageId, title.text, a.text);
+      if (!existing) this.stores.pages.touchPagesLinkingTo(title);
+      result.created = !existing;
+    }
+    return result;
+  }
+
+  /**
+   * The account of an author, made when missing: a registered user gets no password (it cannot
+   * log in until an admin sets one), a temporary account stays temporary.
+   */
+  private author(name: string, kind: ActorKind, result: PageImport): Actor {
+    const known = this.authors.get(name);
+    if (known) return known;
+    let actor = this.stores.actors.byName(name);
+    if (actor && actor.kind !== kind) throw new InvalidInputError(`author "${name}" is a ${kind} account in the import but a ${actor.kind} account here.`);
+    if (!actor) {
+      actor = kind === 'system' && name === 'Peerwiki' ? this.stores.actors.system() : this.stores.actors.create(name, kind, 'user', null);
+      result.accounts += 1;
+    }
+    this.authors.set(name, actor);
+    return actor;
+  }
+}

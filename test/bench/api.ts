@@ -1,0 +1,100 @@
+/** The sequential API figures: history, diff, search, recent changes, and saves by one logged-in client. */
+import { Client, type Reply } from './http.js';
+import { figure, ms, note, percentile, sortedOf } from './report.js';
+import { editText, type Corpus } from './corpus.js';
+import { SEARCH_WORDS } from './words.js';
+import type { Title } from '../../server/wiki/title.js';
+
+const SEQUENTIAL_SECONDS = 2.5;
+const SEQUENTIAL_MAX = 400;
+
+export function apiPath(title: Title, rest = ''): string {
+  return `/api/v1/page/${encodeURIComponent(title.key)}${rest}`;
+}
+
+/** Run `request(i)` one after another for a while; the sorted latencies. @throws on any non-200 answer. */
+async function sequential(what: string, request: (i: number) => Promise<Reply>, max = SEQUENTIAL_MAX): Promise<Float64Array> {
+  const times: number[] = [];
+  const end = performance.now() + SEQUENTIAL_SECONDS * 1000;
+  for (let i = 0; i < max && (i < 5 || performance.now() < end); i++) {
+    const r = await request(i);
+    if (r.status !== 200) throw new Error(`${what}: answered ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
+    times.push(r.ms);
+  }
+  const sorted = sortedOf(times);
+  note(`${what}: ${sorted.length} requests, p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`);
+  return sorted;
+}
+
+export interface ReadTargets {
+  titles: Title[];
+  adjacent: Array<[number, number]>;
+  pick: <T>(items: readonly T[]) => T;
+}
+
+/** history_p50_ms, diff_p50_ms, search_p50_ms and recent_changes_p50_ms. */
+export async function readFigures(client: Client, t: ReadTargets): Promise<void> {
+  const history = await sequential('history', () => client.get(apiPath(t.pick(t.titles), '/history')));
+  figure('history_p50_ms', percentile(history, 50), 'ms');
+  // Each pair once: compared pairs are cached, and a cache hit is not what this figure is about.
+  const pairs = t.adjacent;
+  const diff = await sequential('diff', (i) => client.get(`/api/v1/revision/${pairs[i]![0]}/compare/${pairs[i]![1]}`), pairs.length);
+  figure('diff_p50_ms', percentile(diff, 50), 'ms');
+
+  let searchPath = (q: string) => `/api/v1/search/page?q=${encodeURIComponent(q)}`;
+  if ((await client.get(searchPath('network'))).status === 404) {
+    note('search: GET /api/v1/search/page answered 404 (not built yet); measuring GET /special/search?q=...&fulltext=1 instead');
+    searchPath = (q) => `/special/search?q=${encodeURIComponent(q)}&fulltext=1`;
+  }
+  const search = await sequential('search', (i) => client.get(searchPath(SEARCH_WORDS[i % SEARCH_WORDS.length]!)));
+  figure('search_p50_ms', percentile(search, 50), 'ms');
+
+  let recent = () => client.get('/api/v1/recent-changes');
+  if ((await recent()).status === 404) {
+    note('recent changes: GET /api/v1/recent-changes answered 404 (not built yet); measuring GET /api/v1/page/{T}/history instead');
+    recent = () => client.get(apiPath(t.pick(t.titles), '/history'));
+  }
+  const changes = await sequential('recent changes', () => recent());
+  figure('recent_changes_p50_ms', percentile(changes, 50), 'ms');
+}
+
+/** POST /api/v1/auth/login → the Bearer token. @throws when the login fails. */
+export async function login(client: Client, user: { name: string; password: string }): Promise<string> {
+  const r = await client.send('POST', '/api/v1/auth/login', { json: { username: user.name, password: user.password } });
+  if (r.status !== 200) throw new Error(`login as ${user.name} answered ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
+  return (JSON.parse(r.body.toString('utf8')) as { token: string }).token;
+}
+
+interface Editing {
+  title: Title;
+  latest: number;
+  source: string;
+}
+
+/** edit_per_s: small edits of a few pages through PUT /api/v1/page/{T}, each naming its base, one at a time. */
+export async function editFigure(client: Client, token: string, titles: Title[], corpus: Corpus, seconds: number): Promise<number> {
+  const auth = { authorization: `Bearer ${token}` };
+  const pages: Editing[] = [];
+  for (const title of titles) {
+    const r = await client.get(apiPath(title), auth);
+    if (r.status !== 200) throw new Error(`GET ${apiPath(title)} answered ${r.status}`);
+    const page = JSON.parse(r.body.toString('utf8')) as { latest: { id: number }; source: string };
+    pages.push({ title, latest: page.latest.id, source: page.source });
+  }
+  const times: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; performance.now() - t0 < seconds * 1000; i++) {
+    const page = pages[i % pages.length]!;
+    const source = editText(corpus, page.source);
+    const r = await client.send('PUT', apiPath(page.title), { headers: auth, json: { source, comment: 'bench edit', latest: { id: page.latest } } });
+    if (r.status !== 200) throw new Error(`save of ${page.title.text} answered ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`);
+    page.latest = (JSON.parse(r.body.toString('utf8')) as { latest: { id: number } }).latest.id;
+    page.source = source;
+    times.push(r.ms);
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  const sorted = sortedOf(times);
+  note(`edits: ${times.length} saves in ${elapsed.toFixed(1)} s, p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`);
+  figure('edit_per_s', times.length / elapsed, 'saves/s');
+  return times.length;
+}

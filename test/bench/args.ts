@@ -1,0 +1,56 @@
+/** Command-line options of `npm run bench -- ...`, checked once. */
+
+export interface BenchOptions {
+  pages: number;
+  revisions: number;
+  /** Length of each load phase. */
+  seconds: number;
+  connections: number;
+  /** Run the server under `node --cpu-prof` and summarise where it spent the view phase. */
+  profile: boolean;
+  /** Keep the generated database (its folder is printed). */
+  keep: boolean;
+  seed: number;
+}
+
+export const USAGE = `usage: npm run bench -- [--pages N] [--revisions M] [--seconds S] [--connections C] [--profile] [--keep] [--seed K]
+  --pages N        pages to generate, 1 to 100000 (default 1000)
+  --revisions M    revisions to generate, N to 1000000 (default 20 a page, at most 1000000)
+  --seconds S      length of each load phase, 1 to 120 (default 8)
+  --connections C  concurrent connections of the load generator, 1 to 1024 (default 64)
+  --profile        profile the server (node --cpu-prof) and summarise the view phase on stderr
+  --keep           keep the generated database and print where it is
+  --seed K         seed of the generated wiki (default 1)`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const NUMBERS = { '--pages': [1, 100_000], '--revisions': [1, 1_000_000], '--seconds': [1, 120], '--connections': [1, 1024], '--seed': [1, 2 ** 31] } as const;
+
+/** @throws UsageError naming the bad option. */
+export function parseArgs(argv: string[]): BenchOptions {
+  const o: BenchOptions = { pages: 1_000, revisions: 20_000, seconds: 8, connections: 64, profile: false, keep: false, seed: 1 };
+  let revisionsGiven = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--profile' || arg === '--keep') {
+      o[arg === '--profile' ? 'profile' : 'keep'] = true;
+      continue;
+    }
+    if (arg === '--help' || arg === '-h') throw new UsageError('');
+    const range = NUMBERS[arg as keyof typeof NUMBERS];
+    if (!range) throw new UsageError(`unknown option ${arg}`);
+    const value = argv[++i];
+    if (value === undefined || !/^\d+$/.test(value) || Number(value) < range[0] || Number(value) > range[1]) {
+      throw new UsageError(`${arg} needs a whole number from ${range[0]} to ${range[1]}, not ${value ?? 'nothing'}`);
+    }
+    const key = arg.slice(2) as 'pages' | 'revisions' | 'seconds' | 'connections' | 'seed';
+    o[key] = Number(value);
+    if (key === 'revisions') revisionsGiven = true;
+  }
+  // --pages alone keeps the default 20 revisions a page (up to the maximum).
+  if (!revisionsGiven) o.revisions = Math.min(1_000_000, o.pages * 20);
+  if (o.revisions < o.pages) throw new UsageError(`--revisions (${o.revisions}) must be at least --pages (${o.pages}): every page has a revision`);
+  return o;
+}

@@ -1,0 +1,140 @@
+/** HTTP from the benchmark process: a keep-alive client for single requests, and a closed-loop load generator. */
+import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+
+export interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  ms: number;
+}
+
+/** One keep-alive connection pool to one server. */
+export class Client {
+  private readonly agent: Agent;
+  private readonly url: URL;
+
+  constructor(base: string, connections = 1) {
+    this.url = new URL(base);
+    this.agent = new Agent({ keepAlive: true, maxSockets: connections });
+  }
+
+  /** Send a request and read the whole answer; `json` is sent as an application/json body. */
+  send(method: string, path: string, o: { headers?: OutgoingHttpHeaders; json?: unknown } = {}): Promise<Reply> {
+    const payload = o.json === undefined ? undefined : Buffer.from(JSON.stringify(o.json));
+    const headers: OutgoingHttpHeaders = { ...o.headers };
+    if (payload) Object.assign(headers, { 'content-type': 'application/json', 'content-length': payload.length });
+    return new Promise((resolve, reject) => {
+      const t0 = performance.now();
+      const req = request({ agent: this.agent, host: this.url.hostname, port: this.url.port, method, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks), ms: performance.now() - t0 }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  get(path: string, headers?: OutgoingHttpHeaders): Promise<Reply> {
+    return this.send('GET', path, { headers });
+  }
+
+  /** Only the status and timing: the body is read and dropped (the load generator's request). */
+  hit(path: string, headers?: OutgoingHttpHeaders): Promise<{ status: number; bytes: number }> {
+    return new Promise((resolve, reject) => {
+      const req = request({ agent: this.agent, host: this.url.hostname, port: this.url.port, path, headers }, (res) => {
+        let bytes = 0;
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () => resolve({ status: res.statusCode!, bytes }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+export interface LoadOptions {
+  base: string;
+  connections: number;
+  seconds: number;
+  /** Requests before measuring starts (JIT, connections), not counted. */
+  warmupSeconds?: number;
+  path: () => string;
+  headers?: OutgoingHttpHeaders;
+  /** Called for every measured request with its start and end (performance.now() ms). */
+  onSample?: (start: number, end: number, status: number) => void;
+  /** Stop early once this resolves. */
+  until?: Promise<unknown>;
+}
+
+export interface LoadResult {
+  requests: number;
+  /** Answers other than 200 (and transport errors). */
+  errors: number;
+  seconds: number;
+  rps: number;
+  /** Sorted latencies in ms. */
+  latencies: Float64Array;
+  /** Share of one core the benchmark process used meanwhile: near 1 means it may be the bottleneck. */
+  generatorCpu: number;
+  bytes: number;
+}
+
+/** `connections` loops, each sending its next request when the last one is answered, for `seconds`. */
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const client = new Client(o.base, o.connections);
+  let stop = false;
+  const warmEnd = performance.now() + (o.warmupSeconds ?? 0) * 1000;
+  const samples: number[] = [];
+  let errors = 0;
+  let bytes = 0;
+  let measuring = false;
+  let cpu0 = process.cpuUsage();
+  let t0 = performance.now();
+  const startMeasuring = () => {
+    measuring = true;
+    cpu0 = process.cpuUsage();
+    t0 = performance.now();
+  };
+  const loop = async () => {
+    while (!stop) {
+      const start = performance.now();
+      if (!measuring && start >= warmEnd) startMeasuring();
+      const counted = measuring;
+      const r = await client.hit(o.path(), o.headers).catch(() => ({ status: 0, bytes: 0 }));
+      const end = performance.now();
+      if (!counted) continue;
+      samples.push(end - start);
+      bytes += r.bytes;
+      if (r.status !== 200) errors++;
+      o.onSample?.(start, end, r.status);
+    }
+  };
+  const loops = Array.from({ length: o.connections }, loop);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise((resolve) => (timer = setTimeout(resolve, ((o.warmupSeconds ?? 0) + o.seconds) * 1000)));
+  // A failing `until` only ends the run early; its owner sees the error when it awaits it.
+  await Promise.race([deadline, ...(o.until ? [o.until.catch(() => undefined)] : [])]);
+  stop = true;
+  clearTimeout(timer);
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await Promise.all(loops);
+  client.close();
+  const latencies = Float64Array.from(samples).sort();
+  return {
+    requests: samples.length,
+    errors,
+    seconds: elapsed,
+    rps: samples.length / elapsed,
+    latencies,
+    generatorCpu: (cpu.user + cpu.system) / 1000 / (elapsed * 1000),
+    bytes,
+  };
+}

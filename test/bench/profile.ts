@@ -1,0 +1,76 @@
+/** Summary of a V8 .cpuprofile (from `node --cpu-prof`): where the server spent its CPU during a time window. */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** The monotonic clock in µs, the clock V8 stamps profile samples with. */
+export function monotonicUs(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+function where(url: string): string {
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const own = /\/dist\/(.+?)\.js$/.exec(url);
+  if (own) return own[1]!;
+  return url.startsWith('node:') ? url : url || '(native)';
+}
+
+function label(f: ProfileNode['callFrame']): string {
+  return `${f.functionName || '(anonymous)'} ${where(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
+}
+
+function table(counts: Map<string, number>, total: number, top: number): string[] {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, n]) => `${((100 * n) / total).toFixed(1).padStart(5)}%  ${k}`);
+}
+
+/**
+ * Lines describing the samples between fromUs and toUs: self time by function and by module or
+ * package, and inclusive time by function (idle samples left out of the totals).
+ */
+export function summarize(file: string, fromUs: number, toUs: number, top = 20): string[] {
+  const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  const module = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let t = p.startTime;
+  let total = 0;
+  let idle = 0;
+  p.samples.forEach((id, i) => {
+    t += p.timeDeltas[i] ?? 0;
+    if (t < fromUs || t > toUs) return;
+    const node = byId.get(id)!;
+    if (node.callFrame.functionName === '(idle)') return void idle++;
+    total++;
+    self.set(label(node.callFrame), (self.get(label(node.callFrame)) ?? 0) + 1);
+    const m = where(node.callFrame.url) === '(native)' ? node.callFrame.functionName : where(node.callFrame.url);
+    module.set(m, (module.get(m) ?? 0) + 1);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(label(byId.get(at)!.callFrame));
+    for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + 1);
+  });
+  if (total === 0) return [`no busy samples in the window (${p.samples.length} samples in the profile)`];
+  return [
+    `${total} busy samples, ${idle} idle (${((100 * total) / (total + idle)).toFixed(0)}% busy)`,
+    'self time by function:', ...table(self, total, top),
+    'self time by module or package:', ...table(module, total, top),
+    'inclusive time by function:', ...table(inclusive, total, top + 10),
+  ];
+}

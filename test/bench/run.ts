@@ -1,0 +1,126 @@
+/**
+ * `npm run bench` (SPEC section 8): generate a wiki, start the built server on it as a child process,
+ * measure over loopback, print one `name value unit` line per figure on stdout (notes on stderr).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { wikiPath } from '../../server/wiki/title.js';
+import { parseArgs, USAGE, UsageError, type BenchOptions } from './args.js';
+import { killAll, startChild, StartError, type Child } from './children.js';
+import { generateWiki, type GeneratedWiki } from './generate.js';
+import { Client } from './http.js';
+import { editFigure, login, readFigures } from './api.js';
+import { baselines, check304, randomPaths, viewLoad, warmUp } from './views.js';
+import { worstCase } from './worst.js';
+import { monotonicUs, summarize } from './profile.js';
+import { figure, note } from './report.js';
+import { Random } from './random.js';
+
+const MAIN = fileURLToPath(new URL('../../server/main.js', import.meta.url));
+const EDITED_PAGES = 20;
+
+function startServer(file: string, profileDir: string | undefined): Promise<Child> {
+  const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, MAIN] : [MAIN];
+  return startChild('server', args, {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    WIKI_DB: file,
+    WIKI_SEED: 'false',
+    WIKI_SAVE_LIMIT: '0',
+    WIKI_SIGNUP_LIMIT: '0',
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+  });
+}
+
+function shuffled<T>(rng: Random, items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** db_bytes_per_revision: the file and its WAL over the revisions now stored. */
+function storageFigure(file: string): void {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const { n } = db.prepare('SELECT count(*) AS n FROM revision').get() as { n: number };
+  db.close();
+  const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
+  note(`storage: ${(bytes / 1024 / 1024).toFixed(1)} MiB for ${n} revisions (the four 1 MiB worst-case revisions included)`);
+  figure('db_bytes_per_revision', bytes / n, 'bytes');
+}
+
+async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp: string): Promise<{ fromUs: number; toUs: number }> {
+  const rng = new Random(o.seed + 1);
+  const load = { connections: o.connections, seconds: o.seconds };
+  const warmed = await warmUp(server.url, shuffled(rng, wiki.titles).map((t) => wikiPath(t)));
+  const next = randomPaths(rng, warmed.paths);
+  const fromUs = monotonicUs();
+  const views = await viewLoad(server.url, next, load);
+  const toUs = monotonicUs();
+  await check304(server.url, warmed.median);
+  await baselines(server.url, warmed.median, tmp, views.rps, next, load);
+
+  const client = new Client(server.url);
+  const pick = <T>(items: readonly T[]) => rng.pick(items);
+  await readFigures(client, { titles: wiki.titles, adjacent: shuffled(rng, wiki.adjacent), pick });
+  const token = await login(client, wiki.user);
+  const corpus = { rng, words: wiki.words, titles: wiki.titles.map((t) => t.text), red: ['Bench missing page'] };
+  await editFigure(client, token, shuffled(rng, wiki.articles).slice(0, EDITED_PAGES), corpus, Math.min(5, o.seconds));
+  client.close();
+  await worstCase(server.url, token, rng, wiki.words, next, load);
+  return { fromUs, toUs };
+}
+
+function profileSummary(dir: string, window: { fromUs: number; toUs: number }): void {
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  if (files.length === 0) return note(`profile: no .cpuprofile was written in ${dir}`);
+  note(`profile of the server during the view phase (${join(dir, files[0]!)}):`);
+  for (const line of summarize(join(dir, files[0]!), window.fromUs, window.toUs)) process.stderr.write(`  ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const tmp = mkdtempSync(join(tmpdir(), 'peerwiki-bench-'));
+  process.on('exit', () => {
+    killAll();
+    if (o.keep) process.stderr.write(`bench: kept ${tmp}\n`);
+    else rmSync(tmp, { recursive: true, force: true });
+  });
+  const file = join(tmp, 'wiki.db');
+  note(`generating ${o.pages.toLocaleString('en')} pages and ${o.revisions.toLocaleString('en')} revisions into ${file}`);
+  const wiki = await generateWiki({ file, pages: o.pages, revisions: o.revisions, seed: o.seed, log: note });
+  const profileDir = o.profile ? join(tmp, 'profile') : undefined;
+  if (profileDir) mkdirSync(profileDir);
+  const server = await startServer(file, profileDir);
+  note(`server ${server.url} (pid ${server.pid}) started`);
+  const window = await measure(o, wiki, server, tmp);
+  storageFigure(file);
+  figure('rss_mb', server.rssMb(), 'MiB');
+  await server.stop();
+  if (profileDir) profileSummary(profileDir, window);
+  note(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    process.stderr.write(`\nbench: ${signal}: stopping the servers and removing temporary files\n`);
+    process.exit(130);
+  });
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof UsageError) {
+    process.stderr.write(`${e.message ? `bench: ${e.message}\n` : ''}${USAGE}\n`);
+    process.exit(e.message ? 2 : 0);
+  }
+  if (e instanceof StartError) process.stderr.write(`bench: the server failed to start: ${e.message}\n`);
+  else process.stderr.write(`bench: failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

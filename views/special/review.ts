@@ -1,0 +1,48 @@
+/** /special/review: unreviewed edits, riskiest first, each with its diff a click away. */
+import { html, type Html } from '../html.js';
+import { layout } from '../layout.js';
+import type { ViewContext } from '../context.js';
+import { sizeDelta, timeTag, userLink } from '../format.js';
+import { wikiPath } from '../../server/wiki/title.js';
+import type { Change } from '../../server/wiki/changes.js';
+import { riskBadge } from '../partials/risk.js';
+
+export function reviewPage(ctx: ViewContext, changes: Change[], offset: number, limit: number, hasMore: boolean): Html {
+  const admin = ctx.actor?.kind === 'user' && ctx.actor.role === 'admin';
+  return layout(ctx, {
+    title: 'Review queue',
+    body: html`<h1 class="page-title">Review queue</h1>
+      <p>Edits nobody has reviewed yet, riskiest first. ${admin ? 'Mark each one reviewed, roll it back, or block its author.' : 'Admins mark edits as reviewed; anyone can undo a bad edit from its diff.'}
+        See <a href="/wiki/Help:Reverting_vandalism">Help:Reverting vandalism</a> and <a href="/wiki/Help:Patrolling">Help:Patrolling</a> for how risk is scored.</p>
+      ${changes.length === 0 ? html`<p>Nothing to review. Thank you!</p>` : null}
+      <ol class="review-queue" start="${offset + 1}">${changes.map((c) => reviewItem(ctx, c, admin))}</ol>
+      <p class="pager">${offset > 0 ? html`<a href="/special/review?offset=${Math.max(0, offset - limit)}">Previous</a>` : null}
+        ${hasMore ? html`<a rel="next" href="/special/review?offset=${offset + limit}">Next</a>` : null}</p>`,
+  });
+}
+
+function reviewItem(ctx: ViewContext, c: Change, admin: boolean): Html {
+  const r = c.revision;
+  const path = wikiPath(c.page.title);
+  const diffUrl = r.parentId ? `${path}?diff=${r.id}&oldid=${r.parentId}` : `${path}?oldid=${r.id}`;
+  const csrf = html`<input type="hidden" name="csrf" value="${ctx.csrfToken}">`;
+  return html`<li class="review-item" id="review-${r.id}">
+    <p>${riskBadge(r) ?? html`<span class="risk risk-none">risk 0</span>`}
+      <a href="${path}">${c.page.title.text}</a> · ${timeTag(r.timestamp)} · ${userLink(r.actor)} · ${sizeDelta(r.size - r.parentSize)}
+      ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
+      ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}</p>
+    <p class="review-actions">
+      <a href="${diffUrl}" hx-get="${diffUrl}" hx-select="#diff-view" hx-target="#review-diff-${r.id}" hx-swap="innerHTML">Show diff</a>
+      ${admin ? html`
+        <form method="post" action="/special/review/${r.id}/patrol" class="inline-form" hx-post="/special/review/${r.id}/patrol" hx-target="#review-${r.id}" hx-swap="outerHTML">${csrf}<button type="submit">Mark reviewed</button></form>
+        ${c.page.latestId === r.id && r.parentId ? html`<a href="${path}?action=rollback" hx-post="${path}?action=rollback" hx-confirm="Roll back every latest edit by ${r.actor.name}?">Roll back</a>` : null}
+        <a href="/special/block?target=${encodeURIComponent(r.ip && r.actor.kind === 'temp' ? r.ip : r.actor.name)}">Block author</a>` : null}
+    </p>
+    <div class="review-diff" id="review-diff-${r.id}" aria-live="polite"></div>
+  </li>`;
+}
+
+/** What replaces a queue item once marked reviewed (htmx). */
+export function reviewedItem(c: Change): Html {
+  return html`<li class="review-item reviewed" id="review-${c.revision.id}"><p>Reviewed: <a href="${wikiPath(c.page.title)}">${c.page.title.text}</a>, revision ${c.revision.id}.</p></li>`;
+}
