@@ -43,7 +43,7 @@ ${o.noindex ? html`<meta name="robots" content="noindex,nofollow">` : null}
   ${searchBox()}
   ${userLinks(ctx)}
 </header>
-${o.page ? tabs(o.page, o.tab ?? 'read', o.exists ?? true) : null}
+${o.page ? tabs(ctx, o.page, o.tab ?? 'read', o.exists ?? true) : null}
 <main id="content" class="content">
 ${o.body}
 </main>
@@ -79,7 +79,7 @@ function userLinks(ctx: ViewContext): Html {
   </nav>`;
 }
 
-function tabs(page: Title, tab: Tab, exists: boolean): Html {
+function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {
   const subject = subjectTitleOf(page);
   const talk = talkTitleOf(page);
   const onTalk = page.text === talk.text && page.text !== subject.text;
@@ -95,6 +95,25 @@ function tabs(page: Title, tab: Tab, exists: boolean): Html {
       ${item('read', path, 'Read', tab === 'read')}
       ${item('edit', `${path}?action=edit`, exists ? 'Edit' : 'Create', tab === 'edit')}
       ${item('history', `${path}?action=history`, 'History', tab === 'history')}
+      <li class="more-actions">${moreActions(ctx, page, exists)}</li>
     </ul>
   </nav>`;
+}
+
+/** Page tools in a <details> menu (no JavaScript needed); admin tools only for admins. */
+function moreActions(ctx: ViewContext, page: Title, exists: boolean): Html {
+  const path = wikiPath(page);
+  const registered = ctx.actor?.kind === 'user';
+  const admin = registered && ctx.actor!.role === 'admin';
+  const links: [string, string][] = exists
+    ? [
+        [`${path}?action=info`, 'Page information'],
+        [`/special/links-here/${encodeURIComponent(page.key)}`, 'What links here'],
+        [`${path}?action=blame`, 'Who wrote what'],
+        ...(registered ? ([[`${path}?action=move`, 'Move']] as [string, string][]) : []),
+        ...(admin ? ([[`${path}?action=protect`, 'Protect'], [`${path}?action=delete`, 'Delete']] as [string, string][]) : []),
+      ]
+    : admin ? [[`${path}?action=undelete`, 'Undelete']] : [];
+  if (links.length === 0) return html``;
+  return html`<details><summary>More</summary><ul>${links.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}</ul></details>`;
 }

@@ -126,7 +126,7 @@ function checkRevision(r: HistoryRevision, item: HistoryItem, importer: HistoryI
   if (sha1Of(r.source) !== r.sha1) throw bad(item, `the source of revision ${r.id} of "${r.page}" does not hash to its sha1: the file was edited or damaged`);
   const seen = authors.get(r.author);
   if (seen === r.authorKind) return;
-  if (seen) throw bad(item, `author "${r.author}" is a ${seen} account earlier in the file but a ${r.authorKind} account here`);
+  if (seen) throw bad(item, `author "${r.author}" is a ${seen} account on an earlier line but a ${r.authorKind} account on this one`);
   authors.set(r.author, r.authorKind);
   const here = importer?.accountKind(r.author);
   if (here && here !== r.authorKind) throw bad(item, `author "${r.author}" is a ${r.authorKind} account in the import but a ${here} account in this wiki; rename one of them first`);

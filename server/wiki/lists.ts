@@ -28,12 +28,12 @@ export interface ListPage<T> {
 const toRef = (p: ListedPage): PageRef => ({ id: p.id, title: parseTitle(p.title), isRedirect: p.isRedirect });
 
 /**
- * The previous page's cursor from the keys just before this page (nearest first): the farthest
- * of them, or the list's start when fewer than a page remain; undefined when there are none.
+ * The previous page's cursor from up to limit + 1 keys just before this page (nearest first): the
+ * start of the list when no more than a page remains, else the key a page back; undefined when none.
  */
 function startOf(keysBefore: string[], limit: number): KeysetCursor | undefined {
   if (keysBefore.length === 0) return undefined;
-  return { from: keysBefore.length < limit ? '' : keysBefore[keysBefore.length - 1]! };
+  return { from: keysBefore.length <= limit ? '' : keysBefore[limit - 1]! };
 }
 
 /** A typed category name in stored form ("peer networks" → "Peer networks"). */
@@ -64,7 +64,7 @@ export function allPages(stores: Stores, o: { prefix: string; from: string; offs
   let prev: KeysetCursor | undefined;
   if (o.offset > 0) prev = { from: o.from, offset: Math.max(0, o.offset - o.limit) };
   else if (o.from > o.prefix) {
-    const before = stores.lists.allPagesBefore({ prefix: o.prefix, before: items[0]?.title.text ?? o.from, limit: o.limit });
+    const before = stores.lists.allPagesBefore({ prefix: o.prefix, before: items[0]?.title.text ?? o.from, limit: o.limit + 1 });
     prev = startOf(before.map((p) => p.title), o.limit);
   }
   return { items, next, prev };
@@ -115,7 +115,7 @@ export function categoryList(stores: Stores, from: string, limit: number): ListP
   const next = rows.length > limit ? { from: rows[limit]!.category } : undefined;
   let prev: KeysetCursor | undefined;
   if (from !== '') {
-    const before = stores.lists.categoriesBefore(rows[0]?.category ?? from, limit);
+    const before = stores.lists.categoriesBefore(rows[0]?.category ?? from, limit + 1);
     prev = startOf(before.map((c) => c.category), limit);
   }
   return { items, next, prev };
@@ -135,7 +135,7 @@ export function categoryMembers(stores: Stores, category: Title, from: string, l
   const next = rows.length > limit ? { from: rows[limit]!.title } : undefined;
   let prev: KeysetCursor | undefined;
   if (from !== '') {
-    const before = stores.lists.membersBefore(name, items[0]?.title.text ?? from, limit);
+    const before = stores.lists.membersBefore(name, items[0]?.title.text ?? from, limit + 1);
     prev = startOf(before.map((p) => p.title), limit);
   }
   return { name, total: stores.lists.memberCount(name), items, next, prev };

@@ -38,6 +38,15 @@ function table(counts: Map<string, number>, total: number, top: number): string[
     .map(([k, n]) => `${((100 * n) / total).toFixed(1).padStart(5)}%  ${k}`);
 }
 
+/** The label of the innermost frame of our own code (dist/server, dist/views) on a sample's stack. */
+function nearestOwn(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): string | undefined {
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const f = byId.get(at)!.callFrame;
+    if (/\/dist\/(?:server|views)\//.test(f.url)) return label(f);
+  }
+  return undefined;
+}
+
 /**
  * Lines describing the samples between fromUs and toUs: self time by function and by module or
  * package, and inclusive time by function (idle samples left out of the totals).
@@ -50,6 +59,7 @@ export function summarize(file: string, fromUs: number, toUs: number, top = 20):
   const self = new Map<string, number>();
   const module = new Map<string, number>();
   const inclusive = new Map<string, number>();
+  const owned = new Map<string, number>();
   let t = p.startTime;
   let total = 0;
   let idle = 0;
@@ -62,6 +72,8 @@ export function summarize(file: string, fromUs: number, toUs: number, top = 20):
     self.set(label(node.callFrame), (self.get(label(node.callFrame)) ?? 0) + 1);
     const m = where(node.callFrame.url) === '(native)' ? node.callFrame.functionName : where(node.callFrame.url);
     module.set(m, (module.get(m) ?? 0) + 1);
+    const owner = nearestOwn(id, byId, parent) ?? `(no server frame) ${m}`;
+    owned.set(owner, (owned.get(owner) ?? 0) + 1);
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(label(byId.get(at)!.callFrame));
     for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + 1);
@@ -71,6 +83,7 @@ export function summarize(file: string, fromUs: number, toUs: number, top = 20):
     `${total} busy samples, ${idle} idle (${((100 * total) / (total + idle)).toFixed(0)}% busy)`,
     'self time by function:', ...table(self, total, top),
     'self time by module or package:', ...table(module, total, top),
+    'time by the innermost server or views function on the stack (libraries and natives it called included):', ...table(owned, total, top),
     'inclusive time by function:', ...table(inclusive, total, top + 10),
   ];
 }

@@ -239,3 +239,21 @@ describe('the log page', () => {
     expect((await request(app).get('/api/v1/log?type=bogus')).status).toBe(400);
   });
 });
+
+describe('what admins see', () => {
+  it('IP addresses of temporary accounts in history and recent changes, for admins only', async () => {
+    const { app, wiki } = setup();
+    const { saveEdit } = await import('../../server/wiki/edit.js');
+    saveEdit(wiki.stores, { title: parseTitle('Ipped'), source: 'x', baseId: null, actor: 'temporary', ip: '192.0.2.44' });
+    expect((await request(app).get('/wiki/Ipped?action=history')).text).not.toContain('192.0.2.44');
+    expect((await request(app).get('/special/recent-changes')).text).not.toContain('192.0.2.44');
+    const { agent, csrf } = await browser(app, '/login');
+    await agent.post('/login').type('form').send({ username: 'Admin', password: 'correct horse battery', csrf }).expect(303);
+    expect((await agent.get('/wiki/Ipped?action=history')).text).toContain('192.0.2.44');
+    expect((await agent.get('/special/recent-changes')).text).toContain('192.0.2.44');
+    const page = await agent.get('/wiki/Ipped');
+    expect(page.text).toContain('href="/wiki/Ipped?action=protect">Protect');
+    expect(page.text).toContain('href="/wiki/Ipped?action=delete">Delete');
+    expect((await request(app).get('/wiki/Ipped')).text).not.toContain('action=protect');
+  });
+});

@@ -42,7 +42,7 @@ describe('allPages paging', () => {
     expect(first.next).toEqual({ from: 'E page' });
     const second = allPages(wiki.stores, { prefix: '', from: 'E page', offset: 0, limit: 4 });
     expect(second.items.map((p) => p.title.text)).toEqual(['E page', 'F page', 'G page', 'H page']);
-    expect(second.prev).toEqual({ from: 'A page' });
+    expect(second.prev).toEqual({ from: '' });
     const third = allPages(wiki.stores, { prefix: '', from: 'I page', offset: 0, limit: 4 });
     expect(third.items.map((p) => p.title.text)).toEqual(['I page', 'J page']);
     expect(third.next).toBeUndefined();
@@ -125,10 +125,10 @@ describe('categories', () => {
     expect(first.next).toEqual({ from: 'Gamma' });
     const second = categoryList(wiki.stores, 'Gamma', 2);
     expect(second.items.map((c) => c.title.name)).toEqual(['Gamma']);
-    expect(second.prev).toEqual({ from: 'Alpha' });
+    expect(second.prev).toEqual({ from: '' });
   });
 
-  it('lists members in title order with paging and follows moves', () => {
+  it('lists members in title order with paging', () => {
     const { wiki } = makeTestApp();
     for (const t of ['Zeta', 'Alpha', 'Mu', 'Beta']) createPage(wiki, { title: t, source: '[[Category:Letters]]' });
     const cat = parseTitle('Category:Letters');
@@ -138,7 +138,8 @@ describe('categories', () => {
     expect(first.next).toEqual({ from: 'Zeta' });
     const second = categoryMembers(wiki.stores, cat, 'Zeta', 3);
     expect(second.items.map((p) => p.title.text)).toEqual(['Zeta']);
-    expect(second.prev).toEqual({ from: 'Alpha' });
+    expect(second.prev).toEqual({ from: '' });
+    expect(categoryMembers(wiki.stores, cat, 'Mu', 1).prev).toEqual({ from: 'Beta' });
   });
 });
 

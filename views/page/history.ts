@@ -64,6 +64,7 @@ function historyRow(path: string, r: Revision, latestId: number, index: number, 
     <input type="radio" name="diff" value="${r.id}" aria-label="Compare to revision ${r.id}"${index === 0 ? html` checked` : null}>
     <a class="date" href="${path}?oldid=${r.id}">${timeTag(r.timestamp)}</a>
     ${userLink(r.actor)}
+    ${admin && r.actor.kind === 'temp' && r.ip ? html`<span class="ip" title="IP address, shown to admins only">${r.ip}</span>` : null}
     ${r.minor ? html`<abbr class="minor" title="minor edit">m</abbr>` : null}
     <span class="size">(${bytes(r.size)})</span>
     ${sizeDelta(r.size - r.parentSize)}

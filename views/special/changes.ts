@@ -5,7 +5,7 @@ import type { ViewContext } from '../context.js';
 import { sizeDelta, userLink } from '../format.js';
 import { wikiPath, NAMESPACES } from '../../server/wiki/title.js';
 import type { Change } from '../../server/wiki/changes.js';
-import { rollbackLink } from '../partials/actions.js';
+import { rollbackLink, undoLink } from '../partials/actions.js';
 import { riskBadge } from '../partials/risk.js';
 
 export interface ChangesModel {
@@ -42,6 +42,8 @@ export function changeRow(ctx: ViewContext, c: Change): Html {
     ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
     ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
     ${riskBadge(r)}
+    ${admin && r.actor.kind === 'temp' && r.ip ? html`<span class="ip" title="IP address, shown to admins only">${r.ip}</span>` : null}
+    ${r.parentId ? html`[${undoLink(path, r.id)}]` : null}
     ${admin && c.page.latestId === r.id && r.parentId ? html`[${rollbackLink(path, r.actor.name)}]` : null}
   </li>`;
 }
