@@ -152,7 +152,10 @@ describe('delete and undelete', () => {
     const del = await request(app).post('/api/v1/page/Doomed/delete').set('authorization', asAdmin).send({ reason: 'copyvio' });
     expect(del.status).toBe(200);
     expect((await request(app).get('/api/v1/page/Doomed')).status).toBe(404);
-    expect((await request(app).get('/wiki/Doomed')).status).toBe(404);
+    const gone = await request(app).get('/wiki/Doomed');
+    expect(gone.status).toBe(404);
+    expect(gone.text).toContain('was deleted at');
+    expect(gone.text).toContain('(copyvio)');
     expect((await request(app).get('/wiki/Linker')).text).toMatch(/class="new"[^>]*>Doomed</);
     expect(wiki.db.prepare('SELECT count(*) FROM revision WHERE id IN (?, ?, ?)').pluck().get(...ids)).toBe(3);
     const und = await request(app).post('/api/v1/page/Doomed/undelete').set('authorization', asAdmin).send({ reason: 'permission received' });

@@ -21,7 +21,7 @@ export function viewHandlers({ stores, config }: RouteDeps) {
     if (!latest) {
       if (oldid !== undefined) throw new NotFoundError(`There is no page "${title.text}", so it has no revision ${oldid}.`);
       const { members } = pageExtras(stores, req, title, undefined);
-      sendHtml(res, missingPage(pageContext(req), title, can(req.actor, 'edit', rightsContext(stores, config.anonEdits, { actor: req.actor, ip: req.ip })), members?.list.total ? members : undefined), 404);
+      sendHtml(res, missingPage(pageContext(req), title, can(req.actor, 'edit', rightsContext(stores, config.anonEdits, { actor: req.actor, ip: req.ip })), members?.list.total ? members : undefined, deletedNote(title)), 404);
       return;
     }
     const { page } = latest;
@@ -47,6 +47,11 @@ export function viewHandlers({ stores, config }: RouteDeps) {
       watch: extras.watch,
       members: extras.members,
     }));
+  }
+
+  function deletedNote(title: Title) {
+    const d = stores.deletions.latest(title.text);
+    return d && { at: d.deletedAt, reason: d.reason };
   }
 
   function raw(req: Request, res: Response, title: Title): void {
