@@ -55,7 +55,7 @@ async function copy(db: Db, target: string, io: CliIo): Promise<void> {
   const bar = progress(io, 'backup', 0, 'pages');
   let lastRemaining = Infinity;
   let stalls = 0;
-  await db.backup(target, {
+  const result = await db.backup(target, {
     progress({ totalPages, remainingPages }) {
       bar.set(totalPages - remainingPages, totalPages);
       if (remainingPages >= lastRemaining) stalls += 1;
@@ -66,6 +66,8 @@ async function copy(db: Db, target: string, io: CliIo): Promise<void> {
       return Math.max(MIN_STEP_PAGES, Math.ceil(totalPages / STEPS));
     },
   });
+  // The last step reports to no callback.
+  bar.set(result.totalPages, result.totalPages);
   bar.done();
 }
 

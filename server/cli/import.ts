@@ -28,7 +28,6 @@ const LIST = 10;
 interface Checked {
   pages: number;
   revisions: number;
-  toAdd: number;
 }
 
 /** @throws CliError for a missing folder or a bad or conflicting history.json (exit 2); nothing is written then. */
@@ -64,60 +63,81 @@ function importerFor(db: Db): HistoryImporter {
 function checkHistory(file: string, importer: HistoryImporter | undefined, io: CliIo): Checked {
   const { header, items } = readHistory(file);
   const bar = progress(io, 'import check', header.revisionCount, 'revisions');
-  const listed = new Map<string, number>();
-  const done = new Set<string>();
-  const authors = new Map<string, ActorKind>();
-  const conflicts: string[] = [];
-  const result: Checked = { pages: 0, revisions: 0, toAdd: 0 };
-  let group: { title: Title; keys: HistoryKey[]; lastId: number } | undefined;
-  const finish = () => {
-    if (!group) return;
-    const expected = listed.get(group.title.text)!;
-    if (expected !== group.keys.length) throw new CliError(`${HISTORY_FILE}: page "${group.title.text}" is listed with ${expected} revisions but has ${group.keys.length}.`);
-    const here = importer?.historyHere(group.title) ?? [];
-    const at = firstDifference(here, group.keys);
-    if (at !== undefined) conflicts.push(`page "${group.title.text}" differs from the import at its revision ${at + 1} (${group.keys[at]!.timestamp})`);
-    result.toAdd += Math.max(0, group.keys.length - here.length);
-    done.add(group.title.text);
-    result.pages += 1;
-  };
+  const check = new HistoryCheck(importer);
   for (const item of items) {
-    if (item.type === 'page') {
-      const title = titleOf(item.page.title, item);
-      if (listed.has(title.text)) throw bad(item, `page "${title.text}" is listed twice`);
-      listed.set(title.text, item.page.revisions);
-      continue;
+    if (item.type === 'page') check.page(item, item.page.title, item.page.revisions);
+    else {
+      check.revision(item, item.revision);
+      bar.tick();
     }
-    const r = item.revision;
-    const title = group && r.page === group.title.text ? group.title : titleOf(r.page, item);
-    if (!listed.has(title.text)) throw bad(item, `revision ${r.id} belongs to page "${title.text}", which is not in the list of pages`);
-    if (group?.title.text !== title.text) {
-      finish();
-      if (done.has(title.text)) throw bad(item, `the revisions of page "${title.text}" are not all together; export the wiki again`);
-      group = { title, keys: [], lastId: 0 };
-    } else if (r.id <= group.lastId) {
-      throw bad(item, `revision ${r.id} of "${title.text}" comes after revision ${group.lastId}: each page's revisions must be oldest first`);
-    }
-    checkRevision(r, item, importer, authors);
-    group.keys.push({ timestamp: r.timestamp, sha1: r.sha1 });
-    group.lastId = r.id;
-    result.revisions += 1;
-    bar.tick();
   }
-  finish();
   bar.done();
-  for (const [title, n] of listed) if (n > 0 && !done.has(title)) throw new CliError(`${HISTORY_FILE}: page "${title}" is listed with ${n} revisions but has none.`);
-  if (header.pageCount !== listed.size || header.revisionCount !== result.revisions) {
-    throw new CliError(`${HISTORY_FILE} says it holds ${header.pageCount} pages and ${header.revisionCount} revisions but holds ${listed.size} and ${result.revisions}; export the wiki again.`);
+  return check.end(header.pageCount, header.revisionCount);
+}
+
+/** The checks of pass one, record by record; each failure is a CliError naming the line. */
+class HistoryCheck {
+  private readonly listed = new Map<string, number>();
+  private readonly done = new Set<string>();
+  private readonly authors = new Map<string, ActorKind>();
+  private readonly conflicts: string[] = [];
+  private readonly result: Checked = { pages: 0, revisions: 0 };
+  private group: { title: Title; keys: HistoryKey[]; lastId: number } | undefined;
+
+  constructor(private readonly importer: HistoryImporter | undefined) {}
+
+  page(item: HistoryItem, raw: string, revisions: number): void {
+    const title = titleOf(raw, item);
+    if (this.listed.has(title.text)) throw bad(item, `page "${title.text}" is listed twice`);
+    this.listed.set(title.text, revisions);
   }
-  if (conflicts.length) {
-    const more = conflicts.length > LIST ? [`and ${conflicts.length - LIST} more`] : [];
-    throw new CliError(
-      `${conflicts.length} pages here have histories that differ from the import; nothing was imported:\n  ${[...conflicts.slice(0, LIST), ...more].join('\n  ')}\n` +
-        'Move or delete those pages here (or import into an empty wiki), then run import again.',
-    );
+
+  revision(item: HistoryItem, r: HistoryRevision): void {
+    const title = this.group && r.page === this.group.title.text ? this.group.title : titleOf(r.page, item);
+    if (!this.listed.has(title.text)) throw bad(item, `revision ${r.id} belongs to page "${title.text}", which is not in the list of pages`);
+    if (this.group?.title.text !== title.text) {
+      this.finishGroup();
+      if (this.done.has(title.text)) throw bad(item, `the revisions of page "${title.text}" are not all together; export the wiki again`);
+      this.group = { title, keys: [], lastId: 0 };
+    } else if (r.id <= this.group.lastId) {
+      throw bad(item, `revision ${r.id} of "${title.text}" comes after revision ${this.group.lastId}: each page's revisions must be oldest first`);
+    }
+    checkRevision(r, item, this.importer, this.authors);
+    this.group.keys.push({ timestamp: r.timestamp, sha1: r.sha1 });
+    this.group.lastId = r.id;
+    this.result.revisions += 1;
   }
-  return result;
+
+  /** After the last record: counts agree with the header and the page list, and nothing conflicts. */
+  end(pageCount: number, revisionCount: number): Checked {
+    this.finishGroup();
+    for (const [title, n] of this.listed) if (n > 0 && !this.done.has(title)) throw new CliError(`${HISTORY_FILE}: page "${title}" is listed with ${n} revisions but has none.`);
+    if (pageCount !== this.listed.size || revisionCount !== this.result.revisions) {
+      throw new CliError(`${HISTORY_FILE} says it holds ${pageCount} pages and ${revisionCount} revisions but holds ${this.listed.size} and ${this.result.revisions}; export the wiki again.`);
+    }
+    if (this.conflicts.length) {
+      const list = [...this.conflicts.slice(0, LIST), ...(this.conflicts.length > LIST ? [`and ${this.conflicts.length - LIST} more`] : [])];
+      throw new CliError(
+        `${this.conflicts.length} pages here have histories that differ from the import; nothing was imported:\n  ${list.join('\n  ')}\n` +
+          'Move or delete those pages here, or import into a new wiki (set WIKI_DB to a file that does not exist yet, and import before the server first starts on it, so it seeds no starter pages); then run import again.',
+      );
+    }
+    return this.result;
+  }
+
+  /** A page's revisions are all read: compare their count with the list, and their history with this wiki's. */
+  private finishGroup(): void {
+    const group = this.group;
+    if (!group) return;
+    const expected = this.listed.get(group.title.text)!;
+    if (expected !== group.keys.length) throw new CliError(`${HISTORY_FILE}: page "${group.title.text}" is listed with ${expected} revisions but has ${group.keys.length}.`);
+    const here = this.importer?.historyHere(group.title) ?? [];
+    const at = firstDifference(here, group.keys);
+    if (at !== undefined) this.conflicts.push(`page "${group.title.text}" differs from the import at its revision ${at + 1} (${group.keys[at]!.timestamp})`);
+    this.result.pages += 1;
+    this.done.add(group.title.text);
+    this.group = undefined;
+  }
 }
 
 /** The text and the author of one revision, checked against the rules this wiki applies to its own. */

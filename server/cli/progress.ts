@@ -45,7 +45,7 @@ export function progress(io: CliIo, label: string, total: number, unit = '', now
     set(value, newTotal) {
       if (newTotal !== undefined) total = newTotal;
       done = value;
-      draw(false);
+      draw(done === total);
     },
     done() {
       if (drawn) write('\r\u001b[K');

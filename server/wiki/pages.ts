@@ -16,12 +16,28 @@ export interface PageRead {
   fragment?: string;
 }
 
+/**
+ * A read whose text is loaded on first use: a view served from the render cache never touches
+ * (or inflates) the revision's content.
+ */
+function lazyRead(stores: Stores, page: Page, revision: Revision): PageRead {
+  let text: string | undefined;
+  return {
+    page,
+    revision,
+    get source() {
+      text ??= stores.content.get(revision.contentId);
+      return text;
+    },
+  };
+}
+
 /** The latest revision of a page; undefined when there is no such page. */
 export function readLatest(stores: Stores, title: Title): PageRead | undefined {
   const page = stores.pages.byTitle(title);
   if (!page) return undefined;
   const revision = stores.revisions.byId(page.latestId)!;
-  return { page, revision, source: stores.content.get(revision.contentId) };
+  return lazyRead(stores, page, revision);
 }
 
 /**
@@ -35,7 +51,7 @@ export function readFollowingRedirect(stores: Stores, title: Title): PageRead | 
   if (!target || target.title.text === title.text) return read;
   const followed = readLatest(stores, target.title);
   if (!followed) return read;
-  return { ...followed, redirectedFrom: read.page.title, fragment: target.fragment };
+  return Object.assign(followed, { redirectedFrom: read.page.title, fragment: target.fragment });
 }
 
 /**
@@ -47,7 +63,7 @@ export function readRevision(stores: Stores, page: Page, id: number): PageRead {
   if (!revision || revision.pageId !== page.id) {
     throw new NotFoundError(`Revision ${id} is not a revision of "${page.title.text}".`);
   }
-  return { page, revision, source: stores.content.get(revision.contentId) };
+  return lazyRead(stores, page, revision);
 }
 
 export type RenderVariant = 'view' | 'old';

@@ -1,5 +1,7 @@
 /** The sequential API figures: history, diff, search, recent changes, and saves by one logged-in client. */
 import { Client, type Reply } from './http.js';
+import { runningPids } from './children.js';
+import { busyWarning, watchOthers } from './machine.js';
 import { figure, ms, note, percentile, sortedOf } from './report.js';
 import { editText, type Corpus } from './corpus.js';
 import { SEARCH_WORDS } from './words.js';
@@ -15,6 +17,7 @@ export function apiPath(title: Title, rest = ''): string {
 /** Run `request(i)` one after another for a while; the sorted latencies. @throws on any non-200 answer. */
 async function sequential(what: string, request: (i: number) => Promise<Reply>, max = SEQUENTIAL_MAX): Promise<Float64Array> {
   const times: number[] = [];
+  const others = watchOthers(runningPids);
   const end = performance.now() + SEQUENTIAL_SECONDS * 1000;
   for (let i = 0; i < max && (i < 5 || performance.now() < end); i++) {
     const r = await request(i);
@@ -23,6 +26,8 @@ async function sequential(what: string, request: (i: number) => Promise<Reply>, 
   }
   const sorted = sortedOf(times);
   note(`${what}: ${sorted.length} requests, p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`);
+  const busy = busyWarning(what, others());
+  if (busy) note(busy);
   return sorted;
 }
 
@@ -82,6 +87,7 @@ export async function editFigure(client: Client, token: string, titles: Title[],
     pages.push({ title, latest: page.latest.id, source: page.source });
   }
   const times: number[] = [];
+  const others = watchOthers(runningPids);
   const t0 = performance.now();
   for (let i = 0; performance.now() - t0 < seconds * 1000; i++) {
     const page = pages[i % pages.length]!;
@@ -95,6 +101,8 @@ export async function editFigure(client: Client, token: string, titles: Title[],
   const elapsed = (performance.now() - t0) / 1000;
   const sorted = sortedOf(times);
   note(`edits: ${times.length} saves in ${elapsed.toFixed(1)} s, p50 ${ms(percentile(sorted, 50))}, p99 ${ms(percentile(sorted, 99))}`);
+  const busy = busyWarning('edits', others());
+  if (busy) note(busy);
   figure('edit_per_s', times.length / elapsed, 'saves/s');
   return times.length;
 }

@@ -32,6 +32,11 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/** Process ids of the children still running. */
+export function runningPids(): number[] {
+  return [...running].flatMap((c) => (c.pid !== undefined && c.exitCode === null ? [c.pid] : []));
+}
+
 /** Kill every child still running (synchronous: safe in an 'exit' handler). */
 export function killAll(signal: NodeJS.Signals = 'SIGKILL'): void {
   for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill(signal);

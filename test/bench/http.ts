@@ -1,5 +1,7 @@
 /** HTTP from the benchmark process: a keep-alive client for single requests, and a closed-loop load generator. */
 import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { runningPids } from './children.js';
+import { watchOthers } from './machine.js';
 
 export interface Reply {
   status: number;
@@ -83,6 +85,8 @@ export interface LoadResult {
   latencies: Float64Array;
   /** Share of one core the benchmark process used meanwhile: near 1 means it may be the bottleneck. */
   generatorCpu: number;
+  /** Cores that processes other than the benchmark's kept busy meanwhile (on average). */
+  otherCores: number;
   bytes: number;
 }
 
@@ -97,10 +101,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let measuring = false;
   let cpu0 = process.cpuUsage();
   let t0 = performance.now();
+  let others = watchOthers(runningPids);
   const startMeasuring = () => {
     measuring = true;
     cpu0 = process.cpuUsage();
     t0 = performance.now();
+    others = watchOthers(runningPids);
   };
   const loop = async () => {
     while (!stop) {
@@ -125,6 +131,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   clearTimeout(timer);
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const otherCores = others();
   await Promise.all(loops);
   client.close();
   const latencies = Float64Array.from(samples).sort();
@@ -135,6 +142,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     rps: samples.length / elapsed,
     latencies,
     generatorCpu: (cpu.user + cpu.system) / 1000 / (elapsed * 1000),
+    otherCores,
     bytes,
   };
 }

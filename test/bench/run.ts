@@ -4,13 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { wikiPath } from '../../server/wiki/title.js';
 import { parseArgs, USAGE, UsageError, type BenchOptions } from './args.js';
 import { killAll, startChild, StartError, type Child } from './children.js';
+import { loadAverage } from './machine.js';
 import { generateWiki, type GeneratedWiki } from './generate.js';
 import { Client } from './http.js';
 import { editFigure, login, readFigures } from './api.js';
@@ -55,14 +56,24 @@ function storageFigure(file: string): void {
   figure('db_bytes_per_revision', bytes / n, 'bytes');
 }
 
-async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp: string): Promise<{ fromUs: number; toUs: number }> {
+type Windows = Array<{ phase: string; fromUs: number; toUs: number }>;
+
+/** Run `fn` and note its time window (for the profile summary). */
+async function timed<T>(windows: Windows, phase: string, fn: () => Promise<T>): Promise<T> {
+  const fromUs = monotonicUs();
+  try {
+    return await fn();
+  } finally {
+    windows.push({ phase, fromUs, toUs: monotonicUs() });
+  }
+}
+
+async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp: string, windows: Windows): Promise<void> {
   const rng = new Random(o.seed + 1);
   const load = { connections: o.connections, seconds: o.seconds };
   const warmed = await warmUp(server.url, shuffled(rng, wiki.titles).map((t) => wikiPath(t)));
   const next = randomPaths(rng, warmed.paths);
-  const fromUs = monotonicUs();
-  const views = await viewLoad(server.url, next, load);
-  const toUs = monotonicUs();
+  const views = await timed(windows, 'views', () => viewLoad(server.url, next, load));
   await check304(server.url, warmed.median);
   await baselines(server.url, warmed.median, tmp, views.rps, next, load);
 
@@ -71,17 +82,19 @@ async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp:
   await readFigures(client, { titles: wiki.titles, adjacent: shuffled(rng, wiki.adjacent), pick });
   const token = await login(client, wiki.user);
   const corpus = { rng, words: wiki.words, titles: wiki.titles.map((t) => t.text), red: ['Bench missing page'] };
-  await editFigure(client, token, shuffled(rng, wiki.articles).slice(0, EDITED_PAGES), corpus, Math.min(5, o.seconds));
+  const edited = shuffled(rng, wiki.articles).slice(0, EDITED_PAGES);
+  await timed(windows, 'edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
   client.close();
   await worstCase(server.url, token, rng, wiki.words, next, load);
-  return { fromUs, toUs };
 }
 
-function profileSummary(dir: string, window: { fromUs: number; toUs: number }): void {
+function profileSummary(dir: string, windows: Windows): void {
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
   if (files.length === 0) return note(`profile: no .cpuprofile was written in ${dir}`);
-  note(`profile of the server during the view phase (${join(dir, files[0]!)}):`);
-  for (const line of summarize(join(dir, files[0]!), window.fromUs, window.toUs)) process.stderr.write(`  ${line}\n`);
+  for (const w of windows) {
+    note(`profile of the server during the ${w.phase} phase (${join(dir, files[0]!)}):`);
+    for (const line of summarize(join(dir, files[0]!), w.fromUs, w.toUs)) process.stderr.write(`  ${line}\n`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -94,17 +107,19 @@ async function main(): Promise<void> {
     else rmSync(tmp, { recursive: true, force: true });
   });
   const file = join(tmp, 'wiki.db');
+  note(`machine: ${availableParallelism()} cores, load average ${loadAverage().toFixed(2)} before starting`);
   note(`generating ${o.pages.toLocaleString('en')} pages and ${o.revisions.toLocaleString('en')} revisions into ${file}`);
   const wiki = await generateWiki({ file, pages: o.pages, revisions: o.revisions, seed: o.seed, log: note });
   const profileDir = o.profile ? join(tmp, 'profile') : undefined;
   if (profileDir) mkdirSync(profileDir);
   const server = await startServer(file, profileDir);
   note(`server ${server.url} (pid ${server.pid}) started`);
-  const window = await measure(o, wiki, server, tmp);
+  const windows: Windows = [];
+  await measure(o, wiki, server, tmp, windows);
   storageFigure(file);
   figure('rss_mb', server.rssMb(), 'MiB');
   await server.stop();
-  if (profileDir) profileSummary(profileDir, window);
+  if (profileDir) profileSummary(profileDir, windows);
   note(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

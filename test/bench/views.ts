@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './children.js';
+import { busyWarning } from './machine.js';
 import { Client, runLoad, type LoadResult } from './http.js';
 import { figure, ms, note, percentile, sortedOf } from './report.js';
 import type { Random } from './random.js';
@@ -61,6 +62,8 @@ export function describeLoad(what: string, r: LoadResult): void {
   note(`${what}: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${Math.round(r.rps)}/s, p50 ${ms(percentile(r.latencies, 50))}, ` +
     `p99 ${ms(percentile(r.latencies, 99))}, ${(r.bytes / r.requests / 1024).toFixed(1)} KiB each, ${r.errors} errors, ` +
     `load generator at ${Math.round(r.generatorCpu * 100)}% of a core`);
+  const busy = busyWarning(what, r.otherCores);
+  if (busy) note(busy);
   if (r.errors > r.requests * 0.01) throw new Error(`${what}: ${r.errors} of ${r.requests} requests failed`);
 }
 

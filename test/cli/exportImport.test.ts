@@ -189,7 +189,7 @@ describe('wiki import', () => {
     const before = snapshot(target);
     const run = capture(target);
     expect(await runCli(['import', out], run.cli)).toBe(2);
-    expect(run.err.join('\n')).toMatch(/1 pages here have histories that differ from the import; nothing was imported:\n {2}page "Gossip protocols" differs .* revision 1[^]*Move or delete those pages here/);
+    expect(run.err.join('\n')).toMatch(/1 pages here have histories that differ from the import; nothing was imported:\n {2}page "Gossip protocols" differs .* revision 1[^]*Move or delete those pages here, or import into a new wiki/);
     expect(snapshot(target)).toEqual(before);
   });
 

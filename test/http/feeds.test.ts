@@ -12,7 +12,7 @@ describe('/sitemap.xml', () => {
   it('lists every page that is not a redirect with its last edit, as absolute URLs from the public URL', async () => {
     const { app, wiki } = makeTestApp({ publicUrl: PUBLIC });
     createPage(wiki, { title: 'Peer networks/History' });
-    createPage(wiki, { title: 'C++ & <Co>' });
+    createPage(wiki, { title: `C++ & Co's "best"` });
     const ids = createPage(wiki, { title: 'Edited', revisions: 2 });
     createPage(wiki, { title: 'Old name', source: '#REDIRECT [[Edited]]' });
     const res = await request(app).get('/sitemap.xml');
@@ -22,7 +22,7 @@ describe('/sitemap.xml', () => {
     const locs = [...res.text.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]);
     expect(locs).toEqual([
       `${PUBLIC}/wiki/Peer_networks/History`,
-      `${PUBLIC}/wiki/C%2B%2B_%26_%3CCo%3E`,
+      `${PUBLIC}/wiki/C%2B%2B_%26_Co&apos;s_%22best%22`,
       `${PUBLIC}/wiki/Edited`,
     ]);
     const latest = wiki.stores.revisions.byId(ids[1]!)!;

@@ -47,14 +47,22 @@ describe('full-text search', () => {
   }
 
   it('ranks pages with the words in their title above body-only matches, in HTML and the API', async () => {
-    const { app } = searchWiki();
-    const page = await request(app).get('/special/search?q=networks&fulltext=1');
-    expect(page.status).toBe(200);
-    expect(page.text.indexOf('href="/wiki/Network"')).toBeGreaterThan(-1);
-    expect(page.text.indexOf('href="/wiki/Network"')).toBeLessThan(page.text.indexOf('href="/wiki/Mesh"'));
+    const { app, wiki } = searchWiki();
+    // bm25 alone ranks this long page last: the word is once in a long title and never in the body.
+    const long = 'A history of community wireless networks in rural areas';
+    createPage(wiki, { title: long, source: 'Many words without the term. '.repeat(200) });
+    createPage(wiki, { title: 'Gossip', source: 'network network network network' });
     const api = await request(app).get('/api/v1/search/page?q=networks');
     expect(api.status).toBe(200);
-    expect(api.body.pages.map((p: { title: string }) => p.title)).toEqual(['Network', 'Mesh']);
+    const titles = api.body.pages.map((p: { title: string }) => p.title);
+    expect(titles.slice(0, 2).sort()).toEqual([long, 'Network'].sort());
+    expect(titles.slice(2).sort()).toEqual(['Gossip', 'Mesh']);
+    const page = await request(app).get('/special/search?q=networks&fulltext=1');
+    expect(page.status).toBe(200);
+    const at = (t: string) => page.text.indexOf(`href="/wiki/${encodeURIComponent(t.replace(/ /g, '_'))}"`);
+    expect(at(long)).toBeGreaterThan(-1);
+    expect(at(long)).toBeLessThan(at('Gossip'));
+    expect(at('Network')).toBeLessThan(at('Mesh'));
   });
 
   it('finds word forms and gives escaped excerpts with <mark> through the API', async () => {
@@ -195,6 +203,13 @@ describe('what links here', () => {
     expect(res.text).toContain('href="/wiki/Zeta"');
     expect(res.text).toContain('href="/wiki/Alpha"');
     expect(res.text).not.toContain('href="/wiki/Unrelated"');
+  });
+
+  it('accepts the subpage title with its slash percent-encoded, as the page tools link it', async () => {
+    const { app } = linked();
+    const res = await request(app).get('/special/links-here/Peer_networks%2FHistory');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('href="/wiki/Zeta"');
   });
 
   it('answers the API with {pages: [{id, key, title}]}, a %2F in the title', async () => {

@@ -162,6 +162,13 @@ describe('the render cache', () => {
     // Prove views read the cache: change the cached HTML behind the renderer's back.
     wiki.db.prepare("UPDATE render_cache SET html = '<p>from the cache</p>'").run();
     expect((await request(app).get('/wiki/Cached')).text).toContain('from the cache');
+    // ...and never loads the revision's text to serve it.
+    const get = wiki.stores.content.get.bind(wiki.stores.content);
+    let reads = 0;
+    wiki.stores.content.get = (id: number) => (reads++, get(id));
+    await request(app).get('/wiki/Cached').expect(200);
+    expect(reads).toBe(0);
+    wiki.stores.content.get = get;
     createPage(wiki, { title: 'Other' });
     const res = await request(app).get('/wiki/Cached');
     expect(res.text).not.toContain('from the cache');
