@@ -7,7 +7,7 @@ import { Limits } from './http/limits.js';
 import { session } from './http/middleware/session.js';
 import { csrfTokens } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/errors.js';
-import { emptyBody, strictUtf8 } from './http/middleware/body.js';
+import { emptyBody, strictQuery, strictUtf8 } from './http/middleware/body.js';
 import { assetUrl, staticAssets } from './http/assets.js';
 import { wikiRoutes } from './http/routes/wiki.js';
 import { apiRoutes } from './http/routes/api/index.js';
@@ -48,6 +48,7 @@ export function createApp(appDeps: AppDeps): Express {
   );
   app.use('/static', staticAssets());
   app.get('/favicon.ico', (_req, res) => res.redirect(301, assetUrl('favicon.svg')));
+  app.use(strictQuery);
   app.use(cookieParser());
   app.use(session(deps.stores, deps.tokens));
   app.use(csrf.issue);

@@ -31,8 +31,13 @@ export function exportCommand(config: Config, args: string[], io: CliIo): number
   const db = openDatabase(config.dbFile);
   try {
     mkdirSync(dir, { recursive: true });
-    // One deferred transaction: every read sees the same snapshot, and WAL lets the server write meanwhile.
-    const done = db.transaction(() => writeExport(db, dir, io))();
+    let done;
+    try {
+      // One deferred transaction: every read sees the same snapshot, and WAL lets the server write meanwhile.
+      done = db.transaction(() => writeExport(db, dir, io))();
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\nThe export in ${dir} is incomplete: delete that folder, then run export again.`);
+    }
     io.out(`exported ${done.pages} pages and ${done.revisions} revisions to ${dir} (${statSync(join(dir, HISTORY_FILE)).size} bytes of ${HISTORY_FILE})`);
     return 0;
   } finally {

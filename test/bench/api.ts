@@ -47,20 +47,36 @@ export async function readFigures(client: Client, t: ReadTargets): Promise<void>
   figure('diff_p50_ms', percentile(diff, 50), 'ms');
 
   let searchPath = (q: string) => `/api/v1/search/page?q=${encodeURIComponent(q)}`;
-  if ((await client.get(searchPath('network'))).status === 404) {
+  const probe = await client.get(searchPath('network'));
+  if (probe.status === 404) {
     note('search: GET /api/v1/search/page answered 404 (not built yet); measuring GET /special/search?q=...&fulltext=1 instead');
     searchPath = (q) => `/special/search?q=${encodeURIComponent(q)}&fulltext=1`;
+  } else {
+    note(`search: "network" found ${listLength(probe, 'pages')} pages`);
   }
   const search = await sequential('search', (i) => client.get(searchPath(SEARCH_WORDS[i % SEARCH_WORDS.length]!)));
   figure('search_p50_ms', percentile(search, 50), 'ms');
 
   let recent = () => client.get('/api/v1/recent-changes');
-  if ((await recent()).status === 404) {
+  const first = await recent();
+  if (first.status === 404) {
     note('recent changes: GET /api/v1/recent-changes answered 404 (not built yet); measuring GET /api/v1/page/{T}/history instead');
     recent = () => client.get(apiPath(t.pick(t.titles), '/history'));
+  } else {
+    note(`recent changes: ${listLength(first, 'changes')} changes a request`);
   }
   const changes = await sequential('recent changes', () => recent());
   figure('recent_changes_p50_ms', percentile(changes, 50), 'ms');
+}
+
+/** How many items the JSON list `key` of an answer has ('?' when it is not such an answer). */
+function listLength(r: Reply, key: string): string {
+  try {
+    const list = (JSON.parse(r.body.toString('utf8')) as Record<string, unknown>)[key];
+    return Array.isArray(list) ? String(list.length) : '?';
+  } catch {
+    return '?';
+  }
 }
 
 /** POST /api/v1/auth/login → the Bearer token. @throws when the login fails. */

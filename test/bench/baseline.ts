@@ -19,7 +19,7 @@ function expressApp(): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.get('/wiki/:title', (_req, res) => {
+  app.get('/wiki/*title', (_req, res) => {
     res.type('html').send(body);
   });
   return app;

@@ -85,7 +85,7 @@ async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp:
   const edited = shuffled(rng, wiki.articles).slice(0, EDITED_PAGES);
   await timed(windows, 'edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
   client.close();
-  await worstCase(server.url, token, rng, wiki.words, next, load);
+  await timed(windows, 'worst-case diff', () => worstCase(server.url, token, rng, wiki.words, next, load));
 }
 
 function profileSummary(dir: string, windows: Windows): void {

@@ -64,6 +64,7 @@ export function describeLoad(what: string, r: LoadResult): void {
     `load generator at ${Math.round(r.generatorCpu * 100)}% of a core`);
   const busy = busyWarning(what, r.otherCores);
   if (busy) note(busy);
+  if (r.generatorCpu > 0.9) note(`warning: the load generator used ${Math.round(r.generatorCpu * 100)}% of a core during "${what}": it may be what limits that rate`);
   if (r.errors > r.requests * 0.01) throw new Error(`${what}: ${r.errors} of ${r.requests} requests failed`);
 }
 

@@ -30,6 +30,8 @@ describe('GET /api/v1/page/{T}', () => {
     { name: 'revision id with junk', path: '/api/v1/revision/12abc', status: 400, code: 'invalid_input' },
     { name: 'unknown revision', path: '/api/v1/revision/999', status: 404, code: 'not_found' },
     { name: 'unknown API path', path: '/api/v1/nothing', status: 404, code: 'not_found' },
+    { name: 'lone surrogate in the path', path: '/api/v1/page/%ED%A0%80', status: 400, code: 'invalid_input' },
+    { name: 'invalid UTF-8 in the query', path: '/api/v1/search/page?q=%FF', status: 400, code: 'invalid_input' },
   ])('$name → $status', async ({ path, status, code }) => {
     const { app, logged } = makeTestApp();
     const res = await request(app).get(path);
