@@ -13,6 +13,11 @@ export function titleFromPath(encoded: string): Title {
   return parseTitle(decoded);
 }
 
+/** A title from an Express route parameter, which Express has already percent-decoded. @throws InvalidTitleError */
+export function titleFromParam(decoded: string): Title {
+  return parseTitle(decoded);
+}
+
 /** A positive decimal integer id. @throws InvalidInputError naming the field. */
 export function positiveId(field: string, value: unknown): number {
   const s = typeof value === 'number' ? String(value) : value;

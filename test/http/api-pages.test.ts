@@ -227,3 +227,13 @@ describe('POST /api/v1/transform/markdown/to/html', () => {
     expect(res.status).toBe(400);
   });
 });
+
+describe('titles with a percent sign in API paths', () => {
+  it('decodes %25 once, as /wiki/ URLs do', async () => {
+    const { app, wiki } = makeTestApp();
+    createPage(wiki, { title: '100% sure', source: 'certain' });
+    const res = await request(app).get('/api/v1/page/100%25_sure');
+    expect(res.status).toBe(200);
+    expect(res.body.title).toBe('100% sure');
+  });
+});

@@ -1,7 +1,7 @@
 /** /api/v1 admin acts: protect, delete, undelete, move, blocks, and the public log. */
 import express, { type Request, type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
-import { flag, jsonObject, limit, optionalId, positiveId, queryValue, text, titleFromPath } from '../../input.js';
+import { flag, jsonObject, limit, optionalId, positiveId, queryValue, text, titleFromParam } from '../../input.js';
 import { blockJson, logJson, pageJson } from '../../present.js';
 import { blockTarget, deletePage, movePage, protectPage, undeletePage, unblock } from '../../../wiki/admin.js';
 import { parseExpiry } from '../../../wiki/expiry.js';
@@ -36,7 +36,7 @@ export function adminApi({ stores, config }: RouteDeps): Router {
   };
 
   r.post('/page/:title/protect', (req, res) => {
-    const title = titleFromPath(req.params.title!);
+    const title = titleFromParam(req.params.title!);
     const by = allowed(req, 'protect', title);
     const body = jsonObject(req.body);
     protectPage(stores, by, title, parseLevel(body.level), parseExpiry(body.expiry), text('reason', body.reason));
@@ -46,14 +46,14 @@ export function adminApi({ stores, config }: RouteDeps): Router {
   });
 
   r.post('/page/:title/delete', (req, res) => {
-    const title = titleFromPath(req.params.title!);
+    const title = titleFromParam(req.params.title!);
     const by = allowed(req, 'delete', title);
     deletePage(stores, by, title, text('reason', jsonObject(req.body ?? {}).reason));
     res.json({ title: title.text, deleted: true });
   });
 
   r.post('/page/:title/undelete', (req, res) => {
-    const title = titleFromPath(req.params.title!);
+    const title = titleFromParam(req.params.title!);
     const by = allowed(req, 'undelete', title);
     undeletePage(stores, by, title, text('reason', jsonObject(req.body ?? {}).reason));
     const read = readLatest(stores, title)!;
@@ -61,7 +61,7 @@ export function adminApi({ stores, config }: RouteDeps): Router {
   });
 
   r.post('/page/:title/move', (req, res) => {
-    const from = titleFromPath(req.params.title!);
+    const from = titleFromParam(req.params.title!);
     const by = allowed(req, 'move', from);
     const body = jsonObject(req.body);
     const to = parseTitle(text('to', body.to, { required: true }));

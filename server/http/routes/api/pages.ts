@@ -1,7 +1,7 @@
 /** /api/v1/page: read, create and update pages; history; rendered HTML. */
 import express, { type Request, type Response, type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
-import { flag, jsonObject, limit, optionalId, positiveId, queryValue, text, titleFromPath } from '../../input.js';
+import { flag, jsonObject, limit, optionalId, positiveId, queryValue, text, titleFromParam } from '../../input.js';
 import { blameJson, pageJson, revisionSummaryJson } from '../../present.js';
 import { blame } from '../../../wiki/blame.js';
 import { setSessionCookie } from '../../middleware/session.js';
@@ -72,21 +72,21 @@ export function pageApi(deps: RouteDeps): Router {
   });
 
   r.put('/page/:title', (req, res) => {
-    save(req, res, titleFromPath(req.params.title!), jsonObject(req.body), 'update');
+    save(req, res, titleFromParam(req.params.title!), jsonObject(req.body), 'update');
   });
 
   r.get('/page/:title', (req, res) => {
-    const read = latestOrThrow(titleFromPath(req.params.title!));
+    const read = latestOrThrow(titleFromParam(req.params.title!));
     res.json(pageJson(read.page, read.revision, read.source));
   });
 
   r.get('/page/:title/html', (req, res) => {
-    const read = latestOrThrow(titleFromPath(req.params.title!));
+    const read = latestOrThrow(titleFromParam(req.params.title!));
     res.type('html').send(renderedHtml(stores, read, 'view'));
   });
 
   r.get('/page/:title/history', (req, res) => {
-    const { page } = latestOrThrow(titleFromPath(req.params.title!));
+    const { page } = latestOrThrow(titleFromParam(req.params.title!));
     const size = limit(queryValue(req.query, 'limit'), 20, 100);
     const olderThan = optionalId('older_than', queryValue(req.query, 'older_than'));
     const filter = historyFilter(queryValue(req.query, 'filter'));
@@ -102,7 +102,7 @@ export function pageApi(deps: RouteDeps): Router {
   });
 
   r.get('/page/:title/blame', (req, res) => {
-    const { page } = latestOrThrow(titleFromPath(req.params.title!));
+    const { page } = latestOrThrow(titleFromParam(req.params.title!));
     const rev = stores.revisions.byId(page.latestId)!;
     res.json(blameJson(rev, blame(stores, rev)));
   });

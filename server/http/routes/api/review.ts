@@ -1,7 +1,7 @@
 /** /api/v1: revert, undo, rollback, recent changes, patrol and mass rollback (SPEC section 5). */
 import express, { type Request, type Response, type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
-import { jsonObject, positiveId, text, titleFromPath } from '../../input.js';
+import { jsonObject, positiveId, text, titleFromParam } from '../../input.js';
 import { changeJson, pageJson } from '../../present.js';
 import { parseChangeFilter } from '../../changeFilter.js';
 import { setSessionCookie } from '../../middleware/session.js';
@@ -37,21 +37,21 @@ export function reviewApi(deps: RouteDeps): Router {
   }
 
   r.post('/page/:title/revert', (req, res) => {
-    const title = titleFromPath(req.params.title!);
+    const title = titleFromParam(req.params.title!);
     const body = jsonObject(req.body);
     const to = positiveId('to', body.to);
     saving(req, res, title, false, () => restoreRevision(stores, { title, to, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('comment', body.comment) }));
   });
 
   r.post('/page/:title/undo', (req, res) => {
-    const title = titleFromPath(req.params.title!);
+    const title = titleFromParam(req.params.title!);
     const body = jsonObject(req.body);
     const id = positiveId('revision', body.revision);
     saving(req, res, title, false, () => undoRevision(stores, { title, id, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('comment', body.comment) }));
   });
 
   r.post('/page/:title/rollback', (req, res) => {
-    const title = titleFromPath(req.params.title!);
+    const title = titleFromParam(req.params.title!);
     const body = jsonObject(req.body ?? {});
     saving(req, res, title, true, () => rollback(stores, { title, actor: req.actor!, ip: req.ip, comment: text('comment', body.comment) }));
   });
