@@ -12,6 +12,7 @@ const USAGE = `usage: npm run wiki -- <command>
   migrate                          apply pending database migrations
   user add NAME --role admin|user  create an account (password read from stdin)
   user role NAME admin|user        change an account's role
+  user password NAME               set a new password (read from stdin); ends the account's sessions
   backup FILE [--force]            copy the database, safe while the server runs
   export DIR                       one .md file per page and history.json with every revision
   import DIR                       read an export back in, keeping authors and times

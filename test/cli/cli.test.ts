@@ -82,3 +82,26 @@ describe('wiki CLI', () => {
     expect(err[0]).toMatch(/taken/);
   });
 });
+
+describe('wiki user password', () => {
+  it('sets a new password and ends earlier sessions', async () => {
+    const first = io('a long enough password');
+    await runCli(['user', 'add', 'Pat', '--role', 'user'], first.cli);
+    const before = actorRow(first.file, 'Pat')!;
+    const again: CliIo = { ...first.cli, readStdin: async () => 'another long password\n' };
+    expect(await runCli(['user', 'password', 'Pat'], again)).toBe(0);
+    const after = actorRow(first.file, 'Pat')!;
+    expect(verifyPassword('another long password', after.hash!)).toBe(true);
+    expect(after.tokenVersion).toBe(before.tokenVersion + 1);
+  });
+
+  it('refuses a short password or an unknown user, changing nothing', async () => {
+    const { cli, err, file } = io('short');
+    await runCli(['user', 'add', 'Quinn', '--role', 'user'], { ...cli, readStdin: async () => 'a long enough password' });
+    const before = actorRow(file, 'Quinn')!.hash;
+    expect(await runCli(['user', 'password', 'Quinn'], cli)).toBe(2);
+    expect(err.join('\n')).toMatch(/at least 10 characters/);
+    expect(actorRow(file, 'Quinn')!.hash).toBe(before);
+    expect(await runCli(['user', 'password', 'Nobody'], { ...cli, readStdin: async () => 'a long enough password' })).toBe(2);
+  });
+});
