@@ -140,6 +140,8 @@ function reindexAll(db: Db, integrity: IntegrityStore, io: CliIo): number {
     done += batch.length;
     bar.tick(batch.length);
   }
+  // The derived link counts follow from the rebuilt tables (triggers keep them, this repairs drift).
+  stores.lists.rebuild();
   bar.done();
   return done;
 }
