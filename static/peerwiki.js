@@ -93,3 +93,13 @@
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();
+
+// An undo/restore/rollback link posted through htmx that the server refuses (a block, a lost
+// login, an admin-only act) swaps nothing: follow the link instead, to the confirmation page,
+// which says why in words.
+document.addEventListener('htmx:responseError', (event) => {
+  const link = event.target;
+  if (link instanceof HTMLAnchorElement && /[?&]action=(undo|revert|rollback)\b/.test(link.href)) {
+    window.location.assign(link.href);
+  }
+});

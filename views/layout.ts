@@ -82,14 +82,14 @@ function userLinks(ctx: ViewContext): Html {
 function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {
   const subject = subjectTitleOf(page);
   const talk = talkTitleOf(page);
-  const onTalk = page.text === talk.text && page.text !== subject.text;
+  const onTalk = talk !== undefined && page.text === talk.text && page.text !== subject.text;
   const path = wikiPath(page);
   const item = (id: Tab | 'subject', href: string, label: string, current: boolean) =>
     html`<li${current ? html` class="selected"` : null}><a href="${href}"${current ? html` aria-current="page"` : null}>${label}</a></li>`;
   return html`<nav class="page-tabs" aria-label="Page">
     <ul class="namespace-tabs">
       ${item('subject', wikiPath(subject), subject.namespace === '' ? 'Article' : subject.namespace === 'User' ? 'User page' : subject.namespace, !onTalk && tab !== 'none')}
-      ${item('talk', wikiPath(talk), 'Talk', onTalk)}
+      ${talk ? item('talk', wikiPath(talk), 'Talk', onTalk) : null}
     </ul>
     <ul class="action-tabs">
       ${item('read', path, 'Read', tab === 'read')}

@@ -7,6 +7,8 @@ import { InvalidInputError, WikiError } from '../wiki/errors.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 
 export const MAX_USER_NAME = 60;
+/** The account that writes starter content; nobody may register it. */
+export const SYSTEM_NAME = 'Peerwiki';
 
 /** undefined when `name` can be a user name as given, else what to fix. */
 export function userNameProblem(name: string): string | undefined {
@@ -15,6 +17,8 @@ export function userNameProblem(name: string): string | undefined {
   if (/[/:@]/.test(name)) return 'User name may not contain "/", ":" or "@".';
   if (name.startsWith('~')) return 'User names starting with "~" are kept for temporary accounts.';
   if (isIP(name)) return 'User name may not be an IP address.';
+  if (name.toLowerCase() === SYSTEM_NAME.toLowerCase()) return `"${SYSTEM_NAME}" is the name of the wiki's own account; pick another.`;
+  if (/\p{Cf}/u.test(name)) return 'User name may not contain invisible formatting characters (such as zero-width spaces or direction marks).';
   const title = tryParseTitle(name);
   if (!title) return 'User name may not contain # < > [ ] | { } or control characters.';
   if (title.text !== name) return `User name must be written as "${title.text}" (capital first letter, single spaces, no underscores).`;

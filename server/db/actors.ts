@@ -29,6 +29,7 @@ export class ActorStore {
   private readonly updateRole;
   private readonly bumpVersion;
   private readonly lastTemp;
+  private readonly systemStmt;
 
   constructor(db: Db) {
     this.db = db;
@@ -40,6 +41,7 @@ export class ActorStore {
     this.updateHash = db.prepare('UPDATE actor SET password_hash = ?, token_version = token_version + 1 WHERE id = ?');
     this.updateRole = db.prepare('UPDATE actor SET role = ? WHERE id = ?');
     this.bumpVersion = db.prepare('UPDATE actor SET token_version = token_version + 1 WHERE id = ?');
+    this.systemStmt = db.prepare<[], ActorRow>(`SELECT ${COLUMNS} FROM actor WHERE kind = 'system' ORDER BY id LIMIT 1`);
     this.lastTemp = db.prepare<[string], { name: string }>(
       "SELECT name FROM actor WHERE kind = 'temp' AND name LIKE ? ORDER BY id DESC LIMIT 1",
     );
@@ -76,7 +78,9 @@ export class ActorStore {
 
   /** The system account that writes starter content, made on first use. */
   system(): Actor {
-    return this.byName('Peerwiki') ?? this.create('Peerwiki', 'system', 'admin');
+    // By kind, not by name: a registered user can never stand in for the wiki itself.
+    const found = this.systemStmt.get();
+    return found ? toActor(found) : this.create('Peerwiki', 'system', 'admin');
   }
 
   countEditOf(id: number): void {

@@ -131,7 +131,8 @@ export class RevisionStore {
       'SELECT DISTINCT page_id FROM revision WHERE actor_id = ? AND timestamp >= ? ORDER BY page_id',
     );
     this.pagesByIpStmt = db.prepare<[string, string], { page_id: number }>(
-      'SELECT DISTINCT page_id FROM revision WHERE ip = ? AND timestamp >= ? ORDER BY page_id',
+      `SELECT DISTINCT r.page_id FROM revision r JOIN actor a ON a.id = r.actor_id
+       WHERE r.ip = ? AND r.timestamp >= ? AND a.kind = 'temp' ORDER BY r.page_id`,
     );
     // One statement for every filter combination: an absent filter is a NULL that matches all.
     this.recentStmt = db.prepare<Record<string, unknown>, RevisionRow>(

@@ -35,7 +35,10 @@ export function optionalId(field: string, value: unknown): number | undefined {
 /** A limit: a positive integer, capped (not refused) at `max`; `fallback` when absent. */
 export function limit(value: unknown, fallback: number, max: number): number {
   if (value === undefined || value === '') return fallback;
-  return Math.min(positiveId('limit', value), max);
+  const s = typeof value === 'number' ? String(value) : value;
+  if (typeof s !== 'string' || !/^[1-9]\d*$/.test(s)) throw new InvalidInputError('limit must be a positive whole number.');
+  // Any number of digits is fine: above the maximum means the maximum.
+  return s.length > 15 ? max : Math.min(Number(s), max);
 }
 
 /** An offset: zero or a positive integer. */

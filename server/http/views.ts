@@ -25,7 +25,7 @@ export function sendHtml(res: Response, body: Html, status = 200): void {
  * the viewer's name and CSRF token). Answers 304 and returns true when the client already has it.
  */
 export function notModified(req: Request, res: Response, facts: string): boolean {
-  const viewer = createHash('sha1').update(`${req.actor?.id ?? 0}:${req.actor?.name ?? ''}:${req.csrfToken}`).digest('base64url').slice(0, 12);
+  const viewer = createHash('sha1').update(`${req.actor?.id ?? 0}:${req.actor?.name ?? ''}:${req.actor?.kind ?? ''}:${req.actor?.role ?? ''}:${req.csrfToken}`).digest('base64url').slice(0, 12);
   const etag = `W/"${facts}-${viewer}"`;
   res.set('ETag', etag);
   res.set('Cache-Control', 'private, no-cache');

@@ -33,7 +33,8 @@ async function cached(stores: Stores, key: string, make: () => Promise<Compariso
 
 function revisionOrThrow(stores: Stores, id: number): Revision {
   const r = stores.revisions.byId(id);
-  if (!r) throw new NotFoundError(`Revision ${id} does not exist.`);
+  // Revisions of deleted pages are archived: to readers they do not exist.
+  if (!r || !stores.pages.byId(r.pageId)) throw new NotFoundError(`Revision ${id} does not exist.`);
   return r;
 }
 

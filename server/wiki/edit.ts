@@ -194,7 +194,8 @@ function recordTagsAndRisk(stores: Stores, f: SavedFacts): void {
     temporaryAccount: f.actor.kind === 'temp',
     recentEdits: stores.revisions.countByActorSince(f.actor.id, since),
   });
-  // Admins' and the system's own edits need no second look.
+  // Admins' and the system's own edits need no second look; the wiki's own edits carry no risk.
   const trusted = f.actor.kind === 'system' || (f.actor.kind === 'user' && f.actor.role === 'admin');
-  stores.review.put(f.revisionId, risk.score, risk.reasons, trusted ? f.actor.id : null, f.now);
+  const shown = f.actor.kind === 'system' ? { score: 0, reasons: [] } : risk;
+  stores.review.put(f.revisionId, shown.score, shown.reasons, trusted ? f.actor.id : null, f.now);
 }

@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import type { Stores } from '../db/stores.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
-import { saveEdit } from './edit.js';
+import { cutComment, saveEdit } from './edit.js';
 import type { Actor, Page, Revision } from './types.js';
 
 export type MassTarget = { actorId: number; name: string } | { ip: string; name: string };
@@ -31,7 +31,8 @@ export function massTarget(stores: Stores, raw: string): MassTarget {
 }
 
 function byTarget(target: MassTarget, r: Revision): boolean {
-  return 'ip' in target ? r.ip === target.ip : r.actor.id === target.actorId;
+  // An address stands for the anonymous editors behind it, never for registered users who share it.
+  return 'ip' in target ? r.actor.kind === 'temp' && r.ip === target.ip : r.actor.id === target.actorId;
 }
 
 /** What a mass rollback would do, page by page, without changing anything. */
@@ -58,7 +59,8 @@ export function planMassRollback(stores: Stores, target: MassTarget, since: stri
 }
 
 /** Carry out the plan in one transaction and log it; returns the items (rolled back and skipped). */
-export function massRollback(stores: Stores, by: Actor, target: MassTarget, since: string, reason: string): MassRollbackItem[] {
+export function massRollback(stores: Stores, by: Actor, target: MassTarget, since: string, rawReason: string): MassRollbackItem[] {
+  const reason = cutComment(rawReason);
   return stores.transaction(() => {
     const items = planMassRollback(stores, target, since);
     const done = items.filter((i) => i.to);

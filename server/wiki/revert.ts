@@ -4,8 +4,8 @@
  * Each is one save through saveEdit, so tags, risk and links follow the same rules.
  */
 import type { Stores } from '../db/stores.js';
-import { EditConflictError, InvalidInputError, NotFoundError } from './errors.js';
-import { saveEdit, type SaveResult } from './edit.js';
+import { EditConflictError, InvalidInputError, NotFoundError, WikiError } from './errors.js';
+import { cutComment, saveEdit, type SaveResult } from './edit.js';
 import { merge3 } from './merge.js';
 import type { Title } from './title.js';
 import type { Actor, Page, Revision } from './types.js';
@@ -104,11 +104,24 @@ export function planRollback(stores: Stores, title: Title): RollbackPlan {
   return { page, undone, to: r };
 }
 
-/** Roll back all consecutive latest edits by the latest author, in one revision (admins). */
-export function rollback(stores: Stores, input: RevertInput): SaveResult {
+/**
+ * Roll back all consecutive latest edits by the latest author, in one revision (admins).
+ * `from` names the author the admin saw: when someone else has edited since, nothing is rolled
+ * back (their edit could be the fix), and the answer is a conflict.
+ */
+export function rollback(stores: Stores, input: RevertInput & { from?: string }): SaveResult {
   return stores.transaction(() => {
     const plan = planRollback(stores, input.title);
     const by = plan.undone[0]!.actor.name;
+    if (input.from !== undefined && input.from !== by) {
+      throw new WikiError('edit_conflict', `${by} has edited "${plan.page.title.text}" since the edits by ${input.from} you meant to roll back; nothing was rolled back. Look at the history first.`);
+    }
+    if (input.actor !== 'temporary') {
+      stores.log.add({
+        type: 'rollback', action: 'rollback', actorId: input.actor.id, target: plan.page.title.text, reason: cutComment(input.comment),
+        details: { from: by, to: plan.to.id, undone: plan.undone.map((u) => u.id) }, timestamp: new Date().toISOString(),
+      });
+    }
     return saveEdit(stores, {
       title: input.title,
       source: textOf(stores, plan.to),

@@ -53,12 +53,17 @@ export function can(actor: Actor | undefined, right: Right, ctx: RightsContext):
   return false;
 }
 
+/** "2026-12-01 22:11 UTC" from an ISO time. */
+function readableTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 /** Why `right` is refused, in words that say what would allow it; undefined when allowed. */
 export function refusal(actor: Actor | undefined, right: Right, ctx: RightsContext): { status: 401 | 403; message: string } | undefined {
   if (can(actor, right, ctx)) return undefined;
   const registered = actor !== undefined && actor.kind !== 'temp';
   if (ctx.block && !ADMIN_ONLY.has(right)) {
-    const until = ctx.block.expiry ? `until ${ctx.block.expiry}` : 'with no end date';
+    const until = ctx.block.expiry ? `until ${readableTime(ctx.block.expiry)}` : 'with no end date';
     return { status: 403, message: `You are blocked ${until}${ctx.block.reason ? `: ${ctx.block.reason}` : ''}. You can still read every page.` };
   }
   if (ADMIN_ONLY.has(right)) {
@@ -68,7 +73,7 @@ export function refusal(actor: Actor | undefined, right: Right, ctx: RightsConte
   }
   if (right === 'edit' && ctx.protection) {
     const who = ctx.protection.level === 'full' ? 'admins' : 'registered users';
-    const until = ctx.protection.expiry ? ` until ${ctx.protection.expiry}` : '';
+    const until = ctx.protection.expiry ? ` until ${readableTime(ctx.protection.expiry)}` : '';
     return { status: registered ? 403 : 401, message: `This page is protected${until}: only ${who} may edit it.${registered ? '' : ' Log in to edit.'}` };
   }
   if (right === 'edit') return { status: 401, message: 'Log in to edit: editing without an account is turned off on this wiki.' };

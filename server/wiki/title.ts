@@ -95,11 +95,14 @@ function encodeSegment(seg: string): string {
   return encodeURIComponent(seg).replace(/%3A/gi, ':');
 }
 
-/** The Talk page of a title ("Talk:Help:Editing" for "Help:Editing"), or the title itself when it is one. */
-export function talkTitleOf(title: Title): Title {
+/**
+ * The Talk page of a title ("Talk:Help:Editing" for "Help:Editing"), or the title itself when it
+ * is one; undefined when the prefix would push it past the length limit.
+ */
+export function talkTitleOf(title: Title): Title | undefined {
   if (title.namespace === 'Talk' || title.namespace === 'User talk') return title;
-  if (title.namespace === 'User') return parseTitle(`User talk:${title.name}`);
-  return parseTitle(`Talk:${title.text}`);
+  if (title.namespace === 'User') return tryParseTitle(`User talk:${title.name}`);
+  return tryParseTitle(`Talk:${title.text}`);
 }
 
 /** The subject page of a talk page, or the title itself. */

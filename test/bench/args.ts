@@ -6,7 +6,7 @@ export interface BenchOptions {
   /** Length of each load phase. */
   seconds: number;
   connections: number;
-  /** Run the server under `node --cpu-prof` and summarise where it spent the view phase. */
+  /** Run the server under `node --cpu-prof` and summarise where it spent each phase. */
   profile: boolean;
   /** Keep the generated database (its folder is printed). */
   keep: boolean;
@@ -18,7 +18,7 @@ export const USAGE = `usage: npm run bench -- [--pages N] [--revisions M] [--sec
   --revisions M    revisions to generate, N to 1000000 (default 20 a page, at most 1000000)
   --seconds S      length of each load phase, 1 to 120 (default 8)
   --connections C  concurrent connections of the load generator, 1 to 1024 (default 64)
-  --profile        profile the server (node --cpu-prof) and summarise the view phase on stderr
+  --profile        profile the server (node --cpu-prof) and summarise each phase on stderr
   --keep           keep the generated database and print where it is
   --seed K         seed of the generated wiki (default 1)`;
 

@@ -1,8 +1,9 @@
 /**
- * Bulk loader for the benchmark wiki. It writes through the same stores as saveEdit (ContentStore,
- * RevisionStore, PageStore, LinkStore, SearchStore) in large transactions, but derives the link
- * tables and the search index once per page from its final text: saveEdit re-parses every revision,
- * which would take tens of minutes for a million revisions.
+ * Bulk loader for the benchmark wiki. It writes through the same stores as saveEdit and the CLI's
+ * importer (ContentStore, RevisionStore, PageStore, LinkStore, SearchStore) in large transactions,
+ * and like the importer derives links, categories and the search index once per page from its final
+ * text (and writes no review rows): saveEdit re-parses and re-indexes every revision, which would
+ * take most of an hour for a million revisions.
  */
 import { closeDatabase, openDatabase } from '../../server/db/connection.js';
 import { migrate } from '../../server/db/migrate.js';
@@ -56,6 +57,8 @@ const YEARS = 2;
  */
 export async function generateWiki(o: GenerateOptions): Promise<GeneratedWiki> {
   const db = openDatabase(o.file);
+  // The loader's own connection: a page cache big enough for the indexes it keeps inserting into.
+  db.pragma('cache_size = -262144');
   try {
     migrate(db);
     const stores = createStores(db);
@@ -96,21 +99,18 @@ class Loader {
   async run(): Promise<void> {
     const t0 = Date.now();
     this.stores.transaction(() => this.makeActors());
-    let lastLog = t0;
+    const progress = new Progress(this.o.log, 'revisions written');
     while (this.written < this.o.revisions) {
       this.stores.transaction(() => {
         const end = Math.min(this.o.revisions, this.written + BATCH);
         while (this.written < end) this.step(end - this.written);
       });
       await new Promise((resolve) => setImmediate(resolve));
-      if (Date.now() - lastLog > 2_000) {
-        lastLog = Date.now();
-        this.o.log(`generate: ${this.written.toLocaleString('en')} / ${this.o.revisions.toLocaleString('en')} revisions (${rate(this.written, t0)}/s)`);
-      }
+      progress.tick(this.written, this.o.revisions);
     }
-    this.o.log(`generate: ${this.written.toLocaleString('en')} revisions of ${this.pages.length.toLocaleString('en')} pages in ${((Date.now() - t0) / 1000).toFixed(1)} s; indexing latest texts`);
+    this.o.log(`generate: ${count(this.written)} revisions of ${count(this.pages.length)} pages in ${seconds(t0)}; indexing latest texts`);
     await this.indexLatest();
-    this.o.log(`generate: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    this.o.log(`generate: done in ${seconds(t0)}`);
   }
 
   result(): Omit<GeneratedWiki, 'user'> {
@@ -202,7 +202,9 @@ class Loader {
 
   /** Latest pointer, links, categories and search index of every page, from its final text. */
   private async indexLatest(): Promise<void> {
+    const progress = new Progress(this.o.log, 'pages indexed');
     for (let from = 0; from < this.pages.length; from += 1_000) {
+      progress.tick(from, this.pages.length);
       this.stores.transaction(() => {
         for (const page of this.pages.slice(from, from + 1_000)) {
           const a = analyzeForIndex(page.text);
@@ -220,6 +222,28 @@ function clamp(n: number, min: number, max: number): number {
   return Math.max(min, Math.min(max, n));
 }
 
-function rate(n: number, since: number): string {
-  return Math.round((n * 1000) / Math.max(1, Date.now() - since)).toLocaleString('en');
+function count(n: number): string {
+  return n.toLocaleString('en');
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+/** A progress line every few seconds on long work. */
+class Progress {
+  private readonly t0 = Date.now();
+  private last = Date.now();
+
+  constructor(
+    private readonly log: (message: string) => void,
+    private readonly what: string,
+  ) {}
+
+  tick(done: number, total: number): void {
+    if (Date.now() - this.last < 5_000) return;
+    this.last = Date.now();
+    const rate = Math.round((done * 1000) / Math.max(1, Date.now() - this.t0));
+    this.log(`generate: ${count(done)} / ${count(total)} ${this.what} (${count(rate)}/s)`);
+  }
 }

@@ -1,7 +1,11 @@
-/** HTTP from the benchmark process: a keep-alive client for single requests, and a closed-loop load generator. */
+/**
+ * HTTP from the benchmark process: a keep-alive client (http.Agent) for single requests, and a
+ * closed-loop load generator over lean keep-alive connections (wire.ts).
+ */
 import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { runningPids } from './children.js';
 import { watchOthers } from './machine.js';
+import { WireConnection } from './wire.js';
 
 export interface Reply {
   status: number;
@@ -90,9 +94,11 @@ export interface LoadResult {
   bytes: number;
 }
 
-/** `connections` loops, each sending its next request when the last one is answered, for `seconds`. */
+/** `connections` keep-alive connections, each sending its next request when the last one is answered, for `seconds`. */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const client = new Client(o.base, o.connections);
+  const url = new URL(o.base);
+  const extra = Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${String(v)}\r\n`).join('');
+  const connections = Array.from({ length: o.connections }, () => new WireConnection(url.hostname, Number(url.port), extra));
   let stop = false;
   const warmEnd = performance.now() + (o.warmupSeconds ?? 0) * 1000;
   const samples: number[] = [];
@@ -108,12 +114,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     t0 = performance.now();
     others = watchOthers(runningPids);
   };
-  const loop = async () => {
+  const loop = async (connection: WireConnection) => {
     while (!stop) {
       const start = performance.now();
       if (!measuring && start >= warmEnd) startMeasuring();
       const counted = measuring;
-      const r = await client.hit(o.path(), o.headers).catch(() => ({ status: 0, bytes: 0 }));
+      const r = await connection.get(o.path()).catch(() => ({ status: 0, bytes: 0 }));
       const end = performance.now();
       if (!counted) continue;
       samples.push(end - start);
@@ -122,7 +128,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       o.onSample?.(start, end, r.status);
     }
   };
-  const loops = Array.from({ length: o.connections }, loop);
+  const loops = connections.map(loop);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise((resolve) => (timer = setTimeout(resolve, ((o.warmupSeconds ?? 0) + o.seconds) * 1000)));
   // A failing `until` only ends the run early; its owner sees the error when it awaits it.
@@ -133,7 +139,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const cpu = process.cpuUsage(cpu0);
   const otherCores = others();
   await Promise.all(loops);
-  client.close();
+  for (const c of connections) c.close();
   const latencies = Float64Array.from(samples).sort();
   return {
     requests: samples.length,

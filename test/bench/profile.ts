@@ -19,6 +19,21 @@ export function monotonicUs(): number {
   return Number(process.hrtime.bigint() / 1000n);
 }
 
+/** Named time windows of the benchmark's phases, to cut the server's profile by. */
+export class Phases {
+  readonly list: Array<{ phase: string; fromUs: number; toUs: number }> = [];
+
+  /** Run `fn` and remember when it ran. */
+  async time<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+    const fromUs = monotonicUs();
+    try {
+      return await fn();
+    } finally {
+      this.list.push({ phase, fromUs, toUs: monotonicUs() });
+    }
+  }
+}
+
 function where(url: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
@@ -28,7 +43,9 @@ function where(url: string): string {
 }
 
 function label(f: ProfileNode['callFrame']): string {
-  return `${f.functionName || '(anonymous)'} ${where(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
+  // Regular expressions are named by their source, which can be kilobytes long.
+  const name = f.functionName.length > 60 ? `${f.functionName.slice(0, 57)}...` : f.functionName || '(anonymous)';
+  return `${name} ${where(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
 }
 
 function table(counts: Map<string, number>, total: number, top: number): string[] {

@@ -11,20 +11,11 @@ export function sortedOf(values: number[]): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-const printed: string[] = [];
-
 /** Print one figure; values are rounded to what the unit deserves. */
 export function figure(name: string, value: number, unit: string): void {
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
   const text = Number.isFinite(value) ? (unit === 'bool' ? String(value) : value.toFixed(digits)) : 'NaN';
-  const line = `${name} ${text} ${unit}`;
-  printed.push(line);
-  process.stdout.write(line + '\n');
-}
-
-/** The figures printed so far (for the closing summary on stderr). */
-export function figures(): readonly string[] {
-  return printed;
+  process.stdout.write(`${name} ${text} ${unit}\n`);
 }
 
 export function note(message: string): void {

@@ -17,7 +17,7 @@ import { Client } from './http.js';
 import { editFigure, login, readFigures } from './api.js';
 import { baselines, check304, randomPaths, viewLoad, warmUp } from './views.js';
 import { worstCase } from './worst.js';
-import { monotonicUs, summarize } from './profile.js';
+import { Phases, summarize } from './profile.js';
 import { figure, note } from './report.js';
 import { Random } from './random.js';
 
@@ -56,24 +56,12 @@ function storageFigure(file: string): void {
   figure('db_bytes_per_revision', bytes / n, 'bytes');
 }
 
-type Windows = Array<{ phase: string; fromUs: number; toUs: number }>;
-
-/** Run `fn` and note its time window (for the profile summary). */
-async function timed<T>(windows: Windows, phase: string, fn: () => Promise<T>): Promise<T> {
-  const fromUs = monotonicUs();
-  try {
-    return await fn();
-  } finally {
-    windows.push({ phase, fromUs, toUs: monotonicUs() });
-  }
-}
-
-async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp: string, windows: Windows): Promise<void> {
+async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp: string, phases: Phases): Promise<void> {
   const rng = new Random(o.seed + 1);
   const load = { connections: o.connections, seconds: o.seconds };
   const warmed = await warmUp(server.url, shuffled(rng, wiki.titles).map((t) => wikiPath(t)));
   const next = randomPaths(rng, warmed.paths);
-  const views = await timed(windows, 'views', () => viewLoad(server.url, next, load));
+  const views = await phases.time('views', () => viewLoad(server.url, next, load));
   await check304(server.url, warmed.median);
   await baselines(server.url, warmed.median, tmp, views.rps, next, load);
 
@@ -83,15 +71,15 @@ async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp:
   const token = await login(client, wiki.user);
   const corpus = { rng, words: wiki.words, titles: wiki.titles.map((t) => t.text), red: ['Bench missing page'] };
   const edited = shuffled(rng, wiki.articles).slice(0, EDITED_PAGES);
-  await timed(windows, 'edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
+  await phases.time('edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
   client.close();
-  await timed(windows, 'worst-case diff', () => worstCase(server.url, token, rng, wiki.words, next, load));
+  await worstCase(server.url, token, rng, wiki.words, next, load, phases);
 }
 
-function profileSummary(dir: string, windows: Windows): void {
+function profileSummary(dir: string, phases: Phases): void {
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
   if (files.length === 0) return note(`profile: no .cpuprofile was written in ${dir}`);
-  for (const w of windows) {
+  for (const w of phases.list) {
     note(`profile of the server during the ${w.phase} phase (${join(dir, files[0]!)}):`);
     for (const line of summarize(join(dir, files[0]!), w.fromUs, w.toUs)) process.stderr.write(`  ${line}\n`);
   }
@@ -114,12 +102,12 @@ async function main(): Promise<void> {
   if (profileDir) mkdirSync(profileDir);
   const server = await startServer(file, profileDir);
   note(`server ${server.url} (pid ${server.pid}) started`);
-  const windows: Windows = [];
-  await measure(o, wiki, server, tmp, windows);
+  const phases = new Phases();
+  await measure(o, wiki, server, tmp, phases);
   storageFigure(file);
   figure('rss_mb', server.rssMb(), 'MiB');
   await server.stop();
-  if (profileDir) profileSummary(profileDir, windows);
+  if (profileDir) profileSummary(profileDir, phases);
   note(`finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

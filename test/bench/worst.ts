@@ -7,6 +7,7 @@ import { Client, runLoad } from './http.js';
 import { describeLoad, type LoadSettings } from './views.js';
 import { figure, ms, note, percentile, sortedOf } from './report.js';
 import type { Random } from './random.js';
+import type { Phases } from './profile.js';
 
 const REVISIONS = 4;
 
@@ -34,14 +35,18 @@ async function compare(client: Client, from: number, to: number): Promise<{ star
 }
 
 /** Both figures. Every compared pair is new to the server, so no answer comes from its diff cache. */
-export async function worstCase(base: string, token: string, rng: Random, words: readonly string[], next: () => string, s: LoadSettings): Promise<void> {
+export async function worstCase(
+  base: string, token: string, rng: Random, words: readonly string[], next: () => string, s: LoadSettings, phases: Phases,
+): Promise<void> {
   const client = new Client(base);
-  const ids = await hugeRevisions(client, token, rng, words);
+  const ids = await phases.time('1 MiB saves', () => hugeRevisions(client, token, rng, words));
   const alone: number[] = [];
-  for (let i = 0; i + 1 < ids.length; i++) {
-    const t = await compare(client, ids[i]!, ids[i + 1]!);
-    alone.push(t.end - t.start);
-  }
+  await phases.time('worst-case diffs', async () => {
+    for (let i = 0; i + 1 < ids.length; i++) {
+      const t = await compare(client, ids[i]!, ids[i + 1]!);
+      alone.push(t.end - t.start);
+    }
+  });
   figure('diff_worst_ms', percentile(sortedOf(alone), 50), 'ms');
 
   // The same pairs the other way round: new cache keys, the same work.
@@ -51,10 +56,10 @@ export async function worstCase(base: string, token: string, rng: Random, words:
     for (let i = ids.length - 1; i > 0; i--) windows.push(await compare(client, ids[i]!, ids[i - 1]!));
   })();
   const samples: Array<[number, number]> = [];
-  const r = await runLoad({
+  const r = await phases.time('views during diffs', () => runLoad({
     base, connections: s.connections, seconds: 120, warmupSeconds: 0.5, path: next, until: diffs,
     onSample: (start, end) => samples.push([start, end]),
-  });
+  }));
   await diffs;
   client.close();
   describeLoad('views during worst-case diffs', r);

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { launchBrowser, newContext, watchedPage, type WatchedPage } from './browser.js';
-import { startServer, type RunningServer } from './server.js';
+import { startServer, type RunningServer, type StartOptions } from './server.js';
 
 export interface Visitor extends WatchedPage {
   context: BrowserContext;
@@ -18,13 +18,18 @@ export interface Wiki {
   visit(options?: BrowserContextOptions): Promise<Visitor>;
 }
 
-export function useWiki(): Wiki {
+export interface WikiOptions extends StartOptions {
+  /** Extra environment for the server (WIKI_SAVE_LIMIT, ...). */
+  env?: Record<string, string>;
+}
+
+export function useWiki(options: WikiOptions = {}): Wiki {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   let visitors: Visitor[] = [];
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer(options.env, { setup: options.setup }), launchBrowser()]);
   });
 
   afterEach(async () => {
@@ -96,4 +101,20 @@ export function focused(page: Page): Promise<{ text: string; type: string | null
     const active = root.ownerDocument.activeElement;
     return { text: (active?.textContent ?? '') as string, type: (active?.getAttribute('type') ?? null) as string | null };
   });
+}
+
+/**
+ * Does `act` (a click that submits a form) and waits for the POST's response and for the page it
+ * leads to (the redirect's target, or the form shown again) to load. Returns the POST's status.
+ */
+export async function submitted(page: Page, act: () => Promise<void>): Promise<number> {
+  const response = page.waitForResponse((r) => r.request().method() === 'POST');
+  const loaded = page.waitForEvent('load');
+  // Whichever fails first is reported; the other must not become an unhandled rejection.
+  response.catch(() => {});
+  loaded.catch(() => {});
+  await act();
+  const status = (await response).status();
+  await loaded;
+  return status;
 }

@@ -28,16 +28,33 @@ function childEnv(dbFile: string, extra: Record<string, string>): NodeJS.Process
   return { ...env, PORT: '0', HOST: '127.0.0.1', WIKI_DB: dbFile, ...extra };
 }
 
+export interface StartOptions {
+  /**
+   * Runs before the server starts, with the (not yet created) database file and the environment
+   * the server will get: e.g. to create accounts with the CLI.
+   */
+  setup?: (dbFile: string, env: NodeJS.ProcessEnv) => void | Promise<void>;
+}
+
 /**
  * Runs `node dist/server/main.js` and resolves once it prints `listening on http://...`.
  * Throws with the server's output when it exits or stays silent instead.
  */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(extraEnv: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningServer> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm run test:e2e does).`);
   const dir = mkdtempSync(join(tmpdir(), 'peerwiki-e2e-'));
+  const env = childEnv(join(dir, 'wiki.db'), extraEnv);
+  if (options.setup) {
+    try {
+      await options.setup(env.WIKI_DB!, env);
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: childEnv(join(dir, 'wiki.db'), extraEnv),
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -63,10 +63,10 @@ describe('undo, restore and rollback in the browser', () => {
     expect(anon.text).toContain(`href="/wiki/P?action=revert&amp;to=${good.id}"`);
     expect(anon.text).not.toContain('action=rollback');
     const { agent } = await asAdmin(app);
-    expect((await agent.get('/wiki/P?action=history')).text).toContain('href="/wiki/P?action=rollback"');
+    expect((await agent.get('/wiki/P?action=history')).text).toContain('href="/wiki/P?action=rollback&amp;from=Vandal"');
     const diff = await agent.get(`/wiki/P?diff=${bad.id}`);
     expect(diff.text).toContain(`?action=undo&amp;rev=${bad.id}`);
-    expect(diff.text).toContain('href="/wiki/P?action=rollback"');
+    expect(diff.text).toContain('href="/wiki/P?action=rollback&amp;from=Vandal"');
     expect((await agent.get(`/wiki/P?oldid=${good.id}`)).text).toContain(`?action=revert&amp;to=${good.id}`);
   });
 
@@ -138,7 +138,7 @@ describe('recent changes', () => {
     save(wiki, 'One', vandal, 'second');
     expect((await request(app).get('/special/recent-changes')).text).not.toContain('action=rollback');
     const { agent } = await asAdmin(app);
-    expect((await agent.get('/special/recent-changes')).text).toContain('href="/wiki/One?action=rollback"');
+    expect((await agent.get('/special/recent-changes')).text).toContain('href="/wiki/One?action=rollback&amp;from=Vandal"');
   });
 
   it('is a valid Atom feed with ?format=atom, and contributions have one too', async () => {
@@ -180,7 +180,7 @@ describe('the review queue', () => {
     const { agent, csrf } = await asAdmin(app);
     const page = await agent.get('/special/review');
     expect(page.text).toContain('Mark reviewed');
-    expect(page.text).toContain('href="/wiki/Hot?action=rollback"');
+    expect(page.text).toContain('href="/wiki/Hot?action=rollback&amp;from=~');
     expect(page.text).toContain('href="/special/block?target=198.51.100.7"');
     const frag = await agent.post(`/special/review/${blank.id}/patrol`).set('hx-request', 'true').set('x-csrf-token', csrf);
     expect(frag.status).toBe(200);

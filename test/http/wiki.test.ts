@@ -182,7 +182,8 @@ describe('editing in the browser', () => {
     const [id] = createPage(wiki, { title: 'Form', source: 'Text & <stuff>' });
     const res = await request(app).get('/wiki/Form?action=edit');
     expect(res.status).toBe(200);
-    expect(res.text).toContain('>Text &amp; &lt;stuff&gt;</textarea>');
+    // A newline right after <textarea> is dropped by HTML parsers, so the view adds one.
+    expect(res.text).toContain('>\nText &amp; &lt;stuff&gt;</textarea>');
     expect(res.text).toContain(`name="base" value="${id}"`);
     expect(res.text).toMatch(/name="summary"/);
     expect(res.text).toMatch(/name="minor"/);
@@ -195,7 +196,7 @@ describe('editing in the browser', () => {
     const { app, wiki } = makeTestApp();
     createPage(wiki, { title: 'S', source: 'Intro\n\n## One\n\nFirst\n\n## Two\n\nSecond\n' });
     const res = await request(app).get('/wiki/S?action=edit&section=2');
-    expect(res.text).toContain('>## Two\n\nSecond\n</textarea>');
+    expect(res.text).toContain('>\n## Two\n\nSecond\n</textarea>');
     expect(res.text).toContain('name="section" value="2"');
     const view = await request(app).get('/wiki/S');
     expect(view.text).toContain('href="/wiki/S?action=edit&amp;section=2"');
@@ -248,7 +249,7 @@ describe('editing in the browser', () => {
     const res = await agent.post('/wiki/Draft?action=submit').type('form').send({ source: '*hi*', summary: 's', base: '', csrf, do: 'preview' });
     expect(res.status).toBe(200);
     expect(res.text).toContain('<em>hi</em>');
-    expect(res.text).toContain('>*hi*</textarea>');
+    expect(res.text).toContain('>\n*hi*</textarea>');
     expect(revisionCount(wiki)).toBe(0);
   });
 
@@ -286,7 +287,7 @@ describe('editing in the browser', () => {
     const res = await agent.post('/wiki/K?action=submit').type('form').send({ source: 'a\nmine & <b>\nc\n', summary: 'my summary', base: String(first), csrf });
     expect(res.status).toBe(409);
     expect(res.text).toContain('class="conflict-notice"');
-    expect(res.text).toContain('>a\nmine &amp; &lt;b&gt;\nc\n</textarea>');
+    expect(res.text).toContain('>\na\nmine &amp; &lt;b&gt;\nc\n</textarea>');
     expect(res.text).toContain('a\ntheirs\nc\n</textarea>');
     expect(res.text).toContain('value="my summary"');
     expect(res.text).toMatch(/name="base" value="\d+"/);
@@ -312,7 +313,7 @@ describe('editing in the browser', () => {
     expect(form.status).toBe(401);
     const res = await agent.post('/wiki/X?action=submit').type('form').send({ source: 'my words', base: '', csrf });
     expect(res.status).toBe(401);
-    expect(res.text).toContain('>my words</textarea>');
+    expect(res.text).toContain('>\nmy words</textarea>');
     expect(revisionCount(wiki)).toBe(0);
   });
 });

@@ -40,7 +40,7 @@ describe('can', () => {
   });
 
   it('explains refusals: blocks with reason and end, protection, login', () => {
-    expect(refusal(fresh, 'edit', { anonEdits: true, block: { ...block, expiry: '2030-01-01T00:00:00.000Z' } })!.message).toMatch(/blocked until 2030-01-01T00:00:00.000Z: spam/);
+    expect(refusal(fresh, 'edit', { anonEdits: true, block: { ...block, expiry: '2030-01-01T00:00:00.000Z' } })!.message).toMatch(/blocked until 2030-01-01 00:00 UTC: spam/);
     expect(refusal(temp, 'edit', { anonEdits: true, protection: semi })).toMatchObject({ status: 401, message: expect.stringMatching(/only registered users/) });
     expect(refusal(fresh, 'edit', { anonEdits: true, protection: full })).toMatchObject({ status: 403, message: expect.stringMatching(/only admins/) });
     expect(refusal(anon, 'edit', { anonEdits: false })).toMatchObject({ status: 401 });

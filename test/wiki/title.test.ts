@@ -69,9 +69,10 @@ describe('title helpers', () => {
   });
 
   it('pairs subject and talk pages', () => {
-    expect(talkTitleOf(parseTitle('Peer network')).text).toBe('Talk:Peer network');
-    expect(talkTitleOf(parseTitle('User:Alice')).text).toBe('User talk:Alice');
-    expect(talkTitleOf(parseTitle('Help:Editing')).text).toBe('Talk:Help:Editing');
+    expect(talkTitleOf(parseTitle('Peer network'))!.text).toBe('Talk:Peer network');
+    expect(talkTitleOf(parseTitle('User:Alice'))!.text).toBe('User talk:Alice');
+    expect(talkTitleOf(parseTitle('Help:Editing'))!.text).toBe('Talk:Help:Editing');
+    expect(talkTitleOf(parseTitle('A'.repeat(252)))).toBeUndefined();
     expect(subjectTitleOf(parseTitle('Talk:Help:Editing')).text).toBe('Help:Editing');
     expect(subjectTitleOf(parseTitle('User talk:Alice')).text).toBe('User:Alice');
   });

@@ -48,6 +48,6 @@ export function undeleteForm(ctx: ViewContext, title: Title, deletedAt: string, 
 export function moveForm(ctx: ViewContext, title: Title, error?: string, to = ''): Html {
   return frame(ctx, title, 'Move', 'move', html`
     <p class="form-field"><label for="to">New title</label><input id="to" name="to" type="text" required value="${to}"></p>
-    <p><label class="checkbox"><input type="checkbox" name="leave_redirect" value="1" checked> Leave a redirect behind</label></p>`,
+    <p><label class="checkbox"><input type="checkbox" name="no_redirect" value="1"> Do not leave a redirect behind (links to the old title will turn red)</label></p>`,
   'Move page', html`<p>The page's history moves with it.</p>`, error);
 }

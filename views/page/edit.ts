@@ -56,12 +56,14 @@ function editForm(ctx: ViewContext, m: EditFormModel): Html {
   const previewUrl = `${wikiPath(m.title)}?action=preview`;
   return html`<form class="edit-form" method="post" action="${action}">
     <input type="hidden" name="csrf" value="${ctx.csrfToken}">
+    <input type="hidden" name="user" value="${ctx.actor?.id ?? ''}">
     <input type="hidden" name="base" value="${m.baseId ?? ''}">
     ${m.section !== undefined ? html`<input type="hidden" name="section" value="${m.section}">` : null}
     <label for="source" class="visually-hidden">Page source (Markdown)</label>
     <textarea id="source" name="source" rows="24" spellcheck="true"
       hx-post="${previewUrl}" hx-trigger="input changed delay:600ms" hx-target="#live-preview" hx-swap="innerHTML"
-      hx-sync="this:replace" hx-indicator="#live-preview">${m.source}</textarea>
+      hx-sync="this:replace" hx-indicator="#live-preview">
+${m.source}</textarea>
     <div class="edit-options">
       <label for="summary">Summary</label>
       <input id="summary" name="summary" type="text" maxlength="500" value="${m.summary}" placeholder="Briefly describe your changes">
@@ -108,7 +110,8 @@ function conflictResolver(ctx: ViewContext, m: EditFormModel): Html {
           <pre class="merge-theirs">${r.theirs.join('\n')}</pre></label>
       </div>
       <label class="merge-choice merge-hand"><input type="radio" name="choice-${i}" value="hand"> Edit by hand
-        <textarea name="hand-${i}" rows="${Math.min(12, Math.max(3, r.mine.length + r.theirs.length))}">${r.mine.join('\n')}</textarea></label>
+        <textarea name="hand-${i}" rows="${Math.min(12, Math.max(3, r.mine.length + r.theirs.length))}">
+${r.mine.join('\n')}</textarea></label>
     </fieldset>`;
   });
   return html`<section class="conflict-resolver" aria-labelledby="resolve-title">
@@ -116,11 +119,13 @@ function conflictResolver(ctx: ViewContext, m: EditFormModel): Html {
     <p>Lines only one of you changed are already merged. For each overlapping change, choose whose version to keep, or write it by hand.</p>
     <form method="post" action="${wikiPath(m.title)}?action=submit" class="resolve-form">
       <input type="hidden" name="csrf" value="${ctx.csrfToken}">
+      <input type="hidden" name="user" value="${ctx.actor?.id ?? ''}">
       <input type="hidden" name="base" value="${c.currentId}">
       <input type="hidden" name="conflict_base" value="${c.baseId ?? ''}">
       <input type="hidden" name="summary" value="${m.summary}">
       ${m.minor ? html`<input type="hidden" name="minor" value="1">` : null}
-      <textarea name="mine" hidden aria-hidden="true">${m.source}</textarea>
+      <textarea name="mine" hidden aria-hidden="true">
+${m.source}</textarea>
       ${parts}
       <p><button type="submit" name="do" value="resolve" class="primary">Save the merged text</button></p>
     </form>
@@ -131,7 +136,8 @@ function conflictResolver(ctx: ViewContext, m: EditFormModel): Html {
 function conflictTexts(c: NonNullable<EditFormModel['conflict']>): Html {
   return html`<section class="conflict-current" aria-labelledby="current-title">
     <h2 id="current-title">The current text (revision ${c.currentId})</h2>
-    <textarea readonly rows="16" aria-labelledby="current-title">${c.currentSource}</textarea>
+    <textarea readonly rows="16" aria-labelledby="current-title">
+${c.currentSource}</textarea>
     <h2>Differences: the current text → your text</h2>
     ${diffTable(c.comparison, { oldLabel: 'Current text', newLabel: 'Your text' })}
   </section>`;

@@ -16,6 +16,7 @@ export function restoreLink(path: string, revId: number, label = 'restore'): Htm
   return actionLink(`${path}?action=revert&to=${revId}`, label, `Make revision ${revId} the current version again?`, 'action-restore');
 }
 
+/** Names the author the reader saw, so a rollback never undoes someone who edited since. */
 export function rollbackLink(path: string, author: string): Html {
-  return actionLink(`${path}?action=rollback`, 'rollback', `Roll back every latest edit by ${author} in one step?`, 'action-rollback');
+  return actionLink(`${path}?action=rollback&from=${encodeURIComponent(author)}`, 'rollback', `Roll back every latest edit by ${author} in one step?`, 'action-rollback');
 }

@@ -6,6 +6,7 @@ import { sizeDelta, timeTag, userLink } from '../format.js';
 import { wikiPath } from '../../server/wiki/title.js';
 import type { Change } from '../../server/wiki/changes.js';
 import { riskBadge } from '../partials/risk.js';
+import { rollbackLink } from '../partials/actions.js';
 
 export function reviewPage(ctx: ViewContext, changes: Change[], offset: number, limit: number, hasMore: boolean): Html {
   const admin = ctx.actor?.kind === 'user' && ctx.actor.role === 'admin';
@@ -31,13 +32,13 @@ function reviewItem(ctx: ViewContext, c: Change, admin: boolean): Html {
       <a href="${path}">${c.page.title.text}</a> · ${timeTag(r.timestamp)} · ${userLink(r.actor)} · ${sizeDelta(r.size - r.parentSize)}
       ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
       ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}</p>
-    <p class="review-actions">
+    <div class="review-actions">
       <a href="${diffUrl}" hx-get="${diffUrl}" hx-select="#diff-view" hx-target="#review-diff-${r.id}" hx-swap="innerHTML">Show diff</a>
       ${admin ? html`
         <form method="post" action="/special/review/${r.id}/patrol" class="inline-form" hx-post="/special/review/${r.id}/patrol" hx-target="#review-${r.id}" hx-swap="outerHTML">${csrf}<button type="submit">Mark reviewed</button></form>
-        ${c.page.latestId === r.id && r.parentId ? html`<a href="${path}?action=rollback" hx-post="${path}?action=rollback" hx-confirm="Roll back every latest edit by ${r.actor.name}?">Roll back</a>` : null}
+        ${c.page.latestId === r.id && r.parentId ? rollbackLink(path, r.actor.name) : null}
         <a href="/special/block?target=${encodeURIComponent(r.ip && r.actor.kind === 'temp' ? r.ip : r.actor.name)}">Block author</a>` : null}
-    </p>
+    </div>
     <div class="review-diff" id="review-diff-${r.id}" aria-live="polite"></div>
   </li>`;
 }

@@ -14,7 +14,7 @@ import { deleteForm, moveForm, protectForm, undeleteForm } from '../../../views/
 import { parseLevel } from './api/admin.js';
 import type { Html } from '../../../views/html.js';
 
-export function adminHandlers({ stores, config }: RouteDeps) {
+export function adminHandlers({ stores, config, limits }: RouteDeps) {
   const allow = (req: Request, right: Right, title: Title) => {
     requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, right, title);
     return req.actor!;
@@ -83,7 +83,9 @@ export function adminHandlers({ stores, config }: RouteDeps) {
       act(res, () => {
         const to = parseTitle(toRaw);
         requireRight(stores, config.anonEdits, { actor: by, ip: req.ip }, 'edit', to);
-        const moved = movePage(stores, by, title, to, text('reason', body.reason), flag(body.leave_redirect));
+        // A move leaves a redirect unless asked not to (SPEC section 6: the form sends only to and reason).
+        limits.save(by, req.ip);
+        const moved = movePage(stores, by, title, to, text('reason', body.reason), !flag(body.no_redirect));
         return wikiPath(moved.title);
       }, (error) => moveForm(pageContext(req), title, error, toRaw));
     },

@@ -119,6 +119,18 @@ export function editHandlers(deps: RouteDeps) {
 
   function save(req: Request, res: Response, model: EditFormModel): void {
     const { title } = model;
+    const body = req.body as Record<string, unknown>;
+    // The form names the account it was opened by: if that session has ended (or another account
+    // logged in meanwhile), saving would credit the words to someone else. Ask first, keep the text.
+    if (typeof body.user === 'string' && body.user !== '' && body.user !== String(req.actor?.id ?? '')) {
+      sendHtml(res, editPage(pageContext(req), {
+        ...model,
+        error: req.actor
+          ? `You are now logged in as ${req.actor.name}, not as the account that opened this form. Save again to save as ${req.actor.name}.`
+          : 'You were logged out since you opened this form. Log in again (in another tab, to keep your text here), then save; or save again to save without an account.',
+      }), 409);
+      return;
+    }
     try {
       requireEditRight(req, title);
       limits.save(req.actor, req.ip);

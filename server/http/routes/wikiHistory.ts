@@ -39,7 +39,9 @@ export function historyHandlers({ stores }: RouteDeps) {
     let beforeId = olderThan;
     if (beforeId === undefined && offsetParam !== undefined && offsetParam !== '0') {
       // offset=N skips the N newest revisions: find the id to continue below.
-      const skipped = stores.revisions.history(page.id, { limit: positiveId('offset', offsetParam), filter });
+      const skip = positiveId('offset', offsetParam);
+      if (skip > 10_000) throw new InvalidInputError('offset may be at most 10000; use the "Older" links (older_than) to go further back.');
+      const skipped = stores.revisions.history(page.id, { limit: skip, filter });
       beforeId = skipped.length ? skipped[skipped.length - 1]!.id : 1;
     }
     const rows = stores.revisions.history(page.id, { beforeId, limit: size + 1, filter });

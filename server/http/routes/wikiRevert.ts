@@ -41,6 +41,11 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
     if (!(e instanceof WikiError) || e.status === 401 || e.status === 403 || e.code === 'bad_csrf') throw e;
     if (e instanceof RateLimitedError) res.set('Retry-After', String(e.retryAfter));
     const message = e instanceof EditConflictError ? 'Later edits changed the same lines, so this cannot be undone automatically. Nothing was saved.' : e.message;
+    if (isHtmx(req) && e.code === 'edit_conflict' && !(e instanceof EditConflictError)) {
+      // A rollback overtaken by a newer edit: its confirmation page now names the newer author.
+      res.set('HX-Redirect', `${wikiPath(title)}?action=history`).status(200).end();
+      return;
+    }
     if (isHtmx(req)) {
       // htmx swaps nothing for error statuses: send the reader to the confirmation page, which says why.
       res.set('HX-Redirect', req.originalUrl).status(200).end();
@@ -103,7 +108,7 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
         const plan = planRollback(stores, title);
         const latest = latestOf(title);
         sendHtml(res, confirmPage(pageContext(req), {
-          title, heading: 'Roll back', action: `${wikiPath(title)}?action=rollback`,
+          title, heading: 'Roll back', action: `${wikiPath(title)}?action=rollback&from=${encodeURIComponent(plan.undone[0]!.actor.name)}`,
           explanation: html`<p>This reverts ${plan.undone.length} consecutive ${plan.undone.length === 1 ? 'edit' : 'edits'} by ${plan.undone[0]!.actor.name}, back to ${revisionLine(plan.to)}:</p>
             <ul>${plan.undone.map((r) => html`<li>${revisionLine(r)}</li>`)}</ul>`,
           comparison: compareTexts(latest.source, stores.content.get(plan.to.contentId), { context: 'all' }),
@@ -116,7 +121,8 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
     rollback(req: Request, res: Response, title: Title) {
       allow(req, title, true);
       try {
-        done(req, res, title, () => rollback(stores, { title, actor: req.actor!, ip: req.ip, comment: text('summary', (req.body as Record<string, unknown>).summary) }));
+        const from = queryValue(req.query, 'from');
+        done(req, res, title, () => rollback(stores, { title, from, actor: req.actor!, ip: req.ip, comment: text('summary', (req.body as Record<string, unknown>).summary) }));
       } catch (e) {
         problem(req, res, title, e, 'Roll back');
       }

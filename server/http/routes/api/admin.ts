@@ -27,7 +27,7 @@ export function parseLogType(value: string | undefined): LogType | undefined {
   return value as LogType;
 }
 
-export function adminApi({ stores, config }: RouteDeps): Router {
+export function adminApi({ stores, config, limits }: RouteDeps): Router {
   const r = express.Router();
   /** The acting account, once it has the right (on `title` when given). */
   const allowed = (req: Request, right: Right, title?: Title): Actor => {
@@ -66,6 +66,7 @@ export function adminApi({ stores, config }: RouteDeps): Router {
     const body = jsonObject(req.body);
     const to = parseTitle(text('to', body.to, { required: true }));
     requireRight(stores, config.anonEdits, { actor: by, ip: req.ip }, 'edit', to);
+    limits.save(by, req.ip);
     const page = movePage(stores, by, from, to, text('reason', body.reason), body.leave_redirect === undefined ? true : flag(body.leave_redirect));
     const read = readLatest(stores, page.title)!;
     res.json(pageJson(read.page, read.revision, read.source));

@@ -53,7 +53,8 @@ export function reviewApi(deps: RouteDeps): Router {
   r.post('/page/:title/rollback', (req, res) => {
     const title = titleFromParam(req.params.title!);
     const body = jsonObject(req.body ?? {});
-    saving(req, res, title, true, () => rollback(stores, { title, actor: req.actor!, ip: req.ip, comment: text('comment', body.comment) }));
+    const from = body.from === undefined ? undefined : text('from', body.from);
+    saving(req, res, title, true, () => rollback(stores, { title, from, actor: req.actor!, ip: req.ip, comment: text('comment', body.comment) }));
   });
 
   r.get('/recent-changes', (req, res) => {

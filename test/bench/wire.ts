@@ -1,0 +1,130 @@
+/**
+ * A lean HTTP/1.1 keep-alive connection for the load generator: it writes GET requests and reads
+ * answers framed by Content-Length (or chunked), nothing more. node:http's client spends more CPU
+ * per request than a bare node:http server does to answer, so on two cores it would measure itself.
+ */
+import { connect, type Socket } from 'node:net';
+
+export interface Answer {
+  status: number;
+  bytes: number;
+}
+
+const HEADER_END = Buffer.from('\r\n\r\n');
+
+/** One connection; `get` may be called again once the previous answer has arrived. */
+export class WireConnection {
+  private socket: Socket | undefined;
+  private buffered: Buffer = Buffer.alloc(0);
+  private waiting: { resolve: (a: Answer) => void; reject: (e: Error) => void } | undefined;
+  private head: Head | undefined;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+    private readonly extraHeaders = '',
+  ) {}
+
+  get(path: string): Promise<Answer> {
+    const socket = this.socket ?? this.open();
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n${this.extraHeaders}\r\n`);
+    });
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = undefined;
+  }
+
+  private open(): Socket {
+    const socket = connect(this.port, this.host);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.read(chunk));
+    const fail = (e: Error) => {
+      // A socket we closed ourselves (Connection: close) reports its end after a new one took over.
+      if (this.socket !== socket) return;
+      this.socket = undefined;
+      this.buffered = Buffer.alloc(0);
+      this.head = undefined;
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.reject(e);
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed')));
+    this.socket = socket;
+    return socket;
+  }
+
+  private read(chunk: Buffer): void {
+    // Body bytes of a Content-Length answer are only counted, never kept.
+    if (this.head && !this.head.chunked) {
+      this.head.length -= chunk.length;
+      if (this.head.length <= 0) this.finish(this.head.bodyBytes);
+      return;
+    }
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    if (!this.head) {
+      const end = this.buffered.indexOf(HEADER_END);
+      if (end < 0) return;
+      this.head = parseHead(this.buffered.toString('latin1', 0, end));
+      this.buffered = this.buffered.subarray(end + 4);
+      if (!this.head.chunked) {
+        const rest = this.buffered;
+        this.buffered = Buffer.alloc(0);
+        this.head.length -= rest.length;
+        if (this.head.length <= 0) this.finish(this.head.bodyBytes);
+        return;
+      }
+    }
+    const body = chunkedPayload(this.buffered);
+    if (body === undefined) return;
+    this.buffered = Buffer.alloc(0);
+    this.finish(body);
+  }
+
+  private finish(bytes: number): void {
+    const done = this.head!;
+    this.head = undefined;
+    if (done.close) this.close();
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.resolve({ status: done.status, bytes });
+  }
+}
+
+interface Head {
+  status: number;
+  /** Body bytes still to come (Content-Length answers). */
+  length: number;
+  bodyBytes: number;
+  chunked: boolean;
+  close: boolean;
+}
+
+function parseHead(text: string): Head {
+  const status = Number(text.slice(9, 12));
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(text);
+  const chunked = /\r\ntransfer-encoding:\s*chunked/i.test(text);
+  const close = /\r\nconnection:\s*close/i.test(text);
+  const noBody = status === 304 || status === 204 || (status >= 100 && status < 200);
+  const bytes = noBody ? 0 : Number(length?.[1] ?? 0);
+  return { status, length: bytes, bodyBytes: bytes, chunked: chunked && !noBody, close };
+}
+
+/** Payload bytes of a complete chunked body, or undefined while it is incomplete. */
+function chunkedPayload(buf: Buffer): number | undefined {
+  let at = 0;
+  let payload = 0;
+  for (;;) {
+    const eol = buf.indexOf('\r\n', at);
+    if (eol < 0) return undefined;
+    const size = parseInt(buf.toString('latin1', at, eol), 16);
+    at = eol + 2 + size + 2;
+    if (at > buf.length) return undefined;
+    if (size === 0) return payload;
+    payload += size;
+  }
+}
