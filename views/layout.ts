@@ -16,6 +16,8 @@ export interface LayoutOptions {
   footer?: Html;
   /** Ask robots not to index (edit forms, old revisions, diffs). */
   noindex?: boolean;
+  /** An Atom feed that follows this page, advertised to feed readers. */
+  feed?: { href: string; title: string };
   body: Html;
 }
 
@@ -30,6 +32,7 @@ export function layout(ctx: ViewContext, o: LayoutOptions): Html {
 <meta name="csrf-token" content="${ctx.csrfToken}">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
 ${o.noindex ? html`<meta name="robots" content="noindex,nofollow">` : null}
+${o.feed ? html`<link rel="alternate" type="application/atom+xml" href="${o.feed.href}" title="${o.feed.title}">` : null}
 <link rel="stylesheet" href="${assetUrl('peerwiki.css')}">
 <link rel="icon" type="image/svg+xml" href="${assetUrl('favicon.svg')}">
 <link rel="search" type="application/opensearchdescription+xml" href="/special/search" title="Peerwiki">

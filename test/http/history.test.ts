@@ -29,6 +29,7 @@ describe('history page', () => {
     expect(res.text).toContain(`href="/wiki/H?diff=${r2.id}&oldid=${r1.id}">prev</a>`);
     expect(res.text).toContain(`href="/wiki/H?diff=${r2.id}&oldid=${r1.id}">cur</a>`);
     expect(res.text).toMatch(/<form class="history-compare" method="get" action="\/wiki\/H"/);
+    expect(res.text).toContain('<link rel="alternate" type="application/atom+xml" href="/wiki/H?action=history&format=atom"');
     expect(res.text).toContain(`name="oldid" value="${r1.id}"`);
     expect(res.text).toContain(`name="diff" value="${r2.id}"`);
   });

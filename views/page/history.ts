@@ -34,6 +34,7 @@ export function historyPage(ctx: ViewContext, m: HistoryModel): Html {
     page: m.title,
     tab: 'history',
     noindex: true,
+    feed: { href: `${path}?action=history&format=atom`, title: `${m.title.text}: history` },
     body: html`<h1 class="page-title">Revision history of "${m.title.text}"</h1>
       <form class="history-filter" method="get" action="${path}">
         <input type="hidden" name="action" value="history">

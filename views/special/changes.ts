@@ -59,6 +59,7 @@ export function changesPage(ctx: ViewContext, m: ChangesModel): Html {
   const sel = (name: string, value: string) => (q[name] ?? '') === value ? html` selected` : null;
   return layout(ctx, {
     title: 'Recent changes',
+    feed: { href: `/special/recent-changes${qs(q, { format: 'atom' })}`, title: 'Peerwiki: recent changes' },
     body: html`<h1 class="page-title">Recent changes</h1>
       <p>The latest edits to every page. Watch for vandalism: each row links to its diff; risky edits show why. <a href="/special/review">Review queue</a> · <a href="/special/recent-changes${qs(q, { format: 'atom' })}">Atom feed</a></p>
       <form class="changes-filter" method="get" action="/special/recent-changes">
