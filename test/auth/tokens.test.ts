@@ -47,3 +47,15 @@ describe('passwords', () => {
     expect(passwordProblem('1234567890')).toBeUndefined();
   });
 });
+
+describe('Bearer clients', () => {
+  it('get no CSRF cookie and need no CSRF token', async () => {
+    const { makeTestApp, createUser, tokenFor } = await import('../helpers/app.js');
+    const request = (await import('supertest')).default;
+    const { app, wiki } = makeTestApp();
+    const auth = `Bearer ${tokenFor(wiki, createUser(wiki))}`;
+    const res = await request(app).post('/api/v1/page').set('authorization', auth).send({ title: 'T', source: 'x' });
+    expect(res.status).toBe(201);
+    expect(String(res.headers['set-cookie'] ?? '')).not.toContain('pw_csrf');
+  });
+});

@@ -19,7 +19,7 @@ export const USAGE = `usage: npm run bench -- [--pages N] [--revisions M] [--sec
   --seconds S      length of each load phase, 1 to 120 (default 8)
   --connections C  concurrent connections of the load generator, 1 to 1024 (default 64)
   --profile        profile the server (node --cpu-prof) and summarise each phase on stderr
-  --keep           keep the generated database and print where it is
+  --keep           keep the temporary folder (database, captured page, profiles) and print where it is
   --seed K         seed of the generated wiki (default 1)`;
 
 export class UsageError extends Error {

@@ -46,7 +46,7 @@ export class Client {
     return this.send('GET', path, { headers });
   }
 
-  /** Only the status and timing: the body is read and dropped (the load generator's request). */
+  /** Only the status and the body's size: the body is read and dropped. */
   hit(path: string, headers?: OutgoingHttpHeaders): Promise<{ status: number; bytes: number }> {
     return new Promise((resolve, reject) => {
       const req = request({ agent: this.agent, host: this.url.hostname, port: this.url.port, path, headers }, (res) => {
@@ -94,37 +94,63 @@ export interface LoadResult {
   bytes: number;
 }
 
+/** What one load run counts once its warm-up is over. */
+class Measurement {
+  readonly samples: number[] = [];
+  errors = 0;
+  bytes = 0;
+  private cpu0 = process.cpuUsage();
+  private t0 = performance.now();
+  private others = watchOthers(runningPids);
+
+  start(): void {
+    this.cpu0 = process.cpuUsage();
+    this.t0 = performance.now();
+    this.others = watchOthers(runningPids);
+  }
+
+  finish(): LoadResult {
+    const seconds = (performance.now() - this.t0) / 1000;
+    const cpu = process.cpuUsage(this.cpu0);
+    return {
+      requests: this.samples.length,
+      errors: this.errors,
+      seconds,
+      rps: this.samples.length / seconds,
+      latencies: Float64Array.from(this.samples).sort(),
+      generatorCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+      otherCores: this.others(),
+      bytes: this.bytes,
+    };
+  }
+}
+
 /** `connections` keep-alive connections, each sending its next request when the last one is answered, for `seconds`. */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const url = new URL(o.base);
   const extra = Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${String(v)}\r\n`).join('');
   const connections = Array.from({ length: o.connections }, () => new WireConnection(url.hostname, Number(url.port), extra));
-  let stop = false;
   const warmEnd = performance.now() + (o.warmupSeconds ?? 0) * 1000;
-  const samples: number[] = [];
-  let errors = 0;
-  let bytes = 0;
+  const m = new Measurement();
   let measuring = false;
-  let cpu0 = process.cpuUsage();
-  let t0 = performance.now();
-  let others = watchOthers(runningPids);
-  const startMeasuring = () => {
-    measuring = true;
-    cpu0 = process.cpuUsage();
-    t0 = performance.now();
-    others = watchOthers(runningPids);
-  };
+  let stop = false;
   const loop = async (connection: WireConnection) => {
     while (!stop) {
       const start = performance.now();
-      if (!measuring && start >= warmEnd) startMeasuring();
+      if (!measuring && start >= warmEnd) {
+        measuring = true;
+        m.start();
+      }
       const counted = measuring;
       const r = await connection.get(o.path()).catch(() => ({ status: 0, bytes: 0 }));
       const end = performance.now();
-      if (!counted) continue;
-      samples.push(end - start);
-      bytes += r.bytes;
-      if (r.status !== 200) errors++;
+      // A refused connection fails at once: don't spin on a server that has gone away.
+      if (r.status === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Answers that arrive after the deadline are left out, as are those of the warm-up.
+      if (!counted || stop) continue;
+      m.samples.push(end - start);
+      m.bytes += r.bytes;
+      if (r.status !== 200) m.errors++;
       o.onSample?.(start, end, r.status);
     }
   };
@@ -135,20 +161,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await Promise.race([deadline, ...(o.until ? [o.until.catch(() => undefined)] : [])]);
   stop = true;
   clearTimeout(timer);
-  const elapsed = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(cpu0);
-  const otherCores = others();
+  const result = m.finish();
   await Promise.all(loops);
   for (const c of connections) c.close();
-  const latencies = Float64Array.from(samples).sort();
-  return {
-    requests: samples.length,
-    errors,
-    seconds: elapsed,
-    rps: samples.length / elapsed,
-    latencies,
-    generatorCpu: (cpu.user + cpu.system) / 1000 / (elapsed * 1000),
-    otherCores,
-    bytes,
-  };
+  return result;
 }

@@ -42,10 +42,13 @@ function where(url: string): string {
   return url.startsWith('node:') ? url : url || '(native)';
 }
 
+/** A function's name, cut short: regular expressions are named by their source, which can be kilobytes long. */
+function nameOf(f: ProfileNode['callFrame']): string {
+  return f.functionName.length > 60 ? `${f.functionName.slice(0, 57)}...` : f.functionName || '(anonymous)';
+}
+
 function label(f: ProfileNode['callFrame']): string {
-  // Regular expressions are named by their source, which can be kilobytes long.
-  const name = f.functionName.length > 60 ? `${f.functionName.slice(0, 57)}...` : f.functionName || '(anonymous)';
-  return `${name} ${where(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
+  return `${nameOf(f)} ${where(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
 }
 
 function table(counts: Map<string, number>, total: number, top: number): string[] {
@@ -55,10 +58,37 @@ function table(counts: Map<string, number>, total: number, top: number): string[
     .map(([k, n]) => `${((100 * n) / total).toFixed(1).padStart(5)}%  ${k}`);
 }
 
+/** A parsed profile with each node's parent, ready to be cut into windows. */
+interface Loaded {
+  p: CpuProfile;
+  byId: Map<number, ProfileNode>;
+  parent: Map<number, number>;
+}
+
+const loaded = new Map<string, Loaded>();
+
+function load(file: string): Loaded {
+  let l = loaded.get(file);
+  if (!l) {
+    const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+    const parent = new Map<number, number>();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    loaded.set(file, (l = { p, byId: new Map(p.nodes.map((n) => [n.id, n])), parent }));
+  }
+  return l;
+}
+
+/** Sample counts by key. */
+class Tally extends Map<string, number> {
+  add(key: string): void {
+    this.set(key, (this.get(key) ?? 0) + 1);
+  }
+}
+
 /** The label of the innermost frame of our own code (dist/server, dist/views) on a sample's stack. */
-function nearestOwn(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): string | undefined {
-  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-    const f = byId.get(at)!.callFrame;
+function nearestOwn(id: number, l: Loaded): string | undefined {
+  for (let at: number | undefined = id; at !== undefined; at = l.parent.get(at)) {
+    const f = l.byId.get(at)!.callFrame;
     if (/\/dist\/(?:server|views)\//.test(f.url)) return label(f);
   }
   return undefined;
@@ -66,36 +96,29 @@ function nearestOwn(id: number, byId: Map<number, ProfileNode>, parent: Map<numb
 
 /**
  * Lines describing the samples between fromUs and toUs: self time by function and by module or
- * package, and inclusive time by function (idle samples left out of the totals).
+ * package, time by the nearest server function, and inclusive time (idle samples left out of the totals).
  */
 export function summarize(file: string, fromUs: number, toUs: number, top = 20): string[] {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const self = new Map<string, number>();
-  const module = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  const owned = new Map<string, number>();
-  let t = p.startTime;
+  const l = load(file);
+  const [self, module, owned, inclusive] = [new Tally(), new Tally(), new Tally(), new Tally()];
+  let t = l.p.startTime;
   let total = 0;
   let idle = 0;
-  p.samples.forEach((id, i) => {
-    t += p.timeDeltas[i] ?? 0;
+  l.p.samples.forEach((id, i) => {
+    t += l.p.timeDeltas[i] ?? 0;
     if (t < fromUs || t > toUs) return;
-    const node = byId.get(id)!;
-    if (node.callFrame.functionName === '(idle)') return void idle++;
+    const frame = l.byId.get(id)!.callFrame;
+    if (frame.functionName === '(idle)') return void idle++;
     total++;
-    self.set(label(node.callFrame), (self.get(label(node.callFrame)) ?? 0) + 1);
-    const m = where(node.callFrame.url) === '(native)' ? node.callFrame.functionName : where(node.callFrame.url);
-    module.set(m, (module.get(m) ?? 0) + 1);
-    const owner = nearestOwn(id, byId, parent) ?? `(no server frame) ${m}`;
-    owned.set(owner, (owned.get(owner) ?? 0) + 1);
+    self.add(label(frame));
+    const m = where(frame.url) === '(native)' ? nameOf(frame) : where(frame.url);
+    module.add(m);
+    owned.add(nearestOwn(id, l) ?? `(no server frame) ${m}`);
     const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) seen.add(label(byId.get(at)!.callFrame));
-    for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + 1);
+    for (let at: number | undefined = id; at !== undefined; at = l.parent.get(at)) seen.add(label(l.byId.get(at)!.callFrame));
+    for (const k of seen) inclusive.add(k);
   });
-  if (total === 0) return [`no busy samples in the window (${p.samples.length} samples in the profile)`];
+  if (total === 0) return [`no busy samples in the window (${l.p.samples.length} samples in the profile)`];
   return [
     `${total} busy samples, ${idle} idle (${((100 * total) / (total + idle)).toFixed(0)}% busy)`,
     'self time by function:', ...table(self, total, top),

@@ -73,15 +73,23 @@ async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp:
   const edited = shuffled(rng, wiki.articles).slice(0, EDITED_PAGES);
   await phases.time('edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
   client.close();
+  note(`server memory before the worst-case phase: ${server.rssMb().toFixed(0)} MiB`);
   await worstCase(server.url, token, rng, wiki.words, next, load, phases);
 }
 
+/** Each phase's share of the server's CPU, per thread (the main thread, and the diff worker when busy). */
 function profileSummary(dir: string, phases: Phases): void {
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort() : [];
   if (files.length === 0) return note(`profile: no .cpuprofile was written in ${dir}`);
   for (const w of phases.list) {
-    note(`profile of the server during the ${w.phase} phase (${join(dir, files[0]!)}):`);
-    for (const line of summarize(join(dir, files[0]!), w.fromUs, w.toUs)) process.stderr.write(`  ${line}\n`);
+    for (const file of files) {
+      // node names them CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread.
+      const thread = /\.(\d+)\.\d+\.cpuprofile$/.exec(file)?.[1] === '0' ? 'main thread' : 'worker thread';
+      const lines = summarize(join(dir, file), w.fromUs, w.toUs, thread === 'main thread' ? 20 : 8);
+      if (thread !== 'main thread' && lines[0]!.startsWith('no busy samples')) continue;
+      note(`profile of the server's ${thread} during "${w.phase}" (${join(dir, file)}):`);
+      for (const line of lines) process.stderr.write(`  ${line}\n`);
+    }
   }
 }
 

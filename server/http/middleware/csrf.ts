@@ -15,6 +15,11 @@ export const CSRF_COOKIE = 'pw_csrf';
 export function csrfTokens(secret: string, secure: boolean): { issue: RequestHandler; check: RequestHandler } {
   const sign = (id: string) => createHmac('sha256', secret).update(`csrf:${id}`).digest('base64url');
   const issue: RequestHandler = (req, res, next) => {
+    // A Bearer-token client has no ambient credentials and needs no CSRF cookie.
+    if (req.authVia === 'bearer') {
+      req.csrfToken = '';
+      return next();
+    }
     let id = (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE];
     if (!id || !/^[A-Za-z0-9_-]{22,64}$/.test(id)) {
       id = randomBytes(18).toString('base64url');
@@ -28,7 +33,7 @@ export function csrfTokens(secret: string, secure: boolean): { issue: RequestHan
   const check: RequestHandler = (req, _res, next) => {
     if (!needsCheck(req)) return next();
     const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?.csrf;
-    if (typeof sent === 'string' && equal(sent, req.csrfToken)) return next();
+    if (typeof sent === 'string' && sent !== '' && equal(sent, req.csrfToken)) return next();
     next(new WikiError('bad_csrf', 'The form has expired or did not come from this wiki (missing or wrong CSRF token). Reload the page and try again; nothing was changed.'));
   };
   return { issue, check };
@@ -38,8 +43,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function needsCheck(req: Request): boolean {
   if (SAFE_METHODS.has(req.method)) return false;
-  if (!req.originalUrl.startsWith('/api/')) return true;
+  // A Bearer token is never sent by the browser on its own, so it cannot be forged across sites.
   if (req.authVia === 'bearer') return false;
+  if (!req.originalUrl.startsWith('/api/')) return true;
   return (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE] !== undefined;
 }
 
