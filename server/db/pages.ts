@@ -1,7 +1,7 @@
 /** Page rows: identity, latest-revision pointer, redirect flag and the `touched` stamp. */
 import type { Db } from './connection.js';
 import type { Page } from '../wiki/types.js';
-import { parseTitle, type Title } from '../wiki/title.js';
+import { storedTitle, type Title } from '../wiki/title.js';
 
 interface PageRow {
   id: number;
@@ -17,7 +17,7 @@ const COLUMNS = 'id, title, latest_id, is_redirect, touched, created_at';
 function toPage(r: PageRow): Page {
   return {
     id: r.id,
-    title: parseTitle(r.title),
+    title: storedTitle(r.title),
     latestId: r.latest_id,
     isRedirect: r.is_redirect === 1,
     touched: r.touched,

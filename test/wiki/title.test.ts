@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTitle, talkTitleOf, subjectTitleOf, wikiPath } from '../../server/wiki/title.js';
+import { parseTitle, storedTitle, talkTitleOf, subjectTitleOf, wikiPath } from '../../server/wiki/title.js';
 import { InvalidTitleError } from '../../server/wiki/errors.js';
 
 describe('parseTitle: valid titles', () => {
@@ -60,6 +60,15 @@ describe('parseTitle: invalid titles', () => {
     expect(() => parseTitle(raw)).toThrow(InvalidTitleError);
     expect(() => parseTitle(raw)).toThrow(why);
   });
+});
+
+describe('storedTitle', () => {
+  it.each(['Peer networks', 'Talk:Peer networks', 'User talk:Alice', 'Help:Editing', 'RFC: 822', 'Talk:Help:Editing', 'Peer networks/History', 'Email: a history'])(
+    'splits %j exactly as parseTitle does',
+    (text) => {
+      expect(storedTitle(text)).toEqual(parseTitle(text));
+    },
+  );
 });
 
 describe('title helpers', () => {
