@@ -15,6 +15,10 @@ export interface Config {
   publicUrl: string;
   /** Whether cookies get the Secure flag (the public URL is https). */
   secureCookies: boolean;
+  /** WIKI_TRUSTED_PROXIES: addresses or CIDR ranges whose X-Forwarded-For is believed (SPEC section 6). */
+  trustedProxies: readonly string[];
+  /** WIKI_EXTERNAL_IMAGES: host names whose images pages may show; `*` for any (SPEC section 3). */
+  externalImages: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -29,6 +33,11 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (/^(true|1|yes|on)$/i.test(v)) return true;
   if (/^(false|0|no|off)$/i.test(v)) return false;
   throw new ConfigError(`${name} must be true or false, not "${v}".`);
+}
+
+/** A comma-separated list, trimmed, empty items dropped. */
+function list(env: Env, name: string): readonly string[] {
+  return Object.freeze((env[name] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== ''));
 }
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
@@ -63,6 +72,8 @@ export function loadConfig(env: Env = process.env): Config {
     signupLimit: int(env, 'WIKI_SIGNUP_LIMIT', 10, 0, 1_000_000),
     publicUrl,
     secureCookies: publicUrl.startsWith('https:'),
+    trustedProxies: list(env, 'WIKI_TRUSTED_PROXIES'),
+    externalImages: list(env, 'WIKI_EXTERNAL_IMAGES').map((h) => h.toLowerCase()),
   });
 }
 

@@ -22,7 +22,8 @@ export interface LayoutOptions {
 }
 
 export function layout(ctx: ViewContext, o: LayoutOptions): Html {
-  const headers = JSON.stringify({ 'X-CSRF-Token': ctx.csrfToken });
+  // Every htmx request carries the token and the account it was rendered for (server/http/sameActor.ts).
+  const headers = JSON.stringify({ 'X-CSRF-Token': ctx.csrfToken, 'X-Wiki-Actor': String(ctx.actor?.id ?? 0) });
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -30,7 +31,7 @@ export function layout(ctx: ViewContext, o: LayoutOptions): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} — Peerwiki</title>
 <meta name="csrf-token" content="${ctx.csrfToken}">
-<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
+<meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"429","swap":true,"error":false},{"code":"[45]..","swap":false,"error":true},{"code":"...","swap":false}]}'>
 ${o.noindex ? html`<meta name="robots" content="noindex,nofollow">` : null}
 ${o.feed ? html`<link rel="alternate" type="application/atom+xml" href="${o.feed.href}" title="${o.feed.title}">` : null}
 <link rel="stylesheet" href="${assetUrl('peerwiki.css')}">

@@ -7,6 +7,13 @@ export interface SearchHit {
   excerpt: string;
 }
 
+// C0 controls but tab and newline, DEL, and the C1 controls.
+const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+function withoutControls(text: string): string {
+  return text.replace(CONTROLS, ' ');
+}
+
 export class SearchStore {
   private readonly remove;
   private readonly insert;
@@ -25,10 +32,13 @@ export class SearchStore {
     );
   }
 
-  /** Index (or re-index) a page's latest text. */
+  /**
+   * Index (or re-index) a page's latest text. Control characters are indexed as spaces: the
+   * excerpts use \u0001 and \u0002 as match markers, so page text must never carry them.
+   */
   put(pageId: number, title: string, body: string): void {
     this.remove.run(pageId);
-    this.insert.run(pageId, title, body);
+    this.insert.run(pageId, withoutControls(title), withoutControls(body));
   }
 
   delete(pageId: number): void {

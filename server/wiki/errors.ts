@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'bad_csrf'
   | 'rate_limited'
+  | 'session_changed'
   | 'unknown_action';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -27,6 +28,7 @@ const STATUS: Record<ErrorCode, number> = {
   page_exists: 409,
   name_taken: 409,
   edit_conflict: 409,
+  session_changed: 409,
   too_large: 413,
   rate_limited: 429,
 };

@@ -13,6 +13,7 @@ export type Right =
   | 'rollback'
   | 'patrol'
   | 'view-ip'
+  | 'suppress-redirect'
   | 'register';
 
 export interface RightsContext {
@@ -27,7 +28,10 @@ export interface RightsContext {
 /** Edits a registered user needs before moving pages. */
 export const MOVE_MIN_EDITS = 10;
 
-const ADMIN_ONLY = new Set<Right>(['protect', 'delete', 'undelete', 'block', 'rollback', 'patrol', 'view-ip']);
+/** Rights of admins alone; `suppress-redirect` is moving a page without leaving a redirect behind. */
+const ADMIN_ONLY = new Set<Right>(['protect', 'delete', 'undelete', 'block', 'rollback', 'patrol', 'view-ip', 'suppress-redirect']);
+/** Admin rights a block does not take away: seeing what happened is not acting. */
+const KEPT_WHEN_BLOCKED = new Set<Right>(['view-ip']);
 
 /**
  * Whether `actor` (undefined: not logged in and no temporary account yet) may do `right` on the
@@ -37,7 +41,8 @@ export function can(actor: Actor | undefined, right: Right, ctx: RightsContext):
   const registered = actor !== undefined && actor.kind !== 'temp';
   const admin = registered && actor.role === 'admin';
   if (right === 'read') return true;
-  if (ADMIN_ONLY.has(right)) return admin;
+  // A blocked admin loses the admin tools too while blocked (another admin lifts the block).
+  if (ADMIN_ONLY.has(right)) return admin && (!ctx.block || KEPT_WHEN_BLOCKED.has(right));
   if (ctx.block && right !== 'register') return false;
   switch (right) {
     case 'register':
@@ -62,7 +67,7 @@ function readableTime(iso: string): string {
 export function refusal(actor: Actor | undefined, right: Right, ctx: RightsContext): { status: 401 | 403; message: string } | undefined {
   if (can(actor, right, ctx)) return undefined;
   const registered = actor !== undefined && actor.kind !== 'temp';
-  if (ctx.block && !ADMIN_ONLY.has(right)) {
+  if (ctx.block && (!ADMIN_ONLY.has(right) || (registered && actor.role === 'admin'))) {
     const until = ctx.block.expiry ? `until ${readableTime(ctx.block.expiry)}` : 'with no end date';
     return { status: 403, message: `You are blocked ${until}${ctx.block.reason ? `: ${ctx.block.reason}` : ''}. You can still read every page.` };
   }

@@ -27,8 +27,26 @@ export function searchPages(stores: Stores, query: string, limit: number, offset
   return stores.search.search(expression, limit, offset).map((hit) => ({
     id: hit.id,
     title: hit.title,
-    excerpt: escapeHtml(hit.excerpt).replace(/\u0001/g, '<mark>').replace(/\u0002/g, '</mark>'),
+    excerpt: excerptHtml(hit.excerpt),
   }));
+}
+
+/**
+ * An FTS5 snippet (matches between \u0001 and \u0002) as escaped HTML with balanced <mark> tags.
+ * The index never holds those characters (SearchStore.put), but an index written before that
+ * rule may: a stray marker is dropped rather than trusted, so the markup is always well formed.
+ */
+export function excerptHtml(snippet: string): string {
+  let html = '';
+  let open = false;
+  for (const part of snippet.split(/([\u0001\u0002])/)) {
+    if (part === '\u0001' || part === '\u0002') {
+      const opens = part === '\u0001';
+      if (opens !== open) html += opens ? '<mark>' : '</mark>';
+      open = opens;
+    } else html += escapeHtml(part.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' '));
+  }
+  return open ? `${html}</mark>` : html;
 }
 
 /** The page whose title is exactly the query, if it exists (search goes straight there). */

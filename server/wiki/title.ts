@@ -19,6 +19,11 @@ const MAX_BYTES = 255;
 const FORBIDDEN = /[#<>[\]|{}]/;
 // C0 and C1 controls and DEL.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Invisible format characters (zero-width space, direction marks, soft hyphen, BOM...) would let two
+// titles look the same. The zero-width (non-)joiners are kept inside words: Persian and Indic
+// spelling and emoji sequences need them, as MediaWiki allows.
+const FORMAT = /[^\P{Cf}\u200c\u200d]/u;
+const LONE_JOINER = /(?:^|[\s/:])[\u200c\u200d]|[\u200c\u200d](?:[\s/:]|$)/u;
 const NS_BY_LOWER = new Map<string, Namespace>(NAMESPACES.map((ns) => [ns.toLowerCase(), ns]));
 
 /** Underscores to spaces, white space collapsed, trimmed, NFC. */
@@ -39,6 +44,9 @@ function checkName(name: string, whole: string): void {
   const bad = FORBIDDEN.exec(name);
   if (bad) throw new InvalidTitleError(`Title may not contain "${bad[0]}" (none of # < > [ ] | { } are allowed).`);
   if (CONTROL.test(name)) throw new InvalidTitleError('Title may not contain control characters.');
+  if (FORMAT.test(name) || LONE_JOINER.test(name)) {
+    throw new InvalidTitleError('Title may not contain invisible formatting characters (such as zero-width spaces or direction marks).');
+  }
   if (name.startsWith('/') || name.endsWith('/')) throw new InvalidTitleError('Title may not start or end with "/".');
   if (name.split('/').some((seg) => seg.trim() === '.' || seg.trim() === '..')) {
     throw new InvalidTitleError('Title may not have a "." or ".." segment.');

@@ -142,6 +142,20 @@ describe('browser accounts', () => {
     expect((await agent.get('/wiki/Main_Page')).text).toContain('>Log in</a>');
   });
 
+  it('logging out in the browser revokes a temporary account\'s token too', async () => {
+    const { app, wiki } = makeTestApp();
+    const temp = wiki.stores.actors.createTemporary();
+    const session = `pw_session=${tokenFor(wiki, temp)}`;
+    const before = await request(app).get('/wiki/Main_Page').set('cookie', session);
+    expect(before.text).toContain(temp.name);
+    const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(before.text)![1]!;
+    const csrfCookie = String(before.headers['set-cookie'] ?? '').match(/(pw_csrf=[^;]+)/)?.[1];
+    const out = await request(app).post('/logout').set('cookie', [session, csrfCookie].filter(Boolean).join('; ')).type('form').send({ csrf });
+    expect(out.status).toBe(303);
+    // The same cookie, replayed (a copy kept elsewhere), no longer acts as that account.
+    expect((await request(app).get('/wiki/Main_Page').set('cookie', session)).text).not.toContain(temp.name);
+  });
+
   it('shows a clear error and keeps the name on a wrong password', async () => {
     const { app, wiki } = makeTestApp();
     createUser(wiki, { name: 'Ivan', password });

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createPage, makeTestApp } from '../helpers/app.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
+import { excerptHtml } from '../../server/wiki/search.js';
 import type { Wiki } from '../../server/bootstrap.js';
 
 /** Many pages at once, straight through the save path (links, categories, index and all). */
@@ -75,6 +76,24 @@ describe('full-text search', () => {
     expect(mesh.excerpt).toContain('&lt;b&gt;');
     expect(mesh.excerpt).not.toContain('<b>');
     expect(Object.keys(mesh).sort()).toEqual(['excerpt', 'id', 'key', 'title']);
+  });
+
+  it('never builds markup from control characters in page text (HTML and API excerpts)', async () => {
+    const { app, wiki } = makeTestApp();
+    createPages(wiki, 1, () => ({ title: 'Controls', source: 'before \u0002 gossip \u0001 protocols \u0001\u0002 after gossip\u0002' }));
+    const api = await request(app).get('/api/v1/search/page?q=gossip');
+    const excerpt = api.body.pages[0].excerpt as string;
+    expect(excerpt).toContain('<mark>gossip</mark>');
+    expect(excerpt.match(/<mark>/g)!.length).toBe(excerpt.match(/<\/mark>/g)!.length);
+    expect(excerpt).not.toMatch(/[\u0000-\u001f]/);
+    const page = await request(app).get('/special/search?q=gossip&fulltext=1');
+    const shown = /<li[^>]*>[\s\S]*?Controls[\s\S]*?<\/li>/.exec(page.text)![0];
+    expect(shown.match(/<mark>/g)!.length).toBe(shown.match(/<\/mark>/g)!.length);
+  });
+
+  it('balances <mark> even for an index written before control characters were kept out', () => {
+    expect(excerptHtml('a \u0002b\u0001 c \u0001d\u0002 \u0001e')).toBe('a b<mark> c d</mark> <mark>e</mark>');
+    expect(excerptHtml('<i>\u0001x\u0002')).toBe('&lt;i&gt;<mark>x</mark>');
   });
 
   it('pages through results in HTML with previous and next links', async () => {

@@ -54,6 +54,44 @@ describe('undo, restore and rollback in the browser', () => {
     expect((await agent.get('/wiki/P?action=raw')).text).toBe('good');
   });
 
+  it('with htmx, says in place of the link when the save limit is reached, and saves nothing', async () => {
+    const t = makeTestApp({ saveLimit: 1 });
+    const alice = createUser(t.wiki, { name: 'Alice' });
+    const vandal = createUser(t.wiki, { name: 'Vandal' });
+    const good = save(t.wiki, 'P', alice, 'good');
+    const bad = save(t.wiki, 'P', vandal, 'bad');
+    const { agent, csrf } = await browser(t.app);
+    const hx = (path: string) => agent.post(path).set('hx-request', 'true').set('x-csrf-token', csrf).set('x-wiki-actor', '0');
+    expect((await hx(`/wiki/P?action=undo&rev=${bad.id}`)).headers['hx-redirect']).toBe('/wiki/P');
+    const count = revisionCount(t.wiki);
+    const res = await hx(`/wiki/P?action=revert&to=${good.id}`);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.headers['hx-reswap']).toBe('outerHTML');
+    expect(res.headers['hx-redirect']).toBeUndefined();
+    expect(res.text).toMatch(/^<span class="action-note" role="alert">Not done: too many edits in a minute\. Wait \d+ s/);
+    expect(revisionCount(t.wiki)).toBe(count);
+  });
+
+  it('with htmx, refuses an act clicked on a page shown to another account, and shows the confirmation instead', async () => {
+    const { app, wiki, alice, vandal } = setup();
+    const good = save(wiki, 'P', alice, 'good');
+    save(wiki, 'P', vandal, 'bad');
+    const { agent, csrf } = await asAdmin(app);
+    const page = await agent.get('/wiki/P?action=history');
+    const admin = wiki.stores.actors.byName('Admin')!;
+    expect(page.text).toContain(`&quot;X-Wiki-Actor&quot;:&quot;${admin.id}&quot;`);
+    const count = revisionCount(wiki);
+    // The link was rendered for Alice (another tab logged in as her, say); Admin is logged in now.
+    const res = await agent.post(`/wiki/P?action=revert&to=${good.id}`).set('hx-request', 'true').set('x-csrf-token', csrf).set('x-wiki-actor', String(alice.id));
+    expect(res.status).toBe(200);
+    expect(res.headers['hx-redirect']).toBe(`/wiki/P?action=revert&to=${good.id}`);
+    expect(revisionCount(wiki)).toBe(count);
+    const same = await agent.post(`/wiki/P?action=revert&to=${good.id}`).set('hx-request', 'true').set('x-csrf-token', csrf).set('x-wiki-actor', String(admin.id));
+    expect(same.headers['hx-redirect']).toBe('/wiki/P');
+    expect(revisionCount(wiki)).toBe(count + 1);
+  });
+
   it('offers undo, restore and (to admins) rollback links with hx-confirm in history and on diffs', async () => {
     const { app, wiki, alice, vandal } = setup();
     const good = save(wiki, 'P', alice, 'good');

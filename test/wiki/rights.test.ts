@@ -30,6 +30,13 @@ describe('can', () => {
     { name: 'user with 10 edits moves unprotected', who: established, right: 'move', ctx: {}, want: true },
     { name: 'user with 10 edits cannot move protected', who: established, right: 'move', ctx: { protection: semi }, want: false },
     { name: 'admin moves protected', who: admin, right: 'move', ctx: { protection: full }, want: true },
+    { name: 'admin may move without a redirect', who: admin, right: 'suppress-redirect', ctx: {}, want: true },
+    { name: 'user with 10 edits may not move without a redirect', who: established, right: 'suppress-redirect', ctx: {}, want: false },
+    { name: 'blocked admin cannot edit', who: admin, right: 'edit', ctx: { block }, want: false },
+    ...(['protect', 'delete', 'undelete', 'block', 'rollback', 'patrol', 'move', 'suppress-redirect'] as Right[]).map((right) => ({
+      name: `blocked admin may not ${right}`, who: admin, right, ctx: { block }, want: false,
+    })),
+    { name: 'blocked admin still sees addresses', who: admin, right: 'view-ip', ctx: { block }, want: true },
     ...(['protect', 'delete', 'undelete', 'block', 'rollback', 'view-ip'] as Right[]).flatMap((right) => [
       { name: `admin may ${right}`, who: admin, right, ctx: {}, want: true },
       { name: `user may not ${right}`, who: established, right, ctx: {}, want: false },
@@ -45,5 +52,6 @@ describe('can', () => {
     expect(refusal(fresh, 'edit', { anonEdits: true, protection: full })).toMatchObject({ status: 403, message: expect.stringMatching(/only admins/) });
     expect(refusal(anon, 'edit', { anonEdits: false })).toMatchObject({ status: 401 });
     expect(refusal(admin, 'delete', { anonEdits: true })).toBeUndefined();
+    expect(refusal(admin, 'delete', { anonEdits: true, block })).toMatchObject({ status: 403, message: expect.stringMatching(/You are blocked/) });
   });
 });

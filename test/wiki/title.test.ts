@@ -56,9 +56,25 @@ describe('parseTitle: invalid titles', () => {
     { name: 'too long', raw: 'A'.repeat(256), why: /255 bytes/ },
     { name: 'too long in UTF-8 bytes', raw: 'é'.repeat(128), why: /255 bytes/ },
     { name: 'lone surrogate', raw: 'a\ud800b', why: /Unicode/ },
+    { name: 'zero-width space', raw: 'Peer\u200bnetworks', why: /invisible/ },
+    { name: 'right-to-left mark', raw: 'Peer networks\u200f', why: /invisible/ },
+    { name: 'bidi override', raw: '\u202ePeer', why: /invisible/ },
+    { name: 'soft hyphen', raw: 'Peer\u00adnetworks', why: /invisible/ },
+    { name: 'word joiner', raw: 'Peer\u2060networks', why: /invisible/ },
+    { name: 'joiner at the end', raw: 'Peer\u200d', why: /invisible/ },
+    { name: 'non-joiner after a space', raw: 'Peer \u200cnetworks', why: /invisible/ },
   ])('$name', ({ raw, why }) => {
     expect(() => parseTitle(raw)).toThrow(InvalidTitleError);
     expect(() => parseTitle(raw)).toThrow(why);
+  });
+});
+
+describe('parseTitle: joiners inside words', () => {
+  it.each([
+    { name: 'Persian non-joiner', raw: 'می\u200cخواهم' },
+    { name: 'emoji sequence', raw: 'Family 👩\u200d👧' },
+  ])('keeps $name', ({ raw }) => {
+    expect(parseTitle(raw).text).toBe(raw);
   });
 });
 

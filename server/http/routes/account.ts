@@ -71,7 +71,8 @@ export function accountRoutes({ stores, config, tokens, limits }: RouteDeps): Ro
   });
 
   r.post('/logout', (req, res) => {
-    if (req.actor && req.actor.kind === 'user') stores.actors.revokeTokens(req.actor.id);
+    // Temporary accounts too: a copied cookie must not outlive the logout (as the API logout does).
+    if (req.actor) stores.actors.revokeTokens(req.actor.id);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/wiki/Main_Page');
   });

@@ -3,6 +3,7 @@ import express, { type Request, type Router } from 'express';
 import type { RouteDeps } from '../deps.js';
 import { limit, offset, positiveId, queryValue, text } from '../input.js';
 import { isHtmx, pageContext, sendHtml } from '../views.js';
+import { requireSameActor } from '../sameActor.js';
 import { parseChangeFilter } from '../changeFilter.js';
 import { recentChanges, type Change } from '../../wiki/changes.js';
 import { massRollback, massTarget, planMassRollback } from '../../wiki/massRollback.js';
@@ -59,6 +60,7 @@ export function reviewRoutes({ stores, config }: RouteDeps): Router {
 
   r.post('/special/review/:id/patrol', (req, res) => {
     requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'patrol');
+    requireSameActor(req);
     const id = positiveId('revision id', req.params.id);
     patrol(stores, req.actor!, id);
     if (isHtmx(req)) {

@@ -13,6 +13,7 @@ import { wikiPath, type Title } from '../../wiki/title.js';
 import type { SaveResult } from '../../wiki/edit.js';
 import { confirmPage, revisionLine } from '../../../views/page/revert.js';
 import { html } from '../../../views/html.js';
+import { requireSameActor } from '../sameActor.js';
 
 export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
   const latestOf = (title: Title) => {
@@ -28,6 +29,7 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
 
   /** After the act: back to the page (htmx follows HX-Redirect instead of a 303). */
   const done = (req: Request, res: Response, title: Title, run: () => SaveResult) => {
+    requireSameActor(req);
     limits.save(req.actor, req.ip);
     const result = run();
     if (!req.actor && result.actor) setSessionCookie(res, req, tokens, result.actor, config.secureCookies);
@@ -40,6 +42,12 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
   const problem = (req: Request, res: Response, title: Title, e: unknown, heading: string) => {
     if (!(e instanceof WikiError) || e.status === 401 || e.status === 403 || e.code === 'bad_csrf') throw e;
     if (e instanceof RateLimitedError) res.set('Retry-After', String(e.retryAfter));
+    if (isHtmx(req) && e instanceof RateLimitedError) {
+      // Said in place of the link the reader clicked (htmx-config swaps 429s); nothing was done.
+      res.set('HX-Reswap', 'outerHTML');
+      sendHtml(res, html`<span class="action-note" role="alert">Not done: too many edits in a minute. Wait ${e.retryAfter} s, then try again.</span>`, 429);
+      return;
+    }
     const message = e instanceof EditConflictError ? 'Later edits changed the same lines, so this cannot be undone automatically. Nothing was saved.' : e.message;
     if (isHtmx(req) && e.code === 'edit_conflict' && !(e instanceof EditConflictError)) {
       // A rollback overtaken by a newer edit: its confirmation page now names the newer author.
