@@ -8,6 +8,7 @@ import { session } from './http/middleware/session.js';
 import { csrfTokens } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/errors.js';
 import { emptyBody, strictQuery, strictUtf8 } from './http/middleware/body.js';
+import { clientAddress } from './http/middleware/clientAddress.js';
 import { assetUrl, staticAssets } from './http/assets.js';
 import { wikiRoutes } from './http/routes/wiki.js';
 import { apiRoutes } from './http/routes/api/index.js';
@@ -17,13 +18,15 @@ import { findRoutes } from './http/routes/find/index.js';
 import { reviewRoutes } from './http/routes/review.js';
 import { setViewDefaults } from './http/views.js';
 
-export function createApp(appDeps: AppDeps): Express {
-  const deps: RouteDeps = { ...appDeps, limits: new Limits(appDeps.config) };
+/** `limits` is the caller's when it must close them (main.ts at shutdown) or look inside (tests). */
+export function createApp(appDeps: AppDeps, limits = new Limits(appDeps.config)): Express {
+  const deps: RouteDeps = { ...appDeps, limits };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is read by clientAddress, only from WIKI_TRUSTED_PROXIES, never by Express.
+  app.set('trust proxy', false);
   setViewDefaults({ anonEdits: deps.config.anonEdits });
   const csrf = csrfTokens(deps.secret, deps.config.secureCookies);
 
@@ -49,6 +52,7 @@ export function createApp(appDeps: AppDeps): Express {
   app.use('/static', staticAssets());
   app.get('/favicon.ico', (_req, res) => res.redirect(301, assetUrl('favicon.svg')));
   app.use(strictQuery);
+  app.use(clientAddress(deps.config.trustedProxies));
   app.use(cookieParser());
   app.use(session(deps.stores, deps.tokens));
   app.use(csrf.issue);

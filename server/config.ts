@@ -1,4 +1,5 @@
 /** Reads and checks the environment once, at start-up, into a frozen Config (SPEC section 1). */
+import { parseCidr } from './wiki/address.js';
 
 export interface Config {
   port: number;
@@ -40,6 +41,15 @@ function list(env: Env, name: string): readonly string[] {
   return Object.freeze((env[name] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== ''));
 }
 
+/** WIKI_TRUSTED_PROXIES in canonical form; any width of range, since it names our own proxies. */
+function trustedProxies(env: Env): readonly string[] {
+  return Object.freeze(list(env, 'WIKI_TRUSTED_PROXIES').map((entry) => {
+    const r = parseCidr(entry);
+    if (!r) throw new ConfigError(`WIKI_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR range; list the addresses or ranges of your reverse proxies, separated by commas, e.g. 127.0.0.1,::1,10.0.0.0/8.`);
+    return r.text;
+  }));
+}
+
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
@@ -72,7 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     signupLimit: int(env, 'WIKI_SIGNUP_LIMIT', 10, 0, 1_000_000),
     publicUrl,
     secureCookies: publicUrl.startsWith('https:'),
-    trustedProxies: list(env, 'WIKI_TRUSTED_PROXIES'),
+    trustedProxies: trustedProxies(env),
     externalImages: list(env, 'WIKI_EXTERNAL_IMAGES').map((h) => h.toLowerCase()),
   });
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from './config.js';
 import { openWiki } from './bootstrap.js';
 import { createApp } from './app.js';
+import { Limits } from './http/limits.js';
 import { closeDatabase } from './db/connection.js';
 
 function fail(message: string): never {
@@ -26,7 +27,8 @@ function start(): void {
     fail(`cannot open the database ${config.dbFile}: ${(e as Error).message}`);
   }
   if (wiki.seeded) console.log(`seeded ${wiki.seeded} starter pages`);
-  const server = createServer(createApp(wiki));
+  const limits = new Limits(config);
+  const server = createServer(createApp(wiki, limits));
   server.keepAliveTimeout = 5_000;
   server.on('error', (e: NodeJS.ErrnoException) => {
     fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use; set PORT to another port (or 0 for any free one).` : e.message);
@@ -43,6 +45,7 @@ function start(): void {
     console.log(`${signal}: finishing requests in flight, then closing the database`);
     // Stop accepting connections; idle keep-alive sockets are closed so close() can finish.
     server.close(() => {
+      limits.close();
       closeDatabase(wiki.db);
       process.exit(0);
     });

@@ -1,6 +1,6 @@
 /** Accounts: user-name rules (SPEC section 5), registering, logging in, changing passwords. */
-import { isIP } from 'node:net';
 import { tryParseTitle } from '../wiki/title.js';
+import { parseAddress } from '../wiki/address.js';
 import type { Stores } from '../db/stores.js';
 import type { Actor } from '../wiki/types.js';
 import { InvalidInputError, WikiError } from '../wiki/errors.js';
@@ -16,7 +16,8 @@ export function userNameProblem(name: string): string | undefined {
   if (Array.from(name).length > MAX_USER_NAME) return `User name must be at most ${MAX_USER_NAME} characters.`;
   if (/[/:@]/.test(name)) return 'User name may not contain "/", ":" or "@".';
   if (name.startsWith('~')) return 'User names starting with "~" are kept for temporary accounts.';
-  if (isIP(name)) return 'User name may not be an IP address.';
+  // Every spelling blocks treat as an address (010.000.000.005 too), so a name never shadows one.
+  if (parseAddress(name)) return 'User name may not be an IP address.';
   if (name.toLowerCase() === SYSTEM_NAME.toLowerCase()) return `"${SYSTEM_NAME}" is the name of the wiki's own account; pick another.`;
   if (/\p{Cf}/u.test(name)) return 'User name may not contain invisible formatting characters (such as zero-width spaces or direction marks).';
   const title = tryParseTitle(name);

@@ -1,5 +1,6 @@
 /** Protection, blocks, deletions and the log: the stores behind the admin tools. */
 import type { Db } from './connection.js';
+import { parseCidr, rangeKeys } from '../wiki/address.js';
 
 export type ProtectionLevel = 'semi' | 'full';
 
@@ -12,6 +13,7 @@ export interface Protection {
 export interface Block {
   id: number;
   actorId: number | null;
+  /** The blocked address or CIDR range in canonical form (wiki/address.ts); null for an account. */
   ip: string | null;
   target: string;
   expiry: string | null;
@@ -86,36 +88,71 @@ export class ProtectionStore {
   }
 }
 
+/** Sortable keys of a blocked address range (server/wiki/address.ts rangeKeys); an address is a range of one. */
+export interface BlockRange {
+  start: string;
+  end: string;
+}
+
 export class BlockStore {
   private readonly insert;
   private readonly byActorStmt;
-  private readonly byIpStmt;
+  private readonly byRangeStmt;
   private readonly byIdStmt;
   private readonly activeStmt;
   private readonly removeStmt;
 
   constructor(db: Db) {
     this.insert = db.prepare(
-      'INSERT INTO block (actor_id, ip, target, expiry, reason, by_actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO block (actor_id, ip, target, expiry, reason, by_actor, created_at, range_start, range_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    // Expiries are ISO strings with four-digit years (wiki/expiry.ts), so text order is time order.
     const active = 'removed_at IS NULL AND (expiry IS NULL OR expiry > ?)';
     this.byActorStmt = db.prepare<[number, string], BlockRow>(`SELECT * FROM block WHERE actor_id = ? AND ${active} ORDER BY id DESC LIMIT 1`);
-    this.byIpStmt = db.prepare<[string, string], BlockRow>(`SELECT * FROM block WHERE ip = ? AND ${active} ORDER BY id DESC LIMIT 1`);
+    // range_start BETWEEN floor AND key reads only the stretch of the block_range index where a
+    // range holding the address can start (migration 0006); range_end then picks those that reach it.
+    this.byRangeStmt = db.prepare<[string, string, string, string], BlockRow>(
+      `SELECT * FROM block INDEXED BY block_range WHERE range_start BETWEEN ? AND ? AND range_end >= ? AND ${active} ORDER BY id DESC LIMIT 1`,
+    );
     this.byIdStmt = db.prepare<[number], BlockRow>('SELECT * FROM block WHERE id = ? AND removed_at IS NULL');
     this.activeStmt = db.prepare<[string, number], BlockRow>(`SELECT * FROM block WHERE ${active} ORDER BY id DESC LIMIT ?`);
     this.removeStmt = db.prepare('UPDATE block SET removed_at = ? WHERE id = ? AND removed_at IS NULL');
+    this.keyOlderBlocks(db);
   }
 
-  create(b: Omit<Block, 'id'>): Block {
-    const info = this.insert.run(b.actorId, b.ip, b.target, b.expiry, b.reason, b.byActor, b.createdAt);
+  // Address blocks made before migration 0006 have no range keys; give them theirs once, here,
+  // because the migration runner only runs SQL. On every later start it is one read of the block table.
+  private keyOlderBlocks(db: Db): void {
+    const rows = db.prepare<[], { id: number; ip: string }>(
+      'SELECT id, ip FROM block WHERE ip IS NOT NULL AND range_start IS NULL AND removed_at IS NULL',
+    ).all();
+    if (rows.length === 0) return;
+    const update = db.prepare('UPDATE block SET ip = ?, range_start = ?, range_end = ? WHERE id = ?');
+    db.transaction(() => {
+      for (const row of rows) {
+        // Node's isIP accepted zone ids ("fe80::1%eth0"); the zone never reaches a client address.
+        const r = parseCidr(row.ip.replace(/%.*$/, ''));
+        if (!r) continue;
+        const { start, end } = rangeKeys(r);
+        update.run(r.text, start, end, row.id);
+      }
+    })();
+  }
+
+  /** Store a block; `range` is required for an address or range block (`ip` set), absent for an account. */
+  create(b: Omit<Block, 'id'>, range?: BlockRange): Block {
+    const info = this.insert.run(b.actorId, b.ip, b.target, b.expiry, b.reason, b.byActor, b.createdAt, range?.start ?? null, range?.end ?? null);
     return { ...b, id: Number(info.lastInsertRowid) };
   }
 
-  /** The block in force at `now` on this account or this IP address, if any. */
-  activeFor(actorId: number | undefined, ip: string | undefined, now: string): Block | undefined {
+  /**
+   * The newest block in force at `now` on this account, else on a range holding this address
+   * (`address` from wiki/address.ts lookupKeys); undefined when there is none.
+   */
+  activeFor(actorId: number | undefined, address: { key: string; floor: string } | undefined, now: string): Block | undefined {
     const byActor = actorId !== undefined ? this.byActorStmt.get(actorId, now) : undefined;
-    const byIp = !byActor && ip ? this.byIpStmt.get(ip, now) : undefined;
-    const row = byActor ?? byIp;
+    const byRange = !byActor && address ? this.byRangeStmt.get(address.floor, address.key, address.key, now) : undefined;
+    const row = byActor ?? byRange;
     return row && toBlock(row);
   }
 

@@ -1,51 +1,74 @@
 /** The rate limits of SPEC section 6, over one RateLimiter per app. */
 import type { Config } from '../config.js';
 import type { Actor } from '../wiki/types.js';
-import { RateLimiter } from './middleware/rateLimit.js';
+import { InvalidInputError } from '../wiki/errors.js';
+import { limitSubject } from '../wiki/address.js';
+import { MAX_USER_NAME } from '../auth/accounts.js';
+import { MemoryRateLimiter, type RateLimiter } from './middleware/rateLimit.js';
 
 const MINUTE = 60_000;
 const QUARTER_HOUR = 15 * MINUTE;
 const HOUR = 60 * MINUTE;
-/** Failed logins allowed per account and per IP address in a quarter hour. */
+/** Failed logins allowed per account from one address, and per address, in a quarter hour. */
 export const FAILED_LOGINS_PER_ACCOUNT = 10;
 export const FAILED_LOGINS_PER_IP = 30;
 /** Users with this many edits get four times the save limit. */
 const ESTABLISHED_EDITS = 10;
 
+// Per-address counts use limitSubject: an IPv4 address, or the IPv6 /64 holding the address.
 export class Limits {
   constructor(
     private readonly config: Pick<Config, 'saveLimit' | 'signupLimit'>,
-    private readonly limiter = new RateLimiter(),
+    private readonly limiter: RateLimiter = new MemoryRateLimiter(),
   ) {}
 
-  /** Count a save by this actor. Admins are not limited. */
+  /** Count a save by this actor. Admins are not limited. @throws RateLimitedError */
   save(actor: Actor | undefined, ip: string | undefined): void {
     if (actor?.role === 'admin' && actor.kind === 'user') return;
     const established = actor?.kind === 'user' && actor.editCount >= ESTABLISHED_EDITS;
     const limit = established ? this.config.saveLimit * 4 : this.config.saveLimit;
     // Anonymous editors count by address, so dropping the temporary account's cookie gains nothing.
-    const key = actor?.kind === 'user' ? `save:a${actor.id}` : `save:ip:${ip ?? '?'}`;
+    const key = actor?.kind === 'user' ? `save:a${actor.id}` : `save:ip:${limitSubject(ip)}`;
     this.limiter.hit(key, limit, MINUTE, `Too many saves: at most ${limit} a minute. Wait a moment, then save again; your text is kept in the form.`);
   }
 
-  /** Refuse a registration when this address made too many accounts in the last hour. */
+  /** Refuse a registration when this address made too many accounts in the last hour. @throws RateLimitedError */
   beforeSignup(ip: string | undefined): void {
-    this.limiter.check(`signup:${ip ?? '?'}`, this.config.signupLimit, HOUR, `Too many new accounts from your address: at most ${this.config.signupLimit} an hour. Try again later.`);
+    this.limiter.check(`signup:${limitSubject(ip)}`, this.config.signupLimit, HOUR, `Too many new accounts from your address: at most ${this.config.signupLimit} an hour. Try again later.`);
   }
 
   signedUp(ip: string | undefined): void {
-    if (this.config.signupLimit > 0) this.limiter.record(`signup:${ip ?? '?'}`);
+    this.limiter.record(`signup:${limitSubject(ip)}`, this.config.signupLimit, HOUR);
   }
 
-  /** Refuse a login attempt when the account or the address has failed too often lately. */
+  /**
+   * Refuse a login attempt when this account failed too often from this address, or this address
+   * failed too often with any account. Counting the account only together with the address means
+   * guesses from elsewhere never lock its owner out (SPEC section 6).
+   * @throws InvalidInputError for a name no account can have (checked first, so it never becomes
+   *   a limiter key); RateLimitedError past either limit.
+   */
   beforeLogin(name: string, ip: string | undefined): void {
+    if (tooLong(name)) throw new InvalidInputError(`username: user names are at most ${MAX_USER_NAME} characters.`);
     const msg = 'Too many failed logins. Wait a few minutes before trying again.';
-    this.limiter.check(`login:n:${name}`, FAILED_LOGINS_PER_ACCOUNT, QUARTER_HOUR, msg);
-    this.limiter.check(`login:ip:${ip ?? '?'}`, FAILED_LOGINS_PER_IP, QUARTER_HOUR, msg);
+    this.limiter.check(accountKey(name, ip), FAILED_LOGINS_PER_ACCOUNT, QUARTER_HOUR, msg);
+    this.limiter.check(`login:ip:${limitSubject(ip)}`, FAILED_LOGINS_PER_IP, QUARTER_HOUR, msg);
   }
 
+  /** Count a failed login; call only after beforeLogin accepted the name. */
   loginFailed(name: string, ip: string | undefined): void {
-    this.limiter.record(`login:n:${name}`);
-    this.limiter.record(`login:ip:${ip ?? '?'}`);
+    this.limiter.record(accountKey(name, ip), FAILED_LOGINS_PER_ACCOUNT, QUARTER_HOUR);
+    this.limiter.record(`login:ip:${limitSubject(ip)}`, FAILED_LOGINS_PER_IP, QUARTER_HOUR);
+  }
+
+  /** Stop the limiter's timer (at shutdown, and when a test is done with its app). */
+  close(): void {
+    this.limiter.close();
   }
 }
+
+// Counting code points of a megabyte-long name would itself cost; its UTF-16 length settles most.
+const tooLong = (name: string) => name.length > MAX_USER_NAME && (name.length > 2 * MAX_USER_NAME || Array.from(name).length > MAX_USER_NAME);
+
+// The address comes first: it has no "|" of its own, while a name might.
+const accountKey = (name: string, ip: string | undefined) => `login:a:${limitSubject(ip)}|${name}`;

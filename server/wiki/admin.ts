@@ -5,8 +5,9 @@
  */
 import type { Stores } from '../db/stores.js';
 import type { Block, ProtectionLevel } from '../db/admin.js';
-import { isIP } from 'node:net';
+import { parseBlockRange, rangeKeys } from './address.js';
 import { InvalidInputError, NotFoundError, WikiError } from './errors.js';
+import { can } from './rights.js';
 import { analyzeForIndex } from './markdown.js';
 import { saveEdit } from './edit.js';
 import { cutComment } from './edit.js';
@@ -33,19 +34,26 @@ export function protectPage(stores: Stores, by: Actor, title: Title, level: Prot
   });
 }
 
-/** Block an account (by name) or an IP address. @throws NotFoundError for an unknown account. */
+/**
+ * Block an account (by name), an IP address or a CIDR range. Addresses and ranges are stored in
+ * canonical form (`::ffff:10.0.0.5` and `010.000.000.005` are `10.0.0.5`), so every spelling of
+ * an address is stopped by one block.
+ * @throws NotFoundError for an unknown account; InvalidInputError for an empty target, yourself,
+ *   or a range wider than IPv4 /16 or IPv6 /19.
+ */
 export function blockTarget(stores: Stores, by: Actor, target: string, expiry: string | null, reason: string): Block {
   const now = new Date().toISOString();
   const name = target.trim();
-  if (name === '') throw new InvalidInputError('target must be a user name or an IP address.');
+  if (name === '') throw new InvalidInputError('target must be a user name, an IP address, or a CIDR range such as 10.0.0.0/24.');
+  const range = parseBlockRange(name);
   return stores.transaction(() => {
-    const ip = isIP(name) ? name : null;
-    const actor = ip ? undefined : stores.actors.byName(name);
-    if (!ip && !actor) throw new NotFoundError(`There is no account "${name}" and it is not an IP address.`);
+    const actor = range ? undefined : stores.actors.byName(name);
+    if (!range && !actor) throw new NotFoundError(`There is no account "${name}", and it is not an IP address or range.`);
     if (actor && actor.id === by.id) throw new InvalidInputError('You cannot block yourself.');
-    const block = stores.blocks.create({
-      actorId: actor?.id ?? null, ip, target: actor?.name ?? name, expiry, reason: cutComment(reason), byActor: by.id, createdAt: now,
-    });
+    const block = stores.blocks.create(
+      { actorId: actor?.id ?? null, ip: range?.text ?? null, target: actor?.name ?? range!.text, expiry, reason: cutComment(reason), byActor: by.id, createdAt: now },
+      range && rangeKeys(range),
+    );
     stores.log.add({ type: 'block', action: 'block', actorId: by.id, target: block.target, reason: block.reason, details: { id: block.id, expiry: expiry ?? 'infinite' }, timestamp: now });
     return block;
   });
@@ -109,11 +117,16 @@ export function reindex(stores: Stores, page: Page): void {
 }
 
 /**
- * Move a page to a new title, history and all, leaving a redirect behind unless asked not to.
- * @throws WikiError page_exists when the new title is taken; InvalidInputError for the same title.
+ * Move a page to a new title, history and all, leaving a redirect behind unless asked not to
+ * (admins only: without the redirect, every link to the old title breaks).
+ * @throws WikiError page_exists when the new title is taken; forbidden when a non-admin asks for no
+ * redirect; InvalidInputError for the same title.
  */
 export function movePage(stores: Stores, by: Actor, from: Title, to: Title, reason: string, leaveRedirect: boolean): Page {
   const now = new Date().toISOString();
+  if (!leaveRedirect && !can(by, 'suppress-redirect', { anonEdits: false })) {
+    throw new WikiError('forbidden', 'Only admins may move a page without leaving a redirect: links to the old title would break. Leave the redirect, or ask an admin.');
+  }
   return stores.transaction(() => {
     const page = livePage(stores, from);
     if (from.text === to.text) throw new InvalidInputError('to: the new title is the same as the old one.');

@@ -1,5 +1,6 @@
 /** Gathers the facts rights.ts decides on (protection, blocks) and refuses with a clear WikiError. */
 import type { Stores } from '../db/stores.js';
+import { lookupKeys, parseAddress } from './address.js';
 import { WikiError } from './errors.js';
 import { refusal, type Right, type RightsContext } from './rights.js';
 import type { Title } from './title.js';
@@ -7,7 +8,14 @@ import type { Actor } from './types.js';
 
 export interface Who {
   actor: Actor | undefined;
+  /** The client's address (any spelling; compared in canonical form). */
   ip: string | undefined;
+}
+
+// Any spelling of the address finds the blocks on it and on every range holding it.
+function blockLookup(ip: string | undefined): { key: string; floor: string } | undefined {
+  const addr = ip === undefined ? undefined : parseAddress(ip);
+  return addr && lookupKeys(addr);
 }
 
 /** The rights context of acting on `title` (which may not exist yet). */
@@ -17,7 +25,7 @@ export function rightsContext(stores: Stores, anonEdits: boolean, who: Who, titl
     anonEdits,
     protection: page ? stores.protection.get(page.id, now) : undefined,
     // Admins are not stopped by an IP block of the address they share with others.
-    block: stores.blocks.activeFor(who.actor?.id, who.actor?.role === 'admin' ? undefined : who.ip, now),
+    block: stores.blocks.activeFor(who.actor?.id, who.actor?.role === 'admin' ? undefined : blockLookup(who.ip), now),
   };
 }
 

@@ -83,10 +83,11 @@ describe('blocking an IP address', () => {
     const typed = `${(await anon.locator('#source').inputValue()).trimEnd()}\n\nWritten from a blocked address.\n`;
     await anon.locator('#source').fill(typed);
 
-    // The server sees every browser here as loopback: block both spellings of it.
+    // The server sees every browser here as loopback; one block covers every spelling of it
+    // (addresses are compared in canonical form, so ::ffff:127.0.0.1 is the same address).
     await admin.goto('/special/block');
     expect(await admin.locator('ul.blocks > li').count()).toBe(0);
-    for (const ip of ['127.0.0.1', '::ffff:127.0.0.1']) {
+    for (const ip of ['::ffff:127.0.0.1']) {
       await admin.locator('#target').fill(ip);
       await admin.locator('#expiry').fill('2 hours');
       await admin.locator('#reason').fill(REASON);
@@ -94,7 +95,7 @@ describe('blocking an IP address', () => {
       expect(new URL(admin.url()).pathname).toBe('/special/block');
     }
     const blocks = admin.locator('ul.blocks > li');
-    expect(await blocks.count()).toBe(2);
+    expect(await blocks.count()).toBe(1);
     for (const text of await blocks.allInnerTexts()) expect(text).toMatch(new RegExp(`127\\.0\\.0\\.1 — until .+\\(${REASON}\\)`));
     await screenshot(admin, 'blocks');
 
@@ -110,7 +111,7 @@ describe('blocking an IP address', () => {
       expect(res?.status()).toBe(200);
       await anon.goBack();
     } finally {
-      // Unblock both, whatever happened above (the other tests share this server).
+      // Unblock, whatever happened above (the other tests share this server).
       await admin.goto('/special/block');
       while ((await admin.locator('ul.blocks > li').count()) > 0) {
         await submitted(admin, () => admin.locator('ul.blocks > li').first().getByRole('button', { name: 'Unblock' }).click());
@@ -120,8 +121,6 @@ describe('blocking an IP address', () => {
     await admin.goto('/special/log?type=block');
     expect(await admin.locator('ul.log > li').allInnerTexts()).toEqual([
       expect.stringMatching(/Admin unblocked/),
-      expect.stringMatching(/Admin unblocked/),
-      expect.stringMatching(new RegExp(`Admin blocked ::ffff:127\\.0\\.0\\.1 \\(expires \\S+\\)\\s*\\(${REASON}\\)`)),
       expect.stringMatching(new RegExp(`Admin blocked 127\\.0\\.0\\.1 \\(expires \\S+\\)\\s*\\(${REASON}\\)`)),
     ]);
 

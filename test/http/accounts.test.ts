@@ -45,6 +45,7 @@ describe('API accounts', () => {
     { name: 'name with a slash', body: { username: 'Ca/rol', password }, status: 400, msg: /may not contain/ },
     { name: 'name with @', body: { username: 'carol@example', password }, status: 400, msg: /may not contain/ },
     { name: 'IP address name', body: { username: '192.0.2.1', password }, status: 400, msg: /IP address/ },
+    { name: 'IP address with leading zeros', body: { username: '010.000.000.005', password }, status: 400, msg: /IP address/ },
     { name: 'name over 60 characters', body: { username: 'C'.repeat(61), password }, status: 400, msg: /60/ },
     { name: 'temporary-style name', body: { username: '~2026-1', password }, status: 400, msg: /temporary/ },
     { name: 'missing password', body: { username: 'Carol' }, status: 400, msg: /password/ },

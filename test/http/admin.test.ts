@@ -209,8 +209,26 @@ describe('move', () => {
     const auth = `Bearer ${tokenFor(wiki, user)}`;
     expect((await request(app).post('/api/v1/page/Movable/move').set('authorization', auth).send({ to: 'Moved' })).status).toBe(403);
     wiki.db.prepare('UPDATE actor SET edit_count = 10 WHERE id = ?').run(user.id);
-    expect((await request(app).post('/api/v1/page/Movable/move').set('authorization', auth).send({ to: 'Moved', leave_redirect: false })).status).toBe(200);
-    expect((await request(app).get('/api/v1/page/Movable')).status).toBe(404);
+    expect((await request(app).post('/api/v1/page/Movable/move').set('authorization', auth).send({ to: 'Moved' })).status).toBe(200);
+    expect((await request(app).get('/api/v1/page/Movable')).body.source).toBe('#REDIRECT [[Moved]]');
+  });
+
+  it('lets only admins move without leaving a redirect, in the API and the form', async () => {
+    const { app, wiki, user, asAdmin } = setup();
+    createPage(wiki, { title: 'Linked' });
+    createPage(wiki, { title: 'Linking', source: 'See [[Linked]].' });
+    wiki.db.prepare('UPDATE actor SET edit_count = 10 WHERE id = ?').run(user.id);
+    const before = snapshot(wiki);
+    const refused = await request(app).post('/api/v1/page/Linked/move').set('authorization', `Bearer ${tokenFor(wiki, user)}`).send({ to: 'Elsewhere', leave_redirect: false });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/Only admins may move a page without leaving a redirect/);
+    expect(snapshot(wiki)).toBe(before);
+    const form = await request(app).post('/wiki/Linked?action=move').set('authorization', `Bearer ${tokenFor(wiki, user)}`).type('form').send({ to: 'Elsewhere', no_redirect: '1' });
+    expect(form.status).toBe(403);
+    expect(form.text).toContain('Only admins may move a page without leaving a redirect');
+    expect(snapshot(wiki)).toBe(before);
+    expect((await request(app).post('/api/v1/page/Linked/move').set('authorization', asAdmin).send({ to: 'Elsewhere', leave_redirect: false })).status).toBe(200);
+    expect((await request(app).get('/api/v1/page/Linked')).status).toBe(404);
   });
 
   it.each([

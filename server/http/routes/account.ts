@@ -4,7 +4,7 @@ import type { RouteDeps } from '../deps.js';
 import { queryValue, text } from '../input.js';
 import { pageContext, sendHtml } from '../views.js';
 import { SESSION_COOKIE, setSessionCookie } from '../middleware/session.js';
-import { checkLogin, register } from '../../auth/accounts.js';
+import { checkLogin, MAX_USER_NAME, register } from '../../auth/accounts.js';
 import { RateLimitedError, WikiError } from '../../wiki/errors.js';
 import { requireRight } from '../../wiki/guard.js';
 import { loginPage, registerPage } from '../../../views/account/forms.js';
@@ -42,7 +42,9 @@ export function accountRoutes({ stores, config, tokens, limits }: RouteDeps): Ro
       setSessionCookie(res, req, tokens, actor, config.secureCookies);
       res.redirect(303, returnto);
     } catch (e) {
-      fail(res, e, (error) => res.type('html').send(loginPage(pageContext(req), { username, returnto, error }).value));
+      // A name too long to be anyone's is not sent back into the form.
+      const shown = username.length > 2 * MAX_USER_NAME ? '' : username;
+      fail(res, e, (error) => res.type('html').send(loginPage(pageContext(req), { username: shown, returnto, error }).value));
     }
   });
 
