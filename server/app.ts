@@ -38,7 +38,10 @@ export function createApp(appDeps: AppDeps, limits = new Limits(appDeps.config))
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'https:', 'data:'],
+          // Images only from the wiki and WIKI_EXTERNAL_IMAGES (SPEC section 3); the renderer turns
+          // other images into links, and this stops any that slipped through from being fetched.
+          // The entries are CSP host-sources already (host, *.host or *), as markdown/images.ts matches.
+          imgSrc: ["'self'", 'data:', ...deps.config.externalImages],
           connectSrc: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],

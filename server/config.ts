@@ -42,6 +42,19 @@ function list(env: Env, name: string): readonly string[] {
 }
 
 /** WIKI_TRUSTED_PROXIES in canonical form; any width of range, since it names our own proxies. */
+// A host, *.host or * with an optional port: what the renderer matches and what CSP's img-src takes.
+const IMAGE_HOST = /^(?:\*|(?:\*\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::\d{1,5})?)$/;
+
+/** WIKI_EXTERNAL_IMAGES, lower-cased; each entry goes into the CSP header, so only host names pass. */
+function externalImages(env: Env): readonly string[] {
+  const hosts = list(env, 'WIKI_EXTERNAL_IMAGES').map((h) => h.toLowerCase());
+  const bad = hosts.find((h) => !IMAGE_HOST.test(h));
+  if (bad !== undefined) {
+    throw new ConfigError(`WIKI_EXTERNAL_IMAGES must list host names (upload.example.org, *.example.org or *), not "${bad}".`);
+  }
+  return Object.freeze(hosts);
+}
+
 function trustedProxies(env: Env): readonly string[] {
   return Object.freeze(list(env, 'WIKI_TRUSTED_PROXIES').map((entry) => {
     const r = parseCidr(entry);
@@ -83,7 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     secureCookies: publicUrl.startsWith('https:'),
     trustedProxies: trustedProxies(env),
-    externalImages: list(env, 'WIKI_EXTERNAL_IMAGES').map((h) => h.toLowerCase()),
+    externalImages: externalImages(env),
   });
 }
 

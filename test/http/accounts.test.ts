@@ -207,4 +207,13 @@ describe('security headers', () => {
     expect(csp).toMatch(/frame-ancestors 'none'/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
   });
+
+  it('lets images load only from the wiki and WIKI_EXTERNAL_IMAGES, as the renderer does', async () => {
+    const imgSrc = async (hosts: string[]) => {
+      const csp = (await request(makeTestApp({ externalImages: hosts }).app).get('/wiki/Main_Page')).headers['content-security-policy']!;
+      return /img-src ([^;]*)/.exec(csp)![1];
+    };
+    expect(await imgSrc([])).toBe("'self' data:");
+    expect(await imgSrc(['upload.example.org', '*.cdn.example'])).toBe("'self' data: upload.example.org *.cdn.example");
+  });
 });
