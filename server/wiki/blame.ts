@@ -4,8 +4,8 @@
  * A revert to an earlier text inherits that text's authorship; lines that come back after a move
  * or a recent removal keep their first writers.
  */
-import { diffArrays } from 'diff';
 import type { Stores } from '../db/stores.js';
+import { lineHunks, type DiffBudget } from './diff/lines.js';
 import type { Revision } from './types.js';
 
 export const BLAME_VERSION = 1;
@@ -13,7 +13,10 @@ export const BLAME_VERSION = 1;
 const RECALL_DEPTH = 5;
 /** Lines shorter than this (blank lines, "---") are too common to say who wrote them. */
 const RECALL_MIN_CHARS = 4;
-const MAX_EDIT_LENGTH = 4000;
+// The line matcher of the diff (trimmed Myers within this budget, then unique-line anchors, then
+// whole blocks): near-linear whatever the texts, so a cold blame of a long history stays bounded per
+// revision. Unrelated texts skip the Myers run altogether (its lower bound on edits is too high).
+const BLAME_BUDGET: DiffBudget = { timeoutMs: 150, maxEditLength: 2000 };
 
 export interface BlameBlock {
   fromLine: number;
@@ -22,8 +25,10 @@ export interface BlameBlock {
 }
 
 /**
- * The authors of `child` lines, given the parent's lines and authors (pure).
- * `recall` maps line text → the revision that first wrote it, for lines that come back.
+ * The authors of `child` lines, given the parent's lines and authors (pure). Lines the diff keeps
+ * keep their authors; other lines are the child's, unless `recall` (line text → the revision that
+ * first wrote it, for lines that come back) or a line the child removed elsewhere (a move) names
+ * an earlier writer. Never throws; costs about `budget.timeoutMs` plus linear work.
  */
 export function inheritAuthors(
   parentLines: string[],
@@ -31,42 +36,27 @@ export function inheritAuthors(
   childLines: string[],
   childId: number,
   recall: Map<string, number> = new Map(),
+  budget: DiffBudget = BLAME_BUDGET,
 ): number[] {
-  const parts = diffArrays(parentLines, childLines, { maxEditLength: MAX_EDIT_LENGTH, timeout: 500 });
-  const out: number[] = [];
+  const deadline = Date.now() + budget.timeoutMs;
+  const hunks = lineHunks(parentLines, childLines, { deadline, maxEditLength: budget.maxEditLength, coarse: false, lastResort: 'block' });
   const moved = new Map(recall);
-  if (!parts) {
-    // Too different to align: keep authors of an untouched prefix and suffix, credit the rest to the child.
-    let p = 0;
-    while (p < parentLines.length && p < childLines.length && parentLines[p] === childLines[p]) out.push(parentAuthors[p++]!);
-    const tail: number[] = [];
-    let i = parentLines.length - 1;
-    let j = childLines.length - 1;
-    while (j >= p && i >= p && parentLines[i] === childLines[j]) tail.unshift(parentAuthors[i--]!), j--;
-    for (let k = p; k <= j; k++) out.push(recalled(childLines[k]!, moved) ?? childId);
-    return out.concat(tail);
-  }
-  let at = 0;
-  for (const part of parts) {
-    if (part.removed) {
-      part.value.forEach((line, k) => {
-        if (line.trim().length >= RECALL_MIN_CHARS && !moved.has(line)) moved.set(line, parentAuthors[at + k]!);
-      });
-      at += part.value.length;
-    } else if (!part.added) {
-      for (let k = 0; k < part.value.length; k++) out.push(parentAuthors[at + k]!);
-      at += part.value.length;
+  // Every removed line is known before any added one is credited: added lines may be moved from below.
+  for (const h of hunks) {
+    for (let i = h.a0; i < h.a1; i++) {
+      const line = parentLines[i]!;
+      if (line.trim().length >= RECALL_MIN_CHARS && !moved.has(line)) moved.set(line, parentAuthors[i]!);
     }
   }
-  // Second pass now that every removed line is known: added lines may be lines moved from below.
-  const result: number[] = [];
-  let c = 0;
-  for (const part of parts) {
-    if (part.removed) continue;
-    if (part.added) for (const line of part.value) result.push(recalled(line, moved) ?? childId);
-    else for (let k = 0; k < part.value.length; k++) result.push(out[c++]!);
+  const out = new Array<number>(childLines.length);
+  let a = 0;
+  let b = 0;
+  for (const h of [...hunks, { a0: parentLines.length, a1: parentLines.length, b0: childLines.length, b1: childLines.length }]) {
+    while (b < h.b0) out[b++] = parentAuthors[a++]!;
+    for (; b < h.b1; b++) out[b] = recalled(childLines[b]!, moved) ?? childId;
+    a = h.a1;
   }
-  return result;
+  return out;
 }
 
 function recalled(line: string, recall: Map<string, number>): number | undefined {

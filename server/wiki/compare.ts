@@ -13,22 +13,55 @@ export interface RevisionComparison {
 }
 
 const CACHE_SIZE = 200;
+// Weighed by entries, not counted: one comparison of two 1 MiB texts can hold 800,000 entries
+// (about 60–100 bytes each), so 200 of them could take gigabytes.
+const CACHE_MAX_ENTRIES = 1_000_000;
+/** Larger comparisons are not kept at all: each would push out hundreds of ordinary ones. */
+const UNCACHED_FROM_ENTRIES = 250_000;
+
+interface Cache {
+  done: Map<string, Comparison>;
+  entries: number;
+  /** Comparisons under way: a second request for the same pair waits for the first, not the worker queue. */
+  running: Map<string, Promise<Comparison>>;
+}
+
 // One cache per database: revision ids are only unique within one.
-const caches = new WeakMap<Stores, Map<string, Comparison>>();
+const caches = new WeakMap<Stores, Cache>();
 
 async function cached(stores: Stores, key: string, make: () => Promise<Comparison>): Promise<Comparison> {
   let cache = caches.get(stores);
-  if (!cache) caches.set(stores, (cache = new Map()));
-  const hit = cache.get(key);
+  if (!cache) caches.set(stores, (cache = { done: new Map(), entries: 0, running: new Map() }));
+  const hit = cache.done.get(key);
   if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
+    cache.done.delete(key);
+    cache.done.set(key, hit);
     return hit;
   }
-  const value = await make();
-  cache.set(key, value);
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return value;
+  const running = cache.running.get(key);
+  if (running) return running;
+  const made = make();
+  cache.running.set(key, made);
+  try {
+    const value = await made;
+    remember(cache, key, value);
+    return value;
+  } finally {
+    cache.running.delete(key);
+  }
+}
+
+/** Keeps `value`, dropping the least recently used comparisons past either limit. */
+function remember(cache: Cache, key: string, value: Comparison): void {
+  const weight = value.entries.length;
+  if (weight > UNCACHED_FROM_ENTRIES || cache.done.has(key)) return;
+  cache.done.set(key, value);
+  cache.entries += weight;
+  while (cache.done.size > CACHE_SIZE || cache.entries > CACHE_MAX_ENTRIES) {
+    const [oldest, dropped] = cache.done.entries().next().value!;
+    cache.done.delete(oldest);
+    cache.entries -= dropped.entries.length;
+  }
 }
 
 function revisionOrThrow(stores: Stores, id: number): Revision {

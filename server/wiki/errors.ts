@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'bad_csrf'
   | 'rate_limited'
   | 'session_changed'
+  | 'busy'
   | 'unknown_action';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -31,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   session_changed: 409,
   too_large: 413,
   rate_limited: 429,
+  busy: 503,
 };
 
 /** A failure the user can act on: its message says what to fix. Never carries internals. */

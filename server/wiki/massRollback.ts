@@ -6,7 +6,7 @@
 import { isIP } from 'node:net';
 import type { Stores } from '../db/stores.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
-import { cutComment, saveEdit } from './edit.js';
+import { commitSave, cutComment, prepareSave, type PreparedSave, type SaveInput } from './edit.js';
 import type { Actor, Page, Revision } from './types.js';
 
 export type MassTarget = { actorId: number; name: string } | { ip: string; name: string };
@@ -58,22 +58,35 @@ export function planMassRollback(stores: Stores, target: MassTarget, since: stri
   return items;
 }
 
-/** Carry out the plan in one transaction and log it; returns the items (rolled back and skipped). */
+// Prepared saves hold their texts and analyses until the transaction: past this many characters
+// of page text the rest are prepared inside it, as they come, rather than held all at once.
+const PREPARE_AHEAD_CHARS = 16 * 1024 * 1024;
+
+/**
+ * Carry out the plan in one transaction and log it; returns the items (rolled back and skipped).
+ * The pages' texts are analysed before the transaction; inside it the plan is made again (lookups
+ * only) and a prepared save is used for each page still at the revision it was prepared against.
+ * @throws what saveEdit throws for any page; then nothing is rolled back anywhere.
+ */
 export function massRollback(stores: Stores, by: Actor, target: MassTarget, since: string, rawReason: string): MassRollbackItem[] {
   const reason = cutComment(rawReason);
+  const saveOf = (item: MassRollbackItem): SaveInput => ({
+    title: item.page.title,
+    source: stores.content.get(item.to!.contentId),
+    comment: reason || `Mass rollback of edits by ${target.name} since ${since}`,
+    baseId: item.page.latestId,
+    actor: by,
+    tags: ['rollback'],
+    reverts: item.undone!.map((u) => u.id),
+  });
+  const prepared = prepareAhead(stores, planMassRollback(stores, target, since), saveOf);
   return stores.transaction(() => {
     const items = planMassRollback(stores, target, since);
     const done = items.filter((i) => i.to);
     for (const item of done) {
-      saveEdit(stores, {
-        title: item.page.title,
-        source: stores.content.get(item.to!.contentId),
-        comment: reason || `Mass rollback of edits by ${target.name} since ${since}`,
-        baseId: item.page.latestId,
-        actor: by,
-        tags: ['rollback'],
-        reverts: item.undone!.map((u) => u.id),
-      });
+      const early = prepared.get(item.page.id);
+      const fits = early && early.input.baseId === item.page.latestId && early.page?.latestId === item.page.latestId;
+      commitSave(stores, fits ? early : prepareSave(stores, saveOf(item)));
     }
     stores.log.add({
       type: 'rollback', action: 'mass-rollback', actorId: by.id, target: target.name, reason,
@@ -82,4 +95,25 @@ export function massRollback(stores: Stores, by: Actor, target: MassTarget, sinc
     });
     return items;
   });
+}
+
+/** Prepared saves by page id, for as many of the planned pages as PREPARE_AHEAD_CHARS allows. */
+function prepareAhead(stores: Stores, items: MassRollbackItem[], saveOf: (item: MassRollbackItem) => SaveInput): Map<number, PreparedSave> {
+  const prepared = new Map<number, PreparedSave>();
+  let chars = 0;
+  for (const item of items) {
+    if (!item.to) continue;
+    let save: PreparedSave;
+    try {
+      save = prepareSave(stores, saveOf(item));
+    } catch {
+      // The page changed since it was planned (its rollback now conflicts, or it is gone): the
+      // plan made inside the transaction decides, and throws there if it must.
+      continue;
+    }
+    chars += save.text.length + (save.oldText?.length ?? 0);
+    if (chars > PREPARE_AHEAD_CHARS) break;
+    prepared.set(item.page.id, save);
+  }
+  return prepared;
 }

@@ -1,11 +1,13 @@
 /**
  * Putting things back: undo one revision (three-way, keeping later edits), restore an old
  * revision, and roll back the latest author's consecutive edits (SPEC sections 4 to 6).
- * Each is one save through saveEdit, so tags, risk and links follow the same rules.
+ * Each is one save through savePlanned, so tags, risk and links follow saveEdit's rules, and the
+ * plan (for undo, a three-way merge) is made before the write transaction, again inside it only
+ * when the page changed meanwhile.
  */
 import type { Stores } from '../db/stores.js';
 import { EditConflictError, InvalidInputError, NotFoundError, WikiError } from './errors.js';
-import { cutComment, saveEdit, type SaveResult } from './edit.js';
+import { cutComment, savePlanned, type SaveResult } from './edit.js';
 import { merge3 } from './merge.js';
 import type { Title } from './title.js';
 import type { Actor, Page, Revision } from './types.js';
@@ -31,7 +33,12 @@ function revisionOf(stores: Stores, page: Page, id: number): Revision {
 
 const textOf = (stores: Stores, r: Revision) => stores.content.get(r.contentId);
 
-/** What undoing revision `id` would give, without saving: the merged text, or a conflict. */
+/**
+ * What undoing revision `id` would give, without saving: the three-way merge that takes its change
+ * out of the latest text (bounded: merge.ts).
+ * @throws EditConflictError when later edits overlap the change, NotFoundError (no such page or
+ *   revision), InvalidInputError (undoing a page's creation).
+ */
 export function planUndo(stores: Stores, title: Title, id: number): { page: Page; undone: Revision; text: string } {
   const page = livePage(stores, title);
   const undone = revisionOf(stores, page, id);
@@ -51,34 +58,43 @@ export function planUndo(stores: Stores, title: Title, id: number): { page: Page
  * NotFoundError, InvalidInputError (undoing a page's creation).
  */
 export function undoRevision(stores: Stores, input: RevertInput & { id: number }): SaveResult {
-  return stores.transaction(() => {
+  return savePlanned(stores, () => {
     const plan = planUndo(stores, input.title, input.id);
-    return saveEdit(stores, {
-      title: input.title,
-      source: plan.text,
-      comment: input.comment || `Undid revision ${plan.undone.id} by ${plan.undone.actor.name}`,
-      baseId: plan.page.latestId,
-      actor: input.actor,
-      ip: input.ip,
-      tags: ['undo'],
-      reverts: [plan.undone.id],
-    });
+    return {
+      against: plan.page.latestId,
+      save: {
+        title: input.title,
+        source: plan.text,
+        comment: input.comment || `Undid revision ${plan.undone.id} by ${plan.undone.actor.name}`,
+        baseId: plan.page.latestId,
+        actor: input.actor,
+        ip: input.ip,
+        tags: ['undo'],
+        reverts: [plan.undone.id],
+      },
+    };
   });
 }
 
-/** Make revision `to`'s text the latest (a null edit when it already is). */
+/**
+ * Make revision `to`'s text the latest (a null edit when it already is).
+ * @throws NotFoundError when there is no such page or revision of it.
+ */
 export function restoreRevision(stores: Stores, input: RevertInput & { to: number }): SaveResult {
-  return stores.transaction(() => {
+  return savePlanned(stores, () => {
     const page = livePage(stores, input.title);
     const to = revisionOf(stores, page, input.to);
-    return saveEdit(stores, {
-      title: input.title,
-      source: textOf(stores, to),
-      comment: input.comment || `Restored revision ${to.id} by ${to.actor.name}`,
-      baseId: page.latestId,
-      actor: input.actor,
-      ip: input.ip,
-    });
+    return {
+      against: page.latestId,
+      save: {
+        title: input.title,
+        source: textOf(stores, to),
+        comment: input.comment || `Restored revision ${to.id} by ${to.actor.name}`,
+        baseId: page.latestId,
+        actor: input.actor,
+        ip: input.ip,
+      },
+    };
   });
 }
 
@@ -108,29 +124,36 @@ export function planRollback(stores: Stores, title: Title): RollbackPlan {
  * Roll back all consecutive latest edits by the latest author, in one revision (admins).
  * `from` names the author the admin saw: when someone else has edited since, nothing is rolled
  * back (their edit could be the fix), and the answer is a conflict.
+ * @throws WikiError edit_conflict (see `from`), InvalidInputError, NotFoundError.
  */
 export function rollback(stores: Stores, input: RevertInput & { from?: string }): SaveResult {
-  return stores.transaction(() => {
+  const planned = () => {
     const plan = planRollback(stores, input.title);
     const by = plan.undone[0]!.actor.name;
     if (input.from !== undefined && input.from !== by) {
       throw new WikiError('edit_conflict', `${by} has edited "${plan.page.title.text}" since the edits by ${input.from} you meant to roll back; nothing was rolled back. Look at the history first.`);
     }
-    if (input.actor !== 'temporary') {
-      stores.log.add({
-        type: 'rollback', action: 'rollback', actorId: input.actor.id, target: plan.page.title.text, reason: cutComment(input.comment),
-        details: { from: by, to: plan.to.id, undone: plan.undone.map((u) => u.id) }, timestamp: new Date().toISOString(),
-      });
-    }
-    return saveEdit(stores, {
-      title: input.title,
-      source: textOf(stores, plan.to),
-      comment: input.comment || `Reverted edits by ${by} to the last revision by ${plan.to.actor.name}`,
-      baseId: plan.page.latestId,
-      actor: input.actor,
-      ip: input.ip,
-      tags: ['rollback'],
-      reverts: plan.undone.map((u) => u.id),
+    return {
+      plan,
+      by,
+      against: plan.page.latestId,
+      save: {
+        title: input.title,
+        source: textOf(stores, plan.to),
+        comment: input.comment || `Reverted edits by ${by} to the last revision by ${plan.to.actor.name}`,
+        baseId: plan.page.latestId,
+        actor: input.actor,
+        ip: input.ip,
+        tags: ['rollback'],
+        reverts: plan.undone.map((u) => u.id),
+      },
+    };
+  };
+  return savePlanned(stores, planned, ({ plan, by }) => {
+    if (input.actor === 'temporary') return;
+    stores.log.add({
+      type: 'rollback', action: 'rollback', actorId: input.actor.id, target: plan.page.title.text, reason: cutComment(input.comment),
+      details: { from: by, to: plan.to.id, undone: plan.undone.map((u) => u.id) }, timestamp: new Date().toISOString(),
     });
   });
 }

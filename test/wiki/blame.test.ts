@@ -18,6 +18,32 @@ describe('inheritAuthors (pure)', () => {
   });
 });
 
+describe('inheritAuthors on large and hostile texts', () => {
+  it('keeps the authors of a long shared start and end around a rewritten middle, quickly', () => {
+    const shared = Array.from({ length: 100_000 }, () => 'same line');
+    const parent = [...shared, ...Array.from({ length: 20_000 }, (_, i) => `old ${i}`), ...shared];
+    const child = [...shared, ...Array.from({ length: 20_000 }, (_, i) => `new ${i}`), ...shared];
+    const authors = parent.map((_, i) => (i < 100_000 ? 1 : i < 120_000 ? 2 : 3));
+    const started = performance.now();
+    const got = inheritAuthors(parent, authors, child, 9);
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(got.slice(0, 100_000).every((a) => a === 1)).toBe(true);
+    expect(got.slice(100_000, 120_000).every((a) => a === 9)).toBe(true);
+    expect(got.slice(120_000).every((a) => a === 3)).toBe(true);
+  });
+
+  it('credits moved lines back even past the exact diff\'s budget', () => {
+    const parent = Array.from({ length: 5_000 }, (_, i) => `paragraph line number ${i}`);
+    const child = [...parent].reverse();
+    const got = inheritAuthors(parent, parent.map((_, i) => i + 1), child, 9000, new Map(), { timeoutMs: 0, maxEditLength: 10 });
+    expect(got).toEqual(child.map((_, j) => 5_000 - j));
+  });
+
+  it.each(['__proto__', 'constructor', 'toString'])('treats a line reading %s as text', (word) => {
+    expect(inheritAuthors(['alpha line', word], [1, 2], [word, 'alpha line', word + ' again'], 9, new Map([[word + ' again', 4]]))).toEqual([2, 1, 4]);
+  });
+});
+
 function setup() {
   const { wiki } = makeTestApp();
   const alice = createUser(wiki, { name: 'Alice' });

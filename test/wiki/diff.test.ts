@@ -311,6 +311,17 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'lines named like Object.prototype members are lines like any other',
+    old: lines('__proto__', 'constructor', 'toString', 'valueOf'), new: lines('constructor', '__proto__', 'toString', 'hasOwnProperty'),
+    check: (c) => expect(edits(c).map((e) => e.text)).toEqual(['__proto__', '__proto__', 'valueOf', 'hasOwnProperty']),
+  },
+  {
+    name: 'many copies of one paragraph moved past the budget: each copy is one move, first with first',
+    old: lines(...Array.from({ length: 300 }, () => [...alpha, '']).flat(), beta), new: lines(beta, '', ...Array.from({ length: 300 }, () => [...alpha, '']).flat()),
+    options: { maxEditLength: 5, context: 0 },
+    check: (c) => expect(c.stats.moved).toBeLessThanOrEqual(300),
+  },
+  {
     name: 'coarse fallback: a zero timeout',
     old: wordyText(5, 20_000), new: scatterEdits(wordyText(5, 20_000), 6, 50), options: { timeoutMs: 0 },
     check: (c) => expect(c.coarse).toBe(true),

@@ -4,6 +4,8 @@ import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { EditConflictError, InvalidInputError, NotFoundError, PageExistsError, TooLargeError } from '../../server/wiki/errors.js';
 import { sha1Of } from '../../server/db/content.js';
+import type { Stores } from '../../server/db/stores.js';
+import { restoreRevision, rollback, undoRevision } from '../../server/wiki/revert.js';
 
 function setup() {
   const { wiki } = makeTestApp();
@@ -146,7 +148,6 @@ describe('saveEdit', () => {
     expect(r.revision.minor).toBe(false);
   });
 
-  type Setup = ReturnType<typeof setup>;
   it.each([
     { name: 'create over an existing page', run: (s: Setup) => s.save({ source: 'y', mode: 'create' }), error: PageExistsError },
     { name: 'base of another page', run: (s: Setup, ids: Ids) => s.save({ source: 'y', baseId: ids.other }), error: InvalidInputError },
@@ -167,3 +168,111 @@ interface Ids {
   first: number;
   other: number;
 }
+
+// ---- the work done before the write transaction, and saves that land in between ----
+
+/** Runs `meanwhile` once, just before the next transaction begins: another writer saving in between. */
+function interpose(stores: Stores, meanwhile: () => void): void {
+  const real = stores.transaction;
+  stores.transaction = <T>(fn: () => T): T => {
+    stores.transaction = real;
+    meanwhile();
+    return real(fn);
+  };
+}
+
+/** Records, for every text read, whether a transaction was open. */
+function watchReads(s: Setup): boolean[] {
+  const { stores, db } = s.wiki;
+  const inside: boolean[] = [];
+  const get = stores.content.get.bind(stores.content);
+  stores.content.get = (id: number) => {
+    inside.push(db.inTransaction);
+    return get(id);
+  };
+  return inside;
+}
+
+type Setup = ReturnType<typeof setup>;
+
+describe('saveEdit outside and inside the write transaction', () => {
+  it('merges a stale edit before the transaction: no text is read inside it', () => {
+    const s = setup();
+    const first = s.save({ source: base });
+    s.save({ source: base.replace('Old today.', 'New today.'), baseId: first.revision.id, actor: s.bob });
+    const inside = watchReads(s);
+    const mine = s.save({ source: base.replace('Old history.', 'New history.'), baseId: first.revision.id });
+    expect(mine.merged).toBe(true);
+    expect(inside.length).toBeGreaterThan(0);
+    expect(inside.every((x) => !x)).toBe(true);
+  });
+
+  it('merges again inside the transaction when someone saved after the edit was prepared', () => {
+    const s = setup();
+    const first = s.save({ source: base });
+    interpose(s.wiki.stores, () => s.save({ source: base.replace('Old today.', 'New today.'), baseId: first.revision.id, actor: s.bob }));
+    const mine = s.save({ source: base.replace('Old history.', 'New history.'), baseId: first.revision.id });
+    expect(mine.merged).toBe(true);
+    expect(s.wiki.stores.content.get(mine.revision.contentId)).toBe(base.replace('Old history.', 'New history.').replace('Old today.', 'New today.'));
+    expect(revisionCount(s.wiki)).toBe(3);
+  });
+
+  it('refuses, inside the transaction, an edit that the save in between overlaps, and writes nothing', () => {
+    const s = setup();
+    const first = s.save({ source: base });
+    interpose(s.wiki.stores, () => s.save({ source: base.replace('Old history.', 'Their history.'), baseId: first.revision.id, actor: s.bob }));
+    expect(() => s.save({ source: base.replace('Old history.', 'My history.'), baseId: first.revision.id })).toThrow(EditConflictError);
+    expect(revisionCount(s.wiki)).toBe(2);
+  });
+
+  it('scores risk on the final text of a hostile save quickly (the footnote scan was quadratic)', () => {
+    const s = setup();
+    const started = performance.now();
+    const r = s.save({ source: '[^'.repeat(40_000) });
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(r.status).toBe('saved');
+  });
+});
+
+describe('undo, restore and rollback when someone saves in between', () => {
+  const three = 'Alpha line.\n\nBeta line.\n\nGamma line.\n\nDelta line.';
+
+  function history(s: Setup) {
+    const r1 = s.save({ source: three });
+    const r2 = s.save({ source: three.replace('Alpha', 'Vandal alpha'), baseId: r1.revision.id, actor: s.bob });
+    return { r1: r1.revision, r2: r2.revision };
+  }
+
+  it('undo plans again against the new latest text and keeps the edit made in between', () => {
+    const s = setup();
+    const { r2 } = history(s);
+    interpose(s.wiki.stores, () => s.save({ source: three.replace('Alpha', 'Vandal alpha').replace('Delta', 'Fresh delta'), baseId: r2.id }));
+    const r = undoRevision(s.wiki.stores, { title: s.title, id: r2.id, actor: s.alice });
+    expect(s.wiki.stores.content.get(r.revision.contentId)).toBe(three.replace('Delta', 'Fresh delta'));
+    expect(s.wiki.stores.revisions.byId(r2.id)!.tags).toContain('reverted');
+  });
+
+  it('undo refuses when the edit in between overlaps the undone change, and writes nothing', () => {
+    const s = setup();
+    const { r2 } = history(s);
+    interpose(s.wiki.stores, () => s.save({ source: three.replace('Alpha', 'Reworded alpha'), baseId: r2.id }));
+    expect(() => undoRevision(s.wiki.stores, { title: s.title, id: r2.id, actor: s.alice })).toThrow(EditConflictError);
+    expect(revisionCount(s.wiki)).toBe(3);
+  });
+
+  it('restore still gives exactly the old text, not a merge with the edit in between', () => {
+    const s = setup();
+    const { r1, r2 } = history(s);
+    interpose(s.wiki.stores, () => s.save({ source: three.replace('Delta', 'Fresh delta'), baseId: r2.id }));
+    const r = restoreRevision(s.wiki.stores, { title: s.title, to: r1.id, actor: s.alice });
+    expect(s.wiki.stores.content.get(r.revision.contentId)).toBe(three);
+  });
+
+  it('rollback of the author the admin saw refuses when someone else saved in between', () => {
+    const s = setup();
+    const { r2 } = history(s);
+    interpose(s.wiki.stores, () => s.save({ source: three.replace('Delta', 'Fresh delta'), baseId: r2.id }));
+    expect(() => rollback(s.wiki.stores, { title: s.title, actor: s.alice, from: 'Bob' })).toThrow(/nothing was rolled back/);
+    expect(revisionCount(s.wiki)).toBe(3);
+  });
+});

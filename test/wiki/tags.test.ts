@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signalTags } from '../../server/wiki/tags.js';
+import { authorTags, externalLinkCount, signalTags, textTags } from '../../server/wiki/tags.js';
 import { riskOf } from '../../server/wiki/risk.js';
 
 const long = 'Peer networks get big things done outside governments and markets. '.repeat(4);
@@ -37,5 +37,25 @@ describe('riskOf', () => {
     const r = riskOf({ ...base, ...facts });
     expect(r.score).toBe(score);
     if (reasons) expect(r.reasons).toEqual(reasons);
+  });
+});
+
+describe('textTags and authorTags', () => {
+  it('are signalTags split in two: what the texts say (before the transaction) and what the author does', () => {
+    const facts = { oldText: long, newText: 'x', authorEdits: 3 };
+    expect(textTags(facts)).toEqual(['blanking', 'large-removal']);
+    expect(authorTags(3)).toEqual(['new-user']);
+    expect(authorTags(10)).toEqual([]);
+    expect(signalTags(facts).sort()).toEqual([...textTags(facts), ...authorTags(3)].sort());
+  });
+
+  it.each([
+    { name: 'http:// repeated without an end', text: 'http://'.repeat(150_000), want: 1 },
+    { name: 'links back to back', text: 'https://a.example/x '.repeat(50_000), want: 50_000 },
+    { name: 'schemes glued together', text: 'https://http://https://'.repeat(40_000), want: 1 },
+  ])('counts external links in one pass: $name', ({ text, want }) => {
+    const started = performance.now();
+    expect(externalLinkCount(text)).toBe(want);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });

@@ -44,7 +44,8 @@ export function blockPage(ctx: ViewContext, blocks: Block[], error?: string, tar
       ${error ? html`<div class="form-error" role="alert">${error}</div>` : null}
       <form class="admin-form" method="post" action="/special/block">
         <input type="hidden" name="csrf" value="${ctx.csrfToken}">
-        <p class="form-field"><label for="target">User name or IP address</label><input id="target" name="target" type="text" required value="${target}"></p>
+        <p class="form-field"><label for="target">User name, IP address or range</label><input id="target" name="target" type="text" required value="${target}" aria-describedby="target-hint">
+          <small id="target-hint" class="hint">An account, an address such as 192.0.2.7, or a range such as 192.0.2.0/24 (IPv4 /16 to /32, IPv6 /19 to /128).</small></p>
         <p class="form-field"><label for="expiry">Expires</label><input id="expiry" name="expiry" type="text" value="1 day" aria-describedby="expiry-hint">
           <small id="expiry-hint" class="hint">"infinite", a duration such as "3 days", or a time such as 2027-01-31T12:00:00Z.</small></p>
         <p class="form-field"><label for="reason">Reason (shown to the blocked person)</label><input id="reason" name="reason" type="text" maxlength="500"></p>

@@ -33,6 +33,8 @@ export function errorHandler(log: (err: unknown) => void = (e) => console.error(
     const code = known?.code ?? 'internal_error';
     if (res.headersSent) return res.end();
     if (status === 429 && 'retryAfter' in error) res.set('Retry-After', String(error.retryAfter));
+    // Busy with large texts (the text workers' queue is full): a few seconds is enough.
+    if (code === 'busy') res.set('Retry-After', '5');
     if (wantsJson(req)) {
       res.status(status).json({ error: { code, message: error.message } });
       return;

@@ -53,16 +53,20 @@ function isBlank(line: string): boolean {
 
 /** Identical paragraphs, first with first. In an exact line diff these are always in different hunks. */
 function exactMoves(olds: Paragraph[], news: Paragraph[]): Array<[Paragraph, Paragraph]> {
-  const byKey = new Map<string, Paragraph[]>();
+  // A cursor per key rather than Array.shift, which may copy the list: thousands of copies of one
+  // paragraph would make that quadratic.
+  const byKey = new Map<string, { list: Paragraph[]; next: number }>();
   for (const p of news) {
-    const list = byKey.get(p.key);
-    if (list) list.push(p);
-    else byKey.set(p.key, [p]);
+    const entry = byKey.get(p.key);
+    if (entry) entry.list.push(p);
+    else byKey.set(p.key, { list: [p], next: 0 });
   }
   const moves: Array<[Paragraph, Paragraph]> = [];
   for (const from of olds) {
-    const to = byKey.get(from.key)?.shift();
-    if (!to) continue;
+    const entry = byKey.get(from.key);
+    const to = entry?.list[entry.next];
+    if (!entry || !to) continue;
+    entry.next++;
     from.used = to.used = true;
     moves.push([from, to]);
   }
