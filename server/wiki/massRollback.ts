@@ -3,9 +3,9 @@
  * page, in one act. Each page goes back to its last revision by someone else; pages others have
  * edited since are left alone (rolling them back would throw away good work) and listed as such.
  */
-import { isIP } from 'node:net';
 import type { Stores } from '../db/stores.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
+import { canonicalAddress } from './address.js';
 import { commitSave, cutComment, prepareSave, type PreparedSave, type SaveInput } from './edit.js';
 import type { Actor, Page, Revision } from './types.js';
 
@@ -24,7 +24,9 @@ export interface MassRollbackItem {
 export function massTarget(stores: Stores, raw: string): MassTarget {
   const name = raw.trim();
   if (name === '') throw new InvalidInputError('target must be a user name or an IP address.');
-  if (isIP(name)) return { ip: name, name };
+  // Stored addresses are canonical (::ffff:10.0.0.5 is kept as 10.0.0.5), so the target is too.
+  const ip = canonicalAddress(name);
+  if (ip !== undefined) return { ip, name: ip };
   const actor = stores.actors.byName(name);
   if (!actor) throw new NotFoundError(`There is no account "${name}".`);
   return { actorId: actor.id, name: actor.name };

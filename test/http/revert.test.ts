@@ -189,6 +189,16 @@ describe('mass rollback', () => {
     expect(await raw(app, 'A')).toBe('A good');
   });
 
+  it('rolls back by any spelling of the address', async () => {
+    const { app, wiki, alice, asAdmin } = setup();
+    const since = new Date(Date.now() - 1000).toISOString();
+    editor(wiki, 'A')(alice, 'A good');
+    saveEdit(wiki.stores, { title: parseTitle('A'), source: 'anon spam', baseId: wiki.stores.pages.byTitle(parseTitle('A'))!.latestId, actor: 'temporary', ip: '203.0.113.5' });
+    const res = await request(app).post('/api/v1/mass-rollback').set('authorization', asAdmin).send({ target: '::ffff:203.000.113.005', since });
+    expect(res.status).toBe(200);
+    expect(await raw(app, 'A')).toBe('A good');
+  });
+
   it.each([
     { name: 'a user', auth: 'alice', status: 403 },
     { name: 'anonymous', auth: undefined, status: 401 },
