@@ -7,6 +7,7 @@ import { createStores, type Stores } from './db/stores.js';
 import { TokenService } from './auth/tokens.js';
 import { seedIfEmpty } from './seed/seed.js';
 import type { AppDeps } from './http/deps.js';
+import { TextWorkers } from './wiki/work/pool.js';
 
 export interface Wiki extends AppDeps {
   db: Db;
@@ -27,7 +28,7 @@ export function openWiki(config: Config, log?: (err: unknown) => void): Wiki {
     const stores = createStores(db);
     const secret = installationSecret(stores, config.jwtSecret);
     const seeded = config.seed ? seedIfEmpty(stores) : 0;
-    return { db, stores, config, secret, tokens: new TokenService(secret), seeded, log };
+    return { db, stores, config, secret, tokens: new TokenService(secret), workers: new TextWorkers(), seeded, log };
   } catch (e) {
     db.close();
     throw e;

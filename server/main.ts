@@ -46,8 +46,10 @@ function start(): void {
     // Stop accepting connections; idle keep-alive sockets are closed so close() can finish.
     server.close(() => {
       limits.close();
-      closeDatabase(wiki.db);
-      process.exit(0);
+      void wiki.workers.close().finally(() => {
+        closeDatabase(wiki.db);
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => {

@@ -3,11 +3,14 @@ import type { Config } from '../config.js';
 import type { Stores } from '../db/stores.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Limits } from './limits.js';
+import type { TextWorkers } from '../wiki/work/pool.js';
 
 export interface AppDeps {
   stores: Stores;
   config: Config;
   tokens: TokenService;
+  /** Threads for rendering, merging and comparing large texts off the event loop. */
+  workers: TextWorkers;
   /** The installation's secret (JWT_SECRET or the generated one), also keying CSRF tokens. */
   secret: string;
   /** Where unexpected errors are reported (tests silence or capture it). */

@@ -7,6 +7,7 @@
 import type { Stores } from '../db/stores.js';
 import { lineHunks, type DiffBudget } from './diff/lines.js';
 import type { Revision } from './types.js';
+import type { TextWorkers } from './work/pool.js';
 
 export const BLAME_VERSION = 1;
 /** Earlier revisions whose lines may be restored (undo of a recent edit) and keep their authors. */
@@ -84,12 +85,50 @@ function recallBefore(stores: Stores, r: Revision): Map<string, number> {
   return map;
 }
 
-/** The author revision id of each line of `rev`, computing and storing what is missing. */
+/** One step of the walk, asked of its driver: the child's authors from its parent's (inheritAuthors). */
+interface Step {
+  parentLines: string[];
+  parentAuthors: number[];
+  childLines: string[];
+  child: Revision;
+  recall: Map<string, number>;
+}
+
+/**
+ * The author revision id of each line of `rev`, computing and storing what is missing: walk back
+ * to the nearest revision with stored authorship (stored sets are closed under "parent of", so
+ * everything older is stored too), then derive each later one from its parent's.
+ */
 export function authorsOf(stores: Stores, rev: Revision): number[] {
+  const walk = walkBack(stores, rev);
+  for (let next = walk.next(); ; ) {
+    if (next.done) return next.value;
+    const s = next.value;
+    next = walk.next(inheritAuthors(s.parentLines, s.parentAuthors, s.childLines, s.child.id, s.recall));
+  }
+}
+
+/**
+ * authorsOf with each step over large texts on a worker thread, so a cold blame holds the event
+ * loop only for one revision's reads and writes at a time.
+ */
+export async function authorsOfAsync(stores: Stores, rev: Revision, workers: TextWorkers): Promise<number[]> {
+  const walk = walkBack(stores, rev);
+  for (let next = walk.next(); ; ) {
+    if (next.done) return next.value;
+    const s = next.value;
+    // Lines, not characters, are what the walk has at hand; 40 characters a line is a fair guess.
+    const size = (s.parentLines.length + s.childLines.length) * 40;
+    next = walk.next(await workers.run('inheritAuthors', {
+      parentLines: s.parentLines, parentAuthors: s.parentAuthors, childLines: s.childLines, childId: s.child.id, recall: [...s.recall],
+    }, size));
+  }
+}
+
+/** The walk of authorsOf, yielding each inheritAuthors step to its driver (inline or on a worker). */
+function* walkBack(stores: Stores, rev: Revision): Generator<Step, number[], number[]> {
   const stored = stores.blame.get(rev.id, BLAME_VERSION);
   if (stored) return stored;
-  // Walk back to the nearest revision with stored authorship; stored sets are closed under
-  // "parent of", so everything older is stored too.
   const chain: Revision[] = [];
   let r: Revision | undefined = rev;
   let base: number[] | undefined;
@@ -105,10 +144,11 @@ export function authorsOf(stores: Stores, rev: Revision): number[] {
     const lines = linesOf(stores, c);
     const revertOf = c.parentId ? stores.revisions.earlierWithSha1(c.pageId, c.sha1, c.parentId) : undefined;
     const authors = revertOf !== undefined
-      ? (stores.blame.get(revertOf, BLAME_VERSION) ?? authorsOf(stores, stores.revisions.byId(revertOf)!))
+      ? (stores.blame.get(revertOf, BLAME_VERSION) ?? (yield* walkBack(stores, stores.revisions.byId(revertOf)!)))
       : c.parentId
-        ? inheritAuthors(parentLines, parentAuthors, lines, c.id, recallBefore(stores, c))
+        ? yield { parentLines, parentAuthors, childLines: lines, child: c, recall: recallBefore(stores, c) }
         : lines.map(() => c.id);
+    // A request that walked the same revisions meanwhile stored the same result: one row is kept.
     stores.blame.put(c.id, BLAME_VERSION, authors);
     parentLines = lines;
     parentAuthors = authors;
@@ -117,8 +157,8 @@ export function authorsOf(stores: Stores, rev: Revision): number[] {
 }
 
 /** The revision's text cut into runs of lines, each credited to the revision that wrote it. */
-export function blame(stores: Stores, rev: Revision): BlameBlock[] {
-  const authors = authorsOf(stores, rev);
+export async function blame(stores: Stores, rev: Revision, workers: TextWorkers): Promise<BlameBlock[]> {
+  const authors = await authorsOfAsync(stores, rev, workers);
   const revisions = new Map<number, Revision>();
   const blocks: BlameBlock[] = [];
   authors.forEach((id, i) => {

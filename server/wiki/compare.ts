@@ -1,7 +1,7 @@
 /** Comparing two revisions of one page, with results cached by the pair of revision ids. */
 import type { Stores } from '../db/stores.js';
-import { DIFF_VERSION, type Comparison } from './diff.js';
-import { compareTextsAsync } from './diffAsync.js';
+import { DIFF_VERSION, type CompareOptions, type Comparison } from './diff.js';
+import type { TextWorkers } from './work/pool.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import type { Revision } from './types.js';
 
@@ -74,11 +74,12 @@ function revisionOrThrow(stores: Stores, id: number): Revision {
 /**
  * Compare revision `fromId` with `toId` (as given: callers that want the older first swap), or
  * `toId` with its parent when fromId is undefined. Context 'all' keeps every line for the views.
- * Large texts are compared in a worker thread (diffAsync.ts).
+ * Large texts are compared on a worker thread (work/pool.ts).
  * @throws NotFoundError for a missing revision, InvalidInputError for revisions of two pages.
  */
 export async function compareRevisions(
   stores: Stores,
+  workers: TextWorkers,
   fromId: number | undefined,
   toId: number,
   context: number | 'all' = 'all',
@@ -90,8 +91,15 @@ export async function compareRevisions(
   }
   const [older, newer] = [from, to];
   const key = `${older?.id ?? 0}:${newer.id}:${context}:${DIFF_VERSION}`;
-  const comparison = await cached(stores, key, () =>
-    compareTextsAsync(older ? stores.content.get(older.contentId) : null, stores.content.get(newer.contentId), { context }),
-  );
+  const comparison = await cached(stores, key, () => {
+    const oldText = older ? stores.content.get(older.contentId) : null;
+    const newText = stores.content.get(newer.contentId);
+    return workers.run('compare', { oldText, newText, options: { context } }, (oldText?.length ?? 0) + newText.length);
+  });
   return { older, newer, comparison };
+}
+
+/** compareTexts for texts that are not stored revisions (a form's text): on a worker thread when large. */
+export function compareTextsOffThread(workers: TextWorkers, oldText: string | null, newText: string | null, options: CompareOptions = {}): Promise<Comparison> {
+  return workers.run('compare', { oldText, newText, options }, (oldText?.length ?? 0) + (newText?.length ?? 0));
 }

@@ -8,7 +8,8 @@
 import type { Stores } from '../db/stores.js';
 import { EditConflictError, InvalidInputError, PageExistsError, NotFoundError, TooLargeError } from './errors.js';
 import { analyzeForIndex } from './markdown.js';
-import { merge3 } from './merge.js';
+import { merge3, type MergeResult } from './merge.js';
+import type { TextWorkers } from './work/pool.js';
 import { replaceSection } from './sections.js';
 import { authorTags, textTags } from './tags.js';
 import { scoreRisk, textSignals, type TextSignals } from './risk.js';
@@ -47,6 +48,8 @@ export interface SaveResult {
   actor: Actor | undefined;
   created: boolean;
   merged: boolean;
+  /** The page's text after the save (the latest text on a null edit), so callers need not read it back. */
+  text: string;
 }
 
 /** A save worked out against one state of its page (see isCurrent), ready for commitSave. */
@@ -117,12 +120,80 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
 }
 
 /**
+ * savePlanned with the slow part off the event loop: `planAsync` (the plan with its merge on the
+ * worker threads; `plan` itself when absent) and the save's preparation run before the write
+ * transaction; only if the page changed meanwhile is `plan` run again, inline, inside it.
+ * @throws as savePlanned does; nothing is written then.
+ */
+export async function savePlannedAsync<P extends SavePlan>(
+  stores: Stores,
+  workers: TextWorkers,
+  planner: { plan: () => P; planAsync?: () => Promise<P> },
+  inside?: (plan: P) => void,
+): Promise<SaveResult> {
+  const first = planner.planAsync ? await planner.planAsync() : planner.plan();
+  const prepared = await prepareSaveAsync(stores, workers, first.save);
+  const planHolds = first.against === undefined || prepared.page?.latestId === first.against;
+  return stores.transaction(() => {
+    if (planHolds && isCurrent(stores, prepared)) {
+      inside?.(first);
+      return commitSave(stores, prepared);
+    }
+    const again = planner.plan();
+    inside?.(again);
+    return commitSave(stores, prepareSave(stores, again.save));
+  });
+}
+
+/**
  * Everything about a save that follows from the page's current state and the texts, without
  * writing: the text to store, its analysis, tags and risk signals. Safe outside a transaction: it
  * reads the page once and otherwise only immutable revisions and content.
  * @throws as saveEdit does, for the state it read.
  */
 export function prepareSave(stores: Stores, input: SaveInput): PreparedSave {
+  const state = readSaveState(stores, input);
+  const merged = state.merge ? mergeOnto(state, merge3(state.merge.baseText, state.mine, state.merge.latestText)) : undefined;
+  return prepared(state, merged, (oldText, text) => saveFacts({ oldText, text }));
+}
+
+/**
+ * prepareSave with the merge and the text analysis on a worker thread when the texts are large,
+ * so a 1 MiB save holds the event loop only for its reads and its writes.
+ * @throws as saveEdit does, for the state it read.
+ */
+export async function prepareSaveAsync(stores: Stores, workers: TextWorkers, input: SaveInput): Promise<PreparedSave> {
+  const state = readSaveState(stores, input);
+  let merged: string | undefined;
+  if (state.merge) {
+    const { baseText, latestText } = state.merge;
+    merged = mergeOnto(state, await workers.run('merge', { base: baseText, mine: state.mine, theirs: latestText }, baseText.length + state.mine.length + latestText.length));
+  }
+  const text = merged ?? state.mine;
+  const unchanged = state.latestText !== null && text === state.latestText;
+  const facts = unchanged ? undefined : await workers.run('saveFacts', { oldText: state.latestText, text }, text.length + (state.latestText?.length ?? 0));
+  return prepared(state, merged, () => facts!);
+}
+
+/** saveEdit with the slow, pure part on a worker thread (prepareSaveAsync); the writes as saveEdit's. */
+export async function saveEditAsync(stores: Stores, workers: TextWorkers, input: SaveInput): Promise<SaveResult> {
+  const p = await prepareSaveAsync(stores, workers, input);
+  // commitSave prepares again, inline, only if a save landed while the worker ran: rare, and bounded.
+  return stores.transaction(() => commitSave(stores, p));
+}
+
+/** What a save reads before any text work: the page, the text it replaces, and what to merge. */
+interface SaveState {
+  input: SaveInput;
+  page: Page | undefined;
+  /** The editor's whole text (section spliced into the base). */
+  mine: string;
+  latestText: string | null;
+  /** Set when the base is not the latest: a three-way merge is due. */
+  merge?: { baseId: number | null; baseText: string; latestId: number; latestText: string };
+}
+
+function readSaveState(stores: Stores, input: SaveInput): SaveState {
   const source = normalizeSource(input.source);
   if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
     throw new TooLargeError('Page source is over 1 MiB; split it into several pages.');
@@ -131,19 +202,31 @@ export function prepareSave(stores: Stores, input: SaveInput): PreparedSave {
   if (!page && input.baseId !== null && input.mode === 'update') {
     throw new NotFoundError(`The page "${input.title.text}" does not exist; create it without a base revision.`);
   }
-  const resolved = page ? resolveText(stores, page, input, source) : { final: source, merged: false, latestText: null };
-  const oldText = resolved.latestText;
-  const unchanged = oldText !== null && resolved.final === oldText;
+  if (!page) return { input, page, mine: source, latestText: null };
+  return { input, page, ...resolveText(stores, page, input, source) };
+}
+
+/** The facts of a text that a save stores beside it: index analysis, text tags, risk signals (pure). */
+export function saveFacts(o: { oldText: string | null; text: string }): Pick<PreparedSave, 'analysis' | 'tags' | 'signals'> {
+  return { analysis: analyzeForIndex(o.text), tags: textTags({ oldText: o.oldText, newText: o.text }), signals: textSignals(o.oldText, o.text) };
+}
+
+function prepared(
+  state: SaveState,
+  merged: string | undefined,
+  facts: (oldText: string | null, text: string) => Pick<PreparedSave, 'analysis' | 'tags' | 'signals'>,
+): PreparedSave {
+  const text = merged ?? state.mine;
+  const oldText = state.latestText;
+  const unchanged = oldText !== null && text === oldText;
   return {
-    input,
-    page,
-    comment: cutComment(input.comment),
-    text: resolved.final,
-    merged: resolved.merged,
+    input: state.input,
+    page: state.page,
+    comment: cutComment(state.input.comment),
+    text,
+    merged: merged !== undefined,
     oldText,
-    analysis: unchanged ? undefined : analyzeForIndex(resolved.final),
-    tags: unchanged ? [] : textTags({ oldText, newText: resolved.final }),
-    signals: unchanged ? { referencesRemoved: 0, repeated: false, shouting: false } : textSignals(oldText, resolved.final),
+    ...(unchanged ? { analysis: undefined, tags: [], signals: { referencesRemoved: 0, repeated: false, shouting: false } } : facts(oldText, text)),
   };
 }
 
@@ -165,7 +248,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   if (page && !p.analysis) {
     // A null edit writes nothing, not even a temporary account.
     const actor = input.actor === 'temporary' ? undefined : input.actor;
-    return { status: 'nochange', page: stores.pages.byId(page.id)!, revision: stores.revisions.byId(page.latestId)!, actor, created: false, merged: false };
+    return { status: 'nochange', page: stores.pages.byId(page.id)!, revision: stores.revisions.byId(page.latestId)!, actor, created: false, merged: false, text: p.text };
   }
   const analysis = p.analysis!;
   const actor = input.actor === 'temporary' ? stores.actors.createTemporary() : input.actor;
@@ -197,37 +280,33 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     actor: stores.actors.byId(actor.id)!,
     created: !page,
     merged: p.merged,
+    text: p.text,
   };
 }
 
-/** The whole text to save on an existing page: section spliced in, stale base merged. */
-function resolveText(stores: Stores, page: Page, input: SaveInput, source: string): { final: string; merged: boolean; latestText: string } {
+/** The editor's whole text on an existing page (section spliced in) and, for a stale base, what to merge. */
+function resolveText(stores: Stores, page: Page, input: SaveInput, source: string): Pick<SaveState, 'mine' | 'latestText' | 'merge'> {
   const latest = stores.revisions.byId(page.latestId)!;
   const latestText = stores.content.get(latest.contentId);
   if (input.baseId === null) {
     if (input.mode === 'create' || input.mode === 'update') throw new PageExistsError(page.title.text);
     // A new-page form saved after someone else created the page: their text against an empty base.
-    return { ...mergeOnto(null, '', source, latest.id, latestText), latestText };
+    return { mine: source, latestText, merge: { baseId: null, baseText: '', latestId: latest.id, latestText } };
   }
   const base = stores.revisions.byId(input.baseId);
   if (!base) throw new NotFoundError(`Base revision ${input.baseId} does not exist.`);
   if (base.pageId !== page.id) throw new InvalidInputError(`Base revision ${input.baseId} is not a revision of "${page.title.text}".`);
   const baseText = stores.content.get(base.contentId);
   const mine = input.section != null ? replaceSection(baseText, input.section, source) : source;
-  if (base.id === latest.id) return { final: mine, merged: false, latestText };
-  return { ...mergeOnto(base.id, baseText, mine, latest.id, latestText), latestText };
+  if (base.id === latest.id) return { mine, latestText };
+  return { mine, latestText, merge: { baseId: base.id, baseText, latestId: latest.id, latestText } };
 }
 
-function mergeOnto(
-  baseId: number | null,
-  baseText: string,
-  mine: string,
-  latestId: number,
-  latestText: string,
-): { final: string; merged: boolean } {
-  const result = merge3(baseText, mine, latestText);
-  if (!result.clean) throw new EditConflictError(baseId, { id: latestId, source: latestText }, mine);
-  return { final: result.text, merged: true };
+/** The merged text, or the conflict (nothing written) when the two edits overlap. */
+function mergeOnto(state: SaveState, result: MergeResult): string {
+  const m = state.merge!;
+  if (!result.clean) throw new EditConflictError(m.baseId, { id: m.latestId, source: m.latestText }, state.mine);
+  return result.text;
 }
 
 interface Written {

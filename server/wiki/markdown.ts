@@ -1,16 +1,16 @@
 /** Markdown rules of SPEC section 3: the one markdown-it instance, its wiki syntax and its URL policy (pure). */
-import type { PluginSimple } from 'markdown-it';
-import anchor from 'markdown-it-anchor';
-import footnote from 'markdown-it-footnote';
 import type { Title } from './title.js';
 import { md } from './markdown/md.js';
+import { footnotes } from './markdown/footnotes.js';
+import { applyImagePolicy } from './markdown/images.js';
 import {
-  addEditLinks, addToc, headingId, headingIndexes, inlineText, markBlockAuthors, readHeadings, renderEditSection, renderToc,
-  type Heading,
+  addEditLinks, addToc, assignHeadingIds, headingIndexes, markBlockAuthors, MAX_DECORATED_HEADINGS, readHeadings, renderEditSection,
+  renderToc, type Heading,
 } from './markdown/toc.js';
+import { inlineNestingRule } from './markdown/nesting.js';
 import { isAllowedUrl, renderLinkOpen } from './markdown/urls.js';
 import { plainText } from './markdown/plain.js';
-import { alignmentClasses } from './markdown/tables.js';
+import { renderCellOpen } from './markdown/tables.js';
 import {
   catlinks, collect, hideCategoryParagraphs, redirectRule, renderCategory, renderRedirect, resolveLinks, toAnalysis, wikiLinkRule,
   type Analysis,
@@ -18,9 +18,10 @@ import {
 
 export type { Analysis } from './markdown/wikilinks.js';
 export type { Heading } from './markdown/toc.js';
+export { imagePolicyKey } from './markdown/images.js';
 
 /** Bump whenever the HTML for an unchanged source changes; it is part of every render cache key. */
-export const RENDER_VERSION = 2;
+export const RENDER_VERSION = 3;
 
 /** How to render: existence of linked pages (red links) and the page's own title for section edit links. */
 export interface RenderOptions {
@@ -35,6 +36,12 @@ export interface RenderOptions {
    * on hover: the block gets `data-blame` and `title` attributes with the text returned.
    */
   blockAuthors?: (from: number, to: number) => string | undefined;
+  /**
+   * Hosts whose images may be shown (config `externalImages`, WIKI_EXTERNAL_IMAGES; matching in
+   * markdown/images.ts). Relative images always show; any other image becomes a link to it.
+   * Absent means no external host: the safe default.
+   */
+  imageHosts?: readonly string[];
 }
 
 /** The HTML body plus the facts gathered while rendering, so callers need not analyze() again. */
@@ -48,15 +55,17 @@ export interface Rendered {
 
 // Configure the one instance once, at load, before any of the functions below can parse with it.
 md.validateLink = isAllowedUrl;
-// @types/markdown-it-footnote is typed against markdown-it's CommonJS types; the runtime plugin is the same.
-md.use(footnote as unknown as PluginSimple);
-md.use(anchor, { level: 1, tabIndex: false, getTokensText: inlineText, slugify: headingId });
+md.inline.ruler.before('text', 'nesting_budget', inlineNestingRule);
+md.use(footnotes);
 md.inline.ruler.before('link', 'wiki_link', wikiLinkRule);
 md.block.ruler.before('table', 'wiki_redirect', redirectRule);
+// After footnote_tail, so headings inside notes are numbered where they are shown (as markdown-it-anchor did).
+md.core.ruler.push('heading_ids', assignHeadingIds);
 md.core.ruler.push('wiki_category_paragraphs', (state) => hideCategoryParagraphs(state.tokens));
-md.core.ruler.push('table_alignment_classes', (state) => alignmentClasses(state.tokens));
 
 md.renderer.rules.link_open = renderLinkOpen;
+md.renderer.rules.th_open = renderCellOpen;
+md.renderer.rules.td_open = renderCellOpen;
 md.renderer.rules.wiki_category = renderCategory;
 md.renderer.rules.wiki_redirect = renderRedirect;
 md.renderer.rules.wiki_editsection = renderEditSection;
@@ -89,7 +98,11 @@ export function analyzeForIndex(source: string): Analysis & { text: string } {
   return { ...toAnalysis(collect(tokens)), text: plainText(tokens) };
 }
 
-/** Render a page source to HTML with red links, heading ids, TOC, footnotes, categories and optional section edit links. */
+/**
+ * Render a page source to HTML with red links, heading ids, TOC, footnotes, categories and optional
+ * section edit links. Linear in the source (test/wiki/markdownGrowth.test.ts); a page with more than
+ * MAX_DECORATED_HEADINGS headings gets no TOC and no edit links.
+ */
 export function render(source: string, options: RenderOptions): Rendered {
   const env = {};
   const tokens = md.parse(source, env);
@@ -97,12 +110,14 @@ export function render(source: string, options: RenderOptions): Rendered {
   const wanted = [...new Set([...facts.links, ...facts.categories.map((t) => t.text)])];
   const existing = wanted.length > 0 ? options.existing(wanted) : new Set<string>();
   resolveLinks(tokens, existing);
+  applyImagePolicy(tokens, options.imageHosts ?? []);
   const indexes = headingIndexes(tokens);
   const headings = readHeadings(tokens, indexes);
-  const shown = options.sectionEditLinks && options.title ? addEditLinks(tokens, indexes, headings, options.title) : tokens;
-  if (options.blockAuthors) markBlockAuthors(shown, options.blockAuthors);
-  if (headings.length >= 3) addToc(shown, headings);
-  let html = md.renderer.render(shown, md.options, env);
+  const decorate = headings.length <= MAX_DECORATED_HEADINGS;
+  if (decorate && options.sectionEditLinks && options.title) addEditLinks(tokens, indexes, headings, options.title);
+  if (options.blockAuthors) markBlockAuthors(tokens, options.blockAuthors);
+  if (decorate && headings.length >= 3) addToc(tokens, headings);
+  let html = md.renderer.render(tokens, md.options, env);
   if (facts.categories.length > 0) html += catlinks(facts.categories, existing);
   return { html, headings, ...toAnalysis(facts) };
 }

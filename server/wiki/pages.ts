@@ -1,9 +1,11 @@
 /** The read side: latest and old revisions, redirects, and rendered HTML through the cache. */
 import type { Stores } from '../db/stores.js';
 import { NotFoundError } from './errors.js';
-import { authorsOf } from './blame.js';
-import { RENDER_VERSION, analyze, render } from './markdown.js';
-import type { Title } from './title.js';
+import { authorsOfAsync } from './blame.js';
+import { blockAuthorLabel, type LineAuthors, type RenderJob } from './work/jobs.js';
+import type { TextWorkers } from './work/pool.js';
+import { RENDER_VERSION, analyze, imagePolicyKey, render } from './markdown.js';
+import { storedTitle, type Title } from './title.js';
 import type { Page, Revision } from './types.js';
 
 export interface PageRead {
@@ -70,50 +72,62 @@ export type RenderVariant = 'view' | 'old';
 
 /**
  * The HTML of a revision, from the cache when the page has not been touched since it was rendered.
- * 'view' (the latest revision) carries section edit links; 'old' does not.
+ * 'view' (the latest revision) carries section edit links and block authors; 'old' does not.
+ * `imageHosts` is the config's externalImages (see RenderOptions); it is part of the cache key, so
+ * HTML rendered under one image policy is never served under another. A large text is rendered on
+ * a worker thread (renderOffThread), so a first view of a huge page stalls no other reader.
  */
-export function renderedHtml(stores: Stores, read: PageRead, variant: RenderVariant): string {
+export async function renderedHtml(stores: Stores, workers: TextWorkers, read: PageRead, variant: RenderVariant, imageHosts: readonly string[]): Promise<string> {
   const { page, revision } = read;
-  const cached = stores.renderCache.get(revision.id, RENDER_VERSION, variant, page.touched);
+  const policy = imagePolicyKey(imageHosts);
+  const key = policy === '' ? variant : `${variant};${policy}`;
+  const cached = stores.renderCache.get(revision.id, RENDER_VERSION, key, page.touched);
   if (cached !== undefined) return cached;
-  const html = variant === 'view'
-    ? render(read.source, {
-        existing: (titles) => stores.pages.existing(titles),
-        title: page.title,
-        sectionEditLinks: true,
-        blockAuthors: blockAuthorsOf(stores, revision),
-      }).html
-    : renderSource(stores, read.source, page.title, false);
-  stores.renderCache.put(revision.id, RENDER_VERSION, variant, page.touched, html);
+  const view = variant === 'view';
+  const html = await renderOffThread(stores, workers, {
+    source: read.source,
+    title: page.title.text,
+    sectionEditLinks: view,
+    authors: view ? await lineAuthors(stores, workers, revision) : undefined,
+    imageHosts,
+  });
+  stores.renderCache.put(revision.id, RENDER_VERSION, key, page.touched, html);
   return html;
 }
 
-/** "Written by Alice (revision 12)" for a block's lines; several writers are named by share of lines. */
-function blockAuthorsOf(stores: Stores, revision: Revision): (from: number, to: number) => string | undefined {
-  const authors = authorsOf(stores, revision);
-  const names = new Map<number, string>();
-  const nameOf = (id: number) => {
-    let n = names.get(id);
-    if (n === undefined) names.set(id, (n = stores.revisions.byId(id)?.actor.name ?? '?'));
-    return n;
-  };
-  return (from, to) => {
-    const counts = new Map<number, number>();
-    for (const id of authors.slice(from, to)) counts.set(id, (counts.get(id) ?? 0) + 1);
-    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
-    if (ranked.length === 0) return undefined;
-    const [firstId] = ranked[0]!;
-    const others = [...new Set(ranked.slice(1).map(([id]) => nameOf(id)))].filter((n) => n !== nameOf(firstId));
-    return `Written by ${nameOf(firstId)} (revision ${firstId})${others.length ? `, with edits by ${others.slice(0, 3).join(', ')}` : ''}`;
-  };
+/** Who wrote each line of a revision, with the writers' names: what block authors on hover need. */
+async function lineAuthors(stores: Stores, workers: TextWorkers, revision: Revision): Promise<LineAuthors> {
+  const lines = await authorsOfAsync(stores, revision, workers);
+  const names: Array<[number, string]> = [...new Set(lines)].map((id) => [id, stores.revisions.byId(id)?.actor.name ?? '?']);
+  return { lines, names };
 }
 
-/** Render any source as it would show on page `title` (previews, the transform API). */
-export function renderSource(stores: Stores, source: string, title: Title | undefined, sectionEditLinks = false): string {
-  return render(source, {
-    existing: (titles) => stores.pages.existing(titles),
-    title,
-    sectionEditLinks,
-  }).html;
+/** Render any source as it would show on page `title` (previews, the transform API); `imageHosts` as for renderedHtml. */
+export function renderSource(
+  stores: Stores,
+  workers: TextWorkers,
+  source: string,
+  title: Title | undefined,
+  imageHosts: readonly string[],
+): Promise<string> {
+  return renderOffThread(stores, workers, { source, title: title?.text, imageHosts });
 }
 
+/**
+ * Render inline when the text is small; else on a worker thread in two steps (the link targets,
+ * then, once the database has said which exist, the HTML), so the thread never needs the database.
+ */
+async function renderOffThread(stores: Stores, workers: TextWorkers, job: Omit<RenderJob, 'existing'>): Promise<string> {
+  if (!workers.offloads(job.source.length)) {
+    return render(job.source, {
+      existing: (titles) => stores.pages.existing(titles),
+      title: job.title === undefined ? undefined : storedTitle(job.title),
+      sectionEditLinks: job.sectionEditLinks,
+      blockAuthors: job.authors ? blockAuthorLabel(job.authors) : undefined,
+      imageHosts: job.imageHosts,
+    }).html;
+  }
+  const targets = await workers.run('targets', job.source, job.source.length);
+  const existing = targets.length > 0 ? [...stores.pages.existing(targets)] : [];
+  return workers.run('render', { ...job, existing }, job.source.length);
+}

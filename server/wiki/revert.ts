@@ -7,8 +7,9 @@
  */
 import type { Stores } from '../db/stores.js';
 import { EditConflictError, InvalidInputError, NotFoundError, WikiError } from './errors.js';
-import { cutComment, savePlanned, type SaveResult } from './edit.js';
-import { merge3 } from './merge.js';
+import { cutComment, savePlannedAsync, type SavePlan, type SaveResult } from './edit.js';
+import { merge3, type MergeResult } from './merge.js';
+import type { TextWorkers } from './work/pool.js';
 import type { Title } from './title.js';
 import type { Actor, Page, Revision } from './types.js';
 
@@ -33,6 +34,32 @@ function revisionOf(stores: Stores, page: Page, id: number): Revision {
 
 const textOf = (stores: Stores, r: Revision) => stores.content.get(r.contentId);
 
+/** What undoing a revision reads: the page, the revision, and the three texts of its merge. */
+interface UndoTexts {
+  page: Page;
+  undone: Revision;
+  latest: Revision;
+  /** The undone revision's text, its parent's, and the latest: merged as base, mine, theirs. */
+  undoneText: string;
+  parentText: string;
+  latestText: string;
+}
+
+function undoTexts(stores: Stores, title: Title, id: number): UndoTexts {
+  const page = livePage(stores, title);
+  const undone = revisionOf(stores, page, id);
+  if (undone.parentId === null) throw new InvalidInputError(`Revision ${id} created the page; there is nothing before it to go back to. Delete the page instead.`);
+  const parent = stores.revisions.byId(undone.parentId)!;
+  const latest = stores.revisions.byId(page.latestId)!;
+  return { page, undone, latest, undoneText: textOf(stores, undone), parentText: textOf(stores, parent), latestText: textOf(stores, latest) };
+}
+
+// Apply the change undone → parent on top of the latest text, keeping everything since.
+function undoPlan(t: UndoTexts, merged: MergeResult): { page: Page; undone: Revision; text: string } {
+  if (!merged.clean) throw new EditConflictError(t.undone.id, { id: t.latest.id, source: t.latestText }, t.parentText);
+  return { page: t.page, undone: t.undone, text: merged.text };
+}
+
 /**
  * What undoing revision `id` would give, without saving: the three-way merge that takes its change
  * out of the latest text (bounded: merge.ts).
@@ -40,39 +67,42 @@ const textOf = (stores: Stores, r: Revision) => stores.content.get(r.contentId);
  *   revision), InvalidInputError (undoing a page's creation).
  */
 export function planUndo(stores: Stores, title: Title, id: number): { page: Page; undone: Revision; text: string } {
-  const page = livePage(stores, title);
-  const undone = revisionOf(stores, page, id);
-  if (undone.parentId === null) throw new InvalidInputError(`Revision ${id} created the page; there is nothing before it to go back to. Delete the page instead.`);
-  const parent = stores.revisions.byId(undone.parentId)!;
-  const latest = stores.revisions.byId(page.latestId)!;
-  // Apply the change undone → parent on top of the latest text, keeping everything since.
-  const merged = merge3(textOf(stores, undone), textOf(stores, parent), textOf(stores, latest));
-  if (!merged.clean) {
-    throw new EditConflictError(undone.id, { id: latest.id, source: textOf(stores, latest) }, textOf(stores, parent));
-  }
-  return { page, undone, text: merged.text };
+  const t = undoTexts(stores, title, id);
+  return undoPlan(t, merge3(t.undoneText, t.parentText, t.latestText));
+}
+
+/** planUndo with the merge on the worker threads when the texts are large. @throws as planUndo. */
+export async function planUndoAsync(stores: Stores, workers: TextWorkers, title: Title, id: number): Promise<{ page: Page; undone: Revision; text: string }> {
+  const t = undoTexts(stores, title, id);
+  const size = t.undoneText.length + t.parentText.length + t.latestText.length;
+  return undoPlan(t, await workers.run('merge', { base: t.undoneText, mine: t.parentText, theirs: t.latestText }, size));
+}
+
+function undoSave(input: RevertInput, plan: { page: Page; undone: Revision; text: string }): SavePlan {
+  return {
+    against: plan.page.latestId,
+    save: {
+      title: input.title,
+      source: plan.text,
+      comment: input.comment || `Undid revision ${plan.undone.id} by ${plan.undone.actor.name}`,
+      baseId: plan.page.latestId,
+      actor: input.actor,
+      ip: input.ip,
+      tags: ['undo'],
+      reverts: [plan.undone.id],
+    },
+  };
 }
 
 /**
- * Undo revision `id`. @throws EditConflictError when later edits overlap it (nothing is saved),
- * NotFoundError, InvalidInputError (undoing a page's creation).
+ * Undo revision `id`, its merge and the save's analysis on the worker threads when large.
+ * @throws EditConflictError when later edits overlap it (nothing is saved), NotFoundError,
+ *   InvalidInputError (undoing a page's creation).
  */
-export function undoRevision(stores: Stores, input: RevertInput & { id: number }): SaveResult {
-  return savePlanned(stores, () => {
-    const plan = planUndo(stores, input.title, input.id);
-    return {
-      against: plan.page.latestId,
-      save: {
-        title: input.title,
-        source: plan.text,
-        comment: input.comment || `Undid revision ${plan.undone.id} by ${plan.undone.actor.name}`,
-        baseId: plan.page.latestId,
-        actor: input.actor,
-        ip: input.ip,
-        tags: ['undo'],
-        reverts: [plan.undone.id],
-      },
-    };
+export function undoRevision(stores: Stores, workers: TextWorkers, input: RevertInput & { id: number }): Promise<SaveResult> {
+  return savePlannedAsync(stores, workers, {
+    plan: () => undoSave(input, planUndo(stores, input.title, input.id)),
+    planAsync: async () => undoSave(input, await planUndoAsync(stores, workers, input.title, input.id)),
   });
 }
 
@@ -80,8 +110,8 @@ export function undoRevision(stores: Stores, input: RevertInput & { id: number }
  * Make revision `to`'s text the latest (a null edit when it already is).
  * @throws NotFoundError when there is no such page or revision of it.
  */
-export function restoreRevision(stores: Stores, input: RevertInput & { to: number }): SaveResult {
-  return savePlanned(stores, () => {
+export function restoreRevision(stores: Stores, workers: TextWorkers, input: RevertInput & { to: number }): Promise<SaveResult> {
+  return savePlannedAsync(stores, workers, { plan: () => {
     const page = livePage(stores, input.title);
     const to = revisionOf(stores, page, input.to);
     return {
@@ -95,7 +125,7 @@ export function restoreRevision(stores: Stores, input: RevertInput & { to: numbe
         ip: input.ip,
       },
     };
-  });
+  } });
 }
 
 export interface RollbackPlan {
@@ -126,7 +156,7 @@ export function planRollback(stores: Stores, title: Title): RollbackPlan {
  * back (their edit could be the fix), and the answer is a conflict.
  * @throws WikiError edit_conflict (see `from`), InvalidInputError, NotFoundError.
  */
-export function rollback(stores: Stores, input: RevertInput & { from?: string }): SaveResult {
+export function rollback(stores: Stores, workers: TextWorkers, input: RevertInput & { from?: string }): Promise<SaveResult> {
   const planned = () => {
     const plan = planRollback(stores, input.title);
     const by = plan.undone[0]!.actor.name;
@@ -149,7 +179,7 @@ export function rollback(stores: Stores, input: RevertInput & { from?: string })
       },
     };
   };
-  return savePlanned(stores, planned, ({ plan, by }) => {
+  return savePlannedAsync(stores, workers, { plan: planned }, ({ plan, by }) => {
     if (input.actor === 'temporary') return;
     stores.log.add({
       type: 'rollback', action: 'rollback', actorId: input.actor.id, target: plan.page.title.text, reason: cutComment(input.comment),

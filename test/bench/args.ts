@@ -11,7 +11,12 @@ export interface BenchOptions {
   /** Keep the generated database (its folder is printed). */
   keep: boolean;
   seed: number;
+  /** Run just this phase after generating (for working on one figure); undefined: every phase. */
+  only: Phase | undefined;
 }
+
+export const PHASES = ['views', 'api', 'edits', 'worst', 'hostile'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export const USAGE = `usage: npm run bench -- [--pages N] [--revisions M] [--seconds S] [--connections C] [--profile] [--keep] [--seed K]
   --pages N        pages to generate, 1 to 100000 (default 1000)
@@ -20,7 +25,8 @@ export const USAGE = `usage: npm run bench -- [--pages N] [--revisions M] [--sec
   --connections C  concurrent connections of the load generator, 1 to 1024 (default 64)
   --profile        profile the server (node --cpu-prof) and summarise each phase on stderr
   --keep           keep the temporary folder (database, captured page, profiles) and print where it is
-  --seed K         seed of the generated wiki (default 1)`;
+  --seed K         seed of the generated wiki (default 1)
+  --only PHASE     run one phase: views, api, edits, worst (1 MiB diffs) or hostile (hostile inputs)`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -30,7 +36,7 @@ const NUMBERS = { '--pages': [1, 100_000], '--revisions': [1, 1_000_000], '--sec
 
 /** @throws UsageError naming the bad option. */
 export function parseArgs(argv: string[]): BenchOptions {
-  const o: BenchOptions = { pages: 1_000, revisions: 20_000, seconds: 8, connections: 64, profile: false, keep: false, seed: 1 };
+  const o: BenchOptions = { pages: 1_000, revisions: 20_000, seconds: 8, connections: 64, profile: false, keep: false, seed: 1, only: undefined };
   let revisionsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -39,6 +45,12 @@ export function parseArgs(argv: string[]): BenchOptions {
       continue;
     }
     if (arg === '--help' || arg === '-h') throw new UsageError('');
+    if (arg === '--only') {
+      const phase = argv[++i];
+      if (!(PHASES as readonly string[]).includes(phase ?? '')) throw new UsageError(`--only needs one of ${PHASES.join(', ')}, not ${phase ?? 'nothing'}`);
+      o.only = phase as Phase;
+      continue;
+    }
     const range = NUMBERS[arg as keyof typeof NUMBERS];
     if (!range) throw new UsageError(`unknown option ${arg}`);
     const value = argv[++i];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { wikiPath } from '../../server/wiki/title.js';
-import { parseArgs, USAGE, UsageError, type BenchOptions } from './args.js';
+import { parseArgs, USAGE, UsageError, type BenchOptions, type Phase } from './args.js';
 import { killAll, startChild, StartError, type Child } from './children.js';
 import { loadAverage } from './machine.js';
 import { generateWiki, type GeneratedWiki } from './generate.js';
@@ -17,6 +17,7 @@ import { Client } from './http.js';
 import { editFigure, login, readFigures } from './api.js';
 import { baselines, check304, randomPaths, viewLoad, warmUp } from './views.js';
 import { worstCase } from './worst.js';
+import { hostilePhase } from './hostile.js';
 import { Phases, summarize } from './profile.js';
 import { figure, note } from './report.js';
 import { Random } from './random.js';
@@ -59,22 +60,26 @@ function storageFigure(file: string): void {
 async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp: string, phases: Phases): Promise<void> {
   const rng = new Random(o.seed + 1);
   const load = { connections: o.connections, seconds: o.seconds };
+  const runs = (phase: Phase) => o.only === undefined || o.only === phase;
   const warmed = await warmUp(server.url, shuffled(rng, wiki.titles).map((t) => wikiPath(t)));
   const next = randomPaths(rng, warmed.paths);
-  const views = await phases.time('views', () => viewLoad(server.url, next, load));
-  await check304(server.url, warmed.median);
-  await baselines(server.url, warmed.median, tmp, views.rps, next, load);
+  if (runs('views')) {
+    const views = await phases.time('views', () => viewLoad(server.url, next, load));
+    await check304(server.url, warmed.median);
+    await baselines(server.url, warmed.median, tmp, views.rps, next, load);
+  }
 
   const client = new Client(server.url);
   const pick = <T>(items: readonly T[]) => rng.pick(items);
-  await readFigures(client, { titles: wiki.titles, adjacent: shuffled(rng, wiki.adjacent), pick });
+  if (runs('api')) await readFigures(client, { titles: wiki.titles, adjacent: shuffled(rng, wiki.adjacent), pick });
   const token = await login(client, wiki.user);
   const corpus = { rng, words: wiki.words, titles: wiki.titles.map((t) => t.text), red: ['Bench missing page'] };
   const edited = shuffled(rng, wiki.articles).slice(0, EDITED_PAGES);
-  await phases.time('edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
+  if (runs('edits')) await phases.time('edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
   client.close();
-  note(`server memory before the worst-case phase: ${server.rssMb().toFixed(0)} MiB`);
-  await worstCase(server.url, token, rng, wiki.words, next, load, phases);
+  note(`server memory before the worst-case phases: ${server.rssMb().toFixed(0)} MiB`);
+  if (runs('worst')) await worstCase(server.url, token, rng, wiki.words, next, load, phases);
+  if (runs('hostile')) await hostilePhase(server.url, token, next, load, phases);
 }
 
 /** Each phase's share of the server's CPU, per thread (the main thread, and the diff worker when busy). */

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { testConfig, type Config } from '../../server/config.js';
 import { openWiki, type Wiki } from '../../server/bootstrap.js';
 import { createApp } from '../../server/app.js';
+import type { TextWorkers } from '../../server/wiki/work/pool.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { hashPassword } from '../../server/auth/passwords.js';
@@ -16,10 +17,12 @@ export interface TestApp {
   logged: unknown[];
 }
 
-export function makeTestApp(overrides: Partial<Config> = {}): TestApp {
+/** `workers` replaces the app's text workers (say, to send even tiny texts to a thread). */
+export function makeTestApp(overrides: Partial<Config> = {}, o: { workers?: TextWorkers } = {}): TestApp {
   const logged: unknown[] = [];
   const wiki = openWiki(testConfig(overrides), (e) => logged.push(e));
   wiki.log = (e) => logged.push(e);
+  if (o.workers) wiki.workers = o.workers;
   return { app: createApp(wiki), wiki, logged };
 }
 

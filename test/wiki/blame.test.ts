@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeTestApp, createUser } from '../helpers/app.js';
-import { authorsOf, blame, inheritAuthors } from '../../server/wiki/blame.js';
+import { authorsOf, authorsOfAsync, blame, inheritAuthors } from '../../server/wiki/blame.js';
+import { TextWorkers } from '../../server/wiki/work/pool.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import type { Actor } from '../../server/wiki/types.js';
@@ -60,11 +61,28 @@ function setup() {
 }
 
 describe('blame', () => {
-  it('credits each run of lines to the revision that wrote it', () => {
+  it('gives the same authors on worker threads as inline', async () => {
+    const { wiki, alice, bob, vandal, save } = setup();
+    save(alice, 'Line one by Alice.\nLine two by Alice.\n');
+    save(vandal, 'Line one by Alice.\n');
+    save(bob, 'Bob on top.\nLine one by Alice.\n');
+    const r4 = save(bob, 'Bob on top.\nLine one by Alice.\nLine two by Alice.\n');
+    const inline = authorsOf(wiki.stores, r4);
+    wiki.db.prepare('DELETE FROM blame_cache').run();
+    const threads = new TextWorkers({ offloadFrom: 1 });
+    try {
+      expect(await authorsOfAsync(wiki.stores, r4, threads)).toEqual(inline);
+      expect(threads.threadCount).toBe(1);
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('credits each run of lines to the revision that wrote it', async () => {
     const { wiki, alice, bob, save } = setup();
     const r1 = save(alice, 'Intro by Alice.\nMore by Alice.\n');
     const r2 = save(bob, 'Intro by Alice.\nBob adds a line.\nMore by Alice.\n');
-    const blocks = blame(wiki.stores, r2);
+    const blocks = await blame(wiki.stores, r2, wiki.workers);
     expect(blocks.map((b) => [b.fromLine, b.lines, b.revision.id, b.revision.actor.name])).toEqual([
       [1, 1, r1.id, 'Alice'],
       [2, 1, r2.id, 'Bob'],
@@ -72,13 +90,13 @@ describe('blame', () => {
     ]);
   });
 
-  it('credits a revert back to the first writers, not the reverter', () => {
+  it('credits a revert back to the first writers, not the reverter', async () => {
     const { wiki, alice, bob, vandal, save } = setup();
     const r1 = save(alice, 'Alice wrote this paragraph.\n');
     const r2 = save(bob, 'Alice wrote this paragraph.\nBob wrote this one.\n');
     save(vandal, 'VANDALISM\n');
     const r4 = save(alice, 'Alice wrote this paragraph.\nBob wrote this one.\n');
-    expect(blame(wiki.stores, r4).map((b) => b.revision.id)).toEqual([r1.id, r2.id, r1.id]);
+    expect((await blame(wiki.stores, r4, wiki.workers)).map((b) => b.revision.id)).toEqual([r1.id, r2.id, r1.id]);
   });
 
   it('credits lines restored by undoing an older edit back to their writers', () => {
@@ -91,11 +109,11 @@ describe('blame', () => {
     expect(authors).toEqual([r3.id, r1.id, r1.id, r1.id]);
   });
 
-  it('is stored per revision: a second call reads, it does not recompute', () => {
+  it('is stored per revision: a second call reads, it does not recompute', async () => {
     const { wiki, alice, bob, save } = setup();
     save(alice, 'a\n');
     const r2 = save(bob, 'a\nb\n');
-    blame(wiki.stores, r2);
+    await blame(wiki.stores, r2, wiki.workers);
     const stored = wiki.db.prepare('SELECT revision_id FROM blame_cache ORDER BY revision_id').pluck().all();
     expect(stored).toHaveLength(2);
     wiki.db.prepare('UPDATE blame_cache SET runs = ? WHERE revision_id = ?').run(JSON.stringify([r2.id, 3]), r2.id);

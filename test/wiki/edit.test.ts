@@ -243,36 +243,36 @@ describe('undo, restore and rollback when someone saves in between', () => {
     return { r1: r1.revision, r2: r2.revision };
   }
 
-  it('undo plans again against the new latest text and keeps the edit made in between', () => {
+  it('undo plans again against the new latest text and keeps the edit made in between', async () => {
     const s = setup();
     const { r2 } = history(s);
     interpose(s.wiki.stores, () => s.save({ source: three.replace('Alpha', 'Vandal alpha').replace('Delta', 'Fresh delta'), baseId: r2.id }));
-    const r = undoRevision(s.wiki.stores, { title: s.title, id: r2.id, actor: s.alice });
+    const r = await undoRevision(s.wiki.stores, s.wiki.workers, { title: s.title, id: r2.id, actor: s.alice });
     expect(s.wiki.stores.content.get(r.revision.contentId)).toBe(three.replace('Delta', 'Fresh delta'));
     expect(s.wiki.stores.revisions.byId(r2.id)!.tags).toContain('reverted');
   });
 
-  it('undo refuses when the edit in between overlaps the undone change, and writes nothing', () => {
+  it('undo refuses when the edit in between overlaps the undone change, and writes nothing', async () => {
     const s = setup();
     const { r2 } = history(s);
     interpose(s.wiki.stores, () => s.save({ source: three.replace('Alpha', 'Reworded alpha'), baseId: r2.id }));
-    expect(() => undoRevision(s.wiki.stores, { title: s.title, id: r2.id, actor: s.alice })).toThrow(EditConflictError);
+    await expect(undoRevision(s.wiki.stores, s.wiki.workers, { title: s.title, id: r2.id, actor: s.alice })).rejects.toThrow(EditConflictError);
     expect(revisionCount(s.wiki)).toBe(3);
   });
 
-  it('restore still gives exactly the old text, not a merge with the edit in between', () => {
+  it('restore still gives exactly the old text, not a merge with the edit in between', async () => {
     const s = setup();
     const { r1, r2 } = history(s);
     interpose(s.wiki.stores, () => s.save({ source: three.replace('Delta', 'Fresh delta'), baseId: r2.id }));
-    const r = restoreRevision(s.wiki.stores, { title: s.title, to: r1.id, actor: s.alice });
+    const r = await restoreRevision(s.wiki.stores, s.wiki.workers, { title: s.title, to: r1.id, actor: s.alice });
     expect(s.wiki.stores.content.get(r.revision.contentId)).toBe(three);
   });
 
-  it('rollback of the author the admin saw refuses when someone else saved in between', () => {
+  it('rollback of the author the admin saw refuses when someone else saved in between', async () => {
     const s = setup();
     const { r2 } = history(s);
     interpose(s.wiki.stores, () => s.save({ source: three.replace('Delta', 'Fresh delta'), baseId: r2.id }));
-    expect(() => rollback(s.wiki.stores, { title: s.title, actor: s.alice, from: 'Bob' })).toThrow(/nothing was rolled back/);
+    await expect(rollback(s.wiki.stores, s.wiki.workers, { title: s.title, actor: s.alice, from: 'Bob' })).rejects.toThrow(/nothing was rolled back/);
     expect(revisionCount(s.wiki)).toBe(3);
   });
 });

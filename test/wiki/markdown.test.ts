@@ -1,7 +1,9 @@
 import { describe, it, expect, vi } from 'vitest';
 import { analyze, headingLines, render, RENDER_VERSION, type RenderOptions } from '../../server/wiki/markdown.js';
+import { readLatest, renderedHtml } from '../../server/wiki/pages.js';
 import { getSection, sectionCount } from '../../server/wiki/sections.js';
 import { parseTitle } from '../../server/wiki/title.js';
+import { createPage, makeTestApp } from '../helpers/app.js';
 
 // Pages that "exist" in these tests; everything else is a red link.
 const EXISTING = new Set(['Peer networks', 'Talk:Peer networks', 'Category:Networks', 'Main Page']);
@@ -308,6 +310,66 @@ describe('render: section edit links', () => {
     const r = render(source, { existing, title, sectionEditLinks: true });
     expect(r.headings.map((h) => [h.text, h.section])).toEqual([['One', 1], ['Two', 2]]);
     expect(headingLines(source).map((h) => h.line)).toEqual([0, 6]);
+  });
+});
+
+describe('render: external images', () => {
+  const hosts = ['images.example.org', '*.cdn.example.net'];
+  const link = (href: string, text: string, title = ''): string =>
+    `<a href="${href}"${title ? ` title="${title}"` : ''} rel="nofollow noopener" class="external">${text}</a>`;
+  it.each([
+    { name: 'relative image shows', source: '![logo](/static/logo.png)', has: '<img src="/static/logo.png" alt="logo">' },
+    { name: 'path-relative image shows', source: '![a](img/a.png)', has: '<img src="img/a.png" alt="a">' },
+    { name: 'a backslash cannot make a host', source: '![a](/\\tracker.example.com/p.png)', has: '<img src="/%5Ctracker.example.com/p.png" alt="a">' },
+    { name: 'allowed host shows', source: '![map](https://images.example.org/map.png)', has: '<img src="https://images.example.org/map.png" alt="map">' },
+    { name: 'allowed host in any case', source: '![m](https://IMAGES.Example.org/m.png)', has: '<img src="https://IMAGES.Example.org/m.png" alt="m">' },
+    { name: 'http on an allowed host', source: '![m](http://images.example.org/m.png)', has: '<img src="http://images.example.org/m.png" alt="m">' },
+    { name: 'subdomain wildcard', source: '![a](https://a.b.cdn.example.net/x.png)', has: '<img src="https://a.b.cdn.example.net/x.png" alt="a">' },
+    { name: 'other host becomes a link', source: '![a map](https://tracker.example.com/p.png)', has: link('https://tracker.example.com/p.png', 'a map') },
+    { name: 'protocol-relative other host', source: '![a](//tracker.example.com/p.png)', has: link('//tracker.example.com/p.png', 'a') },
+    { name: 'empty alt shows the URL', source: '![](https://t.example.com/p.png)', has: link('https://t.example.com/p.png', 'https://t.example.com/p.png') },
+    { name: 'title kept', source: '![a](https://t.example.com/p.png "Tip")', has: link('https://t.example.com/p.png', 'a', 'Tip') },
+    { name: 'alt markup flattened', source: '![*big* `map`](https://t.example.com/m.png)', has: link('https://t.example.com/m.png', 'big map') },
+    { name: 'wildcard is not the bare domain', source: '![a](https://cdn.example.net/x.png)', has: link('https://cdn.example.net/x.png', 'a') },
+    { name: 'subdomain of an exact host', source: '![a](https://x.images.example.org/p.png)', has: link('https://x.images.example.org/p.png', 'a') },
+    { name: 'lookalike suffix', source: '![a](https://images.example.org.evil.test/p.png)', has: link('https://images.example.org.evil.test/p.png', 'a') },
+    { name: 'other port', source: '![a](https://images.example.org:8443/p.png)', has: link('https://images.example.org:8443/p.png', 'a') },
+    { name: 'user info before another host', source: '![a](https://images.example.org@evil.test/p.png)', has: link('https://images.example.org@evil.test/p.png', 'a') },
+    { name: 'scheme without slashes', source: '![a](https:evil.test/p.png)', has: link('https:evil.test/p.png', 'a') },
+    { name: 'mailto is no image host', source: '![a](mailto:a@example.org)', has: '<a href="mailto:a@example.org">a</a>' },
+    { name: 'reference image', source: '![a][r]\n\n[r]: https://t.example.com/p.png', has: link('https://t.example.com/p.png', 'a') },
+    { name: 'in a footnote', source: 'x[^1]\n\n[^1]: ![a](https://t.example.com/p.png)', has: link('https://t.example.com/p.png', 'a') },
+    { name: 'in a table cell', source: '| h |\n|---|\n| ![a](https://t.example.com/p.png) |', has: `<td>${link('https://t.example.com/p.png', 'a')}</td>` },
+    { name: 'inside a link, text only', source: '[![badge](https://t.example.com/b.svg)](https://example.org)', has: link('https://example.org', 'badge') },
+    { name: 'image in the alt never loads', source: '![![in](https://t.example.com/i.png)](https://images.example.org/o.png)', has: '<img src="https://images.example.org/o.png" alt="in">' },
+  ])('$name', ({ source, has }) => {
+    const out = html(source, { imageHosts: hosts });
+    expect(out).toContain(has);
+    expect(out.match(/<img /g)?.length ?? 0).toBe(has.startsWith('<img') ? 1 : 0);
+    expectSafe(out);
+  });
+
+  it('shows no external image when no host is configured', () => {
+    expect(html('![a](https://images.example.org/p.png)')).toBe(`<p>${link('https://images.example.org/p.png', 'a')}</p>\n`);
+    expect(html('![a](https://images.example.org/p.png)', { imageHosts: [] })).not.toContain('<img');
+  });
+
+  it('shows every image with *', () => {
+    expect(html('![a](https://anywhere.test/p.png) ![b](//x.test/q.png)', { imageHosts: ['*'] })).toBe(
+      '<p><img src="https://anywhere.test/p.png" alt="a"> <img src="//x.test/q.png" alt="b"></p>\n',
+    );
+  });
+
+  it('never serves HTML cached under another image policy', async () => {
+    const { wiki } = makeTestApp();
+    createPage(wiki, { title: 'Pictures', source: '![map](https://images.example.org/map.png)' });
+    const read = () => readLatest(wiki.stores, parseTitle('Pictures'))!;
+    const img = '<img src="https://images.example.org/map.png" alt="map">';
+    expect(await renderedHtml(wiki.stores, wiki.workers, read(), 'view', [])).not.toContain(img);
+    expect(await renderedHtml(wiki.stores, wiki.workers, read(), 'view', ['images.example.org'])).toContain(img);
+    expect(await renderedHtml(wiki.stores, wiki.workers, read(), 'old', ['images.example.org'])).toContain(img);
+    expect(await renderedHtml(wiki.stores, wiki.workers, read(), 'view', [])).not.toContain(img);
+    expect(wiki.db.prepare('SELECT count(*) FROM render_cache').pluck().get()).toBe(3);
   });
 });
 

@@ -5,12 +5,12 @@ import { flag, optionalId, positiveId, queryValue, text } from '../input.js';
 import { pageContext, sendHtml } from '../views.js';
 import { setSessionCookie } from '../middleware/session.js';
 import { readLatest, readRevision, renderSource } from '../../wiki/pages.js';
-import { saveEdit } from '../../wiki/edit.js';
+import { saveEditAsync } from '../../wiki/edit.js';
 import { sectionAnchor } from '../../wiki/markdown.js';
-import { compareTexts } from '../../wiki/diff.js';
+import { compareTextsOffThread } from '../../wiki/compare.js';
 import { EditConflictError, InvalidInputError, NotFoundError, RateLimitedError, WikiError } from '../../wiki/errors.js';
 import { requireRight } from '../../wiki/guard.js';
-import { merge3, resolveRegions } from '../../wiki/merge.js';
+import { resolveRegions } from '../../wiki/merge.js';
 import { getSection } from '../../wiki/sections.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
 import { editPage, type EditFormModel } from '../../../views/page/edit.js';
@@ -22,7 +22,7 @@ function sectionParam(value: unknown): number | undefined {
 }
 
 export function editHandlers(deps: RouteDeps) {
-  const { stores, config, tokens, limits } = deps;
+  const { stores, config, tokens, limits, workers } = deps;
 
   function requireEditRight(req: Request, title: Title): void {
     requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'edit', title);
@@ -54,20 +54,20 @@ export function editHandlers(deps: RouteDeps) {
   }
 
   /** POST ?action=preview: the rendered fragment for htmx. */
-  function preview(req: Request, res: Response, title: Title): void {
+  async function preview(req: Request, res: Response, title: Title): Promise<void> {
     const body = req.body as Record<string, unknown>;
     const source = text('source', body.source);
-    const rendered = renderSource(stores, source, title);
+    const rendered = await renderSource(stores, workers, source, title, config.externalImages);
     res.type('html').send(rendered);
   }
 
   /** POST ?action=submit: save, or show the form again (preview, conflict, error) with the text kept. */
-  function submit(req: Request, res: Response, title: Title): void {
+  async function submit(req: Request, res: Response, title: Title): Promise<void> {
     const body = req.body as Record<string, unknown>;
     if (body.do === 'resolve') {
       let resolved: EditFormModel;
       try {
-        resolved = resolvedModel(title, body);
+        resolved = await resolvedModel(title, body);
       } catch (e) {
         if (!(e instanceof WikiError) || e.code === 'bad_csrf') throw e;
         // Whatever went wrong, the editor's own text comes back to them.
@@ -87,17 +87,17 @@ export function editHandlers(deps: RouteDeps) {
       section: sectionParam(body.section),
     };
     if (body.do === 'preview') {
-      sendHtml(res, editPage(pageContext(req), { ...model, previewHtml: renderSource(stores, model.source, title) }));
+      sendHtml(res, editPage(pageContext(req), { ...model, previewHtml: await renderSource(stores, workers, model.source, title, config.externalImages) }));
       return;
     }
-    save(req, res, model);
+    return save(req, res, model);
   }
 
   /**
    * The conflict screen's choices applied: the merge of the original base, the editor's text and
    * the then-current text is rebuilt here, so the form need not carry (or be trusted with) it.
    */
-  function resolvedModel(title: Title, body: Record<string, unknown>): EditFormModel {
+  async function resolvedModel(title: Title, body: Record<string, unknown>): Promise<EditFormModel> {
     const mine = text('mine', body.mine, { required: true });
     const currentId = positiveId('base', body.base);
     const page = readLatest(stores, title)?.page;
@@ -105,7 +105,7 @@ export function editHandlers(deps: RouteDeps) {
     const current = readRevision(stores, page, currentId).source;
     const baseId = optionalId('conflict_base', body.conflict_base);
     const baseText = baseId !== undefined ? readRevision(stores, page, baseId).source : '';
-    const merged = merge3(baseText, mine, current);
+    const merged = await workers.run('merge', { base: baseText, mine, theirs: current }, baseText.length + mine.length + current.length);
     const source = merged.clean
       ? merged.text
       : resolveRegions(merged.regions, (i) => {
@@ -117,7 +117,7 @@ export function editHandlers(deps: RouteDeps) {
     return { title, exists: true, source, summary: text('summary', body.summary), minor: flag(body.minor), baseId: currentId };
   }
 
-  function save(req: Request, res: Response, model: EditFormModel): void {
+  async function save(req: Request, res: Response, model: EditFormModel): Promise<void> {
     const { title } = model;
     const body = req.body as Record<string, unknown>;
     // The form names the account it was opened by: if that session has ended (or another account
@@ -134,7 +134,7 @@ export function editHandlers(deps: RouteDeps) {
     try {
       requireEditRight(req, title);
       limits.save(req.actor, req.ip);
-      const result = saveEdit(stores, {
+      const result = await saveEditAsync(stores, workers, {
         title,
         source: model.source,
         comment: model.summary,
@@ -146,11 +146,11 @@ export function editHandlers(deps: RouteDeps) {
         mode: 'form',
       });
       if (!req.actor && result.actor) setSessionCookie(res, req, tokens, result.actor, config.secureCookies);
-      const anchor = model.section ? sectionAnchor(stores.content.get(result.revision.contentId), model.section) : undefined;
+      const anchor = model.section ? sectionAnchor(result.text, model.section) : undefined;
       res.redirect(303, wikiPath(result.page.title) + (anchor ? `#${encodeURIComponent(anchor)}` : ''));
     } catch (e) {
       if (e instanceof EditConflictError) {
-        sendHtml(res, editPage(pageContext(req), { ...model, ...conflictModel(title, e) }), 409);
+        sendHtml(res, editPage(pageContext(req), { ...model, ...(await conflictModel(title, e)) }), 409);
         return;
       }
       if (e instanceof WikiError && e.status < 500 && e.code !== 'bad_csrf') {
@@ -163,10 +163,10 @@ export function editHandlers(deps: RouteDeps) {
     }
   }
 
-  function conflictModel(title: Title, e: EditConflictError): Partial<EditFormModel> {
+  async function conflictModel(title: Title, e: EditConflictError): Promise<Partial<EditFormModel>> {
     const page = readLatest(stores, title)!.page;
     const baseText = e.baseId !== null ? readRevision(stores, page, e.baseId).source : '';
-    const merged = merge3(baseText, e.mine, e.current.source);
+    const merged = await workers.run('merge', { base: baseText, mine: e.mine, theirs: e.current.source }, baseText.length + e.mine.length + e.current.source.length);
     return {
       source: e.mine,
       section: undefined,
@@ -175,7 +175,7 @@ export function editHandlers(deps: RouteDeps) {
       conflict: {
         currentId: e.current.id,
         currentSource: e.current.source,
-        comparison: compareTexts(e.current.source, e.mine, { context: 'all' }),
+        comparison: await compareTextsOffThread(workers, e.current.source, e.mine, { context: 'all' }),
         baseId: e.baseId,
         regions: merged.clean ? [] : merged.regions,
       },

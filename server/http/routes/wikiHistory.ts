@@ -23,7 +23,7 @@ export function historyFilter(value: string | undefined): HistoryFilter | undefi
   return value as HistoryFilter;
 }
 
-export function historyHandlers({ stores }: RouteDeps) {
+export function historyHandlers({ stores, workers }: RouteDeps) {
   function pageOrThrow(title: Title): Page {
     const latest = readLatest(stores, title);
     if (!latest) throw new NotFoundError(`There is no page "${title.text}".`);
@@ -79,7 +79,7 @@ export function historyHandlers({ stores }: RouteDeps) {
       if (r.pageId !== page.id) throw new InvalidInputError(`Revision ${id} is not a revision of "${page.title.text}".`);
     }
     if (notModified(req, res, `d${DIFF_VERSION}-${fromId ?? 0}-${toId}-${view}-l${page.latestId}`)) return;
-    const c = await compareRevisions(stores, fromId === toId ? undefined : fromId, toId);
+    const c = await compareRevisions(stores, workers, fromId === toId ? undefined : fromId, toId);
     const older = c.older;
     sendHtml(res, comparePage(pageContext(req), {
       title: page.title,
@@ -94,12 +94,12 @@ export function historyHandlers({ stores }: RouteDeps) {
   }
 
   /** ?action=blame */
-  function blameView(req: Request, res: Response, title: Title): void {
+  async function blameView(req: Request, res: Response, title: Title): Promise<void> {
     const page = pageOrThrow(title);
     const rev = stores.revisions.byId(page.latestId)!;
     if (notModified(req, res, `b${BLAME_VERSION}-${rev.id}`)) return;
     const lines = stores.content.get(rev.contentId).split('\n');
-    sendHtml(res, blamePage(pageContext(req), page.title, rev.id, lines, blame(stores, rev)));
+    sendHtml(res, blamePage(pageContext(req), page.title, rev.id, lines, await blame(stores, rev, workers)));
   }
 
   return { list, diff, blame: blameView };

@@ -4,7 +4,7 @@ import type { RouteDeps } from '../deps.js';
 import { optionalId, queryValue } from '../input.js';
 import { notModified, pageContext, sendHtml } from '../views.js';
 import { readFollowingRedirect, readLatest, readRevision, renderedHtml } from '../../wiki/pages.js';
-import { RENDER_VERSION } from '../../wiki/markdown.js';
+import { RENDER_VERSION, imagePolicyKey } from '../../wiki/markdown.js';
 import { NotFoundError } from '../../wiki/errors.js';
 import { can } from '../../wiki/rights.js';
 import { rightsContext } from '../../wiki/guard.js';
@@ -13,8 +13,8 @@ import { missingPage, pageView } from '../../../views/page/view.js';
 import { infoPage } from '../../../views/page/info.js';
 import { pageExtras } from './find/pageExtras.js';
 
-export function viewHandlers({ stores, config }: RouteDeps) {
-  function view(req: Request, res: Response, title: Title): void {
+export function viewHandlers({ stores, config, workers }: RouteDeps) {
+  async function view(req: Request, res: Response, title: Title): Promise<void> {
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const follow = queryValue(req.query, 'redirect') !== 'no' && oldid === undefined;
     const latest = follow ? readFollowingRedirect(stores, title) : readLatest(stores, title);
@@ -29,7 +29,8 @@ export function viewHandlers({ stores, config }: RouteDeps) {
     const read = oldid !== undefined ? readRevision(stores, page, oldid) : latest;
     // The watch star and a category's members depend on more than the revision: they add to the ETag.
     const extras = pageExtras(stores, req, page.title, page.id);
-    if (notModified(req, res, `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}`)) return;
+    // The image policy is in it too: after WIKI_EXTERNAL_IMAGES changes, the same revision renders differently.
+    if (notModified(req, res, `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}`)) return;
     const old = oldid !== undefined
       ? {
           previousId: stores.revisions.previousId(page.id, read.revision.id),
@@ -40,7 +41,7 @@ export function viewHandlers({ stores, config }: RouteDeps) {
     sendHtml(res, pageView(pageContext(req), {
       title: page.title,
       revision: read.revision,
-      bodyHtml: renderedHtml(stores, read, old ? 'old' : 'view'),
+      bodyHtml: await renderedHtml(stores, workers, read, old ? 'old' : 'view', config.externalImages),
       redirectedFrom: latest.redirectedFrom,
       old,
       latest: latest.revision,

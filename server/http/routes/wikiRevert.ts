@@ -4,8 +4,8 @@ import type { RouteDeps } from '../deps.js';
 import { positiveId, queryValue, text } from '../input.js';
 import { isHtmx, pageContext, sendHtml } from '../views.js';
 import { setSessionCookie } from '../middleware/session.js';
-import { planRollback, planUndo, restoreRevision, rollback, undoRevision } from '../../wiki/revert.js';
-import { compareTexts } from '../../wiki/diff.js';
+import { planRollback, planUndoAsync, restoreRevision, rollback, undoRevision } from '../../wiki/revert.js';
+import { compareTextsOffThread } from '../../wiki/compare.js';
 import { requireRight } from '../../wiki/guard.js';
 import { EditConflictError, NotFoundError, RateLimitedError, WikiError } from '../../wiki/errors.js';
 import { readLatest, readRevision } from '../../wiki/pages.js';
@@ -15,7 +15,7 @@ import { confirmPage, revisionLine } from '../../../views/page/revert.js';
 import { html } from '../../../views/html.js';
 import { requireSameActor } from '../sameActor.js';
 
-export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
+export function revertHandlers({ stores, config, tokens, limits, workers }: RouteDeps) {
   const latestOf = (title: Title) => {
     const read = readLatest(stores, title);
     if (!read) throw new NotFoundError(`There is no page "${title.text}".`);
@@ -28,10 +28,10 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
   const revParam = (req: Request, name: string) => positiveId(name, queryValue(req.query, name));
 
   /** After the act: back to the page (htmx follows HX-Redirect instead of a 303). */
-  const done = (req: Request, res: Response, title: Title, run: () => SaveResult) => {
+  const done = async (req: Request, res: Response, title: Title, run: () => Promise<SaveResult>) => {
     requireSameActor(req);
     limits.save(req.actor, req.ip);
-    const result = run();
+    const result = await run();
     if (!req.actor && result.actor) setSessionCookie(res, req, tokens, result.actor, config.secureCookies);
     const to = wikiPath(result.page.title);
     if (isHtmx(req)) res.set('HX-Redirect', to).status(200).end();
@@ -63,33 +63,33 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
   };
 
   return {
-    undoForm(req: Request, res: Response, title: Title) {
+    async undoForm(req: Request, res: Response, title: Title) {
       allow(req, title);
       const id = revParam(req, 'rev');
       const latest = latestOf(title);
       const undone = readRevision(stores, latest.page, id).revision;
       try {
-        const plan = planUndo(stores, title, id);
+        const plan = await planUndoAsync(stores, workers, title, id);
         sendHtml(res, confirmPage(pageContext(req), {
           title, heading: 'Undo', action: `${wikiPath(title)}?action=undo&rev=${id}`,
           explanation: html`<p>This removes the change made in ${revisionLine(undone)}, and keeps every edit made after it.</p>`,
-          comparison: compareTexts(latest.source, plan.text, { context: 'all' }),
+          comparison: await compareTextsOffThread(workers, latest.source, plan.text, { context: 'all' }),
           button: 'Undo this change', defaultSummary: `Undid revision ${id} by ${undone.actor.name}`,
         }));
       } catch (e) {
         problem(req, res, title, e, 'Undo');
       }
     },
-    undo(req: Request, res: Response, title: Title) {
+    async undo(req: Request, res: Response, title: Title) {
       allow(req, title);
       const id = revParam(req, 'rev');
       try {
-        done(req, res, title, () => undoRevision(stores, { title, id, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('summary', (req.body as Record<string, unknown>).summary) }));
+        await done(req, res, title, () => undoRevision(stores, workers, { title, id, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('summary', (req.body as Record<string, unknown>).summary) }));
       } catch (e) {
         problem(req, res, title, e, 'Undo');
       }
     },
-    revertForm(req: Request, res: Response, title: Title) {
+    async revertForm(req: Request, res: Response, title: Title) {
       allow(req, title);
       const id = revParam(req, 'to');
       const latest = latestOf(title);
@@ -97,20 +97,20 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
       sendHtml(res, confirmPage(pageContext(req), {
         title, heading: 'Restore an old version', action: `${wikiPath(title)}?action=revert&to=${id}`,
         explanation: html`<p>This makes ${revisionLine(to.revision)} the current version again, as a new revision. Nothing is lost: the versions in between stay in the history.</p>`,
-        comparison: compareTexts(latest.source, to.source, { context: 'all' }),
+        comparison: await compareTextsOffThread(workers, latest.source, to.source, { context: 'all' }),
         button: 'Restore this version', defaultSummary: `Restored revision ${id} by ${to.revision.actor.name}`,
       }));
     },
-    revert(req: Request, res: Response, title: Title) {
+    async revert(req: Request, res: Response, title: Title) {
       allow(req, title);
       const to = revParam(req, 'to');
       try {
-        done(req, res, title, () => restoreRevision(stores, { title, to, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('summary', (req.body as Record<string, unknown>).summary) }));
+        await done(req, res, title, () => restoreRevision(stores, workers, { title, to, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('summary', (req.body as Record<string, unknown>).summary) }));
       } catch (e) {
         problem(req, res, title, e, 'Restore an old version');
       }
     },
-    rollbackForm(req: Request, res: Response, title: Title) {
+    async rollbackForm(req: Request, res: Response, title: Title) {
       allow(req, title, true);
       try {
         const plan = planRollback(stores, title);
@@ -119,18 +119,18 @@ export function revertHandlers({ stores, config, tokens, limits }: RouteDeps) {
           title, heading: 'Roll back', action: `${wikiPath(title)}?action=rollback&from=${encodeURIComponent(plan.undone[0]!.actor.name)}`,
           explanation: html`<p>This reverts ${plan.undone.length} consecutive ${plan.undone.length === 1 ? 'edit' : 'edits'} by ${plan.undone[0]!.actor.name}, back to ${revisionLine(plan.to)}:</p>
             <ul>${plan.undone.map((r) => html`<li>${revisionLine(r)}</li>`)}</ul>`,
-          comparison: compareTexts(latest.source, stores.content.get(plan.to.contentId), { context: 'all' }),
+          comparison: await compareTextsOffThread(workers, latest.source, stores.content.get(plan.to.contentId), { context: 'all' }),
           button: 'Roll back', defaultSummary: '',
         }));
       } catch (e) {
         problem(req, res, title, e, 'Roll back');
       }
     },
-    rollback(req: Request, res: Response, title: Title) {
+    async rollback(req: Request, res: Response, title: Title) {
       allow(req, title, true);
       try {
         const from = queryValue(req.query, 'from');
-        done(req, res, title, () => rollback(stores, { title, from, actor: req.actor!, ip: req.ip, comment: text('summary', (req.body as Record<string, unknown>).summary) }));
+        await done(req, res, title, () => rollback(stores, workers, { title, from, actor: req.actor!, ip: req.ip, comment: text('summary', (req.body as Record<string, unknown>).summary) }));
       } catch (e) {
         problem(req, res, title, e, 'Roll back');
       }

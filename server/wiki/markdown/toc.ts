@@ -1,9 +1,19 @@
 /** Headings: their ids, the table of contents, section edit links, and block authors on hover. */
-import type { RendererRule, Token } from 'markdown-it';
+import type { RendererRule, StateCore, Token } from 'markdown-it';
 import { wikiPath, type Title } from '../title.js';
 import { escapeHtml, TokenClass } from './md.js';
 
 const TOC_ID = 'toc-title';
+
+/**
+ * Beyond this many headings a page gets no table of contents and no section edit links (sections
+ * stay editable by URL). Each adds about 300 bytes of HTML per heading, so 1 MiB of "# h" lines
+ * rendered 80 MiB; no page written for reading comes near this.
+ */
+export const MAX_DECORATED_HEADINGS = 1000;
+
+/** Beyond this many top-level blocks, blocks carry no author on hover (about 100 bytes each). */
+export const MAX_BLAMED_BLOCKS = 5000;
 
 /** A heading as rendered: `section` is the K of ?action=edit&section=K (see sections.ts). */
 export interface Heading {
@@ -25,9 +35,36 @@ export function slugify(text: string): string {
   return slug === '' ? 'section' : slug;
 }
 
-/** The id markdown-it-anchor gives a heading: its slug, except that the TOC's own title owns its id, so a heading with the same text steps aside. */
-export function headingId(text: string): string {
-  return slugify(text) === TOC_ID ? `${TOC_ID}-1` : slugify(text);
+/**
+ * Core rule: give every heading its id, in token order: its slug, then `slug-1`, `slug-2`… for
+ * repeats (the ids markdown-it-anchor gave). The TOC's own title owns `toc-title` on every page.
+ *
+ * Linear, where markdown-it-anchor was quadratic (it tried -1, -2, … afresh for every repeat, so
+ * 10,000 "# h" lines took 12 s): `next` remembers where each slug's search stopped. Skipping is
+ * safe because ids are only ever added; and a candidate `s-n` belongs to one slug only (the part
+ * before its last "-"), so all searches together pass each taken id at most once.
+ */
+export function assignHeadingIds(state: StateCore): void {
+  const taken = new Set<string>([TOC_ID]);
+  const next = new Map<string, number>();
+  const tokens = state.tokens;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]!.type !== 'heading_open') continue;
+    tokens[i]!.attrSet('id', uniqueId(slugify(inlineText(tokens[i + 1]?.children ?? null)), taken, next));
+  }
+}
+
+/** `slug`, or the first free `slug-N`; records the id as taken. */
+function uniqueId(slug: string, taken: Set<string>, next: Map<string, number>): string {
+  let id = slug;
+  if (taken.has(id)) {
+    let n = next.get(slug) ?? 1;
+    while (taken.has(`${slug}-${n}`)) n++;
+    id = `${slug}-${n}`;
+    next.set(slug, n + 1);
+  }
+  taken.add(id);
+  return id;
 }
 
 /** Plain text of a heading's inline tokens; the same text gives the slug, the TOC entry and the aria label. */
@@ -58,23 +95,19 @@ export function readHeadings(tokens: Token[], indexes: number[]): Heading[] {
   }));
 }
 
-/** A copy of `tokens` with a wiki_editsection token inside each heading, linking to its section's edit form. */
-export function addEditLinks(tokens: Token[], indexes: number[], headings: Heading[], title: Title): Token[] {
-  // Each edit link goes after the heading's inline token (index + 1), before heading_close.
-  const after = new Map<number, Token>();
+/**
+ * Put a wiki_editsection token at the end of each heading's text, linking to its section's edit
+ * form. In place: copying the token stream cost as much as parsing a big table.
+ */
+export function addEditLinks(tokens: Token[], indexes: number[], headings: Heading[], title: Title): void {
+  const path = wikiPath(title);
   indexes.forEach((tokenIndex, n) => {
     const heading = headings[n]!;
     const edit = new TokenClass('wiki_editsection', '', 0);
-    edit.meta = { href: `${wikiPath(title)}?action=edit&section=${heading.section}`, text: heading.text };
-    after.set(tokenIndex + 1, edit);
+    edit.meta = { href: `${path}?action=edit&section=${heading.section}`, text: heading.text };
+    // Every heading_open is followed by its inline token (children [] when the heading is empty).
+    tokens[tokenIndex + 1]?.children?.push(edit);
   });
-  const out: Token[] = [];
-  tokens.forEach((t, i) => {
-    out.push(t);
-    const edit = after.get(i);
-    if (edit) out.push(edit);
-  });
-  return out;
 }
 
 /** Insert the table of contents (rendered by renderToc) before the top-level block holding the first heading. */
@@ -87,11 +120,12 @@ export function addToc(tokens: Token[], headings: Heading[]): void {
   tokens.splice(at, 0, toc);
 }
 
-/** Put the writer of each top-level block on its opening tag (attributes are escaped by the renderer). */
+/** Put the writer of each top-level block on its opening tag (attributes are escaped by the renderer); none past MAX_BLAMED_BLOCKS. */
 export function markBlockAuthors(tokens: Token[], authorOf: (from: number, to: number) => string | undefined): void {
-  for (const t of tokens) {
-    if (t.level !== 0 || t.nesting === -1 || !t.block || !t.map) continue;
-    const who = authorOf(t.map[0], t.map[1]);
+  const blocks = tokens.filter((t) => t.level === 0 && t.nesting !== -1 && t.block && t.map);
+  if (blocks.length > MAX_BLAMED_BLOCKS) return;
+  for (const t of blocks) {
+    const who = authorOf(t.map![0], t.map![1]);
     if (!who) continue;
     t.attrSet('data-blame', who);
     t.attrSet('title', who);

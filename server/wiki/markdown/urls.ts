@@ -29,9 +29,12 @@ export function isAllowedUrl(url: string): boolean {
   return ALLOWED_SCHEMES.has(plain.slice(0, stop).toLowerCase());
 }
 
-/** Absolute or protocol-relative http(s) links leave the wiki. */
+/**
+ * http(s) links with a scheme, and protocol-relative ones, may leave the wiki. "https:host/x" counts
+ * too: on a page served over http a browser reads it as https://host/x.
+ */
 function isExternal(href: string): boolean {
-  return /^(?:https?:)?\/\//i.test(href);
+  return /^(?:https?:|\/\/)/i.test(href);
 }
 
 /** Renderer rule for link_open: external links get rel="nofollow noopener" and class "external". */

@@ -106,8 +106,12 @@ export function redirectRule(state: StateBlock, startLine: number, _endLine: num
   if (state.level !== 0 || state.parentType !== 'root') return false;
   const lineStart = state.bMarks[startLine] ?? 0;
   const match = REDIRECT_LINE.exec(state.src.slice(lineStart, state.eMarks[startLine]));
-  // Only the first non-blank line counts; search() stops at the first content, so this stays cheap.
-  if (!match || state.src.search(/[^\s\uFEFF]/) < lineStart) return false;
+  if (!match) return false;
+  // Only the first non-blank line counts. Where it is gets found once per parse and kept in env:
+  // searching again for each of many "#REDIRECT" lines after a long blank run would be quadratic.
+  const env = state.env as { firstContent?: number };
+  env.firstContent ??= state.src.search(/[^\s\uFEFF]/);
+  if (env.firstContent < lineStart) return false;
   const parts = splitLink(match[1] ?? '');
   if (parts?.title === undefined) return false;
   if (silent) return true;

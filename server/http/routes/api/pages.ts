@@ -6,14 +6,14 @@ import { blameJson, pageJson, revisionSummaryJson } from '../../present.js';
 import { blame } from '../../../wiki/blame.js';
 import { setSessionCookie } from '../../middleware/session.js';
 import { readLatest, renderedHtml } from '../../../wiki/pages.js';
-import { saveEdit, type SaveResult } from '../../../wiki/edit.js';
+import { saveEditAsync, type SaveResult } from '../../../wiki/edit.js';
 import { EditConflictError, InvalidInputError, NotFoundError } from '../../../wiki/errors.js';
 import { requireRight } from '../../../wiki/guard.js';
 import { parseTitle, type Title } from '../../../wiki/title.js';
 import { historyFilter } from '../wikiHistory.js';
 
 export function pageApi(deps: RouteDeps): Router {
-  const { stores, config, tokens, limits } = deps;
+  const { stores, config, tokens, limits, workers } = deps;
   const r = express.Router();
 
   function latestOrThrow(title: Title) {
@@ -22,7 +22,7 @@ export function pageApi(deps: RouteDeps): Router {
     return read;
   }
 
-  function save(req: Request, res: Response, title: Title, body: Record<string, unknown>, mode: 'create' | 'update'): void {
+  async function save(req: Request, res: Response, title: Title, body: Record<string, unknown>, mode: 'create' | 'update'): Promise<void> {
     requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'edit', title);
     const latest = body.latest;
     let baseId: number | null = null;
@@ -34,7 +34,7 @@ export function pageApi(deps: RouteDeps): Router {
     let result: SaveResult;
     limits.save(req.actor, req.ip);
     try {
-      result = saveEdit(stores, {
+      result = await saveEditAsync(stores, workers, {
         title,
         source: text('source', body.source, { required: true }),
         comment: text('comment', body.comment),
@@ -56,8 +56,7 @@ export function pageApi(deps: RouteDeps): Router {
       throw e;
     }
     if (!req.actor && result.actor) setSessionCookie(res, req, tokens, result.actor, config.secureCookies);
-    const source = stores.content.get(result.revision.contentId);
-    const json = pageJson(result.page, result.revision, source);
+    const json = pageJson(result.page, result.revision, result.text);
     res.status(result.created ? 201 : 200).json({
       ...json,
       ...(result.merged ? { merged: true } : {}),
@@ -68,11 +67,11 @@ export function pageApi(deps: RouteDeps): Router {
   r.post('/page', (req, res) => {
     const body = jsonObject(req.body);
     const title = parseTitle(text('title', body.title, { required: true }));
-    save(req, res, title, { ...body, latest: undefined }, 'create');
+    return save(req, res, title, { ...body, latest: undefined }, 'create');
   });
 
   r.put('/page/:title', (req, res) => {
-    save(req, res, titleFromParam(req.params.title!), jsonObject(req.body), 'update');
+    return save(req, res, titleFromParam(req.params.title!), jsonObject(req.body), 'update');
   });
 
   r.get('/page/:title', (req, res) => {
@@ -80,9 +79,9 @@ export function pageApi(deps: RouteDeps): Router {
     res.json(pageJson(read.page, read.revision, read.source));
   });
 
-  r.get('/page/:title/html', (req, res) => {
+  r.get('/page/:title/html', async (req, res) => {
     const read = latestOrThrow(titleFromParam(req.params.title!));
-    res.type('html').send(renderedHtml(stores, read, 'view'));
+    res.type('html').send(await renderedHtml(stores, workers, read, 'view', config.externalImages));
   });
 
   r.get('/page/:title/history', (req, res) => {
@@ -101,10 +100,10 @@ export function pageApi(deps: RouteDeps): Router {
     });
   });
 
-  r.get('/page/:title/blame', (req, res) => {
+  r.get('/page/:title/blame', async (req, res) => {
     const { page } = latestOrThrow(titleFromParam(req.params.title!));
     const rev = stores.revisions.byId(page.latestId)!;
-    res.json(blameJson(rev, blame(stores, rev)));
+    res.json(blameJson(rev, await blame(stores, rev, workers)));
   });
 
   return r;

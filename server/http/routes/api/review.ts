@@ -15,46 +15,46 @@ import type { SaveResult } from '../../../wiki/edit.js';
 import type { Title } from '../../../wiki/title.js';
 
 export function reviewApi(deps: RouteDeps): Router {
-  const { stores, config, tokens, limits } = deps;
+  const { stores, config, tokens, limits, workers } = deps;
   const r = express.Router();
   const who = (req: Request) => ({ actor: req.actor, ip: req.ip });
 
   /** Rights and limits of a save-like act, then the act; the answer is the page object. */
-  function saving(req: Request, res: Response, title: Title, admin: boolean, run: () => SaveResult): void {
+  async function saving(req: Request, res: Response, title: Title, admin: boolean, run: () => Promise<SaveResult>): Promise<void> {
     requireRight(stores, config.anonEdits, who(req), 'edit', title);
     if (admin) requireRight(stores, config.anonEdits, who(req), 'rollback', title);
     limits.save(req.actor, req.ip);
     let result: SaveResult;
     try {
-      result = run();
+      result = await run();
     } catch (e) {
       if (!(e instanceof EditConflictError)) throw e;
       res.status(409).json({ error: { code: e.code, message: 'Later edits overlap this one, so it cannot be undone automatically. Nothing was saved; edit the page by hand.' }, current: e.current });
       return;
     }
     if (!req.actor && result.actor) setSessionCookie(res, req, tokens, result.actor, config.secureCookies);
-    res.json({ ...pageJson(result.page, result.revision, stores.content.get(result.revision.contentId)), ...(result.status === 'nochange' ? { nochange: true } : {}) });
+    res.json({ ...pageJson(result.page, result.revision, result.text), ...(result.status === 'nochange' ? { nochange: true } : {}) });
   }
 
   r.post('/page/:title/revert', (req, res) => {
     const title = titleFromParam(req.params.title!);
     const body = jsonObject(req.body);
     const to = positiveId('to', body.to);
-    saving(req, res, title, false, () => restoreRevision(stores, { title, to, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('comment', body.comment) }));
+    return saving(req, res, title, false, () => restoreRevision(stores, workers, { title, to, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('comment', body.comment) }));
   });
 
   r.post('/page/:title/undo', (req, res) => {
     const title = titleFromParam(req.params.title!);
     const body = jsonObject(req.body);
     const id = positiveId('revision', body.revision);
-    saving(req, res, title, false, () => undoRevision(stores, { title, id, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('comment', body.comment) }));
+    return saving(req, res, title, false, () => undoRevision(stores, workers, { title, id, actor: req.actor ?? 'temporary', ip: req.ip, comment: text('comment', body.comment) }));
   });
 
   r.post('/page/:title/rollback', (req, res) => {
     const title = titleFromParam(req.params.title!);
     const body = jsonObject(req.body ?? {});
     const from = body.from === undefined ? undefined : text('from', body.from);
-    saving(req, res, title, true, () => rollback(stores, { title, from, actor: req.actor!, ip: req.ip, comment: text('comment', body.comment) }));
+    return saving(req, res, title, true, () => rollback(stores, workers, { title, from, actor: req.actor!, ip: req.ip, comment: text('comment', body.comment) }));
   });
 
   r.get('/recent-changes', (req, res) => {

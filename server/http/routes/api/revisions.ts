@@ -6,7 +6,7 @@ import { compareJson, revisionJson } from '../../present.js';
 import { compareRevisions } from '../../../wiki/compare.js';
 import { NotFoundError } from '../../../wiki/errors.js';
 
-export function revisionApi({ stores }: RouteDeps): Router {
+export function revisionApi({ stores, workers }: RouteDeps): Router {
   const r = express.Router();
 
   r.get('/revision/:id', (req, res) => {
@@ -21,7 +21,7 @@ export function revisionApi({ stores }: RouteDeps): Router {
   r.get('/revision/:from/compare/:to', async (req, res) => {
     const from = positiveId('from', req.params.from);
     const to = positiveId('to', req.params.to);
-    const c = await compareRevisions(stores, from, to, 3);
+    const c = await compareRevisions(stores, workers, from, to, 3);
     res.json(compareJson(from, to, c.comparison));
   });
 

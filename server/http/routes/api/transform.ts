@@ -7,14 +7,14 @@ import { parseTitle } from '../../../wiki/title.js';
 import { TooLargeError } from '../../../wiki/errors.js';
 import { MAX_SOURCE_BYTES, normalizeSource } from '../../../wiki/edit.js';
 
-export function transformApi({ stores }: RouteDeps): Router {
+export function transformApi({ stores, config, workers }: RouteDeps): Router {
   const r = express.Router();
-  r.post('/transform/markdown/to/html', (req, res) => {
+  r.post('/transform/markdown/to/html', async (req, res) => {
     const body = jsonObject(req.body);
     const source = normalizeSource(text('source', body.source, { required: true }));
     if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) throw new TooLargeError('source is over 1 MiB.');
     const title = body.title === undefined ? undefined : parseTitle(text('title', body.title));
-    res.type('html').send(renderSource(stores, source, title));
+    res.type('html').send(await renderSource(stores, workers, source, title, config.externalImages));
   });
   return r;
 }

@@ -1,0 +1,159 @@
+/**
+ * TextWorkers: pure text jobs (jobs.ts) on worker threads once their input is big, so no request's
+ * text, however built, holds the event loop that every other reader waits on.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { JOBS, type JobInput, type JobName, type JobOutput } from './jobs.js';
+import { WikiError } from '../errors.js';
+
+export interface WorkerOptions {
+  /** Worker threads (default 1): big jobs run in parallel up to this many, the rest queue. */
+  threads?: number;
+  /** Input size (UTF-16 units) from which a job goes to a worker; a round trip costs more than a small job. */
+  offloadFrom?: number;
+  /** Jobs waiting beyond this many are refused with 503 rather than queued without bound. */
+  maxQueue?: number;
+  /** A job running longer than this is stopped (its worker replaced) and answered with 503. */
+  timeoutMs?: number;
+  /** Run every job inline (no threads): for tools that run one job at a time. */
+  inline?: boolean;
+}
+
+/** Default offload threshold: 64 Ki units render or compare in a few milliseconds inline. */
+export const OFFLOAD_FROM = 64 * 1024;
+
+interface Pending {
+  id: number;
+  name: JobName;
+  input: unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+/** One thread and the job it is running, if any. */
+interface Slot {
+  worker: Worker;
+  job?: Pending;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * A new thread running the worker entry: the compiled worker.js beside this module, or, when this
+ * module runs from its TypeScript source (the unit tests), worker.ts loaded through tsx, so the
+ * tests exercise the threads too.
+ */
+function startWorker(): Worker {
+  const js = new URL('./worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(js))) return new Worker(js);
+  const ts = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`;
+  return new Worker(boot, { eval: true });
+}
+
+export class TextWorkers {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly threads: number;
+  private readonly offloadFrom: number;
+  private readonly maxQueue: number;
+  private readonly timeoutMs: number;
+  private readonly inline: boolean;
+
+  constructor(o: WorkerOptions = {}) {
+    this.threads = Math.max(1, o.threads ?? 1);
+    this.offloadFrom = o.offloadFrom ?? OFFLOAD_FROM;
+    this.maxQueue = o.maxQueue ?? 64;
+    this.timeoutMs = o.timeoutMs ?? 20_000;
+    this.inline = o.inline ?? false;
+  }
+
+  /** Threads running now (they start with the first big job). */
+  get threadCount(): number {
+    return this.slots.length;
+  }
+
+  /** Whether a job of this size would run on a worker thread. */
+  offloads(size: number): boolean {
+    return !this.inline && size >= this.offloadFrom;
+  }
+
+  /**
+   * Run job `name` on `input`; `size` is the input's size in UTF-16 units (the sum of its texts).
+   * @throws WikiError 'busy' (503) when the queue is full or the job ran past its time; rethrows
+   * a WikiError the job threw, with its code; anything else as an Error.
+   */
+  run<N extends JobName>(name: N, input: JobInput<N>, size: number): Promise<JobOutput<N>> {
+    if (!this.offloads(size)) {
+      try {
+        return Promise.resolve(JOBS[name](input as never) as JobOutput<N>);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    if (this.closed) return Promise.reject(new WikiError('busy', 'The wiki is shutting down; try again in a moment.'));
+    if (this.queue.length >= this.maxQueue) {
+      return Promise.reject(new WikiError('busy', 'The wiki is busy with many large texts at once; try again in a few seconds.'));
+    }
+    return new Promise<JobOutput<N>>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, name, input, resolve: resolve as (v: unknown) => void, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Stop every thread; queued and running jobs are refused. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new WikiError('busy', 'The wiki is shutting down; try again in a moment.'));
+    await Promise.all(this.slots.splice(0).map((s) => {
+      clearTimeout(s.timer);
+      return s.worker.terminate();
+    }));
+  }
+
+  /** Give queued jobs to idle threads, starting threads up to the limit. */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => !s.job);
+      if (!slot && this.slots.length < this.threads) slot = this.spawn();
+      if (!slot) return;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.timer = setTimeout(() => this.fail(slot!, new WikiError('busy', 'That text took too long to process; nothing was changed. Try a smaller text.')), this.timeoutMs);
+      slot.worker.postMessage({ id: job.id, name: job.name, input: job.input });
+    }
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = { worker: startWorker() };
+    slot.worker.unref();
+    slot.worker.on('message', (m: { id: number; output?: unknown; error?: { message: string; code?: string } }) => {
+      const job = slot.job;
+      if (!job || job.id !== m.id) return;
+      clearTimeout(slot.timer);
+      slot.job = undefined;
+      if (m.error) job.reject(m.error.code ? new WikiError(m.error.code as never, m.error.message) : new Error(m.error.message));
+      else job.resolve(m.output);
+      this.dispatch();
+    });
+    slot.worker.on('error', (e) => this.fail(slot, e));
+    slot.worker.on('exit', () => this.fail(slot, new Error('a text worker stopped')));
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** The thread broke or ran too long: refuse its job, drop the thread, go on with a new one. */
+  private fail(slot: Slot, error: Error): void {
+    const at = this.slots.indexOf(slot);
+    if (at < 0) return;
+    this.slots.splice(at, 1);
+    clearTimeout(slot.timer);
+    slot.job?.reject(error);
+    slot.job = undefined;
+    void slot.worker.terminate();
+    if (!this.closed) this.dispatch();
+  }
+}

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TextWorkers } from '../../../server/wiki/work/pool.js';
+import { JOBS } from '../../../server/wiki/work/jobs.js';
+import { WikiError } from '../../../server/wiki/errors.js';
+
+const pools: TextWorkers[] = [];
+function pool(o: ConstructorParameters<typeof TextWorkers>[0] = {}) {
+  const p = new TextWorkers(o);
+  pools.push(p);
+  return p;
+}
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((p) => p.close()));
+});
+
+/** Two unrelated texts of about `n` characters each: a diff with real work in it. */
+function unrelated(n: number): [string, string] {
+  const a: string[] = [];
+  const b: string[] = [];
+  for (let i = 0, size = 0; size < n; i++) {
+    a.push(`line ${i} of the first text, about peer networks ${i * 7}`);
+    b.push(`row ${i} of another text entirely ${i * 13} words`);
+    size += a.at(-1)!.length + 1;
+  }
+  return [a.join('\n'), b.join('\n')];
+}
+
+describe('TextWorkers', () => {
+  it('runs small jobs inline, starting no thread', async () => {
+    const p = pool({ offloadFrom: 1000 });
+    const html = await p.run('render', { source: '# Hi\n\n[[Peer networks]]', existing: ['Peer networks'] }, 20);
+    expect(html).toContain('<h1 id="hi"');
+    expect(p.threadCount).toBe(0);
+  });
+
+  it('runs big jobs on a thread with the same output as inline', async () => {
+    const p = pool({ offloadFrom: 10 });
+    const source = '# One\n\n## Two\n\n### Three\n\nSee [[Peer networks]] and [[Missing]].\n\n[[Category:Open]]';
+    const job = { source, existing: ['Peer networks'], title: 'Talk:Peer networks', sectionEditLinks: true, authors: { lines: [1, 1, 2, 2, 2, 3, 3, 3, 3], names: [[1, 'Ann'], [2, 'Bo'], [3, 'Cy']] as Array<[number, string]> } };
+    const threaded = await p.run('render', job, source.length);
+    expect(p.threadCount).toBe(1);
+    expect(threaded).toBe(JOBS.render(job));
+    expect(threaded).toContain('class="new"');
+    expect(threaded).toContain('data-blame="Written by');
+    const [a, b] = unrelated(2000);
+    expect(await p.run('compare', { oldText: a, newText: b, options: {} }, a.length + b.length)).toEqual(JOBS.compare({ oldText: a, newText: b, options: {} }));
+    expect(await p.run('merge', { base: 'a\nb\nc', mine: 'A\nb\nc', theirs: 'a\nb\nC' }, 15)).toEqual({ clean: true, text: 'A\nb\nC' });
+  });
+
+  it('keeps the event loop free while a big job runs', async () => {
+    const p = pool({ offloadFrom: 10 });
+    const [a, b] = unrelated(200_000);
+    await p.run('merge', { base: 'x', mine: 'y', theirs: 'x' }, 10); // the thread is up before timing
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const started = ticks;
+    await p.run('compare', { oldText: a, newText: b, options: {} }, a.length + b.length);
+    clearInterval(timer);
+    // Inline, the diff would hold the loop from start to end and not one tick could run meanwhile.
+    expect(ticks - started).toBeGreaterThan(0);
+  });
+
+  it('refuses with 503 when too many big jobs wait, rather than queueing without bound', async () => {
+    const p = pool({ offloadFrom: 10, maxQueue: 2 });
+    const [a, b] = unrelated(200_000);
+    const jobs = Array.from({ length: 4 }, () => p.run('compare', { oldText: a, newText: b, options: {} }, a.length + b.length));
+    const results = await Promise.allSettled(jobs);
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect((r as PromiseRejectedResult).reason).toMatchObject({ code: 'busy', status: 503 });
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThan(0);
+  });
+
+  it('stops a job past its time with 503, replaces the thread, and goes on', async () => {
+    const p = pool({ offloadFrom: 10, timeoutMs: 1 });
+    const [a, b] = unrelated(200_000);
+    await expect(p.run('compare', { oldText: a, newText: b, options: {} }, a.length + b.length)).rejects.toBeInstanceOf(WikiError);
+    const q = pool({ offloadFrom: 10 });
+    expect(await q.run('merge', { base: 'a', mine: 'b', theirs: 'a' }, 10)).toEqual({ clean: true, text: 'b' });
+  });
+
+  it('passes a job\'s own error back as an error', async () => {
+    const p = pool({ offloadFrom: 1 });
+    await expect(p.run('render', { source: 'x', existing: [], title: 'Bad|title' } as never, 100)).resolves.toContain('x');
+    await expect(p.run('compare', { oldText: null, newText: null, options: {} }, 100)).rejects.toThrow();
+  });
+});
