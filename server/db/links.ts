@@ -6,7 +6,34 @@ export interface LinkingPage {
   title: string;
 }
 
+/** How a page's link and category rows must change: titles to add and remove on each table. */
+export interface LinkChange {
+  addLinks: string[];
+  removeLinks: string[];
+  addCategories: string[];
+  removeCategories: string[];
+}
+
+/** The rows a change writes. */
+export function changeSize(c: LinkChange): number {
+  return c.addLinks.length + c.removeLinks.length + c.addCategories.length + c.removeCategories.length;
+}
+
+/** What is in `want` and not in `have`, in `want`'s order. */
+function missingFrom(want: readonly string[], have: ReadonlySet<string>): string[] {
+  return want.filter((x) => !have.has(x));
+}
+
 export class LinkStore {
+  private readonly linksOf;
+  private readonly categoriesOf;
+  private readonly deleteLink;
+  private readonly deleteCat;
+  private readonly markPendingStmt;
+  private readonly pendingOfStmt;
+  private readonly clearPendingStmt;
+  private readonly allPendingStmt;
+  private readonly dropPendingStmt;
   private readonly deleteLinks;
   private readonly insertLink;
   private readonly deleteCats;
@@ -20,6 +47,15 @@ export class LinkStore {
     this.deleteCats = db.prepare('DELETE FROM category_link WHERE page_id = ?');
     this.insertCat = db.prepare('INSERT OR IGNORE INTO category_link (page_id, category) VALUES (?, ?)');
     this.countLinking = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM link WHERE to_title = ?');
+    this.linksOf = db.prepare<[number], string>('SELECT to_title FROM link WHERE from_page = ?').pluck();
+    this.categoriesOf = db.prepare<[number], string>('SELECT category FROM category_link WHERE page_id = ?').pluck();
+    this.deleteLink = db.prepare('DELETE FROM link WHERE from_page = ? AND to_title = ?');
+    this.deleteCat = db.prepare('DELETE FROM category_link WHERE page_id = ? AND category = ?');
+    this.markPendingStmt = db.prepare('INSERT INTO links_pending (page_id, revision_id) VALUES (?, ?) ON CONFLICT (page_id) DO UPDATE SET revision_id = excluded.revision_id');
+    this.pendingOfStmt = db.prepare<[number], number>('SELECT revision_id FROM links_pending WHERE page_id = ?').pluck();
+    this.clearPendingStmt = db.prepare('DELETE FROM links_pending WHERE page_id = ? AND revision_id = ?');
+    this.dropPendingStmt = db.prepare('DELETE FROM links_pending WHERE page_id = ?');
+    this.allPendingStmt = db.prepare<[], { pageId: number; revisionId: number }>('SELECT page_id AS pageId, revision_id AS revisionId FROM links_pending');
     this.linkingTo = db.prepare<[string, number], LinkingPage>(
       `SELECT p.id, p.title FROM link l JOIN page p ON p.id = l.from_page
        WHERE l.to_title = ? AND p.latest_id IS NOT NULL ORDER BY p.title LIMIT ?`,
@@ -31,18 +67,63 @@ export class LinkStore {
     return this.countLinking.get(title)!.n;
   }
 
-  /** Replace a page's outgoing links (title texts) and categories (names without prefix). */
+  /** Replace a page's outgoing links (title texts) and categories (names without prefix), writing only the rows that change. */
   replace(pageId: number, links: string[], categories: string[]): void {
-    this.deleteLinks.run(pageId);
-    for (const to of links) this.insertLink.run(pageId, to);
-    this.deleteCats.run(pageId);
-    for (const c of categories) this.insertCat.run(pageId, c);
+    this.apply(pageId, this.changeTo(pageId, links, categories));
+  }
+
+  /** The rows to add and remove so that the page links to `links` and sits in `categories`. */
+  changeTo(pageId: number, links: readonly string[], categories: readonly string[]): LinkChange {
+    const haveLinks = new Set(this.linksOf.all(pageId));
+    const haveCats = new Set(this.categoriesOf.all(pageId));
+    const wantLinks = new Set(links);
+    const wantCats = new Set(categories);
+    return {
+      addLinks: missingFrom([...wantLinks], haveLinks),
+      removeLinks: missingFrom([...haveLinks], wantLinks),
+      addCategories: missingFrom([...wantCats], haveCats),
+      removeCategories: missingFrom([...haveCats], wantCats),
+    };
+  }
+
+  /** Write a change (or a slice of one: see wiki/links.ts). */
+  apply(pageId: number, c: LinkChange): void {
+    for (const to of c.removeLinks) this.deleteLink.run(pageId, to);
+    for (const to of c.addLinks) this.insertLink.run(pageId, to);
+    for (const cat of c.removeCategories) this.deleteCat.run(pageId, cat);
+    for (const cat of c.addCategories) this.insertCat.run(pageId, cat);
+  }
+
+  /** Note that the page's rows are being brought up to `revisionId` after its save. */
+  markPending(pageId: number, revisionId: number): void {
+    this.markPendingStmt.run(pageId, revisionId);
+  }
+
+  /** The revision the page's rows are being brought up to; undefined when they are up to date. */
+  pendingFor(pageId: number): number | undefined {
+    return this.pendingOfStmt.get(pageId);
+  }
+
+  /** Done bringing the rows up to `revisionId` (a newer save's mark is left alone). */
+  clearPending(pageId: number, revisionId: number): void {
+    this.clearPendingStmt.run(pageId, revisionId);
+  }
+
+  /** Forget the page's pending mark, whichever revision it names (a later save wrote its rows itself). */
+  dropPending(pageId: number): void {
+    this.dropPendingStmt.run(pageId);
+  }
+
+  /** Every page still being brought up to date (after a crash: to finish at start-up). */
+  allPending(): { pageId: number; revisionId: number }[] {
+    return this.allPendingStmt.all();
   }
 
   /** Forget a page's outgoing links and categories (it was deleted). */
   clear(pageId: number): void {
     this.deleteLinks.run(pageId);
     this.deleteCats.run(pageId);
+    this.dropPendingStmt.run(pageId);
   }
 
   /** Pages whose latest revision links to this title text, by title. */

@@ -10,6 +10,7 @@ import { EditConflictError, InvalidInputError, PageExistsError, NotFoundError, T
 import { analyzeForIndex } from './markdown.js';
 import { merge3, type MergeResult } from './merge.js';
 import type { TextWorkers } from './work/pool.js';
+import { finishDeferredLinks, finishDeferredLinksAsync, updateLinks, type DeferredLinks } from './links.js';
 import { replaceSection } from './sections.js';
 import { authorTags, textTags } from './tags.js';
 import { scoreRisk, textSignals, type TextSignals } from './risk.js';
@@ -50,6 +51,8 @@ export interface SaveResult {
   merged: boolean;
   /** The page's text after the save (the latest text on a null edit), so callers need not read it back. */
   text: string;
+  /** Link rows too many for the save's transaction, written after it (wiki/links.ts); the save functions here finish them. */
+  deferredLinks?: DeferredLinks;
 }
 
 /** A save worked out against one state of its page (see isCurrent), ready for commitSave. */
@@ -107,7 +110,7 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
   const first = plan();
   const prepared = prepareSave(stores, first.save);
   const planHolds = first.against === undefined || prepared.page?.latestId === first.against;
-  return stores.transaction(() => {
+  const result = stores.transaction(() => {
     if (planHolds && isCurrent(stores, prepared)) {
       inside?.(first);
       return commitSave(stores, prepared);
@@ -117,6 +120,8 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
     inside?.(again);
     return commitSave(stores, prepareSave(stores, again.save));
   });
+  finishDeferredLinks(stores, result.deferredLinks);
+  return result;
 }
 
 /**
@@ -134,7 +139,7 @@ export async function savePlannedAsync<P extends SavePlan>(
   const first = planner.planAsync ? await planner.planAsync() : planner.plan();
   const prepared = await prepareSaveAsync(stores, workers, first.save);
   const planHolds = first.against === undefined || prepared.page?.latestId === first.against;
-  return stores.transaction(() => {
+  const result = stores.transaction(() => {
     if (planHolds && isCurrent(stores, prepared)) {
       inside?.(first);
       return commitSave(stores, prepared);
@@ -143,6 +148,8 @@ export async function savePlannedAsync<P extends SavePlan>(
     inside?.(again);
     return commitSave(stores, prepareSave(stores, again.save));
   });
+  await finishDeferredLinksAsync(stores, result.deferredLinks);
+  return result;
 }
 
 /**
@@ -179,7 +186,9 @@ export async function prepareSaveAsync(stores: Stores, workers: TextWorkers, inp
 export async function saveEditAsync(stores: Stores, workers: TextWorkers, input: SaveInput): Promise<SaveResult> {
   const p = await prepareSaveAsync(stores, workers, input);
   // commitSave prepares again, inline, only if a save landed while the worker ran: rare, and bounded.
-  return stores.transaction(() => commitSave(stores, p));
+  const result = stores.transaction(() => commitSave(stores, p));
+  await finishDeferredLinksAsync(stores, result.deferredLinks);
+  return result;
 }
 
 /** What a save reads before any text work: the page, the text it replaces, and what to merge. */
@@ -269,7 +278,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   });
   recordTagsAndRisk(stores, p, { revisionId, pageId, sha1: content.sha1, actor, now });
   stores.pages.setLatest(pageId, revisionId, analysis.redirect !== undefined);
-  stores.links.replace(pageId, analysis.links, analysis.categories);
+  const deferredLinks = updateLinks(stores, pageId, revisionId, analysis.links, analysis.categories);
   stores.search.put(pageId, input.title.text, analysis.text);
   stores.actors.countEditOf(actor.id);
   if (!page) stores.pages.touchPagesLinkingTo(input.title);
@@ -281,6 +290,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     created: !page,
     merged: p.merged,
     text: p.text,
+    deferredLinks,
   };
 }
 

@@ -117,6 +117,8 @@ export function renderSource(
  * Render inline when the text is small; else on a worker thread in two steps (the link targets,
  * then, once the database has said which exist, the HTML), so the thread never needs the database.
  */
+const EXISTING_SLICE = 2000;
+
 async function renderOffThread(stores: Stores, workers: TextWorkers, job: Omit<RenderJob, 'existing'>): Promise<string> {
   if (!workers.offloads(job.source.length)) {
     return render(job.source, {
@@ -128,6 +130,11 @@ async function renderOffThread(stores: Stores, workers: TextWorkers, job: Omit<R
     }).html;
   }
   const targets = await workers.run('targets', job.source, job.source.length);
-  const existing = targets.length > 0 ? [...stores.pages.existing(targets)] : [];
+  // A page of 50,000 links asks about them in slices, letting other requests run between.
+  const existing: string[] = [];
+  for (let i = 0; i < targets.length; i += EXISTING_SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    existing.push(...stores.pages.existing(targets.slice(i, i + EXISTING_SLICE)));
+  }
   return workers.run('render', { ...job, existing }, job.source.length);
 }
