@@ -68,19 +68,33 @@ function linesOf(stores: Stores, r: Revision): string[] {
   return stores.content.get(r.contentId).split('\n');
 }
 
-/** Line text → first writer, from the stored authorship of a few revisions before `r`. */
-function recallBefore(stores: Stores, r: Revision): Map<string, number> {
-  const map = new Map<string, number>();
+/** The texts and stored authorship of a few revisions before `r`, newest first: what recallMap reads. */
+export interface RecallSource {
+  text: string;
+  authors: number[];
+}
+
+function recallSources(stores: Stores, r: Revision): RecallSource[] {
+  const out: RecallSource[] = [];
   let id = r.parentId;
   for (let depth = 0; id && depth < RECALL_DEPTH; depth++) {
     const rev = stores.revisions.byId(id)!;
     const authors = stores.blame.get(rev.id, BLAME_VERSION);
     if (!authors) break;
-    // Walking back in time: older writers overwrite newer ones, so the first writer wins.
-    linesOf(stores, rev).forEach((line, i) => {
+    out.push({ text: stores.content.get(rev.contentId), authors });
+    id = rev.parentId;
+  }
+  return out;
+}
+
+/** Line text → first writer, from recallSources (pure, so it can run on a worker thread). */
+export function recallMap(sources: RecallSource[]): Map<string, number> {
+  const map = new Map<string, number>();
+  // Walking back in time: older writers overwrite newer ones, so the first writer wins.
+  for (const { text, authors } of sources) {
+    text.split('\n').forEach((line, i) => {
       if (line.trim().length >= RECALL_MIN_CHARS) map.set(line, authors[i]!);
     });
-    id = rev.parentId;
   }
   return map;
 }
@@ -91,7 +105,7 @@ interface Step {
   parentAuthors: number[];
   childLines: string[];
   child: Revision;
-  recall: Map<string, number>;
+  recall: RecallSource[];
 }
 
 /**
@@ -104,7 +118,7 @@ export function authorsOf(stores: Stores, rev: Revision): number[] {
   for (let next = walk.next(); ; ) {
     if (next.done) return next.value;
     const s = next.value;
-    next = walk.next(inheritAuthors(s.parentLines, s.parentAuthors, s.childLines, s.child.id, s.recall));
+    next = walk.next(inheritAuthors(s.parentLines, s.parentAuthors, s.childLines, s.child.id, recallMap(s.recall)));
   }
 }
 
@@ -120,7 +134,7 @@ export async function authorsOfAsync(stores: Stores, rev: Revision, workers: Tex
     // Lines, not characters, are what the walk has at hand; 40 characters a line is a fair guess.
     const size = (s.parentLines.length + s.childLines.length) * 40;
     next = walk.next(await workers.run('inheritAuthors', {
-      parentLines: s.parentLines, parentAuthors: s.parentAuthors, childLines: s.childLines, childId: s.child.id, recall: [...s.recall],
+      parentLines: s.parentLines, parentAuthors: s.parentAuthors, childLines: s.childLines, childId: s.child.id, recall: s.recall,
     }, size));
   }
 }
@@ -146,7 +160,7 @@ function* walkBack(stores: Stores, rev: Revision): Generator<Step, number[], num
     const authors = revertOf !== undefined
       ? (stores.blame.get(revertOf, BLAME_VERSION) ?? (yield* walkBack(stores, stores.revisions.byId(revertOf)!)))
       : c.parentId
-        ? yield { parentLines, parentAuthors, childLines: lines, child: c, recall: recallBefore(stores, c) }
+        ? yield { parentLines, parentAuthors, childLines: lines, child: c, recall: recallSources(stores, c) }
         : lines.map(() => c.id);
     // A request that walked the same revisions meanwhile stored the same result: one row is kept.
     stores.blame.put(c.id, BLAME_VERSION, authors);

@@ -8,7 +8,7 @@ import { merge3, type MergeResult } from '../merge.js';
 import { analyze, analyzeForIndex, render } from '../markdown.js';
 import { storedTitle } from '../title.js';
 import { saveFacts } from '../edit.js';
-import { inheritAuthors } from '../blame.js';
+import { inheritAuthors, recallMap, type RecallSource } from '../blame.js';
 
 /** Who wrote which lines: per source line the id of the revision that wrote it, and those revisions' author names. */
 export interface LineAuthors {
@@ -68,8 +68,8 @@ export const JOBS = {
   compare: (job: { oldText: string | null; newText: string | null; options: CompareOptions }): Comparison => compareTexts(job.oldText, job.newText, job.options),
   merge: (job: { base: string; mine: string; theirs: string }): MergeResult => merge3(job.base, job.mine, job.theirs),
   saveFacts: (job: { oldText: string | null; text: string }) => saveFacts(job),
-  inheritAuthors: (job: { parentLines: string[]; parentAuthors: number[]; childLines: string[]; childId: number; recall: Array<[string, number]> }): number[] =>
-    inheritAuthors(job.parentLines, job.parentAuthors, job.childLines, job.childId, new Map(job.recall)),
+  inheritAuthors: (job: { parentLines: string[]; parentAuthors: number[]; childLines: string[]; childId: number; recall: RecallSource[] }): number[] =>
+    inheritAuthors(job.parentLines, job.parentAuthors, job.childLines, job.childId, recallMap(job.recall)),
 };
 
 export type JobName = keyof typeof JOBS;
