@@ -7,13 +7,13 @@
  */
 import type { Stores } from '../db/stores.js';
 import { EditConflictError, InvalidInputError, PageExistsError, NotFoundError, TooLargeError } from './errors.js';
-import { analyzeForIndex } from './markdown.js';
+import { saveFacts, type SaveFacts } from './saveFacts.js';
 import { merge3, type MergeResult } from './merge.js';
 import type { TextWorkers } from './work/pool.js';
 import { finishDeferredLinks, finishDeferredLinksAsync, updateLinks, type DeferredLinks } from './links.js';
 import { replaceSection } from './sections.js';
-import { authorTags, textTags } from './tags.js';
-import { scoreRisk, textSignals, type TextSignals } from './risk.js';
+import { authorTags } from './tags.js';
+import { scoreRisk, type TextSignals } from './risk.js';
 import type { Title } from './title.js';
 import type { Actor, Page, Revision } from './types.js';
 
@@ -67,7 +67,7 @@ export interface PreparedSave {
   /** The latest text it replaces; null for a new page. */
   oldText: string | null;
   /** Undefined for a null edit, which stores nothing. */
-  analysis: ReturnType<typeof analyzeForIndex> | undefined;
+  analysis: SaveFacts['analysis'] | undefined;
   tags: string[];
   signals: TextSignals;
 }
@@ -215,15 +215,10 @@ function readSaveState(stores: Stores, input: SaveInput): SaveState {
   return { input, page, ...resolveText(stores, page, input, source) };
 }
 
-/** The facts of a text that a save stores beside it: index analysis, text tags, risk signals (pure). */
-export function saveFacts(o: { oldText: string | null; text: string }): Pick<PreparedSave, 'analysis' | 'tags' | 'signals'> {
-  return { analysis: analyzeForIndex(o.text), tags: textTags({ oldText: o.oldText, newText: o.text }), signals: textSignals(o.oldText, o.text) };
-}
-
 function prepared(
   state: SaveState,
   merged: string | undefined,
-  facts: (oldText: string | null, text: string) => Pick<PreparedSave, 'analysis' | 'tags' | 'signals'>,
+  facts: (oldText: string | null, text: string) => SaveFacts,
 ): PreparedSave {
   const text = merged ?? state.mine;
   const oldText = state.latestText;

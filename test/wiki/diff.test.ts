@@ -2,20 +2,9 @@
 import { describe, it, expect } from 'vitest';
 import { applyEditScript, compareTexts, DIFF_VERSION } from '../../server/wiki/diff.js';
 import type { Comparison, CompareOptions, DiffEntry } from '../../server/wiki/diff.js';
+import { prng } from '../helpers/random.js';
 
 // ---- helpers ----
-
-/** Deterministic PRNG (mulberry32) so a failing random case can be replayed by its seed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;

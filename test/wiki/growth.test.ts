@@ -17,6 +17,7 @@ import { compareTexts, type CompareOptions } from '../../server/wiki/diff.js';
 import { merge3, type DiffBudget } from '../../server/wiki/merge.js';
 import { riskOf } from '../../server/wiki/risk.js';
 import { signalTags } from '../../server/wiki/tags.js';
+import { prng } from '../helpers/random.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -24,17 +25,6 @@ const TINY: DiffBudget = { timeoutMs: 1, maxEditLength: 50 };
 const TINY_COMPARE: CompareOptions = { timeoutMs: TINY.timeoutMs, maxEditLength: TINY.maxEditLength, context: 'all' };
 
 // ---- texts ----
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'peer network wiki node edit page link text share trust graph relay gossip swarm seed leech'.split(' ');
 const words = (random: () => number, count: number): string => Array.from({ length: count }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ');

@@ -1,6 +1,7 @@
 /** merge3 and resolveRegions: diff3 semantics, any line text, bounded cost, and no lost words. */
 import { describe, expect, it } from 'vitest';
 import { merge3, resolveRegions, type MergeRegion, type MergeResult } from '../../server/wiki/merge.js';
+import { prng } from '../helpers/random.js';
 
 const base = ['one', 'two', 'three', 'four', 'five', 'six'].join('\n');
 
@@ -123,17 +124,6 @@ describe('merge3 past its budget', () => {
 });
 
 // ---- properties over random small texts ----
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A few random edits (replace, insert, delete) of random lines; new lines are named after the side. */
 function mutate(random: () => number, lines: string[], side: string, alphabet: string[]): string[] {

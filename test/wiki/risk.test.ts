@@ -1,21 +1,11 @@
 /** risk.ts text checks: the linear scanners count exactly what the old regexes matched, on any text. */
 import { describe, expect, it } from 'vitest';
 import { footnoteRefs, repeatsCharacter, riskOf, scoreRisk, shouting, textSignals } from '../../server/wiki/risk.js';
+import { prng } from '../helpers/random.js';
 
 // The regexes these scanners replace: right, but quadratic (or slow) on hostile text.
 const OLD_FOOTNOTE_REF = /\[\^[^\]\s]+\](?!:)/g;
 const OLD_REPEATED = /(\S)\1{9,}/u;
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomText(seed: number, alphabet: string[], length: number): string {
   const random = prng(seed);

@@ -7,8 +7,8 @@ import { compareTexts, type CompareOptions, type Comparison } from '../diff.js';
 import { merge3, type MergeResult } from '../merge.js';
 import { analyze, analyzeForIndex, render } from '../markdown.js';
 import { storedTitle } from '../title.js';
-import { saveFacts } from '../edit.js';
-import { inheritAuthors, recallMap, type RecallSource } from '../blame.js';
+import { saveFacts } from '../saveFacts.js';
+import { inheritAuthors, recallMap, type RecallSource } from '../authorship.js';
 
 /** Who wrote which lines: per source line the id of the revision that wrote it, and those revisions' author names. */
 export interface LineAuthors {

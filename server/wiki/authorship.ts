@@ -1,0 +1,70 @@
+/**
+ * Line authorship from a parent's (pure, so blame's steps may run on a worker thread): which
+ * revision wrote each line of a child text, given who wrote the parent's lines.
+ */
+import { lineHunks, type DiffBudget } from './diff/lines.js';
+
+/** Lines shorter than this (blank lines, "---") are too common to say who wrote them. */
+const RECALL_MIN_CHARS = 4;
+// The line matcher of the diff (trimmed Myers within this budget, then unique-line anchors, then
+// whole blocks): near-linear whatever the texts, so a cold blame of a long history stays bounded per
+// revision. Unrelated texts skip the Myers run altogether (its lower bound on edits is too high).
+const BLAME_BUDGET: DiffBudget = { timeoutMs: 150, maxEditLength: 2000 };
+
+/**
+ * The authors of `child` lines, given the parent's lines and authors (pure). Lines the diff keeps
+ * keep their authors; other lines are the child's, unless `recall` (line text → the revision that
+ * first wrote it, for lines that come back) or a line the child removed elsewhere (a move) names
+ * an earlier writer. Never throws; costs about `budget.timeoutMs` plus linear work.
+ */
+export function inheritAuthors(
+  parentLines: string[],
+  parentAuthors: number[],
+  childLines: string[],
+  childId: number,
+  recall: Map<string, number> = new Map(),
+  budget: DiffBudget = BLAME_BUDGET,
+): number[] {
+  const deadline = Date.now() + budget.timeoutMs;
+  const hunks = lineHunks(parentLines, childLines, { deadline, maxEditLength: budget.maxEditLength, coarse: false, lastResort: 'block' });
+  const moved = new Map(recall);
+  // Every removed line is known before any added one is credited: added lines may be moved from below.
+  for (const h of hunks) {
+    for (let i = h.a0; i < h.a1; i++) {
+      const line = parentLines[i]!;
+      if (line.trim().length >= RECALL_MIN_CHARS && !moved.has(line)) moved.set(line, parentAuthors[i]!);
+    }
+  }
+  const out = new Array<number>(childLines.length);
+  let a = 0;
+  let b = 0;
+  for (const h of [...hunks, { a0: parentLines.length, a1: parentLines.length, b0: childLines.length, b1: childLines.length }]) {
+    while (b < h.b0) out[b++] = parentAuthors[a++]!;
+    for (; b < h.b1; b++) out[b] = recalled(childLines[b]!, moved) ?? childId;
+    a = h.a1;
+  }
+  return out;
+}
+
+function recalled(line: string, recall: Map<string, number>): number | undefined {
+  return line.trim().length >= RECALL_MIN_CHARS ? recall.get(line) : undefined;
+}
+
+/** The texts and stored authorship of a few revisions before `r`, newest first: what recallMap reads. */
+export interface RecallSource {
+  text: string;
+  authors: number[];
+}
+
+/** Line text → first writer, from recallSources (pure, so it can run on a worker thread). */
+export function recallMap(sources: RecallSource[]): Map<string, number> {
+  const map = new Map<string, number>();
+  // Walking back in time: older writers overwrite newer ones, so the first writer wins.
+  for (const { text, authors } of sources) {
+    text.split('\n').forEach((line, i) => {
+      if (line.trim().length >= RECALL_MIN_CHARS) map.set(line, authors[i]!);
+    });
+  }
+  return map;
+}
+
