@@ -8,7 +8,7 @@ import { TokenService } from './auth/tokens.js';
 import { seedIfEmpty } from './seed/seed.js';
 import type { AppDeps } from './http/deps.js';
 import { TextWorkers } from './wiki/work/pool.js';
-import { recoverPendingLinks } from './wiki/links.js';
+import { recoverPendingRows } from './wiki/links.js';
 
 export interface Wiki extends AppDeps {
   db: Db;
@@ -30,7 +30,7 @@ export function openWiki(config: Config, log?: (err: unknown) => void): Wiki {
     const secret = installationSecret(stores, config.jwtSecret);
     const seeded = config.seed ? seedIfEmpty(stores) : 0;
     // Link rows a crash left half-written after their save (wiki/links.ts) are finished first.
-    recoverPendingLinks(stores);
+    recoverPendingRows(stores);
     return { db, stores, config, secret, tokens: new TokenService(secret), workers: new TextWorkers(), seeded, log };
   } catch (e) {
     db.close();

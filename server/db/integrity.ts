@@ -1,5 +1,6 @@
 /** Consistency checks of the whole database for `wiki check`: SQLite's own, and the wiki's invariants. */
 import type { Db } from './connection.js';
+import { PAGE_OF_ROW } from './search.js';
 
 export interface RevisionMismatch {
   id: number;
@@ -48,11 +49,11 @@ export class IntegrityStore {
     this.countMissingSearchStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n ${missing}`);
     const notLive = (column: string) => `${column} NOT IN (SELECT p.id FROM page p WHERE ${LIVE})`;
     this.staleStmts = {
-      countSearch: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM search_index WHERE ${notLive('rowid')}`),
+      countSearch: db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM search_index WHERE ${notLive(PAGE_OF_ROW)}`),
       countLinks: db.prepare<[], { n: number }>(
         `SELECT (SELECT count(*) FROM link WHERE ${notLive('from_page')}) + (SELECT count(*) FROM category_link WHERE ${notLive('page_id')}) AS n`,
       ),
-      deleteSearch: db.prepare(`DELETE FROM search_index WHERE ${notLive('rowid')}`),
+      deleteSearch: db.prepare(`DELETE FROM search_index WHERE ${notLive(PAGE_OF_ROW)}`),
       deleteLinks: db.prepare(`DELETE FROM link WHERE ${notLive('from_page')}`),
       deleteCategories: db.prepare(`DELETE FROM category_link WHERE ${notLive('page_id')}`),
     };

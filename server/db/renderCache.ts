@@ -1,12 +1,24 @@
 /** Rendered HTML per (revision, renderer version, variant), valid while the page's touched stamp holds. */
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import type { Db } from './connection.js';
+
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
+
+/**
+ * HTML from this many UTF-16 units is stored deflated (as a BLOB in the html column; SQLite keeps
+ * a BLOB as it is in a TEXT column). Reading or writing megabytes of text holds the event loop for
+ * about 100 ms, while zlib runs on libuv's thread pool and leaves a tenth of the bytes to move.
+ */
+export const PACK_FROM = 64 * 1024;
 
 export class RenderCacheStore {
   private readonly select;
   private readonly upsert;
 
   constructor(db: Db) {
-    this.select = db.prepare<[number, number, string], { touched: number; html: string }>(
+    this.select = db.prepare<[number, number, string], { touched: number; html: string | Buffer }>(
       'SELECT touched, html FROM render_cache WHERE revision_id = ? AND version = ? AND variant = ?',
     );
     this.upsert = db.prepare(
@@ -16,12 +28,15 @@ export class RenderCacheStore {
   }
 
   /** undefined when nothing is cached or the cached HTML predates the page's touched stamp. */
-  get(revisionId: number, version: number, variant: string, touched: number): string | undefined {
+  async get(revisionId: number, version: number, variant: string, touched: number): Promise<string | undefined> {
     const row = this.select.get(revisionId, version, variant);
-    return row && row.touched === touched ? row.html : undefined;
+    if (!row || row.touched !== touched) return undefined;
+    return typeof row.html === 'string' ? row.html : (await inflate(row.html)).toString('utf8');
   }
 
-  put(revisionId: number, version: number, variant: string, touched: number, html: string): void {
-    this.upsert.run(revisionId, version, variant, touched, html);
+  /** Store `html` as rendered when the page's stamp was `touched`; large HTML is deflated first, off the event loop. */
+  async put(revisionId: number, version: number, variant: string, touched: number, html: string): Promise<void> {
+    const stored = html.length >= PACK_FROM ? await deflate(Buffer.from(html, 'utf8'), { level: 1 }) : html;
+    this.upsert.run(revisionId, version, variant, touched, stored);
   }
 }

@@ -14,35 +14,92 @@ function withoutControls(text: string): string {
   return text.replace(CONTROLS, ' ');
 }
 
+/**
+ * A page's text is indexed in chunks of about CHUNK_CHARS, one FTS5 row each, so a long page is
+ * indexed (and taken out again) a chunk per transaction instead of in one stretch of 100 ms or more.
+ * Chunk k of page p has rowid p + k * STRIDE: chunk 0 is the page id itself, as before chunks.
+ */
+export const CHUNK_CHARS = 32 * 1024;
+const STRIDE = 2 ** 40;
+/** SQL: the page id of a search_index row. */
+export const PAGE_OF_ROW = `(rowid % ${STRIDE})`;
+
+/** `text` cut into chunks of at most CHUNK_CHARS, at whitespace where there is some; at least one chunk. */
+export function chunksOf(text: string): string[] {
+  const out: string[] = [];
+  let at = 0;
+  while (text.length - at > CHUNK_CHARS) {
+    let end = at + CHUNK_CHARS;
+    const space = text.lastIndexOf(' ', end);
+    const newline = text.lastIndexOf('\n', end);
+    const cut = Math.max(space, newline);
+    if (cut > at + CHUNK_CHARS / 2) end = cut + 1;
+    // Never split a surrogate pair.
+    else if (/[\ud800-\udbff]/.test(text[end - 1]!)) end -= 1;
+    out.push(text.slice(at, end));
+    at = end;
+  }
+  out.push(text.slice(at));
+  return out;
+}
+
 export class SearchStore {
   private readonly remove;
   private readonly insert;
+  private readonly has;
   private readonly query;
 
   constructor(db: Db) {
     this.remove = db.prepare('DELETE FROM search_index WHERE rowid = ?');
     this.insert = db.prepare('INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)');
-    // Pages whose title has every word come first; within each group bm25 ranks, with title
-    // matches weighing ten times body matches.
+    this.has = db.prepare<[number], number>('SELECT 1 FROM search_index WHERE rowid = ?').pluck();
+    // Pages whose title has every word come first (every chunk carries the title, so a page's
+    // chunks agree on it); within each group bm25 ranks, with title matches weighing ten times body
+    // matches. A page is ranked, and excerpted, by its best chunk.
     this.query = db.prepare<{ q: string; inTitle: string; limit: number; offset: number }, SearchHit>(
-      `SELECT rowid AS id, title, snippet(search_index, 1, char(1), char(2), '…', 24) AS excerpt
-       FROM search_index WHERE search_index MATCH @q
-       ORDER BY rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH @inTitle) DESC, bm25(search_index, 10.0, 1.0)
+      `WITH hit AS MATERIALIZED (
+         SELECT ${PAGE_OF_ROW} AS id, title, snippet(search_index, 1, char(1), char(2), '…', 24) AS excerpt,
+                rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH @inTitle) AS inTitle,
+                bm25(search_index, 10.0, 1.0) AS score
+         FROM search_index WHERE search_index MATCH @q)
+       SELECT id, title, excerpt FROM hit GROUP BY id ORDER BY inTitle DESC, min(score), id
        LIMIT @limit OFFSET @offset`,
     );
   }
 
+  /** How many chunks the page has in the index (0 when it has none). */
+  chunkCount(pageId: number): number {
+    let k = 0;
+    while (this.has.get(pageId + k * STRIDE) !== undefined) k++;
+    return k;
+  }
+
   /**
-   * Index (or re-index) a page's latest text. Control characters are indexed as spaces: the
-   * excerpts use \u0001 and \u0002 as match markers, so page text must never carry them.
+   * Index (or re-index) a page's latest text, all chunks at once. Control characters are indexed
+   * as spaces: the excerpts use \u0001 and \u0002 as match markers, so page text must never carry them.
    */
   put(pageId: number, title: string, body: string): void {
-    this.remove.run(pageId);
-    this.insert.run(pageId, withoutControls(title), withoutControls(body));
+    const chunks = chunksOf(body);
+    chunks.forEach((chunk, k) => this.putChunk(pageId, k, title, chunk));
+    for (let k = this.chunkCount(pageId) - 1; k >= chunks.length; k--) this.remove.run(pageId + k * STRIDE);
+  }
+
+  /** Index chunk `k` of a page (replacing what that chunk held). */
+  putChunk(pageId: number, k: number, title: string, chunk: string): void {
+    this.remove.run(pageId + k * STRIDE);
+    this.insert.run(pageId + k * STRIDE, withoutControls(title), withoutControls(chunk));
+  }
+
+  /** Take out the page's last chunk if it is chunk `from` or later; false when there was none to take. */
+  dropLastChunkFrom(pageId: number, from: number): boolean {
+    const n = this.chunkCount(pageId);
+    if (n <= from) return false;
+    this.remove.run(pageId + (n - 1) * STRIDE);
+    return true;
   }
 
   delete(pageId: number): void {
-    this.remove.run(pageId);
+    for (let k = this.chunkCount(pageId) - 1; k >= 0; k--) this.remove.run(pageId + k * STRIDE);
   }
 
   /**

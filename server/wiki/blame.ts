@@ -21,8 +21,15 @@ export interface BlameBlock {
   revision: Revision;
 }
 
-function linesOf(stores: Stores, r: Revision): string[] {
-  return stores.content.get(r.contentId).split('\n');
+function textOf(stores: Stores, r: Revision): string {
+  return stores.content.get(r.contentId);
+}
+
+/** How many lines `text.split('\n')` would give, without making them. */
+function lineCount(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 function recallSources(stores: Stores, r: Revision): RecallSource[] {
@@ -40,9 +47,9 @@ function recallSources(stores: Stores, r: Revision): RecallSource[] {
 
 /** One step of the walk, asked of its driver: the child's authors from its parent's (inheritAuthors). */
 interface Step {
-  parentLines: string[];
+  parentText: string;
   parentAuthors: number[];
-  childLines: string[];
+  childText: string;
   child: Revision;
   recall: RecallSource[];
 }
@@ -57,7 +64,7 @@ export function authorsOf(stores: Stores, rev: Revision): number[] {
   for (let next = walk.next(); ; ) {
     if (next.done) return next.value;
     const s = next.value;
-    next = walk.next(inheritAuthors(s.parentLines, s.parentAuthors, s.childLines, s.child.id, recallMap(s.recall)));
+    next = walk.next(inheritAuthors(s.parentText.split('\n'), s.parentAuthors, s.childText.split('\n'), s.child.id, recallMap(s.recall)));
   }
 }
 
@@ -70,10 +77,11 @@ export async function authorsOfAsync(stores: Stores, rev: Revision, workers: Tex
   for (let next = walk.next(); ; ) {
     if (next.done) return next.value;
     const s = next.value;
-    // Lines, not characters, are what the walk has at hand; 40 characters a line is a fair guess.
-    const size = (s.parentLines.length + s.childLines.length) * 40;
+    // Texts, not lines, cross to the thread: one string copies far faster than a million, and
+    // the thread splits them.
+    const size = s.parentText.length + s.childText.length;
     next = walk.next(await workers.run('inheritAuthors', {
-      parentLines: s.parentLines, parentAuthors: s.parentAuthors, childLines: s.childLines, childId: s.child.id, recall: s.recall,
+      parentText: s.parentText, parentAuthors: s.parentAuthors, childText: s.childText, childId: s.child.id, recall: s.recall,
     }, size));
   }
 }
@@ -91,19 +99,20 @@ function* walkBack(stores: Stores, rev: Revision): Generator<Step, number[], num
     chain.push(r);
     r = r.parentId ? stores.revisions.byId(r.parentId) : undefined;
   }
-  let parentLines = r ? linesOf(stores, r) : [];
+  // With no stored base, the walk starts at the first revision, which has no parent to read.
+  let parentText = r ? textOf(stores, r) : '';
   let parentAuthors = base ?? [];
   for (const c of chain.reverse()) {
-    const lines = linesOf(stores, c);
+    const text = textOf(stores, c);
     const revertOf = c.parentId ? stores.revisions.earlierWithSha1(c.pageId, c.sha1, c.parentId) : undefined;
     const authors = revertOf !== undefined
       ? (stores.blame.get(revertOf, BLAME_VERSION) ?? (yield* walkBack(stores, stores.revisions.byId(revertOf)!)))
       : c.parentId
-        ? yield { parentLines, parentAuthors, childLines: lines, child: c, recall: recallSources(stores, c) }
-        : lines.map(() => c.id);
+        ? yield { parentText, parentAuthors, childText: text, child: c, recall: recallSources(stores, c) }
+        : new Array<number>(lineCount(text)).fill(c.id);
     // A request that walked the same revisions meanwhile stored the same result: one row is kept.
     stores.blame.put(c.id, BLAME_VERSION, authors);
-    parentLines = lines;
+    parentText = text;
     parentAuthors = authors;
   }
   return parentAuthors;

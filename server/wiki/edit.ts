@@ -10,7 +10,7 @@ import { EditConflictError, InvalidInputError, PageExistsError, NotFoundError, T
 import { saveFacts, type SaveFacts } from './saveFacts.js';
 import { merge3, type MergeResult } from './merge.js';
 import type { TextWorkers } from './work/pool.js';
-import { finishDeferredLinks, finishDeferredLinksAsync, updateLinks, type DeferredLinks } from './links.js';
+import { finishDeferredRows, finishDeferredRowsAsync, updateRows, type DeferredRows } from './links.js';
 import { replaceSection } from './sections.js';
 import { authorTags } from './tags.js';
 import { scoreRisk, type TextSignals } from './risk.js';
@@ -51,8 +51,8 @@ export interface SaveResult {
   merged: boolean;
   /** The page's text after the save (the latest text on a null edit), so callers need not read it back. */
   text: string;
-  /** Link rows too many for the save's transaction, written after it (wiki/links.ts); the save functions here finish them. */
-  deferredLinks?: DeferredLinks;
+  /** Link rows and search entry too big for the save's transaction, written after it (wiki/links.ts); the save functions here finish them. */
+  deferredRows?: DeferredRows;
 }
 
 /** A save worked out against one state of its page (see isCurrent), ready for commitSave. */
@@ -120,7 +120,7 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
     inside?.(again);
     return commitSave(stores, prepareSave(stores, again.save));
   });
-  finishDeferredLinks(stores, result.deferredLinks);
+  finishDeferredRows(stores, result.deferredRows);
   return result;
 }
 
@@ -148,7 +148,7 @@ export async function savePlannedAsync<P extends SavePlan>(
     inside?.(again);
     return commitSave(stores, prepareSave(stores, again.save));
   });
-  await finishDeferredLinksAsync(stores, result.deferredLinks);
+  await finishDeferredRowsAsync(stores, result.deferredRows);
   return result;
 }
 
@@ -187,7 +187,7 @@ export async function saveEditAsync(stores: Stores, workers: TextWorkers, input:
   const p = await prepareSaveAsync(stores, workers, input);
   // commitSave prepares again, inline, only if a save landed while the worker ran: rare, and bounded.
   const result = stores.transaction(() => commitSave(stores, p));
-  await finishDeferredLinksAsync(stores, result.deferredLinks);
+  await finishDeferredRowsAsync(stores, result.deferredRows);
   return result;
 }
 
@@ -273,8 +273,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   });
   recordTagsAndRisk(stores, p, { revisionId, pageId, sha1: content.sha1, actor, now });
   stores.pages.setLatest(pageId, revisionId, analysis.redirect !== undefined);
-  const deferredLinks = updateLinks(stores, pageId, revisionId, analysis.links, analysis.categories);
-  stores.search.put(pageId, input.title.text, analysis.text);
+  const deferredRows = updateRows(stores, { pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text });
   stores.actors.countEditOf(actor.id);
   if (!page) stores.pages.touchPagesLinkingTo(input.title);
   return {
@@ -285,7 +284,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     created: !page,
     merged: p.merged,
     text: p.text,
-    deferredLinks,
+    deferredRows,
   };
 }
 

@@ -1,40 +1,70 @@
 /**
- * Keeping a page's link and category rows in step with its latest revision. A save that changes
- * few rows writes them in its own transaction; one that changes more (a page of 50,000 links) marks
- * the page pending and writes the rows after the commit in small transactions, yielding to other
- * requests between them, as MediaWiki's LinksUpdate does in batches. A newer save of the page takes
- * over; rows left pending by a crash are finished when the wiki next opens.
+ * Keeping a page's derived rows (link and category rows, and its search index entry) in step with
+ * its latest revision. A save that changes few rows and has a short text writes them in its own
+ * transaction; a bigger one (a page of 50,000 links, a 1 MiB text) marks the page pending and writes
+ * the rest after the commit in small transactions, yielding to other requests between them, as
+ * MediaWiki's LinksUpdate and search update jobs do. A newer save of the page takes over; rows left
+ * pending by a crash are finished when the wiki next opens.
  */
 import type { Stores } from '../db/stores.js';
 import { changeSize, type LinkChange } from '../db/links.js';
-import { analyze } from './markdown.js';
+import { chunksOf } from '../db/search.js';
+import { analyzeForIndex } from './markdown.js';
 
-/** Row changes a save writes inside its own transaction; more go to the batched update. */
-export const INLINE_LINK_ROWS = 1000;
+/** Link and category row changes a save writes inside its own transaction; more go to the batched update. */
+export const INLINE_LINK_ROWS = 200;
 /** Row changes per transaction of the batched update. */
-const BATCH_ROWS = 500;
+const BATCH_ROWS = 200;
+/**
+ * Search chunks (db/search.ts) a save indexes inside its own transaction, and that its page may
+ * have had before; a longer text is indexed a chunk per transaction after the commit. Indexing
+ * 1 MiB at once holds the event loop for over 100 ms, most of it in FTS5's commit.
+ */
+export const INLINE_INDEX_CHUNKS = 2;
 
 /** The rows of a page still to write after its save committed. */
-export interface DeferredLinks {
+export interface DeferredRows {
   pageId: number;
   revisionId: number;
   change: LinkChange;
+  /** The search chunks still to write (from `next` on), then the page's old chunks past them to take out. */
+  index?: { title: string; chunks: string[]; next: number };
+}
+
+/** What a save derives its rows from: the page, the revision, and its text's analysis. */
+export interface RowsOf {
+  pageId: number;
+  revisionId: number;
+  title: string;
+  links: string[];
+  categories: string[];
+  /** The plain text to index for search. */
+  text: string;
 }
 
 /**
- * Inside the save's transaction: write the change now when it is small, else mark the page and
- * return what is left for finishDeferredLinks (after the commit).
+ * Inside the save's transaction: write the rows now when the change is small, else mark the page
+ * and return what is left for finishDeferredRows (after the commit).
  */
-export function updateLinks(stores: Stores, pageId: number, revisionId: number, links: string[], categories: string[]): DeferredLinks | undefined {
-  const change = stores.links.changeTo(pageId, links, categories);
-  if (changeSize(change) <= INLINE_LINK_ROWS) {
-    stores.links.apply(pageId, change);
+export function updateRows(stores: Stores, r: RowsOf): DeferredRows | undefined {
+  const change = stores.links.changeTo(r.pageId, r.links, r.categories);
+  const linksInline = changeSize(change) <= INLINE_LINK_ROWS;
+  const chunks = chunksOf(r.text);
+  const indexInline = chunks.length <= INLINE_INDEX_CHUNKS && stores.search.chunkCount(r.pageId) <= INLINE_INDEX_CHUNKS;
+  if (linksInline) stores.links.apply(r.pageId, change);
+  if (indexInline) stores.search.put(r.pageId, r.title, r.text);
+  if (linksInline && indexInline) {
     // An earlier save's batches still under way would write rows for a text that is gone: stop them.
-    stores.links.dropPending(pageId);
+    stores.links.dropPending(r.pageId);
     return undefined;
   }
-  stores.links.markPending(pageId, revisionId);
-  return { pageId, revisionId, change };
+  stores.links.markPending(r.pageId, r.revisionId);
+  return {
+    pageId: r.pageId,
+    revisionId: r.revisionId,
+    change: linksInline ? { addLinks: [], removeLinks: [], addCategories: [], removeCategories: [] } : change,
+    ...(indexInline ? {} : { index: { title: r.title, chunks, next: 0 } }),
+  };
 }
 
 /** The next slice of at most `rows` row changes, taken off the front of `c`. */
@@ -49,37 +79,52 @@ function slice(c: LinkChange, rows: number): LinkChange {
   return out;
 }
 
-/** One batch in its own transaction; false when a newer save took the page over (it stops). */
-function batch(stores: Stores, d: DeferredLinks): boolean {
+/** One search chunk written (or one old chunk taken out); the index is done when there is neither. */
+function indexStep(stores: Stores, d: DeferredRows, ix: NonNullable<DeferredRows['index']>): void {
+  if (ix.next < ix.chunks.length) {
+    stores.search.putChunk(d.pageId, ix.next, ix.title, ix.chunks[ix.next]!);
+    ix.next++;
+  } else if (!stores.search.dropLastChunkFrom(d.pageId, ix.chunks.length)) {
+    delete d.index;
+  }
+}
+
+/** One step in its own transaction (a search chunk, or a batch of rows); false when done or a newer save took the page over. */
+function step(stores: Stores, d: DeferredRows): boolean {
   return stores.transaction(() => {
     if (stores.links.pendingFor(d.pageId) !== d.revisionId) return false;
-    const part = slice(d.change, BATCH_ROWS);
-    stores.links.apply(d.pageId, part);
-    if (changeSize(d.change) === 0) stores.links.clearPending(d.pageId, d.revisionId);
-    return changeSize(d.change) > 0;
+    if (d.index) {
+      indexStep(stores, d, d.index);
+    } else {
+      stores.links.apply(d.pageId, slice(d.change, BATCH_ROWS));
+    }
+    const done = changeSize(d.change) === 0 && !d.index;
+    if (done) stores.links.clearPending(d.pageId, d.revisionId);
+    return !done;
   });
 }
 
 /** Write deferred rows now, all at once (tools that run alone: import, seed, tests). */
-export function finishDeferredLinks(stores: Stores, d: DeferredLinks | undefined): void {
-  if (d) while (batch(stores, d));
+export function finishDeferredRows(stores: Stores, d: DeferredRows | undefined): void {
+  if (d) while (step(stores, d));
 }
 
-/** Write deferred rows in batches, letting other requests run between them. */
-export async function finishDeferredLinksAsync(stores: Stores, d: DeferredLinks | undefined): Promise<void> {
+/** Write deferred rows step by step, letting other requests run between the steps. */
+export async function finishDeferredRowsAsync(stores: Stores, d: DeferredRows | undefined): Promise<void> {
   if (!d) return;
-  while (batch(stores, d)) await new Promise((resolve) => setImmediate(resolve));
+  while (step(stores, d)) await new Promise((resolve) => setImmediate(resolve));
 }
 
-/** Finish what a crash left pending: each such page's rows from its latest text. */
-export function recoverPendingLinks(stores: Stores): number {
+/** Finish what a crash left pending: each such page's rows and search entry from its latest text. */
+export function recoverPendingRows(stores: Stores): number {
   const pending = stores.links.allPending();
   for (const { pageId, revisionId } of pending) {
     const revision = stores.revisions.byId(revisionId);
-    if (!revision) continue;
-    const a = analyze(stores.content.get(revision.contentId));
+    const page = stores.pages.byId(pageId);
+    if (!revision || !page) continue;
+    const a = analyzeForIndex(stores.content.get(revision.contentId));
     const change = stores.links.changeTo(pageId, a.links, a.categories);
-    finishDeferredLinks(stores, { pageId, revisionId, change });
+    finishDeferredRows(stores, { pageId, revisionId, change, index: { title: page.title.text, chunks: chunksOf(a.text), next: 0 } });
   }
   return pending.length;
 }

@@ -6,7 +6,7 @@
 import type { Stores } from '../db/stores.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { canonicalAddress } from './address.js';
-import { finishDeferredLinks, type DeferredLinks } from './links.js';
+import { finishDeferredRows, type DeferredRows } from './links.js';
 import { commitSave, cutComment, prepareSave, type PreparedSave, type SaveInput } from './edit.js';
 import type { Actor, Page, Revision } from './types.js';
 
@@ -83,14 +83,14 @@ export function massRollback(stores: Stores, by: Actor, target: MassTarget, sinc
     reverts: item.undone!.map((u) => u.id),
   });
   const prepared = prepareAhead(stores, planMassRollback(stores, target, since), saveOf);
-  const deferred: Array<DeferredLinks | undefined> = [];
+  const deferred: Array<DeferredRows | undefined> = [];
   const result = stores.transaction(() => {
     const items = planMassRollback(stores, target, since);
     const done = items.filter((i) => i.to);
     for (const item of done) {
       const early = prepared.get(item.page.id);
       const fits = early && early.input.baseId === item.page.latestId && early.page?.latestId === item.page.latestId;
-      deferred.push(commitSave(stores, fits ? early : prepareSave(stores, saveOf(item))).deferredLinks);
+      deferred.push(commitSave(stores, fits ? early : prepareSave(stores, saveOf(item))).deferredRows);
     }
     stores.log.add({
       type: 'rollback', action: 'mass-rollback', actorId: by.id, target: target.name, reason,
@@ -99,7 +99,7 @@ export function massRollback(stores: Stores, by: Actor, target: MassTarget, sinc
     });
     return items;
   });
-  for (const d of deferred) finishDeferredLinks(stores, d);
+  for (const d of deferred) finishDeferredRows(stores, d);
   return result;
 }
 

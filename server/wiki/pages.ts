@@ -81,7 +81,7 @@ export async function renderedHtml(stores: Stores, workers: TextWorkers, read: P
   const { page, revision } = read;
   const policy = imagePolicyKey(imageHosts);
   const key = policy === '' ? variant : `${variant};${policy}`;
-  const cached = stores.renderCache.get(revision.id, RENDER_VERSION, key, page.touched);
+  const cached = await stores.renderCache.get(revision.id, RENDER_VERSION, key, page.touched);
   if (cached !== undefined) return cached;
   const view = variant === 'view';
   const html = await renderOffThread(stores, workers, {
@@ -91,7 +91,7 @@ export async function renderedHtml(stores: Stores, workers: TextWorkers, read: P
     authors: view ? await lineAuthors(stores, workers, revision) : undefined,
     imageHosts,
   });
-  stores.renderCache.put(revision.id, RENDER_VERSION, key, page.touched, html);
+  await stores.renderCache.put(revision.id, RENDER_VERSION, key, page.touched, html);
   return html;
 }
 

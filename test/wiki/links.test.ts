@@ -2,15 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { makeTestApp } from '../helpers/app.js';
 import { saveEdit, saveEditAsync } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
-import { finishDeferredLinksAsync, INLINE_LINK_ROWS, recoverPendingLinks, updateLinks } from '../../server/wiki/links.js';
+import { finishDeferredRowsAsync, INLINE_LINK_ROWS, recoverPendingRows, updateRows } from '../../server/wiki/links.js';
+import { CHUNK_CHARS } from '../../server/db/search.js';
 import type { Wiki } from '../../server/bootstrap.js';
 
 const many = (n: number, prefix = 'Target') => Array.from({ length: n }, (_, i) => `[[${prefix} ${i}]]`).join(' ');
 const linkRows = (wiki: Wiki, pageId: number) => wiki.db.prepare('SELECT to_title FROM link WHERE from_page = ? ORDER BY to_title').pluck().all(pageId) as string[];
+const found = (wiki: Wiki, word: string) => wiki.stores.search.search(word, 10, 0).map((h) => h.title);
 const pending = (wiki: Wiki) => wiki.db.prepare('SELECT count(*) FROM links_pending').pluck().get();
 const title = parseTitle('Many links');
 
-describe('link rows', () => {
+describe('derived rows: links, categories and the search entry', () => {
   it('writes only the rows that change', () => {
     const { wiki } = makeTestApp();
     const actor = wiki.stores.actors.system();
@@ -25,7 +27,7 @@ describe('link rows', () => {
   it('writes a huge change after the save, in batches that let other work run between them', async () => {
     const { wiki } = makeTestApp();
     const actor = wiki.stores.actors.system();
-    const n = INLINE_LINK_ROWS * 3;
+    const n = INLINE_LINK_ROWS * 10;
     let ticks = 0;
     let ticking = true;
     const tick = () => {
@@ -45,9 +47,9 @@ describe('link rows', () => {
     const actor = wiki.stores.actors.system();
     const r = saveEdit(wiki.stores, { title, source: '[[Start]]', baseId: null, actor });
     const targets = Array.from({ length: INLINE_LINK_ROWS * 4 }, (_, i) => `Target ${i}`);
-    const deferred = wiki.stores.transaction(() => updateLinks(wiki.stores, r.page.id, r.revision.id, targets, []));
+    const deferred = wiki.stores.transaction(() => updateRows(wiki.stores, { pageId: r.page.id, revisionId: r.revision.id, title: title.text, links: targets, categories: [], text: 'Start' }));
     expect(deferred).toBeDefined();
-    const batches = finishDeferredLinksAsync(wiki.stores, deferred); // its first batch runs now
+    const batches = finishDeferredRowsAsync(wiki.stores, deferred); // its first batch runs now
     saveEdit(wiki.stores, { title, source: '[[Only this]]', baseId: r.revision.id, actor });
     await batches;
     expect(linkRows(wiki, r.page.id)).toEqual(['Only this']);
@@ -61,8 +63,34 @@ describe('link rows', () => {
     // As if the process died between the save's commit and its batches.
     wiki.db.prepare("DELETE FROM link WHERE to_title = 'B'").run();
     wiki.stores.links.markPending(r.page.id, r.revision.id);
-    expect(recoverPendingLinks(wiki.stores)).toBe(1);
+    expect(recoverPendingRows(wiki.stores)).toBe(1);
     expect(linkRows(wiki, r.page.id)).toEqual(['A', 'B']);
     expect(pending(wiki)).toBe(0);
+  });
+
+  it('indexes a long text for search after the save, in its own step, and a crash leaves it to recovery', async () => {
+    const { wiki } = makeTestApp();
+    const actor = wiki.stores.actors.system();
+    const long = `${'filler words here '.repeat(Math.ceil((CHUNK_CHARS * 5) / 18))}zebracorn`;
+    const saved = await saveEditAsync(wiki.stores, wiki.workers, { title, source: long, baseId: null, actor });
+    expect(found(wiki, 'zebracorn')).toEqual([title.text]);
+    expect(pending(wiki)).toBe(0);
+    // As if the process died after the commit, before the deferred step wrote the entry.
+    wiki.stores.search.delete(saved.page.id);
+    wiki.stores.links.markPending(saved.page.id, saved.revision.id);
+    expect(found(wiki, 'zebracorn')).toEqual([]);
+    expect(recoverPendingRows(wiki.stores)).toBe(1);
+    expect(found(wiki, 'zebracorn')).toEqual([title.text]);
+  });
+
+  it('leaves a long text out of the save transaction: only the deferred step indexes it', () => {
+    const { wiki } = makeTestApp();
+    const actor = wiki.stores.actors.system();
+    const r = saveEdit(wiki.stores, { title, source: 'Short start', baseId: null, actor });
+    const text = `${'x '.repeat(CHUNK_CHARS * 2)} quokkaword`;
+    const d = wiki.stores.transaction(() => updateRows(wiki.stores, { pageId: r.page.id, revisionId: r.revision.id, title: title.text, links: [], categories: [], text }));
+    expect(d?.index?.chunks.join('')).toBe(text);
+    expect(found(wiki, 'quokkaword')).toEqual([]);
+    expect(pending(wiki)).toBe(1);
   });
 });

@@ -68,8 +68,8 @@ export const JOBS = {
   compare: (job: { oldText: string | null; newText: string | null; options: CompareOptions }): Comparison => compareTexts(job.oldText, job.newText, job.options),
   merge: (job: { base: string; mine: string; theirs: string }): MergeResult => merge3(job.base, job.mine, job.theirs),
   saveFacts: (job: { oldText: string | null; text: string }) => saveFacts(job),
-  inheritAuthors: (job: { parentLines: string[]; parentAuthors: number[]; childLines: string[]; childId: number; recall: RecallSource[] }): number[] =>
-    inheritAuthors(job.parentLines, job.parentAuthors, job.childLines, job.childId, recallMap(job.recall)),
+  inheritAuthors: (job: { parentText: string; parentAuthors: number[]; childText: string; childId: number; recall: RecallSource[] }): number[] =>
+    inheritAuthors(job.parentText.split('\n'), job.parentAuthors, job.childText.split('\n'), job.childId, recallMap(job.recall)),
 };
 
 export type JobName = keyof typeof JOBS;

@@ -1,7 +1,22 @@
 /** Worker-thread entry of TextWorkers: runs one job of jobs.ts at a time and posts its output back. */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { JOBS, type JobName } from './jobs.js';
 import { WikiError } from '../errors.js';
+
+/**
+ * Text work is background work: the event loop answers every reader, so on a busy machine it must
+ * get the core first. On Linux a thread has its own nice value and setPriority(pid 0) sets only the
+ * calling thread's, so this lowers this worker alone (elsewhere it would lower the whole process, so
+ * it is left alone there). Raising one's own nice value needs no privilege.
+ */
+if (process.platform === 'linux') {
+  try {
+    setPriority(10);
+  } catch {
+    // Not permitted here: run at normal priority.
+  }
+}
 
 parentPort!.on('message', (m: { id: number; name: JobName; input: unknown }) => {
   try {

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TextWorkers } from '../../../server/wiki/work/pool.js';
 import { JOBS } from '../../../server/wiki/work/jobs.js';
@@ -25,7 +26,22 @@ function unrelated(n: number): [string, string] {
   return [a.join('\n'), b.join('\n')];
 }
 
+/** The nice value of each thread of this process (Linux: field 19 of /proc/self/task/N/stat). */
+function threadNices(): number[] {
+  return readdirSync('/proc/self/task').map((t) => Number(readFileSync(`/proc/self/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]));
+}
+
 describe('TextWorkers', () => {
+  it.runIf(process.platform === 'linux')('runs its threads below the event loop\'s priority, so readers get the core first', async () => {
+    const before = threadNices();
+    const p = pool({ offloadFrom: 10 });
+    await p.run('render', { source: '# Hi there', existing: [] }, 100);
+    expect(p.threadCount).toBe(1);
+    const after = threadNices();
+    expect(after.filter((n) => n > 0).length).toBe(before.filter((n) => n > 0).length + 1);
+    expect(threadNices()[0]).toBe(0); // the main thread keeps its priority
+  });
+
   it('runs small jobs inline, starting no thread', async () => {
     const p = pool({ offloadFrom: 1000 });
     const html = await p.run('render', { source: '# Hi\n\n[[Peer networks]]', existing: ['Peer networks'] }, 20);
