@@ -4,7 +4,7 @@ import { parseAddress } from '../wiki/address.js';
 import type { Stores } from '../db/stores.js';
 import type { Actor } from '../wiki/types.js';
 import { InvalidInputError, WikiError } from '../wiki/errors.js';
-import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { DUMMY_HASH, hashPasswordAsync, passwordProblem, verifyPassword } from './passwords.js';
 
 export const MAX_USER_NAME = 60;
 /** The account that writes starter content; nobody may register it. */
@@ -31,12 +31,12 @@ export function userNameProblem(name: string): string | undefined {
  * Create a registered account.
  * @throws InvalidInputError for a bad name or password; WikiError name_taken when it exists.
  */
-export function register(stores: Stores, name: string, password: string): Actor {
+export async function register(stores: Stores, name: string, password: string): Promise<Actor> {
   const nameProblem = userNameProblem(name);
   if (nameProblem) throw new InvalidInputError(`username: ${nameProblem}`);
   const problem = passwordProblem(password);
   if (problem) throw new InvalidInputError(`password: ${problem}`);
-  const hash = hashPassword(password);
+  const hash = await hashPasswordAsync(password);
   return stores.transaction(() => {
     if (stores.actors.byName(name)) throw new WikiError('name_taken', `The name "${name}" is taken; pick another.`);
     return stores.actors.create(name, 'user', 'user', hash);
@@ -44,11 +44,11 @@ export function register(stores: Stores, name: string, password: string): Actor 
 }
 
 /** The account when name and password match; undefined otherwise (same answer for both failures). */
-export function checkLogin(stores: Stores, name: string, password: string): Actor | undefined {
+export async function checkLogin(stores: Stores, name: string, password: string): Promise<Actor | undefined> {
   const actor = stores.actors.byName(name);
   const hash = actor?.kind === 'user' ? stores.actors.passwordHash(actor.id) : undefined;
   // Hash even for unknown accounts, so the answer takes as long either way.
-  const ok = verifyPassword(password, hash ?? DUMMY_HASH);
+  const ok = await verifyPassword(password, hash ?? DUMMY_HASH);
   return ok && hash !== undefined ? actor : undefined;
 }
 
@@ -56,10 +56,10 @@ export function checkLogin(stores: Stores, name: string, password: string): Acto
  * Change a password; every earlier token stops working.
  * @throws WikiError unauthorized for a wrong old password, InvalidInputError for a weak new one.
  */
-export function changePassword(stores: Stores, actor: Actor, oldPassword: string, newPassword: string): Actor {
-  if (!checkLogin(stores, actor.name, oldPassword)) throw new WikiError('unauthorized', 'old_password is wrong.');
+export async function changePassword(stores: Stores, actor: Actor, oldPassword: string, newPassword: string): Promise<Actor> {
+  if (!(await checkLogin(stores, actor.name, oldPassword))) throw new WikiError('unauthorized', 'old_password is wrong.');
   const problem = passwordProblem(newPassword);
   if (problem) throw new InvalidInputError(`new_password: ${problem}`);
-  stores.actors.setPasswordHash(actor.id, hashPassword(newPassword));
+  stores.actors.setPasswordHash(actor.id, await hashPasswordAsync(newPassword));
   return stores.actors.byId(actor.id)!;
 }

@@ -32,14 +32,14 @@ describe('tokens', () => {
 });
 
 describe('passwords', () => {
-  it('hashes with scrypt and a per-user salt', () => {
+  it('hashes with scrypt and a per-user salt', async () => {
     const a = hashPassword('correct horse battery');
     const b = hashPassword('correct horse battery');
     expect(a).toMatch(/^scrypt\$16384\$8\$1\$/);
     expect(a).not.toBe(b);
-    expect(verifyPassword('correct horse battery', a)).toBe(true);
-    expect(verifyPassword('correct horse batterY', a)).toBe(false);
-    expect(verifyPassword('anything', 'md5$abc')).toBe(false);
+    expect(await verifyPassword('correct horse battery', a)).toBe(true);
+    expect(await verifyPassword('correct horse batterY', a)).toBe(false);
+    expect(await verifyPassword('anything', 'md5$abc')).toBe(false);
   });
 
   it('wants at least 10 characters', () => {

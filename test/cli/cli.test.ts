@@ -50,7 +50,7 @@ describe('wiki CLI', () => {
     const row = actorRow(file, 'Alice')!;
     expect(row).toMatchObject({ kind: 'user', role: 'admin' });
     expect(row.hash).toMatch(/^scrypt\$/);
-    expect(verifyPassword('a long enough password', row.hash!)).toBe(true);
+    expect(await verifyPassword('a long enough password', row.hash!)).toBe(true);
   });
 
   it('user role changes the role', async () => {
@@ -91,7 +91,7 @@ describe('wiki user password', () => {
     const again: CliIo = { ...first.cli, readStdin: async () => 'another long password\n' };
     expect(await runCli(['user', 'password', 'Pat'], again)).toBe(0);
     const after = actorRow(first.file, 'Pat')!;
-    expect(verifyPassword('another long password', after.hash!)).toBe(true);
+    expect(await verifyPassword('another long password', after.hash!)).toBe(true);
     expect(after.tokenVersion).toBe(before.tokenVersion + 1);
   });
 

@@ -117,11 +117,12 @@ describe('wiki import', () => {
     const { dir, out } = await exported();
     const target = join(dir, 'b.db');
     await runCli(['import', out], capture(target).cli);
+    let login: Promise<unknown> | undefined;
     withWiki(target, (stores) => {
       const alice = stores.actors.byName('Alice')!;
       expect(alice).toMatchObject({ kind: 'user', role: 'user', editCount: 7 });
       expect(stores.actors.passwordHash(alice.id)).toBeUndefined();
-      expect(checkLogin(stores, 'Alice', '')).toBeUndefined();
+      login = checkLogin(stores, 'Alice', ''); // reads the account now; awaited below
       expect(stores.actors.byName('Bob Smith')).toMatchObject({ kind: 'user' });
       const temps = history(out).revisions.filter((r) => r.authorKind === 'temp').map((r) => r.author);
       for (const name of temps) expect(stores.actors.byName(name)).toMatchObject({ kind: 'temp' });
@@ -131,6 +132,7 @@ describe('wiki import', () => {
       const fresh = stores.actors.createTemporary();
       expect(temps).not.toContain(fresh.name);
     });
+    expect(await login).toBeUndefined();
   });
 
   it('rebuilds links, categories, redirects and the search index', async () => {

@@ -23,6 +23,24 @@ describe('API accounts', () => {
     expect(wiki.stores.revisions.byId(save.body.latest.id)!.actor.name).toBe('Alice');
   });
 
+  it('checks a password on the thread pool, so the event loop keeps turning meanwhile', async () => {
+    const { app, wiki } = makeTestApp();
+    createUser(wiki, { name: 'Busy', password });
+    // Turns of the event loop while one login is checked: a blocking scrypt would allow only the
+    // few turns the request's own I/O takes; hashing on the thread pool leaves it free throughout.
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      turns++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const login = await request(app).post('/api/v1/auth/login').send({ username: 'Busy', password });
+    spinning = false;
+    expect(login.status).toBe(200);
+    expect(turns).toBeGreaterThan(200);
+  });
+
   it('marks cookies Secure under an https public URL', async () => {
     const { app, wiki } = makeTestApp({ publicUrl: 'https://wiki.example', secureCookies: true });
     createUser(wiki, { name: 'Sec', password });

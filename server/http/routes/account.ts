@@ -28,13 +28,13 @@ export function accountRoutes({ stores, config, tokens, limits }: RouteDeps): Ro
     sendHtml(res, loginPage(pageContext(req), { username: '', returnto: safeReturn(queryValue(req.query, 'returnto')) }));
   });
 
-  r.post('/login', (req: Request, res: Response) => {
+  r.post('/login', async (req: Request, res: Response) => {
     const body = req.body as Record<string, unknown>;
     const username = text('username', body.username).trim();
     const returnto = safeReturn(body.returnto);
     try {
       limits.beforeLogin(username, req.ip);
-      const actor = checkLogin(stores, username, text('password', body.password));
+      const actor = await checkLogin(stores, username, text('password', body.password));
       if (!actor) {
         limits.loginFailed(username, req.ip);
         throw new WikiError('unauthorized', 'Wrong user name or password.');
@@ -52,7 +52,7 @@ export function accountRoutes({ stores, config, tokens, limits }: RouteDeps): Ro
     sendHtml(res, registerPage(pageContext(req), { username: '', returnto: safeReturn(queryValue(req.query, 'returnto')) }));
   });
 
-  r.post('/register', (req, res) => {
+  r.post('/register', async (req, res) => {
     const body = req.body as Record<string, unknown>;
     const username = text('username', body.username).trim();
     const returnto = safeReturn(body.returnto);
@@ -63,7 +63,7 @@ export function accountRoutes({ stores, config, tokens, limits }: RouteDeps): Ro
       }
       requireRight(stores, config.anonEdits, { actor: undefined, ip: req.ip }, 'register');
       limits.beforeSignup(req.ip);
-      const actor = register(stores, username, password);
+      const actor = await register(stores, username, password);
       limits.signedUp(req.ip);
       setSessionCookie(res, req, tokens, actor, config.secureCookies);
       res.redirect(303, returnto);

@@ -11,23 +11,23 @@ import { requireRight } from '../../../wiki/guard.js';
 export function authApi({ stores, config, tokens, limits }: RouteDeps): Router {
   const r = express.Router();
 
-  r.post('/auth/register', (req, res) => {
+  r.post('/auth/register', async (req, res) => {
     const body = jsonObject(req.body);
     const username = text('username', body.username, { required: true }).trim();
     const password = text('password', body.password, { required: true });
     requireRight(stores, config.anonEdits, { actor: undefined, ip: req.ip }, 'register');
     limits.beforeSignup(req.ip);
-    const actor = register(stores, username, password);
+    const actor = await register(stores, username, password);
     limits.signedUp(req.ip);
     const { token } = tokens.issue({ sub: actor.id, ver: actor.tokenVersion });
     res.status(201).json({ user: userJson(actor), token });
   });
 
-  r.post('/auth/login', (req, res) => {
+  r.post('/auth/login', async (req, res) => {
     const body = jsonObject(req.body);
     const username = text('username', body.username, { required: true }).trim();
     limits.beforeLogin(username, req.ip);
-    const actor = checkLogin(stores, username, text('password', body.password, { required: true }));
+    const actor = await checkLogin(stores, username, text('password', body.password, { required: true }));
     if (!actor) {
       limits.loginFailed(username, req.ip);
       throw new WikiError('unauthorized', 'Wrong user name or password.');
@@ -43,10 +43,10 @@ export function authApi({ stores, config, tokens, limits }: RouteDeps): Router {
     res.json({ ok: true });
   });
 
-  r.post('/auth/password', (req, res) => {
+  r.post('/auth/password', async (req, res) => {
     if (!req.actor || req.actor.kind !== 'user') throw new WikiError('unauthorized', 'Log in to change your password.');
     const body = jsonObject(req.body);
-    const actor = changePassword(stores, req.actor, text('old_password', body.old_password, { required: true }), text('new_password', body.new_password, { required: true }));
+    const actor = await changePassword(stores, req.actor, text('old_password', body.old_password, { required: true }), text('new_password', body.new_password, { required: true }));
     const { token } = tokens.issue({ sub: actor.id, ver: actor.tokenVersion });
     if (req.authVia === 'cookie') setSessionCookie(res, req, tokens, actor, config.secureCookies);
     res.json({ token });
