@@ -24,6 +24,31 @@ function missingFrom(want: readonly string[], have: ReadonlySet<string>): string
   return want.filter((x) => !have.has(x));
 }
 
+/** A page's link targets (title texts) and categories (names without prefix); repeats allowed. */
+export interface LinkSet {
+  links: readonly string[];
+  categories: readonly string[];
+}
+
+/** The rows to add and remove to go from `have` to `want` (pure: the one home of this rule). */
+export function changeBetween(have: LinkSet, want: LinkSet): LinkChange {
+  const haveLinks = new Set(have.links);
+  const haveCats = new Set(have.categories);
+  const wantLinks = new Set(want.links);
+  const wantCats = new Set(want.categories);
+  return {
+    addLinks: missingFrom([...wantLinks], haveLinks),
+    removeLinks: missingFrom([...haveLinks], wantLinks),
+    addCategories: missingFrom([...wantCats], haveCats),
+    removeCategories: missingFrom([...haveCats], wantCats),
+  };
+}
+
+/** How many distinct link targets and categories a set has: what the page's rows must count. */
+export function rowCounts(s: LinkSet): { links: number; categories: number } {
+  return { links: new Set(s.links).size, categories: new Set(s.categories).size };
+}
+
 export class LinkStore {
   private readonly linksOf;
   private readonly categoriesOf;
@@ -40,12 +65,16 @@ export class LinkStore {
   private readonly insertCat;
   private readonly linkingTo;
   private readonly countLinking;
+  private readonly countsOf;
 
   constructor(db: Db) {
     this.deleteLinks = db.prepare('DELETE FROM link WHERE from_page = ?');
     this.insertLink = db.prepare('INSERT OR IGNORE INTO link (from_page, to_title) VALUES (?, ?)');
     this.deleteCats = db.prepare('DELETE FROM category_link WHERE page_id = ?');
     this.insertCat = db.prepare('INSERT OR IGNORE INTO category_link (page_id, category) VALUES (?, ?)');
+    this.countsOf = db.prepare<[number, number], { links: number; categories: number }>(
+      'SELECT (SELECT count(*) FROM link WHERE from_page = ?) AS links, (SELECT count(*) FROM category_link WHERE page_id = ?) AS categories',
+    );
     this.countLinking = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM link WHERE to_title = ?');
     this.linksOf = db.prepare<[number], string>('SELECT to_title FROM link WHERE from_page = ?').pluck();
     this.categoriesOf = db.prepare<[number], string>('SELECT category FROM category_link WHERE page_id = ?').pluck();
@@ -74,16 +103,12 @@ export class LinkStore {
 
   /** The rows to add and remove so that the page links to `links` and sits in `categories`. */
   changeTo(pageId: number, links: readonly string[], categories: readonly string[]): LinkChange {
-    const haveLinks = new Set(this.linksOf.all(pageId));
-    const haveCats = new Set(this.categoriesOf.all(pageId));
-    const wantLinks = new Set(links);
-    const wantCats = new Set(categories);
-    return {
-      addLinks: missingFrom([...wantLinks], haveLinks),
-      removeLinks: missingFrom([...haveLinks], wantLinks),
-      addCategories: missingFrom([...wantCats], haveCats),
-      removeCategories: missingFrom([...haveCats], wantCats),
-    };
+    return changeBetween({ links: this.linksOf.all(pageId), categories: this.categoriesOf.all(pageId) }, { links, categories });
+  }
+
+  /** How many link and category rows the page has (a cheap check that its rows are what a text says). */
+  counts(pageId: number): { links: number; categories: number } {
+    return this.countsOf.get(pageId, pageId)!;
   }
 
   /** Write a change (or a slice of one: see wiki/links.ts). */

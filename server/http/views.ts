@@ -1,5 +1,6 @@
 /** Sending pages: the view context of a request, HTML responses, and ETag / 304 for cacheable views. */
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import type { Html } from '../../views/html.js';
 import type { ViewContext } from '../../views/context.js';
@@ -16,8 +17,32 @@ export function pageContext(req: Request): ViewContext {
   return { actor: req.actor, csrfToken: req.csrfToken ?? '', path: req.originalUrl, anonEdits: anonEditsDefault };
 }
 
+/** UTF-16 units per write of a large body. */
+const SLICE = 64 * 1024;
+
 export function sendHtml(res: Response, body: Html, status = 200): void {
-  res.status(status).type('html').send(body.value);
+  res.status(status).type('html');
+  const text = body.value;
+  if (text.length <= 4 * SLICE) res.send(text);
+  else void sendInSlices(res, text);
+}
+
+/**
+ * A body of megabytes (a first view of a 1 MiB page) in slices, each encoded and written when the
+ * socket has taken the last: one write of it all holds the event loop for over 50 ms encoding it
+ * and as long again in the kernel, while every other reader waits.
+ */
+async function sendInSlices(res: Response, text: string): Promise<void> {
+  res.set('Content-Length', String(Buffer.byteLength(text, 'utf8')));
+  for (let at = 0; at < text.length && !res.destroyed; ) {
+    let end = Math.min(text.length, at + SLICE);
+    // Never between the two halves of a surrogate pair: each slice must encode on its own.
+    if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1]!)) end -= 1;
+    const flushed = res.write(text.slice(at, end));
+    at = end;
+    if (!flushed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  }
+  res.end();
 }
 
 /**

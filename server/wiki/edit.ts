@@ -70,6 +70,8 @@ export interface PreparedSave {
   analysis: SaveFacts['analysis'] | undefined;
   tags: string[];
   signals: TextSignals;
+  /** The link rows' change from the old text's (SaveFacts.links); undefined for a null edit. */
+  links: SaveFacts['links'] | undefined;
 }
 
 /** Line endings become \n; everything else is kept exactly as typed. */
@@ -230,7 +232,7 @@ function prepared(
     text,
     merged: merged !== undefined,
     oldText,
-    ...(unchanged ? { analysis: undefined, tags: [], signals: { referencesRemoved: 0, repeated: false, shouting: false } } : facts(oldText, text)),
+    ...(unchanged ? { analysis: undefined, tags: [], signals: { referencesRemoved: 0, repeated: false, shouting: false }, links: undefined } : facts(oldText, text)),
   };
 }
 
@@ -273,7 +275,9 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   });
   recordTagsAndRisk(stores, p, { revisionId, pageId, sha1: content.sha1, actor, now });
   stores.pages.setLatest(pageId, revisionId, analysis.redirect !== undefined);
-  const deferredRows = updateRows(stores, { pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text });
+  const deferredRows = updateRows(stores, {
+    pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, fromOldText: p.links,
+  });
   stores.actors.countEditOf(actor.id);
   if (!page) stores.pages.touchPagesLinkingTo(input.title);
   return {

@@ -8,6 +8,7 @@
  */
 import type { Stores } from '../db/stores.js';
 import { changeSize, type LinkChange } from '../db/links.js';
+import type { SaveFacts } from './saveFacts.js';
 import { chunksOf } from '../db/search.js';
 import { analyzeForIndex } from './markdown.js';
 
@@ -40,6 +41,26 @@ export interface RowsOf {
   categories: string[];
   /** The plain text to index for search. */
   text: string;
+  /** The change from the replaced text's targets, worked out before the transaction (SaveFacts.links). */
+  fromOldText?: SaveFacts['links'];
+}
+
+/**
+ * The row change for `r`: the one worked out from the old text when the page's rows are that
+ * text's (nothing pending, and their counts agree), so a page of 50,000 links is not read back
+ * inside the save's transaction; else the rows are read and compared.
+ */
+function changeFor(stores: Stores, r: RowsOf): LinkChange {
+  const known = r.fromOldText;
+  if (known && stores.links.pendingFor(r.pageId) === undefined) {
+    const counts = stores.links.counts(r.pageId);
+    if (counts.links === known.from.links && counts.categories === known.from.categories) {
+      const c = known.change;
+      // Copied: the batched update takes rows off the front of its change.
+      return { addLinks: [...c.addLinks], removeLinks: [...c.removeLinks], addCategories: [...c.addCategories], removeCategories: [...c.removeCategories] };
+    }
+  }
+  return stores.links.changeTo(r.pageId, r.links, r.categories);
 }
 
 /**
@@ -47,7 +68,7 @@ export interface RowsOf {
  * and return what is left for finishDeferredRows (after the commit).
  */
 export function updateRows(stores: Stores, r: RowsOf): DeferredRows | undefined {
-  const change = stores.links.changeTo(r.pageId, r.links, r.categories);
+  const change = changeFor(stores, r);
   const linksInline = changeSize(change) <= INLINE_LINK_ROWS;
   const chunks = chunksOf(r.text);
   const indexInline = chunks.length <= INLINE_INDEX_CHUNKS && stores.search.chunkCount(r.pageId) <= INLINE_INDEX_CHUNKS;

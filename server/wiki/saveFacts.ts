@@ -1,5 +1,6 @@
 /** What a save stores beside its text, worked out from the texts alone (pure, so it may run on a worker thread). */
-import { analyzeForIndex } from './markdown.js';
+import { analyze, analyzeForIndex } from './markdown.js';
+import { changeBetween, rowCounts, type LinkChange } from '../db/links.js';
 import { textTags } from './tags.js';
 import { textSignals, type TextSignals } from './risk.js';
 
@@ -9,9 +10,22 @@ export interface SaveFacts {
   /** The tags that follow from the texts (tags.ts); tags about the author are added at commit. */
   tags: string[];
   signals: TextSignals;
+  /**
+   * The link and category rows to change, from the old text's targets to the new one's, and how
+   * many rows the old text's targets make: when the page's rows count that, they are the old
+   * text's, and the change can be written without reading them (wiki/links.ts).
+   */
+  links: { change: LinkChange; from: { links: number; categories: number } };
 }
 
 /** The facts of `text` replacing `oldText` (null for a new page). */
 export function saveFacts(o: { oldText: string | null; text: string }): SaveFacts {
-  return { analysis: analyzeForIndex(o.text), tags: textTags({ oldText: o.oldText, newText: o.text }), signals: textSignals(o.oldText, o.text) };
+  const analysis = analyzeForIndex(o.text);
+  const old = o.oldText === null ? { links: [], categories: [] } : analyze(o.oldText);
+  return {
+    analysis,
+    tags: textTags({ oldText: o.oldText, newText: o.text }),
+    signals: textSignals(o.oldText, o.text),
+    links: { change: changeBetween(old, analysis), from: rowCounts(old) },
+  };
 }

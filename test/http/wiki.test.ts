@@ -25,6 +25,25 @@ describe('reading pages', () => {
     expect(res.text).toMatch(/<script src="\/static\/htmx\.min\.js\?v=[0-9a-f]+" defer><\/script>/);
   });
 
+  it('sends a page of megabytes whole, in slices, with every character intact', async () => {
+    const { app, wiki } = makeTestApp();
+    // Odd-length paragraphs of astral characters: slice boundaries fall inside surrogate pairs.
+    const paragraph = `${'🌐'.repeat(999)}x`;
+    const source = Array.from({ length: 200 }, (_, i) => `${paragraph} ${i}`).join('\n\n');
+    createPage(wiki, { title: 'Huge page', source });
+    const res = await request(app).get('/wiki/Huge_page');
+    expect(res.status).toBe(200);
+    expect(res.text.length).toBeGreaterThan(4 * 64 * 1024);
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.text, 'utf8'));
+    expect(res.text).not.toContain('\ufffd');
+    expect(res.text.match(/🌐/gu)!.length).toBe(200 * 999);
+    expect(res.text).toContain(`${paragraph} 199</p>`);
+    expect(res.text.trimEnd().endsWith('</html>')).toBe(true);
+    const head = await request(app).head('/wiki/Huge_page');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(res.headers['content-length']);
+  });
+
   it('answers a missing page with 404 and a create link', async () => {
     const { app } = makeTestApp();
     const res = await request(app).get('/wiki/No_such_page');

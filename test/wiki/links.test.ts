@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { makeTestApp } from '../helpers/app.js';
 import { saveEdit, saveEditAsync } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
@@ -22,6 +22,22 @@ describe('derived rows: links, categories and the search entry', () => {
     expect(linkRows(wiki, r1.page.id)).toEqual(['A', 'C', 'D']);
     // Unchanged rows (A, C) were neither deleted nor written again.
     expect(wiki.db.prepare('SELECT what FROM written ORDER BY what').pluck().all()).toEqual(['+D', '-B']);
+  });
+
+  it('writes the change worked out from the old text, without reading the rows, unless they drifted', () => {
+    const { wiki } = makeTestApp();
+    const actor = wiki.stores.actors.system();
+    const r1 = saveEdit(wiki.stores, { title, source: '[[A]] [[B]] [[A]] [[Category:X]]', baseId: null, actor });
+    const read = vi.spyOn(wiki.stores.links, 'changeTo');
+    const r2 = saveEdit(wiki.stores, { title, source: '[[B]] [[C]] [[Category:Y]]', baseId: r1.revision.id, actor });
+    expect(read).not.toHaveBeenCalled();
+    expect(linkRows(wiki, r1.page.id)).toEqual(['B', 'C']);
+    // Rows that are not the old text's (here one lost) are read and put right instead.
+    wiki.db.prepare("DELETE FROM link WHERE to_title = 'C'").run();
+    saveEdit(wiki.stores, { title, source: '[[B]] [[C]] [[D]]', baseId: r2.revision.id, actor });
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(linkRows(wiki, r1.page.id)).toEqual(['B', 'C', 'D']);
+    expect(wiki.db.prepare('SELECT category FROM category_link WHERE page_id = ?').pluck().all(r1.page.id)).toEqual([]);
   });
 
   it('writes a huge change after the save, in batches that let other work run between them', async () => {
