@@ -15,6 +15,11 @@ export interface StoredContent {
 /** Texts shorter than this are kept raw: compression would save nothing worth the CPU. */
 const COMPRESS_FROM = 256;
 const CACHE_SIZE = 500;
+/**
+ * And at most this many UTF-16 units in all: 500 texts of 1 MiB would keep half a gigabyte alive,
+ * which every full garbage collection then walks while readers wait.
+ */
+const CACHE_MAX_CHARS = 16 * 1024 * 1024;
 
 export function sha1Of(text: string): string {
   return createHash('sha1').update(text, 'utf8').digest('hex');
@@ -26,6 +31,7 @@ export class ContentStore {
   private readonly byId;
   // Recently read texts: views and diffs read the same few texts again and again.
   private readonly cache = new Map<number, string>();
+  private cachedChars = 0;
 
   private readonly verifyStmt;
   private readonly countStmt;
@@ -60,13 +66,24 @@ export class ContentStore {
     }
     const text = this.read(id);
     this.cache.set(id, text);
-    if (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cachedChars += text.length;
+    while (this.cache.size > CACHE_SIZE || this.cachedChars > CACHE_MAX_CHARS) {
+      const [oldest, dropped] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      this.cachedChars -= dropped.length;
+    }
     return text;
   }
 
   /** Forget cached texts (after a rollback, when content ids may be handed out again). */
   clearCache(): void {
     this.cache.clear();
+    this.cachedChars = 0;
+  }
+
+  /** What the cache of recently read texts holds: texts, and their UTF-16 units in all. */
+  cacheSize(): { texts: number; chars: number } {
+    return { texts: this.cache.size, chars: this.cachedChars };
   }
 
   /**

@@ -1,6 +1,5 @@
 /** Sending pages: the view context of a request, HTML responses, and ETag / 304 for cacheable views. */
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import type { Html } from '../../views/html.js';
 import type { ViewContext } from '../../views/context.js';
@@ -21,10 +20,26 @@ export function pageContext(req: Request): ViewContext {
 const SLICE = 64 * 1024;
 
 export function sendHtml(res: Response, body: Html, status = 200): void {
-  res.status(status).type('html');
-  const text = body.value;
+  sendText(res.status(status).type('html'), body.value);
+}
+
+/** Send a text body (status and type already set): at once when short, else in slices (sendInSlices). */
+export function sendText(res: Response, text: string): void {
   if (text.length <= 4 * SLICE) res.send(text);
   else void sendInSlices(res, text);
+}
+
+/** When the socket has taken what was written, or the client has gone; its listeners removed either way. */
+function drainedOrClosed(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /**
@@ -40,7 +55,7 @@ async function sendInSlices(res: Response, text: string): Promise<void> {
     if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1]!)) end -= 1;
     const flushed = res.write(text.slice(at, end));
     at = end;
-    if (!flushed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    if (!flushed) await drainedOrClosed(res);
   }
   res.end();
 }

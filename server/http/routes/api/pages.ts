@@ -5,6 +5,7 @@ import { flag, jsonObject, limit, optionalId, positiveId, queryValue, text, titl
 import { blameJson, pageJson, revisionSummaryJson } from '../../present.js';
 import { blame } from '../../../wiki/blame.js';
 import { setSessionCookie } from '../../middleware/session.js';
+import { sendText } from '../../views.js';
 import { readLatest, renderedHtml } from '../../../wiki/pages.js';
 import { saveEditAsync, type SaveResult } from '../../../wiki/edit.js';
 import { EditConflictError, InvalidInputError, NotFoundError } from '../../../wiki/errors.js';
@@ -81,7 +82,7 @@ export function pageApi(deps: RouteDeps): Router {
 
   r.get('/page/:title/html', async (req, res) => {
     const read = latestOrThrow(titleFromParam(req.params.title!));
-    res.type('html').send(await renderedHtml(stores, workers, read, 'view', config.externalImages));
+    sendText(res.type('html'), await renderedHtml(stores, workers, read, 'view', config.externalImages));
   });
 
   r.get('/page/:title/history', (req, res) => {

@@ -6,6 +6,7 @@ import { renderSource } from '../../../wiki/pages.js';
 import { parseTitle } from '../../../wiki/title.js';
 import { TooLargeError } from '../../../wiki/errors.js';
 import { MAX_SOURCE_BYTES, normalizeSource } from '../../../wiki/edit.js';
+import { sendText } from '../../views.js';
 
 export function transformApi({ stores, config, workers }: RouteDeps): Router {
   const r = express.Router();
@@ -14,7 +15,7 @@ export function transformApi({ stores, config, workers }: RouteDeps): Router {
     const source = normalizeSource(text('source', body.source, { required: true }));
     if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) throw new TooLargeError('source is over 1 MiB.');
     const title = body.title === undefined ? undefined : parseTitle(text('title', body.title));
-    res.type('html').send(await renderSource(stores, workers, source, title, config.externalImages));
+    sendText(res.type('html'), await renderSource(stores, workers, source, title, config.externalImages));
   });
   return r;
 }
