@@ -70,8 +70,8 @@ export interface PreparedSave {
   analysis: SaveFacts['analysis'] | undefined;
   tags: string[];
   signals: TextSignals;
-  /** The link rows' change from the old text's (SaveFacts.links); undefined for a null edit. */
-  links: SaveFacts['links'] | undefined;
+  /** The link rows' change from the old text's (SaveFacts.links), when worked out; undefined for a null edit. */
+  links?: SaveFacts['links'];
 }
 
 /** Line endings become \n; everything else is kept exactly as typed. */
@@ -180,7 +180,8 @@ export async function prepareSaveAsync(stores: Stores, workers: TextWorkers, inp
   }
   const text = merged ?? state.mine;
   const unchanged = state.latestText !== null && text === state.latestText;
-  const facts = unchanged ? undefined : await workers.run('saveFacts', { oldText: state.latestText, text }, text.length + (state.latestText?.length ?? 0));
+  const size = text.length + (state.latestText?.length ?? 0);
+  const facts = unchanged ? undefined : await workers.run('saveFacts', { oldText: state.latestText, text, linkChange: workers.offloads(size) }, size);
   return prepared(state, merged, () => facts!);
 }
 

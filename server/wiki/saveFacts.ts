@@ -13,19 +13,18 @@ export interface SaveFacts {
   /**
    * The link and category rows to change, from the old text's targets to the new one's, and how
    * many rows the old text's targets make: when the page's rows count that, they are the old
-   * text's, and the change can be written without reading them (wiki/links.ts).
+   * text's, and the change can be written without reading them (wiki/links.ts). Worked out only
+   * when asked (`linkChange`): for big texts, on a worker; a small page's rows are cheaper read
+   * than its old text parsed again.
    */
-  links: { change: LinkChange; from: { links: number; categories: number } };
+  links?: { change: LinkChange; from: { links: number; categories: number } };
 }
 
 /** The facts of `text` replacing `oldText` (null for a new page). */
-export function saveFacts(o: { oldText: string | null; text: string }): SaveFacts {
+export function saveFacts(o: { oldText: string | null; text: string; linkChange?: boolean }): SaveFacts {
   const analysis = analyzeForIndex(o.text);
+  const facts: SaveFacts = { analysis, tags: textTags({ oldText: o.oldText, newText: o.text }), signals: textSignals(o.oldText, o.text) };
+  if (!o.linkChange) return facts;
   const old = o.oldText === null ? { links: [], categories: [] } : analyze(o.oldText);
-  return {
-    analysis,
-    tags: textTags({ oldText: o.oldText, newText: o.text }),
-    signals: textSignals(o.oldText, o.text),
-    links: { change: changeBetween(old, analysis), from: rowCounts(old) },
-  };
+  return { ...facts, links: { change: changeBetween(old, analysis), from: rowCounts(old) } };
 }

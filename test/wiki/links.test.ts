@@ -4,6 +4,7 @@ import { saveEdit, saveEditAsync } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { finishDeferredRowsAsync, INLINE_LINK_ROWS, recoverPendingRows, updateRows } from '../../server/wiki/links.js';
 import { CHUNK_CHARS } from '../../server/db/search.js';
+import { TextWorkers } from '../../server/wiki/work/pool.js';
 import type { Wiki } from '../../server/bootstrap.js';
 
 const many = (n: number, prefix = 'Target') => Array.from({ length: n }, (_, i) => `[[${prefix} ${i}]]`).join(' ');
@@ -24,20 +25,26 @@ describe('derived rows: links, categories and the search entry', () => {
     expect(wiki.db.prepare('SELECT what FROM written ORDER BY what').pluck().all()).toEqual(['+D', '-B']);
   });
 
-  it('writes the change worked out from the old text, without reading the rows, unless they drifted', () => {
-    const { wiki } = makeTestApp();
-    const actor = wiki.stores.actors.system();
-    const r1 = saveEdit(wiki.stores, { title, source: '[[A]] [[B]] [[A]] [[Category:X]]', baseId: null, actor });
-    const read = vi.spyOn(wiki.stores.links, 'changeTo');
-    const r2 = saveEdit(wiki.stores, { title, source: '[[B]] [[C]] [[Category:Y]]', baseId: r1.revision.id, actor });
-    expect(read).not.toHaveBeenCalled();
-    expect(linkRows(wiki, r1.page.id)).toEqual(['B', 'C']);
-    // Rows that are not the old text's (here one lost) are read and put right instead.
-    wiki.db.prepare("DELETE FROM link WHERE to_title = 'C'").run();
-    saveEdit(wiki.stores, { title, source: '[[B]] [[C]] [[D]]', baseId: r2.revision.id, actor });
-    expect(read).toHaveBeenCalledTimes(1);
-    expect(linkRows(wiki, r1.page.id)).toEqual(['B', 'C', 'D']);
-    expect(wiki.db.prepare('SELECT category FROM category_link WHERE page_id = ?').pluck().all(r1.page.id)).toEqual([]);
+  it('writes the change worked out from a big old text, without reading the rows, unless they drifted', async () => {
+    // Every text counts as big here, so the save works the change out on a worker thread.
+    const workers = new TextWorkers({ offloadFrom: 1 });
+    const { wiki } = makeTestApp({}, { workers });
+    try {
+      const actor = wiki.stores.actors.system();
+      const r1 = await saveEditAsync(wiki.stores, workers, { title, source: '[[A]] [[B]] [[A]] [[Category:X]]', baseId: null, actor });
+      const read = vi.spyOn(wiki.stores.links, 'changeTo');
+      const r2 = await saveEditAsync(wiki.stores, workers, { title, source: '[[B]] [[C]] [[Category:Y]]', baseId: r1.revision.id, actor });
+      expect(read).not.toHaveBeenCalled();
+      expect(linkRows(wiki, r1.page.id)).toEqual(['B', 'C']);
+      // Rows that are not the old text's (here one lost) are read and put right instead.
+      wiki.db.prepare("DELETE FROM link WHERE to_title = 'C'").run();
+      await saveEditAsync(wiki.stores, workers, { title, source: '[[B]] [[C]] [[D]]', baseId: r2.revision.id, actor });
+      expect(read).toHaveBeenCalledTimes(1);
+      expect(linkRows(wiki, r1.page.id)).toEqual(['B', 'C', 'D']);
+      expect(wiki.db.prepare('SELECT category FROM category_link WHERE page_id = ?').pluck().all(r1.page.id)).toEqual([]);
+    } finally {
+      await workers.close();
+    }
   });
 
   it('writes a huge change after the save, in batches that let other work run between them', async () => {

@@ -67,7 +67,7 @@ export const JOBS = {
   analyze: (source: string) => analyzeForIndex(source),
   compare: (job: { oldText: string | null; newText: string | null; options: CompareOptions }): Comparison => compareTexts(job.oldText, job.newText, job.options),
   merge: (job: { base: string; mine: string; theirs: string }): MergeResult => merge3(job.base, job.mine, job.theirs),
-  saveFacts: (job: { oldText: string | null; text: string }) => saveFacts(job),
+  saveFacts: (job: { oldText: string | null; text: string; linkChange?: boolean }) => saveFacts(job),
   inheritAuthors: (job: { parentText: string; parentAuthors: number[]; childText: string; childId: number; recall: RecallSource[] }): number[] =>
     inheritAuthors(job.parentText.split('\n'), job.parentAuthors, job.childText.split('\n'), job.childId, recallMap(job.recall)),
 };
