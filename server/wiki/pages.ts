@@ -43,6 +43,37 @@ export function readLatest(stores: Stores, title: Title): PageRead | undefined {
 }
 
 /**
+ * The page of this title. `what` ends the message for a page that is missing ("There is no page
+ * "X"" + what), e.g. ", so it has no history feed.".
+ * @throws NotFoundError when there is no such (live) page.
+ */
+export function requirePage(stores: Stores, title: Title, what = '.'): Page {
+  const page = stores.pages.byTitle(title);
+  if (!page) throw new NotFoundError(`There is no page "${title.text}"${what}`);
+  return page;
+}
+
+/**
+ * readLatest for a page that must exist.
+ * @throws NotFoundError as requirePage does.
+ */
+export function requireLatest(stores: Stores, title: Title, what = '.'): PageRead {
+  const read = readLatest(stores, title);
+  if (!read) throw new NotFoundError(`There is no page "${title.text}"${what}`);
+  return read;
+}
+
+/**
+ * Revision `id` of `page`.
+ * @throws NotFoundError when the revision does not exist or belongs to another page.
+ */
+export function requireRevision(stores: Stores, page: Page, id: number): Revision {
+  const revision = stores.revisions.byId(id);
+  if (!revision || revision.pageId !== page.id) throw new NotFoundError(`Revision ${id} is not a revision of "${page.title.text}".`);
+  return revision;
+}
+
+/**
  * The latest revision, following one redirect when the page is one and its target exists
  * (a redirect to a redirect is not followed further, as in MediaWiki).
  */
@@ -61,11 +92,7 @@ export function readFollowingRedirect(stores: Stores, title: Title): PageRead | 
  * @throws NotFoundError when the revision does not exist or belongs to another page.
  */
 export function readRevision(stores: Stores, page: Page, id: number): PageRead {
-  const revision = stores.revisions.byId(id);
-  if (!revision || revision.pageId !== page.id) {
-    throw new NotFoundError(`Revision ${id} is not a revision of "${page.title.text}".`);
-  }
-  return lazyRead(stores, page, revision);
+  return lazyRead(stores, page, requireRevision(stores, page, id));
 }
 
 export type RenderVariant = 'view' | 'old';
