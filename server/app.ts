@@ -16,20 +16,22 @@ import { specialRoutes } from './http/routes/special.js';
 import { accountRoutes } from './http/routes/account.js';
 import { findRoutes } from './http/routes/find/index.js';
 import { reviewRoutes } from './http/routes/review.js';
-import { setViewDefaults } from './http/views.js';
+import { acting } from './http/act.js';
+import { authorisation } from './http/can.js';
 
 /** `limits` is the caller's when it must close them (main.ts at shutdown) or look inside (tests). */
 export function createApp(appDeps: AppDeps, limits = new Limits(appDeps.config)): Express {
-  const deps: RouteDeps = { ...appDeps, limits };
+  const deps: RouteDeps = { ...appDeps, limits, act: acting({ limits, tokens: appDeps.tokens, config: appDeps.config }) };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
   // X-Forwarded-For is read by clientAddress, only from WIKI_TRUSTED_PROXIES, never by Express.
   app.set('trust proxy', false);
-  setViewDefaults({ anonEdits: deps.config.anonEdits });
   const csrf = csrfTokens(deps.secret, deps.config.secureCookies);
 
+  // First, so that every page (error pages too) knows what its viewer may do.
+  app.use(authorisation(deps.stores, deps.config.anonEdits));
   app.use(
     helmet({
       contentSecurityPolicy: {

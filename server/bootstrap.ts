@@ -9,6 +9,7 @@ import { seedIfEmpty } from './seed/seed.js';
 import type { AppDeps } from './http/deps.js';
 import { TextWorkers } from './wiki/work/pool.js';
 import { recoverPendingRows } from './wiki/links.js';
+import { keyOlderBlocks } from './wiki/admin.js';
 
 export interface Wiki extends AppDeps {
   db: Db;
@@ -31,6 +32,7 @@ export function openWiki(config: Config, log?: (err: unknown) => void): Wiki {
     const seeded = config.seed ? seedIfEmpty(stores) : 0;
     // Link rows a crash left half-written after their save (wiki/links.ts) are finished first.
     recoverPendingRows(stores);
+    keyOlderBlocks(stores);
     return { db, stores, config, secret, tokens: new TokenService(secret), workers: new TextWorkers(), seeded, log };
   } catch (e) {
     db.close();

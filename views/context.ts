@@ -1,10 +1,24 @@
 /** What every page template needs to know about the request it renders for. */
 import type { Actor } from '../server/wiki/types.js';
+import type { Right } from '../server/wiki/rights.js';
+import type { Title } from '../server/wiki/title.js';
+
+/** The fingerprinted URLs of the static files every page loads. */
+export interface AssetUrls {
+  css: string;
+  js: string;
+  htmx: string;
+  favicon: string;
+}
 
 export interface ViewContext {
   actor?: Actor;
   csrfToken: string;
   /** The request path, to come back to after login. */
   path: string;
+  /** WIKI_ANON_EDITS: whether saving without an account is possible at all. */
   anonEdits: boolean;
+  /** Whether the viewer may do `right` (on `page`): templates ask this, never the viewer's role. */
+  can: (right: Right, page?: Title) => boolean;
+  assets: AssetUrls;
 }

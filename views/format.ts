@@ -1,6 +1,5 @@
 /** Small formatting helpers shared by templates. */
 import { html, type Html } from './html.js';
-import { wikiPath } from '../server/wiki/title.js';
 
 /** "14:05, 1 December 2026" in UTC, as MediaWiki shows dates. */
 export function formatDate(iso: string): string {
@@ -31,8 +30,4 @@ export function bytes(n: number): string {
 export function userLink(user: { name: string; kind?: string }): Html {
   const path = `/special/contributions/${encodeURIComponent(user.name)}`;
   return html`<a class="user${user.kind === 'temp' ? ' temp-user' : ''}" href="${path}">${user.name}</a>`;
-}
-
-export function pageLink(title: string, label?: string, query = ''): Html {
-  return html`<a href="${wikiPath(title) + query}">${label ?? title}</a>`;
 }

@@ -2,6 +2,10 @@
  * HTML templating that escapes by default: every `${value}` in an html`...` template is escaped
  * unless it is itself Html (built by html`` or by trustedHtml for our own renderer's output).
  */
+// The escaping rule lives in a leaf module so the domain (search excerpts) can use it too.
+import { escapeHtml } from '../server/escape.js';
+
+export { escapeHtml };
 
 export class Html {
   constructor(readonly value: string) {}
@@ -12,11 +16,6 @@ export class Html {
 
 type Part = Html | string | number | boolean | null | undefined | Part[];
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
 
 function renderPart(part: Part): string {
   if (part === null || part === undefined || part === false || part === true) return '';

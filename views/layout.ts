@@ -1,7 +1,6 @@
 /** The page frame: header with site name and search, page tabs, content, footer. */
 import { html, type Html } from './html.js';
 import type { ViewContext } from './context.js';
-import { assetUrl } from '../server/http/assets.js';
 import { subjectTitleOf, talkTitleOf, wikiPath, type Title } from '../server/wiki/title.js';
 
 export type Tab = 'read' | 'edit' | 'history' | 'talk' | 'none';
@@ -34,11 +33,11 @@ export function layout(ctx: ViewContext, o: LayoutOptions): Html {
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"429","swap":true,"error":false},{"code":"[45]..","swap":false,"error":true},{"code":"...","swap":false}]}'>
 ${o.noindex ? html`<meta name="robots" content="noindex,nofollow">` : null}
 ${o.feed ? html`<link rel="alternate" type="application/atom+xml" href="${o.feed.href}" title="${o.feed.title}">` : null}
-<link rel="stylesheet" href="${assetUrl('peerwiki.css')}">
-<link rel="icon" type="image/svg+xml" href="${assetUrl('favicon.svg')}">
+<link rel="stylesheet" href="${ctx.assets.css}">
+<link rel="icon" type="image/svg+xml" href="${ctx.assets.favicon}">
 <link rel="search" type="application/opensearchdescription+xml" href="/special/search" title="Peerwiki">
-<script src="${assetUrl('htmx.min.js')}" defer></script>
-<script src="${assetUrl('peerwiki.js')}" defer></script>
+<script src="${ctx.assets.htmx}" defer></script>
+<script src="${ctx.assets.js}" defer></script>
 </head>
 <body hx-headers="${headers}">
 <a class="skip-link" href="#content">Skip to content</a>
@@ -104,20 +103,22 @@ function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {
   </nav>`;
 }
 
-/** Page tools in a <details> menu (no JavaScript needed); admin tools only for admins. */
+/** Page tools in a <details> menu (no JavaScript needed); each tool only for those who may use it. */
 function moreActions(ctx: ViewContext, page: Title, exists: boolean): Html {
   const path = wikiPath(page);
+  // Move is offered to every registered account: the form says what is missing (edits, rights).
   const registered = ctx.actor?.kind === 'user';
-  const admin = registered && ctx.actor!.role === 'admin';
+  const tool = (on: boolean, action: string, label: string): [string, string][] => (on ? [[`${path}?action=${action}`, label]] : []);
   const links: [string, string][] = exists
     ? [
         [`${path}?action=info`, 'Page information'],
         [`/special/links-here/${encodeURIComponent(page.key)}`, 'What links here'],
         [`${path}?action=blame`, 'Who wrote what'],
-        ...(registered ? ([[`${path}?action=move`, 'Move']] as [string, string][]) : []),
-        ...(admin ? ([[`${path}?action=protect`, 'Protect'], [`${path}?action=delete`, 'Delete']] as [string, string][]) : []),
+        ...tool(registered, 'move', 'Move'),
+        ...tool(ctx.can('protect', page), 'protect', 'Protect'),
+        ...tool(ctx.can('delete', page), 'delete', 'Delete'),
       ]
-    : admin ? [[`${path}?action=undelete`, 'Undelete']] : [];
+    : tool(ctx.can('undelete', page), 'undelete', 'Undelete');
   if (links.length === 0) return html``;
   return html`<details><summary>More</summary><ul>${links.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}</ul></details>`;
 }

@@ -1,5 +1,6 @@
 /** Accounts: registered users, temporary accounts and the system account. */
 import type { Db } from './connection.js';
+// Type-only, from the leaf of record types: the rows map to the domain's records.
 import type { Actor, ActorKind, Role } from '../wiki/types.js';
 
 interface ActorRow {

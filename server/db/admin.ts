@@ -1,47 +1,10 @@
 /** Protection, blocks, deletions and the log: the stores behind the admin tools. */
 import type { Db } from './connection.js';
-import { parseCidr, rangeKeys } from '../wiki/address.js';
+// Type-only, from the leaf of record types: the rows map to the domain's records.
+import type { Block, Deletion, LogEntry, LogType, Protection, ProtectionLevel } from '../wiki/types.js';
 
-export type ProtectionLevel = 'semi' | 'full';
-
-export interface Protection {
-  level: ProtectionLevel;
-  expiry: string | null;
-  reason: string;
-}
-
-export interface Block {
-  id: number;
-  actorId: number | null;
-  /** The blocked address or CIDR range in canonical form (wiki/address.ts); null for an account. */
-  ip: string | null;
-  target: string;
-  expiry: string | null;
-  reason: string;
-  byActor: number;
-  createdAt: string;
-}
-
-export type LogType = 'protect' | 'block' | 'delete' | 'move' | 'rollback' | 'patrol';
-
-export interface LogEntry {
-  id: number;
-  type: LogType;
-  action: string;
-  timestamp: string;
-  actor: { id: number; name: string };
-  target: string;
-  reason: string;
-  details: Record<string, unknown>;
-}
-
-export interface Deletion {
-  id: number;
-  pageId: number;
-  title: string;
-  deletedAt: string;
-  reason: string;
-}
+// Compatibility for importers of these types from here (http/, views/): they live in the leaf wiki/types.ts.
+export type { Block, Deletion, LogEntry, LogType, Protection, ProtectionLevel } from '../wiki/types.js';
 
 interface BlockRow {
   id: number;
@@ -101,6 +64,8 @@ export class BlockStore {
   private readonly byIdStmt;
   private readonly activeStmt;
   private readonly removeStmt;
+  private readonly unkeyedStmt;
+  private readonly setKeysStmt;
 
   constructor(db: Db) {
     this.insert = db.prepare(
@@ -117,26 +82,23 @@ export class BlockStore {
     this.byIdStmt = db.prepare<[number], BlockRow>('SELECT * FROM block WHERE id = ? AND removed_at IS NULL');
     this.activeStmt = db.prepare<[string, number], BlockRow>(`SELECT * FROM block WHERE ${active} ORDER BY id DESC LIMIT ?`);
     this.removeStmt = db.prepare('UPDATE block SET removed_at = ? WHERE id = ? AND removed_at IS NULL');
-    this.keyOlderBlocks(db);
+    this.unkeyedStmt = db.prepare<[], { id: number; ip: string }>(
+      'SELECT id, ip FROM block WHERE ip IS NOT NULL AND range_start IS NULL AND removed_at IS NULL',
+    );
+    this.setKeysStmt = db.prepare('UPDATE block SET ip = ?, range_start = ?, range_end = ? WHERE id = ?');
   }
 
-  // Address blocks made before migration 0006 have no range keys; give them theirs once, here,
-  // because the migration runner only runs SQL. On every later start it is one read of the block table.
-  private keyOlderBlocks(db: Db): void {
-    const rows = db.prepare<[], { id: number; ip: string }>(
-      'SELECT id, ip FROM block WHERE ip IS NOT NULL AND range_start IS NULL AND removed_at IS NULL',
-    ).all();
-    if (rows.length === 0) return;
-    const update = db.prepare('UPDATE block SET ip = ?, range_start = ?, range_end = ? WHERE id = ?');
-    db.transaction(() => {
-      for (const row of rows) {
-        // Node's isIP accepted zone ids ("fe80::1%eth0"); the zone never reaches a client address.
-        const r = parseCidr(row.ip.replace(/%.*$/, ''));
-        if (!r) continue;
-        const { start, end } = rangeKeys(r);
-        update.run(r.text, start, end, row.id);
-      }
-    })();
+  /**
+   * Active address blocks made before migration 0006, which have no range keys yet: the domain
+   * gives them theirs at start (wiki/admin.ts keyOlderBlocks), since the migration runner only runs SQL.
+   */
+  unkeyed(): Array<{ id: number; ip: string }> {
+    return this.unkeyedStmt.all();
+  }
+
+  /** Give block `id` its canonical address and range keys. */
+  setRange(id: number, ip: string, range: BlockRange): void {
+    this.setKeysStmt.run(ip, range.start, range.end, id);
   }
 
   /** Store a block; `range` is required for an address or range block (`ip` set), absent for an account. */

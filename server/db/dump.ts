@@ -1,5 +1,7 @@
 /** Bulk reads for export, import and check: live pages and their revisions in id order, in batches. */
 import type { Db } from './connection.js';
+import { livePage } from './live.js';
+// Type-only, from the leaf of record types: the rows map to the domain's records.
 import type { ActorKind } from '../wiki/types.js';
 
 /** A live page (not deleted) with the number of its revisions. */
@@ -45,7 +47,7 @@ interface RevisionRow {
 }
 
 // Deleted pages keep their rows under a tombstone title starting with "#" (see pages.ts).
-const LIVE = "p.latest_id IS NOT NULL AND p.title NOT LIKE '#%'";
+const LIVE = livePage('p');
 
 export class DumpStore {
   private readonly countsStmt;

@@ -1,5 +1,6 @@
 /** Consistency checks of the whole database for `wiki check`: SQLite's own, and the wiki's invariants. */
 import type { Db } from './connection.js';
+import { livePage } from './live.js';
 import { PAGE_OF_ROW } from './search.js';
 
 export interface RevisionMismatch {
@@ -16,7 +17,7 @@ export interface PageRef {
   title: string;
 }
 
-const LIVE = "p.latest_id IS NOT NULL AND p.title NOT LIKE '#%'";
+const LIVE = livePage('p');
 
 export class IntegrityStore {
   private readonly db: Db;

@@ -4,6 +4,7 @@
  * titles or ids, or the trigger-kept link_target table (migration 0005), never a whole table.
  */
 import type { Db } from './connection.js';
+import { livePage } from './live.js';
 
 /** A page as the lists need it: id, title text, redirect flag. */
 export interface ListedPage {
@@ -33,7 +34,7 @@ interface PageRow {
   is_redirect: number;
 }
 
-const LIVE = "p.latest_id IS NOT NULL AND p.title NOT LIKE '#%'";
+const LIVE = livePage('p');
 
 /** The SQL of every list, exported so a test can check each one's query plan. */
 export const LIST_SQL = {
@@ -181,9 +182,9 @@ export class ListStore {
   rebuild(): void {
     this.db.transaction(() => this.db.exec(`DELETE FROM link_target;
       INSERT INTO link_target (title, links, live) SELECT to_title, count(*), 0 FROM link GROUP BY to_title;
-      UPDATE link_target SET live = 1 WHERE title IN (SELECT title FROM page WHERE latest_id IS NOT NULL AND title NOT LIKE '#%');
+      UPDATE link_target SET live = 1 WHERE title IN (SELECT title FROM page WHERE ${livePage()});
       INSERT INTO link_target (title, links, live) SELECT title, 0, 1 FROM page
-        WHERE latest_id IS NOT NULL AND title NOT LIKE '#%' AND title NOT IN (SELECT title FROM link_target);
+        WHERE ${livePage()} AND title NOT IN (SELECT title FROM link_target);
       UPDATE category_link SET title = (SELECT title FROM page WHERE page.id = category_link.page_id);`))();
   }
 }

@@ -1,23 +1,27 @@
 /** Page rows: identity, latest-revision pointer, redirect flag and the `touched` stamp. */
 import type { Db } from './connection.js';
-import type { Page } from '../wiki/types.js';
-import { storedTitle, type Title } from '../wiki/title.js';
+// Type-only, from the leaf of record types: the rows map to the domain's Page and Title.
+import type { Namespace, Page, Title } from '../wiki/types.js';
+import { livePage } from './live.js';
 
 interface PageRow {
   id: number;
   title: string;
+  namespace: Namespace;
   latest_id: number;
   is_redirect: number;
   touched: number;
   created_at: string;
 }
 
-const COLUMNS = 'id, title, latest_id, is_redirect, touched, created_at';
+const COLUMNS = 'id, title, namespace, latest_id, is_redirect, touched, created_at';
 
 function toPage(r: PageRow): Page {
   return {
     id: r.id,
-    title: storedTitle(r.title),
+    // The row keeps the namespace that parseTitle found (create, rename): the title is rebuilt from
+    // its parts as wiki/title.ts storedTitle would, without the stores calling up into the domain.
+    title: { text: r.title, key: r.title.replace(/ /g, '_'), namespace: r.namespace, name: r.namespace ? r.title.slice(r.namespace.length + 1) : r.title },
     latestId: r.latest_id,
     isRedirect: r.is_redirect === 1,
     touched: r.touched,
@@ -38,8 +42,7 @@ export class PageStore {
 
   constructor(db: Db) {
     this.selectByTitle = db.prepare<[string], PageRow>(`SELECT ${COLUMNS} FROM page WHERE title = ?`);
-    // Deleted pages carry a tombstone title starting with "#", which no valid title can.
-    this.selectById = db.prepare<[number], PageRow>(`SELECT ${COLUMNS} FROM page WHERE id = ? AND title NOT LIKE '#%'`);
+    this.selectById = db.prepare<[number], PageRow>(`SELECT ${COLUMNS} FROM page WHERE id = ? AND ${livePage()}`);
     this.renameStmt = db.prepare('UPDATE page SET title = ?, namespace = ?, touched = touched + 1 WHERE id = ?');
     this.insertStmt = db.prepare('INSERT INTO page (title, namespace, created_at) VALUES (?, ?, ?)');
     this.updateLatest = db.prepare('UPDATE page SET latest_id = ?, is_redirect = ?, touched = touched + 1 WHERE id = ?');
@@ -53,9 +56,9 @@ export class PageStore {
     this.existingStmt = db.prepare<[string], { title: string }>(
       'SELECT title FROM page WHERE title IN (SELECT value FROM json_each(?)) AND latest_id IS NOT NULL',
     );
-    this.countStmt = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM page WHERE latest_id IS NOT NULL AND title NOT LIKE '#%'");
+    this.countStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM page WHERE ${livePage()}`);
     this.listStmt = db.prepare<[string, string, number, number], PageRow>(
-      `SELECT ${COLUMNS} FROM page WHERE latest_id IS NOT NULL AND title NOT LIKE '#%' AND title >= ? AND title < ? ORDER BY title LIMIT ? OFFSET ?`,
+      `SELECT ${COLUMNS} FROM page WHERE ${livePage()} AND title >= ? AND title < ? ORDER BY title LIMIT ? OFFSET ?`,
     );
   }
 

@@ -1,5 +1,6 @@
 /** Risk scores and patrol marks per revision, and the review queue. */
 import type { Db } from './connection.js';
+import { livePage } from './live.js';
 
 export class ReviewStore {
   private readonly insert;
@@ -12,7 +13,7 @@ export class ReviewStore {
     // Riskiest first, then newest; only revisions of live pages.
     this.queueStmt = db.prepare<[number, number], { revision_id: number }>(
       `SELECT v.revision_id FROM review v JOIN revision r ON r.id = v.revision_id JOIN page p ON p.id = r.page_id
-       WHERE v.patrolled_by IS NULL AND p.title NOT LIKE '#%' ORDER BY v.risk DESC, v.revision_id DESC LIMIT ? OFFSET ?`,
+       WHERE v.patrolled_by IS NULL AND ${livePage('p')} ORDER BY v.risk DESC, v.revision_id DESC LIMIT ? OFFSET ?`,
     );
   }
 

@@ -1,6 +1,8 @@
 /** Revision rows (append-only) and their tags. */
 import type { Db } from './connection.js';
-import type { ActorKind, Revision } from '../wiki/types.js';
+// Type-only, from the leaf of record types: the rows map to the domain's records.
+import type { ActorKind, NewRevision, Revision } from '../wiki/types.js';
+import { livePage } from './live.js';
 
 interface RevisionRow {
   id: number;
@@ -21,19 +23,6 @@ interface RevisionRow {
   risk: number | null;
   reasons: string | null;
   patrolled_by: number | null;
-}
-
-export interface RevisionInsert {
-  pageId: number;
-  parentId: number | null;
-  actorId: number;
-  contentId: number;
-  comment: string;
-  minor: boolean;
-  size: number;
-  sha1: string;
-  timestamp: string;
-  ip: string | null;
 }
 
 export type HistoryFilter = 'reverted' | 'anonymous' | 'minor';
@@ -137,7 +126,7 @@ export class RevisionStore {
     // One statement for every filter combination: an absent filter is a NULL that matches all.
     this.recentStmt = db.prepare<Record<string, unknown>, RevisionRow>(
       `${SELECT} JOIN page pg ON pg.id = r.page_id
-       WHERE pg.title NOT LIKE '#%' AND r.id < @before
+       WHERE ${livePage('pg')} AND r.id < @before
          AND (@actor IS NULL OR r.actor_id = @actor)
          AND (@ns IS NULL OR pg.namespace = @ns)
          AND (@hideMinor = 0 OR r.minor = 0)
@@ -190,7 +179,7 @@ export class RevisionStore {
     return this.sinceByActorStmt.get(actorId, since)!.n;
   }
 
-  insert(rev: RevisionInsert): number {
+  insert(rev: NewRevision): number {
     return Number(this.insertStmt.run({ ...rev, minor: rev.minor ? 1 : 0 }).lastInsertRowid);
   }
 

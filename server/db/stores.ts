@@ -13,6 +13,8 @@ import { RevisionStore } from './revisions.js';
 import { SearchStore } from './search.js';
 import { SettingStore } from './settings.js';
 import { WatchlistStore } from './watchlist.js';
+import { ChangeFeed } from './feed.js';
+import { Memo } from './memo.js';
 
 export interface Stores {
   db: Db;
@@ -32,17 +34,33 @@ export interface Stores {
   review: ReviewStore;
   lists: ListStore;
   watchlist: WatchlistStore;
-  /** Run `fn` in one SQLite transaction (synchronous: no await inside). */
+  /** Committed changes (db/feed.ts): the domain notes them inside its writes; subscribers hear them after commit. */
+  feed: ChangeFeed;
+  /** Per-database state of the layers above (caches), so none of it is module-global. */
+  memo: Memo;
+  /**
+   * Run `fn` in one SQLite transaction (synchronous: no await inside); nested, it is a savepoint.
+   * Events noted on `feed` inside go out after the outermost commit, or nowhere on a rollback.
+   * @throws whatever `fn` throws, after rolling back.
+   */
   transaction<T>(fn: () => T): T;
 }
 
-export function createStores(db: Db): Stores {
+/**
+ * The stores of `db`, with their feed. The feed's first subscriber keeps rendered pages right:
+ * when titles come into or go out of existence, the pages linking to them get a new touched
+ * stamp (their cached HTML has the old link colours), in a small transaction of its own.
+ * `report` receives what a feed subscriber throws (stderr by default).
+ */
+export function createStores(db: Db, report?: (err: unknown) => void): Stores {
   const content = new ContentStore(db);
-  return {
+  const feed = new ChangeFeed(report);
+  const pages = new PageStore(db);
+  const stores: Stores = {
     db,
     actors: new ActorStore(db),
     content,
-    pages: new PageStore(db),
+    pages,
     revisions: new RevisionStore(db),
     links: new LinkStore(db),
     search: new SearchStore(db),
@@ -56,9 +74,11 @@ export function createStores(db: Db): Stores {
     review: new ReviewStore(db),
     lists: new ListStore(db),
     watchlist: new WatchlistStore(db),
+    feed,
+    memo: new Memo(),
     transaction: (fn) => {
       try {
-        return db.transaction(fn).immediate();
+        return feed.within(() => db.transaction(fn).immediate());
       } catch (e) {
         // Ids handed out inside a rolled-back transaction can be reused: drop anything cached since.
         content.clearCache();
@@ -66,4 +86,11 @@ export function createStores(db: Db): Stores {
       }
     },
   };
+  feed.subscribe((event) => {
+    if (event.linkColours.length === 0) return;
+    stores.transaction(() => {
+      for (const title of event.linkColours) pages.touchPagesLinkingTo(title);
+    });
+  });
+  return stores;
 }

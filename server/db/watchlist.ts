@@ -1,5 +1,6 @@
 /** The watchlist: which pages each registered account follows, and the changes to them. */
 import type { Db } from './connection.js';
+import { livePage } from './live.js';
 
 export const WATCHLIST_SQL = {
   // The newest revisions of the account's watched, live pages: for each watched page the
@@ -8,7 +9,7 @@ export const WATCHLIST_SQL = {
   changes: `SELECT r.id FROM watchlist w
     JOIN page p ON p.id = w.page_id
     JOIN revision r ON r.page_id = w.page_id AND r.id < @before
-    WHERE w.actor_id = @actor AND p.latest_id IS NOT NULL AND p.title NOT LIKE '#%'
+    WHERE w.actor_id = @actor AND ${livePage('p')}
     ORDER BY r.id DESC LIMIT @limit`,
 } as const;
 

@@ -1,5 +1,6 @@
 /** What the middleware attaches to each request, typed once for every route. */
 import type { Actor } from '../wiki/types.js';
+import type { Can } from './can.js';
 
 export type AuthVia = 'bearer' | 'cookie' | 'none';
 
@@ -11,6 +12,8 @@ declare module 'express-serve-static-core' {
     authVia: AuthVia;
     /** This browser's CSRF token (for forms and the csrf-token meta tag). */
     csrfToken: string;
+    /** What the actor may do (can.ts), set by the first middleware. */
+    can: Can;
   }
 }
 

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Stores } from '../db/stores.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Limits } from './limits.js';
+import type { Act } from './act.js';
 import type { TextWorkers } from '../wiki/work/pool.js';
 
 export interface AppDeps {
@@ -20,4 +21,6 @@ export interface AppDeps {
 /** What routes get: the app's dependencies plus per-app state built by createApp. */
 export interface RouteDeps extends AppDeps {
   limits: Limits;
+  /** Acting for a request (rights, limits, the temporary account's cookie): act.ts. */
+  act: Act;
 }

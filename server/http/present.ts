@@ -1,5 +1,15 @@
 /** Domain objects → the JSON shapes of SPEC section 5. The only place those shapes are written. */
-import type { Actor, Page, Revision } from '../wiki/types.js';
+import type { Page, Revision } from '../wiki/types.js';
+import type { EditConflictError } from '../wiki/errors.js';
+import type { Right } from '../wiki/rights.js';
+
+/** What the viewer may do (the request's Can): presenters ask it, never the viewer's role. */
+export type ViewerCan = (right: Right) => boolean;
+
+/** `{ip}` for an edit by a temporary account, when the viewer may see addresses (SPEC section 5); else nothing. */
+function ipJson(r: Revision, can: ViewerCan): { ip?: string } {
+  return r.actor.kind === 'temp' && r.ip && can('view-ip') ? { ip: r.ip } : {};
+}
 import type { Comparison } from '../wiki/diff.js';
 import type { BlameBlock } from '../wiki/blame.js';
 import type { Block, LogEntry } from '../db/admin.js';
@@ -21,7 +31,7 @@ export function pageJson(page: Page, latest: Revision, source: string) {
 }
 
 /** A revision as listed in history and recent changes (no source). */
-export function revisionSummaryJson(r: Revision, viewer: Actor | undefined) {
+export function revisionSummaryJson(r: Revision, can: ViewerCan) {
   return {
     id: r.id,
     timestamp: r.timestamp,
@@ -31,12 +41,12 @@ export function revisionSummaryJson(r: Revision, viewer: Actor | undefined) {
     comment: r.comment,
     user: userJson(r.actor),
     tags: r.tags,
-    ...(viewer?.role === 'admin' && viewer.kind === 'user' && r.actor.kind === 'temp' && r.ip ? { ip: r.ip } : {}),
+    ...ipJson(r, can),
   };
 }
 
-export function revisionJson(r: Revision, page: Page, source: string, viewer: Actor | undefined) {
-  const { id, ...rest } = revisionSummaryJson(r, viewer);
+export function revisionJson(r: Revision, page: Page, source: string, can: ViewerCan) {
+  const { id, ...rest } = revisionSummaryJson(r, can);
   return {
     id,
     page: { id: page.id, title: page.title.text },
@@ -76,7 +86,7 @@ export function logJson(e: LogEntry) {
 }
 
 /** A row of recent changes (SPEC section 5). */
-export function changeJson(r: Revision, page: Page, viewer: Actor | undefined) {
+export function changeJson(r: Revision, page: Page, can: ViewerCan) {
   return {
     revision_id: r.id,
     page: { id: page.id, title: page.title.text },
@@ -91,7 +101,7 @@ export function changeJson(r: Revision, page: Page, viewer: Actor | undefined) {
     risk: r.risk,
     risk_reasons: r.riskReasons,
     patrolled: r.patrolled,
-    ...(viewer?.role === 'admin' && viewer.kind === 'user' && r.actor.kind === 'temp' && r.ip ? { ip: r.ip } : {}),
+    ...ipJson(r, can),
   };
 }
 
@@ -103,4 +113,13 @@ export function pageRefJson(p: { id: number; title: { key: string; text: string 
 /** A full-text search hit; `excerpt` is HTML with the matches in <mark>. */
 export function searchHitJson(hit: { id: number; title: string; excerpt: string }) {
   return { id: hit.id, key: hit.title.replace(/ /g, '_'), title: hit.title, excerpt: hit.excerpt };
+}
+
+/**
+ * The 409 of a save that overlaps a later edit: the error, the base it started from and the
+ * current text, so the client can merge by hand. `message` replaces the error's own (undo and
+ * restore say what to do instead).
+ */
+export function conflictJson(e: EditConflictError, message = e.message) {
+  return { error: { code: e.code, message }, base: e.baseId, current: { id: e.current.id, source: e.current.source } };
 }

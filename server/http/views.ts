@@ -2,18 +2,22 @@
 import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Html } from '../../views/html.js';
-import type { ViewContext } from '../../views/context.js';
+import type { AssetUrls, ViewContext } from '../../views/context.js';
+import { assetUrl } from './assets.js';
+import type { Right } from '../wiki/rights.js';
 import './context.js';
 
-let anonEditsDefault = true;
+// assetUrl hashes each file once, on first use, and remembers it.
+const assets = (): AssetUrls => ({
+  css: assetUrl('peerwiki.css'),
+  js: assetUrl('peerwiki.js'),
+  htmx: assetUrl('htmx.min.js'),
+  favicon: assetUrl('favicon.svg'),
+});
 
-/** Set once by createApp so error pages (which have no deps) know the setting. */
-export function setViewDefaults(o: { anonEdits: boolean }): void {
-  anonEditsDefault = o.anonEdits;
-}
-
+/** What the templates know of this request: who is looking, what they may do, the form token. */
 export function pageContext(req: Request): ViewContext {
-  return { actor: req.actor, csrfToken: req.csrfToken ?? '', path: req.originalUrl, anonEdits: anonEditsDefault };
+  return { actor: req.actor, csrfToken: req.csrfToken ?? '', path: req.originalUrl, anonEdits: req.can.anonEdits, can: req.can, assets: assets() };
 }
 
 /** UTF-16 units per write of a large body. */
@@ -60,12 +64,17 @@ async function sendInSlices(res: Response, text: string): Promise<void> {
   res.end();
 }
 
+/** The rights whose links or facts a cacheable page shows. */
+const VIEWER_RIGHTS: readonly Right[] = ['view-ip', 'rollback', 'patrol', 'block', 'protect', 'delete'];
+
 /**
  * An ETag for a page that depends only on the given facts and on who is looking (the page embeds
  * the viewer's name and CSRF token). Answers 304 and returns true when the client already has it.
  */
 export function notModified(req: Request, res: Response, facts: string): boolean {
-  const viewer = createHash('sha1').update(`${req.actor?.id ?? 0}:${req.actor?.name ?? ''}:${req.actor?.kind ?? ''}:${req.actor?.role ?? ''}:${req.csrfToken}`).digest('base64url').slice(0, 12);
+  // What the viewer may do shows in the page (admin links, addresses), and changes with a block.
+  const rights = VIEWER_RIGHTS.map((r) => (req.can(r) ? 1 : 0)).join('');
+  const viewer = createHash('sha1').update(`${req.actor?.id ?? 0}:${req.actor?.name ?? ''}:${req.actor?.kind ?? ''}:${rights}:${req.csrfToken}`).digest('base64url').slice(0, 12);
   const etag = `W/"${facts}-${viewer}"`;
   res.set('ETag', etag);
   res.set('Cache-Control', 'private, no-cache');

@@ -1,18 +1,16 @@
 /**
  * The admin acts of SPEC section 6: protect, block, delete, undelete, move. Each is one
  * transaction that also writes its entry to the public log. Rights are checked by the caller
- * (guard.ts); inputs arrive parsed.
+ * (guard.ts); inputs arrive parsed. Each notes its change on the stores' feed (db/feed.ts).
  */
 import type { Stores } from '../db/stores.js';
-import type { Block, ProtectionLevel } from '../db/admin.js';
-import { parseBlockRange, rangeKeys } from './address.js';
+import { parseBlockRange, parseCidr, rangeKeys } from './address.js';
 import { InvalidInputError, NotFoundError, WikiError } from './errors.js';
 import { can } from './rights.js';
 import { analyzeForIndex } from './markdown.js';
-import { saveEdit } from './edit.js';
-import { cutComment } from './edit.js';
+import { cutComment, saveEdit } from './edit.js';
 import type { Title } from './title.js';
-import type { Actor, Page } from './types.js';
+import type { Actor, Block, Page, ProtectionLevel } from './types.js';
 
 function livePage(stores: Stores, title: Title): Page {
   const page = stores.pages.byTitle(title);
@@ -20,7 +18,7 @@ function livePage(stores: Stores, title: Title): Page {
   return page;
 }
 
-/** Set (or with level 'none', lift) a page's protection. */
+/** Set (or with level 'none', lift) a page's protection. @throws NotFoundError when there is no such page. */
 export function protectPage(stores: Stores, by: Actor, title: Title, level: ProtectionLevel | 'none', expiry: string | null, reason: string): void {
   const now = new Date().toISOString();
   stores.transaction(() => {
@@ -31,6 +29,7 @@ export function protectPage(stores: Stores, by: Actor, title: Title, level: Prot
       type: 'protect', action: level === 'none' ? 'unprotect' : 'protect', actorId: by.id, target: page.title.text,
       reason: cutComment(reason), details: level === 'none' ? {} : { level, expiry: expiry ?? 'infinite' }, timestamp: now,
     });
+    stores.feed.note({ type: 'protect', pageId: page.id, title: page.title, level, expiry: level === 'none' ? null : expiry, actorId: by.id, timestamp: now, linkColours: [] });
   });
 }
 
@@ -55,6 +54,7 @@ export function blockTarget(stores: Stores, by: Actor, target: string, expiry: s
       range && rangeKeys(range),
     );
     stores.log.add({ type: 'block', action: 'block', actorId: by.id, target: block.target, reason: block.reason, details: { id: block.id, expiry: expiry ?? 'infinite' }, timestamp: now });
+    stores.feed.note({ type: 'block', blockId: block.id, target: block.target, expiry, actorId: by.id, timestamp: now, linkColours: [] });
     return block;
   });
 }
@@ -66,12 +66,14 @@ export function unblock(stores: Stores, by: Actor, id: number, reason = ''): voi
     const block = stores.blocks.byId(id);
     if (!block || !stores.blocks.remove(id, now)) throw new NotFoundError(`There is no active block ${id}.`);
     stores.log.add({ type: 'block', action: 'unblock', actorId: by.id, target: block.target, reason: cutComment(reason), details: { id }, timestamp: now });
+    stores.feed.note({ type: 'unblock', blockId: id, target: block.target, actorId: by.id, timestamp: now, linkColours: [] });
   });
 }
 
 /**
  * Delete a page: every revision is kept (archived with the page row), the title is freed, links
- * to it turn red.
+ * to it turn red (the feed's subscriber touches the pages linking to it).
+ * @throws NotFoundError when there is no such page.
  */
 export function deletePage(stores: Stores, by: Actor, title: Title, reason: string): void {
   const now = new Date().toISOString();
@@ -82,8 +84,8 @@ export function deletePage(stores: Stores, by: Actor, title: Title, reason: stri
     stores.links.clear(page.id);
     stores.search.delete(page.id);
     stores.protection.clear(page.id);
-    stores.pages.touchPagesLinkingTo(page.title);
     stores.log.add({ type: 'delete', action: 'delete', actorId: by.id, target: page.title.text, reason: cutComment(reason), details: { revisions: stores.revisions.count(page.id) }, timestamp: now });
+    stores.feed.note({ type: 'delete', pageId: page.id, title: page.title, revisionId: page.latestId, actorId: by.id, timestamp: now, linkColours: [page.title] });
   });
 }
 
@@ -103,8 +105,8 @@ export function undeletePage(stores: Stores, by: Actor, title: Title, reason: st
     stores.deletions.markRestored(deletion.id, now);
     const page = stores.pages.byId(deletion.pageId)!;
     reindex(stores, page);
-    stores.pages.touchPagesLinkingTo(title);
     stores.log.add({ type: 'delete', action: 'undelete', actorId: by.id, target: title.text, reason: cutComment(reason), details: { revisions: stores.revisions.count(page.id) }, timestamp: now });
+    stores.feed.note({ type: 'undelete', pageId: page.id, title: page.title, revisionId: page.latestId, actorId: by.id, timestamp: now, linkColours: [page.title] });
   });
 }
 
@@ -133,13 +135,29 @@ export function movePage(stores: Stores, by: Actor, from: Title, to: Title, reas
     if (stores.pages.byTitle(to)) throw new WikiError('page_exists', `A page "${to.text}" already exists; pick another title, or ask an admin to delete it first.`);
     stores.pages.rename(page.id, to);
     reindex(stores, { ...page, title: to });
-    stores.pages.touchPagesLinkingTo(to);
     if (leaveRedirect) {
+      // Its save event names `from` again, as created: links to it stay blue, now to a redirect.
       saveEdit(stores, { title: from, source: `#REDIRECT [[${to.text}]]`, comment: `Moved to [[${to.text}]]`, baseId: null, actor: by, mode: 'create' });
-    } else {
-      stores.pages.touchPagesLinkingTo(from);
     }
     stores.log.add({ type: 'move', action: 'move', actorId: by.id, target: from.text, reason: cutComment(reason), details: { to: to.text, redirect: leaveRedirect }, timestamp: now });
-    return stores.pages.byId(page.id)!;
+    const moved = stores.pages.byId(page.id)!;
+    stores.feed.note({ type: 'move', pageId: page.id, from: page.title, to: moved.title, redirect: leaveRedirect, actorId: by.id, timestamp: now, linkColours: leaveRedirect ? [moved.title] : [moved.title, page.title] });
+    return moved;
+  });
+}
+
+/**
+ * Give address blocks made before migration 0006 their canonical address and range keys, once,
+ * at start (bootstrap.ts): the migration runner only runs SQL. Later starts read one index range.
+ */
+export function keyOlderBlocks(stores: Stores): void {
+  const rows = stores.blocks.unkeyed();
+  if (rows.length === 0) return;
+  stores.transaction(() => {
+    for (const row of rows) {
+      // Node's isIP accepted zone ids ("fe80::1%eth0"); the zone never reaches a client address.
+      const r = parseCidr(row.ip.replace(/%.*$/, ''));
+      if (r) stores.blocks.setRange(row.id, r.text, rangeKeys(r));
+    }
   });
 }

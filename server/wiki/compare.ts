@@ -1,5 +1,6 @@
 /** Comparing two revisions of one page, with results cached by the pair of revision ids. */
 import type { Stores } from '../db/stores.js';
+import { MemoKey } from '../db/memo.js';
 import { DIFF_VERSION, type CompareOptions, type Comparison } from './diff.js';
 import type { TextWorkers } from './work/pool.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
@@ -26,12 +27,11 @@ interface Cache {
   running: Map<string, Promise<Comparison>>;
 }
 
-// One cache per database: revision ids are only unique within one.
-const caches = new WeakMap<Stores, Cache>();
+// One cache per database, kept by its Stores: revision ids are only unique within one.
+const COMPARISONS = new MemoKey<Cache>('comparisons');
 
 async function cached(stores: Stores, key: string, make: () => Promise<Comparison>): Promise<Comparison> {
-  let cache = caches.get(stores);
-  if (!cache) caches.set(stores, (cache = { done: new Map(), entries: 0, running: new Map() }));
+  const cache = stores.memo.get(COMPARISONS, () => ({ done: new Map(), entries: 0, running: new Map() }));
   const hit = cache.done.get(key);
   if (hit) {
     cache.done.delete(key);

@@ -6,40 +6,17 @@
  * revision is checked again and the work redone only if someone saved in between.
  */
 import type { Stores } from '../db/stores.js';
-import { EditConflictError, InvalidInputError, PageExistsError, NotFoundError, TooLargeError } from './errors.js';
-import { saveFacts, type SaveFacts } from './saveFacts.js';
-import { merge3, type MergeResult } from './merge.js';
 import type { TextWorkers } from './work/pool.js';
 import { finishDeferredRows, finishDeferredRowsAsync, updateRows, type DeferredRows } from './links.js';
-import { replaceSection } from './sections.js';
+import { sectionAnchor } from './markdown.js';
+import { isCurrent, prepareSave, prepareSaveAsync, type PreparedSave, type SaveInput } from './prepareSave.js';
 import { authorTags } from './tags.js';
-import { scoreRisk, type TextSignals } from './risk.js';
-import type { Title } from './title.js';
+import { scoreRisk } from './risk.js';
 import type { Actor, Page, Revision } from './types.js';
 
-export const MAX_SOURCE_BYTES = 1024 * 1024;
-export const MAX_COMMENT_CHARS = 500;
-
-export interface SaveInput {
-  title: Title;
-  source: string;
-  comment?: string;
-  minor?: boolean;
-  /** The revision the editor started from; null when they started a new page. */
-  baseId: number | null;
-  /** When set, `source` is only this section of the base revision. */
-  section?: number | null;
-  /** The author, or 'temporary' to create a temporary account inside the save's transaction. */
-  actor: Actor | 'temporary';
-  ip?: string | null;
-  /** 'create' refuses an existing page (API POST); 'update' refuses a missing one when a base is given. */
-  mode?: 'create' | 'update' | 'form';
-  timestamp?: string;
-  /** Extra tags the caller already knows (undo, rollback). */
-  tags?: string[];
-  /** Revisions this save undoes: each gets the `reverted` tag. */
-  reverts?: number[];
-}
+// What a save takes and how it is prepared live in prepareSave.ts; importers of edit.ts keep them here.
+export { MAX_COMMENT_CHARS, MAX_SOURCE_BYTES, cutComment, isCurrent, normalizeSource, prepareSave, prepareSaveAsync } from './prepareSave.js';
+export type { PreparedSave, SaveInput } from './prepareSave.js';
 
 export interface SaveResult {
   status: 'saved' | 'nochange';
@@ -51,38 +28,13 @@ export interface SaveResult {
   merged: boolean;
   /** The page's text after the save (the latest text on a null edit), so callers need not read it back. */
   text: string;
+  /**
+   * For a save of section K ≥ 1: the id of that section's heading in `text` (the URL fragment to
+   * show it at); undefined for a whole-page save, section 0, or a section the text no longer has.
+   */
+  anchor?: string;
   /** Link rows and search entry too big for the save's transaction, written after it (wiki/links.ts); the save functions here finish them. */
   deferredRows?: DeferredRows;
-}
-
-/** A save worked out against one state of its page (see isCurrent), ready for commitSave. */
-export interface PreparedSave {
-  input: SaveInput;
-  /** The page as it was read; undefined when there was none. */
-  page: Page | undefined;
-  comment: string;
-  /** The whole text to store: section spliced in, stale base merged. */
-  text: string;
-  merged: boolean;
-  /** The latest text it replaces; null for a new page. */
-  oldText: string | null;
-  /** Undefined for a null edit, which stores nothing. */
-  analysis: SaveFacts['analysis'] | undefined;
-  tags: string[];
-  signals: TextSignals;
-  /** The link rows' change from the old text's (SaveFacts.links), when worked out; undefined for a null edit. */
-  links?: SaveFacts['links'];
-}
-
-/** Line endings become \n; everything else is kept exactly as typed. */
-export function normalizeSource(source: string): string {
-  return source.replace(/\r\n?/g, '\n');
-}
-
-/** Edit summaries longer than 500 characters are cut to 500 (whole code points). */
-export function cutComment(comment: string | undefined): string {
-  const chars = Array.from((comment ?? '').replace(/[\r\n]+/g, ' '));
-  return chars.length > MAX_COMMENT_CHARS ? chars.slice(0, MAX_COMMENT_CHARS).join('') : chars.join('');
 }
 
 /**
@@ -110,6 +62,7 @@ export interface SavePlan {
  */
 export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, inside?: (plan: P) => void): SaveResult {
   const first = plan();
+  let used = first;
   const prepared = prepareSave(stores, first.save);
   const planHolds = first.against === undefined || prepared.page?.latestId === first.against;
   const result = stores.transaction(() => {
@@ -118,12 +71,12 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
       return commitSave(stores, prepared);
     }
     // Someone saved in between: inside the transaction nobody can, so plan and prepare once more.
-    const again = plan();
-    inside?.(again);
-    return commitSave(stores, prepareSave(stores, again.save));
+    used = plan();
+    inside?.(used);
+    return commitSave(stores, prepareSave(stores, used.save));
   });
   finishDeferredRows(stores, result.deferredRows);
-  return result;
+  return withAnchor(result, used.save.section);
 }
 
 /**
@@ -139,6 +92,7 @@ export async function savePlannedAsync<P extends SavePlan>(
   inside?: (plan: P) => void,
 ): Promise<SaveResult> {
   const first = planner.planAsync ? await planner.planAsync() : planner.plan();
+  let used = first;
   const prepared = await prepareSaveAsync(stores, workers, first.save);
   const planHolds = first.against === undefined || prepared.page?.latestId === first.against;
   const result = stores.transaction(() => {
@@ -146,43 +100,12 @@ export async function savePlannedAsync<P extends SavePlan>(
       inside?.(first);
       return commitSave(stores, prepared);
     }
-    const again = planner.plan();
-    inside?.(again);
-    return commitSave(stores, prepareSave(stores, again.save));
+    used = planner.plan();
+    inside?.(used);
+    return commitSave(stores, prepareSave(stores, used.save));
   });
   await finishDeferredRowsAsync(stores, result.deferredRows);
-  return result;
-}
-
-/**
- * Everything about a save that follows from the page's current state and the texts, without
- * writing: the text to store, its analysis, tags and risk signals. Safe outside a transaction: it
- * reads the page once and otherwise only immutable revisions and content.
- * @throws as saveEdit does, for the state it read.
- */
-export function prepareSave(stores: Stores, input: SaveInput): PreparedSave {
-  const state = readSaveState(stores, input);
-  const merged = state.merge ? mergeOnto(state, merge3(state.merge.baseText, state.mine, state.merge.latestText)) : undefined;
-  return prepared(state, merged, (oldText, text) => saveFacts({ oldText, text }));
-}
-
-/**
- * prepareSave with the merge and the text analysis on a worker thread when the texts are large,
- * so a 1 MiB save holds the event loop only for its reads and its writes.
- * @throws as saveEdit does, for the state it read.
- */
-export async function prepareSaveAsync(stores: Stores, workers: TextWorkers, input: SaveInput): Promise<PreparedSave> {
-  const state = readSaveState(stores, input);
-  let merged: string | undefined;
-  if (state.merge) {
-    const { baseText, latestText } = state.merge;
-    merged = mergeOnto(state, await workers.run('merge', { base: baseText, mine: state.mine, theirs: latestText }, baseText.length + state.mine.length + latestText.length));
-  }
-  const text = merged ?? state.mine;
-  const unchanged = state.latestText !== null && text === state.latestText;
-  const size = text.length + (state.latestText?.length ?? 0);
-  const facts = unchanged ? undefined : await workers.run('saveFacts', { oldText: state.latestText, text, linkChange: workers.offloads(size) }, size);
-  return prepared(state, merged, () => facts!);
+  return withAnchor(result, used.save.section);
 }
 
 /** saveEdit with the slow, pure part on a worker thread (prepareSaveAsync); the writes as saveEdit's. */
@@ -191,57 +114,12 @@ export async function saveEditAsync(stores: Stores, workers: TextWorkers, input:
   // commitSave prepares again, inline, only if a save landed while the worker ran: rare, and bounded.
   const result = stores.transaction(() => commitSave(stores, p));
   await finishDeferredRowsAsync(stores, result.deferredRows);
-  return result;
+  return withAnchor(result, input.section);
 }
 
-/** What a save reads before any text work: the page, the text it replaces, and what to merge. */
-interface SaveState {
-  input: SaveInput;
-  page: Page | undefined;
-  /** The editor's whole text (section spliced into the base). */
-  mine: string;
-  latestText: string | null;
-  /** Set when the base is not the latest: a three-way merge is due. */
-  merge?: { baseId: number | null; baseText: string; latestId: number; latestText: string };
-}
-
-function readSaveState(stores: Stores, input: SaveInput): SaveState {
-  const source = normalizeSource(input.source);
-  if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
-    throw new TooLargeError('Page source is over 1 MiB; split it into several pages.');
-  }
-  const page = stores.pages.byTitle(input.title);
-  if (!page && input.baseId !== null && input.mode === 'update') {
-    throw new NotFoundError(`The page "${input.title.text}" does not exist; create it without a base revision.`);
-  }
-  if (!page) return { input, page, mine: source, latestText: null };
-  return { input, page, ...resolveText(stores, page, input, source) };
-}
-
-function prepared(
-  state: SaveState,
-  merged: string | undefined,
-  facts: (oldText: string | null, text: string) => SaveFacts,
-): PreparedSave {
-  const text = merged ?? state.mine;
-  const oldText = state.latestText;
-  const unchanged = oldText !== null && text === oldText;
-  return {
-    input: state.input,
-    page: state.page,
-    comment: cutComment(state.input.comment),
-    text,
-    merged: merged !== undefined,
-    oldText,
-    ...(unchanged ? { analysis: undefined, tags: [], signals: { referencesRemoved: 0, repeated: false, shouting: false }, links: undefined } : facts(oldText, text)),
-  };
-}
-
-/** Whether the page still stands where `prepared` found it: same page, same latest revision (or still none). */
-export function isCurrent(stores: Stores, prepared: PreparedSave): boolean {
-  const page = stores.pages.byTitle(prepared.input.title);
-  if (!page || !prepared.page) return page === prepared.page;
-  return page.id === prepared.page.id && page.latestId === prepared.page.latestId;
+/** The result with the anchor of its saved section (SaveResult.anchor), found after the write transaction. */
+function withAnchor(result: SaveResult, section: number | null | undefined): SaveResult {
+  return section ? { ...result, anchor: sectionAnchor(result.text, section) } : result;
 }
 
 /**
@@ -280,42 +158,22 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, fromOldText: p.links,
   });
   stores.actors.countEditOf(actor.id);
-  if (!page) stores.pages.touchPagesLinkingTo(input.title);
+  const saved = stores.pages.byId(pageId)!;
+  const revision = stores.revisions.byId(revisionId)!;
+  stores.feed.note({
+    type: 'save', pageId, title: saved.title, revisionId, parentId: revision.parentId, created: !page, merged: p.merged,
+    section: input.section ?? null, tags: revision.tags, actorId: actor.id, timestamp: now, linkColours: page ? [] : [saved.title],
+  });
   return {
     status: 'saved',
-    page: stores.pages.byId(pageId)!,
-    revision: stores.revisions.byId(revisionId)!,
+    page: saved,
+    revision,
     actor: stores.actors.byId(actor.id)!,
     created: !page,
     merged: p.merged,
     text: p.text,
     deferredRows,
   };
-}
-
-/** The editor's whole text on an existing page (section spliced in) and, for a stale base, what to merge. */
-function resolveText(stores: Stores, page: Page, input: SaveInput, source: string): Pick<SaveState, 'mine' | 'latestText' | 'merge'> {
-  const latest = stores.revisions.byId(page.latestId)!;
-  const latestText = stores.content.get(latest.contentId);
-  if (input.baseId === null) {
-    if (input.mode === 'create' || input.mode === 'update') throw new PageExistsError(page.title.text);
-    // A new-page form saved after someone else created the page: their text against an empty base.
-    return { mine: source, latestText, merge: { baseId: null, baseText: '', latestId: latest.id, latestText } };
-  }
-  const base = stores.revisions.byId(input.baseId);
-  if (!base) throw new NotFoundError(`Base revision ${input.baseId} does not exist.`);
-  if (base.pageId !== page.id) throw new InvalidInputError(`Base revision ${input.baseId} is not a revision of "${page.title.text}".`);
-  const baseText = stores.content.get(base.contentId);
-  const mine = input.section != null ? replaceSection(baseText, input.section, source) : source;
-  if (base.id === latest.id) return { mine, latestText };
-  return { mine, latestText, merge: { baseId: base.id, baseText, latestId: latest.id, latestText } };
-}
-
-/** The merged text, or the conflict (nothing written) when the two edits overlap. */
-function mergeOnto(state: SaveState, result: MergeResult): string {
-  const m = state.merge!;
-  if (!result.clean) throw new EditConflictError(m.baseId, { id: m.latestId, source: m.latestText }, state.mine);
-  return result.text;
 }
 
 interface Written {

@@ -1,4 +1,5 @@
 /** Domain errors with stable codes; the HTTP error handler maps each code to a status. */
+import type { MergeRegion } from './merge.js';
 
 export type ErrorCode =
   | 'invalid_title'
@@ -72,13 +73,18 @@ export class PageExistsError extends WikiError {
   }
 }
 
-/** Two edits overlap. Carries everything needed to show both texts; nothing was saved. */
+/**
+ * Two edits overlap. Carries everything needed to show both texts and resolve them, from the one
+ * merge the domain made (base `baseId`, `mine`, `current`); nothing was saved.
+ */
 export class EditConflictError extends WikiError {
   constructor(
     readonly baseId: number | null,
     readonly current: { id: number; source: string },
     /** The whole text the editor wanted to save (their section spliced into their base). */
     readonly mine: string,
+    /** That merge's regions: unchanged or one-sided lines, and the overlapping ones with both sides' lines. */
+    readonly regions: MergeRegion[],
   ) {
     super('edit_conflict', 'Someone else changed this page since you started editing, and the two edits overlap. Nothing was saved.');
   }

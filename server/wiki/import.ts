@@ -88,6 +88,8 @@ export class HistoryImporter {
     let pageId = existing?.id;
     let latestId = existing?.latestId;
     let latestText: string | undefined;
+    const added: number[] = [];
+    let lastBy: Actor | undefined;
     for (const r of revisions) {
       const i = result.added + result.skipped;
       if (i < here.length) {
@@ -104,6 +106,8 @@ export class HistoryImporter {
       });
       this.stores.revisions.addTags(latestId, r.tags);
       this.stores.actors.countEditOf(actor.id);
+      added.push(latestId);
+      lastBy = actor;
       latestText = r.source;
       result.added += 1;
     }
@@ -113,8 +117,12 @@ export class HistoryImporter {
       this.stores.pages.setLatest(pageId, latestId, a.redirect !== undefined);
       this.stores.links.replace(pageId, a.links, a.categories);
       this.stores.search.put(pageId, title.text, a.text);
-      if (!existing) this.stores.pages.touchPagesLinkingTo(title);
       result.created = !existing;
+      const page = this.stores.pages.byId(pageId)!;
+      this.stores.feed.note({
+        type: 'import', pageId, title: page.title, revisionIds: added, created: result.created,
+        actorId: lastBy!.id, timestamp: new Date().toISOString(), linkColours: result.created ? [page.title] : [],
+      });
     }
     return result;
   }

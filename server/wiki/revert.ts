@@ -56,7 +56,7 @@ function undoTexts(stores: Stores, title: Title, id: number): UndoTexts {
 
 // Apply the change undone → parent on top of the latest text, keeping everything since.
 function undoPlan(t: UndoTexts, merged: MergeResult): { page: Page; undone: Revision; text: string } {
-  if (!merged.clean) throw new EditConflictError(t.undone.id, { id: t.latest.id, source: t.latestText }, t.parentText);
+  if (!merged.clean) throw new EditConflictError(t.undone.id, { id: t.latest.id, source: t.latestText }, t.parentText, merged.regions);
   return { page: t.page, undone: t.undone, text: merged.text };
 }
 

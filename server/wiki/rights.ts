@@ -1,6 +1,5 @@
 /** Who may do what (SPEC section 6): the single authorisation function, pure. */
-import type { Block, Protection } from '../db/admin.js';
-import type { Actor } from './types.js';
+import type { Actor, Block, Protection } from './types.js';
 
 export type Right =
   | 'read'

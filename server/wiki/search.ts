@@ -1,6 +1,6 @@
 /** Full-text search: user words → a safe FTS5 expression; excerpts → escaped HTML with <mark>. */
 import type { Stores } from '../db/stores.js';
-import { escapeHtml } from '../../views/html.js';
+import { escapeHtml } from '../escape.js';
 import { tryParseTitle } from './title.js';
 
 export interface SearchResult {

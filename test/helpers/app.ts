@@ -63,6 +63,17 @@ export async function browser(app: Express, path = '/wiki/Main_Page') {
   return { agent, csrf: m[1]! };
 }
 
+/**
+ * A cookie-keeping client logged in through the HTML form as `name` (an account createUser made,
+ * with `password`), and the CSRF token its forms carry.
+ */
+export async function loggedInBrowser(app: Express, name: string, password = 'correct horse battery', path = '/wiki/Main_Page') {
+  const b = await browser(app, path);
+  const res = await b.agent.post('/login').type('form').send({ username: name, password, csrf: b.csrf });
+  if (res.status !== 303) throw new Error(`logging in as ${name} answered ${res.status}: ${res.text.slice(0, 200)}`);
+  return b;
+}
+
 export function revisionCount(wiki: Wiki): number {
   return (wiki.db.prepare('SELECT count(*) AS n FROM revision').get() as { n: number }).n;
 }

@@ -135,8 +135,10 @@ describe('full-text search', () => {
   it('does not fail on query text that is not valid percent-encoded UTF-8', async () => {
     const { app, logged } = searchWiki();
     for (const q of ['%FF', '%ED%A0%80', '%']) {
-      expect((await request(app).get(`/special/search?q=${q}&fulltext=1`)).status).toBeLessThan(500);
-      expect((await request(app).get(`/api/v1/search/page?q=${q}`)).status).toBeLessThan(500);
+      expect((await request(app).get(`/special/search?q=${q}&fulltext=1`)).status).toBe(400);
+      const api = await request(app).get(`/api/v1/search/page?q=${q}`);
+      expect(api.status).toBe(400);
+      expect(api.body.error.code).toBe('invalid_input');
     }
     expect(logged).toEqual([]);
   });

@@ -7,6 +7,7 @@ import { wikiPath, type Title } from '../../server/wiki/title.js';
 import type { Revision } from '../../server/wiki/types.js';
 import { restoreLink, rollbackLink, undoLink } from '../partials/actions.js';
 import { riskBadge } from '../partials/risk.js';
+import { editIp } from '../partials/ip.js';
 
 export interface HistoryModel {
   title: Title;
@@ -27,8 +28,8 @@ export function historyPage(ctx: ViewContext, m: HistoryModel): Html {
     ${m.hasNewer ? html`<a href="${path}?action=history&limit=${m.limit}${filterQs}">Newest</a>` : html`<span>Newest</span>`} ·
     ${m.olderThan ? html`<a rel="next" href="${path}?action=history&older_than=${m.olderThan}&limit=${m.limit}${filterQs}">Older ${m.limit}</a>` : html`<span>Older</span>`}
   </p>`;
-  const admin = ctx.actor?.kind === 'user' && ctx.actor.role === 'admin';
-  const rows = m.revisions.map((r, i) => historyRow(path, r, m.latestId, i, admin));
+  const rollback = ctx.can('rollback', m.title);
+  const rows = m.revisions.map((r, i) => historyRow(ctx, path, r, m.latestId, i, rollback));
   return layout(ctx, {
     title: `Revision history of ${m.title.text}`,
     page: m.title,
@@ -56,7 +57,7 @@ export function historyPage(ctx: ViewContext, m: HistoryModel): Html {
   });
 }
 
-function historyRow(path: string, r: Revision, latestId: number, index: number, admin: boolean): Html {
+function historyRow(ctx: ViewContext, path: string, r: Revision, latestId: number, index: number, rollback: boolean): Html {
   const cur = r.id === latestId ? html`<span>cur</span>` : html`<a href="${path}?diff=${latestId}&oldid=${r.id}">cur</a>`;
   const prev = r.parentId ? html`<a href="${path}?diff=${r.id}&oldid=${r.parentId}">prev</a>` : html`<span>prev</span>`;
   return html`<li${r.tags.includes('reverted') ? html` class="reverted"` : null}>
@@ -65,7 +66,7 @@ function historyRow(path: string, r: Revision, latestId: number, index: number, 
     <input type="radio" name="diff" value="${r.id}" aria-label="Compare to revision ${r.id}"${index === 0 ? html` checked` : null}>
     <a class="date" href="${path}?oldid=${r.id}">${timeTag(r.timestamp)}</a>
     ${userLink(r.actor)}
-    ${admin && r.actor.kind === 'temp' && r.ip ? html`<span class="ip" title="IP address, shown to admins only">${r.ip}</span>` : null}
+    ${editIp(ctx, r)}
     ${r.minor ? html`<abbr class="minor" title="minor edit">m</abbr>` : null}
     <span class="size">(${bytes(r.size)})</span>
     ${sizeDelta(r.size - r.parentSize)}
@@ -74,6 +75,6 @@ function historyRow(path: string, r: Revision, latestId: number, index: number, 
     ${riskBadge(r)}
     <span class="row-actions">${r.parentId ? html`(${undoLink(path, r.id)})` : null}
       ${r.id !== latestId ? html`(${restoreLink(path, r.id)})` : null}
-      ${r.id === latestId && admin ? html`(${rollbackLink(path, r.actor.name)})` : null}</span>
+      ${r.id === latestId && rollback ? html`(${rollbackLink(path, r.actor.name)})` : null}</span>
   </li>`;
 }

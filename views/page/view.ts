@@ -64,8 +64,9 @@ function oldBanner(path: string, rev: Revision, old: NonNullable<PageViewModel['
   </div>`;
 }
 
-export function missingPage(ctx: ViewContext, title: Title, canCreate: boolean, members?: PageViewModel['members'], deleted?: { at: string; reason: string }): Html {
+export function missingPage(ctx: ViewContext, title: Title, members?: PageViewModel['members'], deleted?: { at: string; reason: string }): Html {
   const path = wikiPath(title);
+  const canCreate = ctx.can('edit', title);
   return layout(ctx, {
     title: title.text,
     page: title,
@@ -74,7 +75,7 @@ export function missingPage(ctx: ViewContext, title: Title, canCreate: boolean, 
     body: html`<h1 class="page-title">${title.text}</h1>
       <div class="missing-page">
         <p>There is no page called <strong>${title.text}</strong>${deleted ? null : ' yet'}.</p>
-        ${deleted ? html`<p class="deleted-note">A page with this title was deleted at ${timeTag(deleted.at)}${deleted.reason ? html` (${deleted.reason})` : null}; see the <a href="/special/log?type=delete">deletion log</a>. Its history is kept${ctx.actor?.role === 'admin' && ctx.actor.kind === 'user' ? html`: <a href="${path}?action=undelete">undelete it</a>` : ''}.</p>` : null}
+        ${deleted ? html`<p class="deleted-note">A page with this title was deleted at ${timeTag(deleted.at)}${deleted.reason ? html` (${deleted.reason})` : null}; see the <a href="/special/log?type=delete">deletion log</a>. Its history is kept${ctx.can('undelete', title) ? html`: <a href="${path}?action=undelete">undelete it</a>` : ''}.</p>` : null}
         <p>${canCreate ? html`<a class="button" href="${path}?action=edit">Create this page</a>` : html`<a href="/login?returnto=${encodeURIComponent(path + '?action=edit')}">Log in to create this page</a>`}
           or <a href="/special/search?q=${encodeURIComponent(title.text)}&amp;fulltext=1">search for "${title.text}"</a> in other pages.</p>
       </div>

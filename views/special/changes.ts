@@ -7,6 +7,7 @@ import { wikiPath, NAMESPACES } from '../../server/wiki/title.js';
 import type { Change } from '../../server/wiki/changes.js';
 import { rollbackLink, undoLink } from '../partials/actions.js';
 import { riskBadge } from '../partials/risk.js';
+import { editIp } from '../partials/ip.js';
 
 export interface ChangesModel {
   changes: Change[];
@@ -30,7 +31,6 @@ function qs(query: Record<string, string>, extra: Record<string, string> = {}): 
 export function changeRow(ctx: ViewContext, c: Change): Html {
   const r = c.revision;
   const path = wikiPath(c.page.title);
-  const admin = ctx.actor?.kind === 'user' && ctx.actor.role === 'admin';
   const time = new Date(r.timestamp).toISOString().slice(11, 16);
   return html`<li class="${r.tags.includes('reverted') ? 'reverted' : ''}">
     <span class="links">(${r.parentId ? html`<a href="${path}?diff=${r.id}&amp;oldid=${r.parentId}">diff</a>` : 'diff'} | <a href="${path}?action=history">hist</a>)</span>
@@ -42,9 +42,9 @@ export function changeRow(ctx: ViewContext, c: Change): Html {
     ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
     ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
     ${riskBadge(r)}
-    ${admin && r.actor.kind === 'temp' && r.ip ? html`<span class="ip" title="IP address, shown to admins only">${r.ip}</span>` : null}
+    ${editIp(ctx, r)}
     ${r.parentId ? html`[${undoLink(path, r.id)}]` : null}
-    ${admin && c.page.latestId === r.id && r.parentId ? html`[${rollbackLink(path, r.actor.name)}]` : null}
+    ${c.page.latestId === r.id && r.parentId && ctx.can('rollback', c.page.title) ? html`[${rollbackLink(path, r.actor.name)}]` : null}
   </li>`;
 }
 

@@ -9,20 +9,20 @@ import { riskBadge } from '../partials/risk.js';
 import { rollbackLink } from '../partials/actions.js';
 
 export function reviewPage(ctx: ViewContext, changes: Change[], offset: number, limit: number, hasMore: boolean): Html {
-  const admin = ctx.actor?.kind === 'user' && ctx.actor.role === 'admin';
+  const patrols = ctx.can('patrol');
   return layout(ctx, {
     title: 'Review queue',
     body: html`<h1 class="page-title">Review queue</h1>
-      <p>Edits nobody has reviewed yet, riskiest first. ${admin ? 'Mark each one reviewed, roll it back, or block its author.' : 'Admins mark edits as reviewed; anyone can undo a bad edit from its diff.'}
+      <p>Edits nobody has reviewed yet, riskiest first. ${patrols ? 'Mark each one reviewed, roll it back, or block its author.' : 'Admins mark edits as reviewed; anyone can undo a bad edit from its diff.'}
         See <a href="/wiki/Help:Reverting_vandalism">Help:Reverting vandalism</a> and <a href="/wiki/Help:Patrolling">Help:Patrolling</a> for how risk is scored.</p>
       ${changes.length === 0 ? html`<p>Nothing to review. Thank you!</p>` : null}
-      <ol class="review-queue" start="${offset + 1}">${changes.map((c) => reviewItem(ctx, c, admin))}</ol>
+      <ol class="review-queue" start="${offset + 1}">${changes.map((c) => reviewItem(ctx, c, patrols))}</ol>
       <p class="pager">${offset > 0 ? html`<a href="/special/review?offset=${Math.max(0, offset - limit)}">Previous</a>` : null}
         ${hasMore ? html`<a rel="next" href="/special/review?offset=${offset + limit}">Next</a>` : null}</p>`,
   });
 }
 
-function reviewItem(ctx: ViewContext, c: Change, admin: boolean): Html {
+function reviewItem(ctx: ViewContext, c: Change, patrols: boolean): Html {
   const r = c.revision;
   const path = wikiPath(c.page.title);
   const diffUrl = r.parentId ? `${path}?diff=${r.id}&oldid=${r.parentId}` : `${path}?oldid=${r.id}`;
@@ -34,10 +34,10 @@ function reviewItem(ctx: ViewContext, c: Change, admin: boolean): Html {
       ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}</p>
     <div class="review-actions">
       <a href="${diffUrl}" hx-get="${diffUrl}" hx-select="#diff-view" hx-target="#review-diff-${r.id}" hx-swap="innerHTML">Show diff</a>
-      ${admin ? html`
-        <form method="post" action="/special/review/${r.id}/patrol" class="inline-form" hx-post="/special/review/${r.id}/patrol" hx-target="#review-${r.id}" hx-swap="outerHTML">${csrf}<button type="submit">Mark reviewed</button></form>
-        ${c.page.latestId === r.id && r.parentId ? rollbackLink(path, r.actor.name) : null}
-        <a href="/special/block?target=${encodeURIComponent(r.ip && r.actor.kind === 'temp' ? r.ip : r.actor.name)}">Block author</a>` : null}
+      ${patrols ? html`
+        <form method="post" action="/special/review/${r.id}/patrol" class="inline-form" hx-post="/special/review/${r.id}/patrol" hx-target="#review-${r.id}" hx-swap="outerHTML">${csrf}<button type="submit">Mark reviewed</button></form>` : null}
+      ${c.page.latestId === r.id && r.parentId && ctx.can('rollback', c.page.title) ? rollbackLink(path, r.actor.name) : null}
+      ${ctx.can('block') ? html`<a href="/special/block?target=${encodeURIComponent(blockTarget(ctx, r))}">Block author</a>` : null}
     </div>
     <div class="review-diff" id="review-diff-${r.id}" aria-live="polite"></div>
   </li>`;
@@ -46,4 +46,9 @@ function reviewItem(ctx: ViewContext, c: Change, admin: boolean): Html {
 /** What replaces a queue item once marked reviewed (htmx). */
 export function reviewedItem(c: Change): Html {
   return html`<li class="review-item reviewed" id="review-${c.revision.id}"><p>Reviewed: <a href="${wikiPath(c.page.title)}">${c.page.title.text}</a>, revision ${c.revision.id}.</p></li>`;
+}
+
+/** A temporary account is blocked by its address, when the viewer may see it (the account is gone with its cookie). */
+function blockTarget(ctx: ViewContext, r: Change['revision']): string {
+  return r.ip && r.actor.kind === 'temp' && ctx.can('view-ip') ? r.ip : r.actor.name;
 }

@@ -8,6 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { WikiError } from '../../wiki/errors.js';
 import { SESSION_COOKIE } from './session.js';
+import { formBody } from '../input.js';
 import '../context.js';
 
 export const CSRF_COOKIE = 'pw_csrf';
@@ -32,7 +33,7 @@ export function csrfTokens(secret: string, secure: boolean): { issue: RequestHan
   };
   const check: RequestHandler = (req, _res, next) => {
     if (!needsCheck(req)) return next();
-    const sent = req.get('x-csrf-token') ?? (req.body as Record<string, unknown> | undefined)?.csrf;
+    const sent = req.get('x-csrf-token') ?? formBody(req).csrf;
     if (typeof sent === 'string' && sent !== '' && equal(sent, req.csrfToken)) return next();
     next(new WikiError('bad_csrf', 'The form has expired or did not come from this wiki (missing or wrong CSRF token). Reload the page and try again; nothing was changed.'));
   };

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { WikiError } from '../../wiki/errors.js';
 import { errorPage } from '../../../views/errors/error.js';
 import { pageContext } from '../views.js';
+import { retryAfter } from '../act.js';
 
 /** Errors thrown by Express's own parsers (body-parser, URL decoding), by their `type`. */
 function fromFramework(err: { status?: number; statusCode?: number; type?: string; message?: string }): WikiError | undefined {
@@ -32,9 +33,8 @@ export function errorHandler(log: (err: unknown) => void = (e) => console.error(
     const status = known?.status ?? 500;
     const code = known?.code ?? 'internal_error';
     if (res.headersSent) return res.end();
-    if (status === 429 && 'retryAfter' in error) res.set('Retry-After', String(error.retryAfter));
-    // Busy with large texts (the text workers' queue is full): a few seconds is enough.
-    if (code === 'busy') res.set('Retry-After', '5');
+    const wait = retryAfter(known);
+    if (wait !== undefined) res.set('Retry-After', String(wait));
     if (wantsJson(req)) {
       res.status(status).json({ error: { code, message: error.message } });
       return;

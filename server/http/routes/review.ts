@@ -1,28 +1,21 @@
 /** Watching the wiki in the browser: recent changes (and its feed), the review queue, mass rollback. */
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
 import type { RouteDeps } from '../deps.js';
-import { limit, offset, positiveId, queryValue, text } from '../input.js';
+import { formBody, limit, offset, parseSince, positiveId, queryValue, text } from '../input.js';
 import { isHtmx, pageContext, sendHtml } from '../views.js';
-import { requireSameActor } from '../sameActor.js';
+import { orForm } from '../act.js';
 import { parseChangeFilter } from '../changeFilter.js';
 import { recentChanges, type Change } from '../../wiki/changes.js';
 import { massRollback, massTarget, planMassRollback } from '../../wiki/massRollback.js';
 import { patrol } from '../../wiki/patrol.js';
-import { requireRight } from '../../wiki/guard.js';
-import { WikiError } from '../../wiki/errors.js';
 import { changesPage } from '../../../views/special/changes.js';
 import { reviewPage, reviewedItem } from '../../../views/special/review.js';
 import { massRollbackPage } from '../../../views/special/massRollback.js';
 import { changesFeed } from '../../../views/feeds/changes.js';
 import { ATOM_CONTENT_TYPE } from '../../../views/feeds/atom.js';
-import { parseSince } from './api/review.js';
 
-export function reviewRoutes({ stores, config }: RouteDeps): Router {
+export function reviewRoutes({ stores, config, act }: RouteDeps): Router {
   const r = express.Router();
-  const admin = (req: Request) => {
-    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'rollback');
-    return req.actor!;
-  };
 
   r.get('/special/recent-changes', (req, res) => {
     const q = { ...(req.query as Record<string, unknown>) };
@@ -58,11 +51,10 @@ export function reviewRoutes({ stores, config }: RouteDeps): Router {
     sendHtml(res, reviewPage(pageContext(req), changes, from, size, ids.length > size));
   });
 
-  r.post('/special/review/:id/patrol', (req, res) => {
-    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'patrol');
-    requireSameActor(req);
+  r.post('/special/review/:id/patrol', async (req, res) => {
+    req.can.require('patrol');
     const id = positiveId('revision id', req.params.id);
-    patrol(stores, req.actor!, id);
+    await act(req, res, { sameActor: true }, ({ by }) => patrol(stores, by, id));
     if (isHtmx(req)) {
       const revision = stores.revisions.byId(id)!;
       const page = stores.pages.byId(revision.pageId);
@@ -72,27 +64,23 @@ export function reviewRoutes({ stores, config }: RouteDeps): Router {
   });
 
   r.get('/special/mass-rollback', (req, res) => {
-    admin(req);
+    req.can.require('rollback');
     const target = queryValue(req.query, 'target') ?? '';
     sendHtml(res, massRollbackPage(pageContext(req), { target, since: new Date(Date.now() - 86_400_000).toISOString().slice(0, 19) + 'Z', reason: '' }));
   });
 
-  r.post('/special/mass-rollback', (req, res) => {
-    const by = admin(req);
-    const body = req.body as Record<string, unknown>;
+  r.post('/special/mass-rollback', async (req, res) => {
+    req.can.require('rollback');
+    const body = formBody(req);
     const model = { target: text('target', body.target), since: text('since', body.since), reason: text('reason', body.reason) };
-    try {
+    await orForm(res, 'input', async () => {
       const target = massTarget(stores, model.target);
       const since = parseSince(model.since);
-      if (body.do === 'run') {
-        sendHtml(res, massRollbackPage(pageContext(req), { ...model, items: massRollback(stores, by, target, since, model.reason), done: true }));
-      } else {
-        sendHtml(res, massRollbackPage(pageContext(req), { ...model, items: planMassRollback(stores, target, since) }));
-      }
-    } catch (e) {
-      if (!(e instanceof WikiError) || e.status === 401 || e.status === 403) throw e;
-      sendHtml(res, massRollbackPage(pageContext(req), { ...model, error: e.message }), e.status);
-    }
+      const items = body.do === 'run'
+        ? await act(req, res, {}, ({ by }) => massRollback(stores, by, target, since, model.reason))
+        : planMassRollback(stores, target, since);
+      sendHtml(res, massRollbackPage(pageContext(req), { ...model, items, done: body.do === 'run' }));
+    }, (e) => massRollbackPage(pageContext(req), { ...model, error: e.message }));
   });
 
   return r;

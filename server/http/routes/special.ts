@@ -1,13 +1,12 @@
 /** /special/*: search and the page lists. */
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
 import type { RouteDeps } from '../deps.js';
-import { limit, offset, optionalId, positiveId, queryValue, text } from '../input.js';
+import { formBody, limit, offset, optionalId, parseLogType, positiveId, queryValue, text } from '../input.js';
+import { orForm } from '../act.js';
 import { blockTarget, unblock } from '../../wiki/admin.js';
 import { parseExpiry } from '../../wiki/expiry.js';
-import { requireRight } from '../../wiki/guard.js';
-import { parseLogType } from './api/admin.js';
 import { blockPage, logPage } from '../../../views/special/admin.js';
-import { NotFoundError, WikiError } from '../../wiki/errors.js';
+import { NotFoundError } from '../../wiki/errors.js';
 import type { Page } from '../../wiki/types.js';
 import { contributionsPage } from '../../../views/special/contributions.js';
 import { changesFeed } from '../../../views/feeds/changes.js';
@@ -17,7 +16,7 @@ import { exactTitleMatch, searchPages, titlesStartingWith } from '../../wiki/sea
 import { tryParseTitle, wikiPath } from '../../wiki/title.js';
 import { searchPage, suggestions } from '../../../views/special/search.js';
 
-export function specialRoutes({ stores, config }: RouteDeps): Router {
+export function specialRoutes({ stores, config, act }: RouteDeps): Router {
   const r = express.Router();
 
   r.get('/special/search', (req, res) => {
@@ -82,32 +81,27 @@ export function specialRoutes({ stores, config }: RouteDeps): Router {
     sendHtml(res, logPage(pageContext(req), shown, type, entries.length > size ? shown[shown.length - 1]!.id : undefined));
   });
 
-  const blockAdmin = (req: Request) => {
-    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, 'block');
-    return req.actor!;
-  };
+  const blocks = () => stores.blocks.active(new Date().toISOString(), 200);
 
   r.get('/special/block', (req, res) => {
-    blockAdmin(req);
-    sendHtml(res, blockPage(pageContext(req), stores.blocks.active(new Date().toISOString(), 200), undefined, queryValue(req.query, 'target') ?? ''));
+    req.can.require('block');
+    sendHtml(res, blockPage(pageContext(req), blocks(), undefined, queryValue(req.query, 'target') ?? ''));
   });
 
-  r.post('/special/block', (req, res) => {
-    const by = blockAdmin(req);
-    const body = req.body as Record<string, unknown>;
+  r.post('/special/block', async (req, res) => {
+    req.can.require('block');
+    const body = formBody(req);
     const target = text('target', body.target);
-    try {
-      blockTarget(stores, by, target, parseExpiry(body.expiry), text('reason', body.reason));
+    await orForm(res, 'input', async () => {
+      await act(req, res, {}, ({ by }) => blockTarget(stores, by, target, parseExpiry(body.expiry), text('reason', body.reason)));
       res.redirect(303, '/special/block');
-    } catch (e) {
-      if (!(e instanceof WikiError) || e.status === 403) throw e;
-      sendHtml(res, blockPage(pageContext(req), stores.blocks.active(new Date().toISOString(), 200), e.message, target), e.status);
-    }
+    }, (e) => blockPage(pageContext(req), blocks(), e.message, target));
   });
 
-  r.post('/special/block/:id/remove', (req, res) => {
-    const by = blockAdmin(req);
-    unblock(stores, by, positiveId('block id', req.params.id));
+  r.post('/special/block/:id/remove', async (req, res) => {
+    req.can.require('block');
+    const id = positiveId('block id', req.params.id);
+    await act(req, res, {}, ({ by }) => unblock(stores, by, id));
     res.redirect(303, '/special/block');
   });
 

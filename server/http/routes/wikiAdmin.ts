@@ -1,93 +1,70 @@
 /** ?action=protect|delete|undelete|move: the admin forms (GET) and acts (POST) on one page. */
 import type { Request, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
-import { flag, text } from '../input.js';
+import { flag, formBody, parseLevel, text } from '../input.js';
 import { pageContext, sendHtml } from '../views.js';
+import { orForm } from '../act.js';
 import { deletePage, movePage, protectPage, undeletePage } from '../../wiki/admin.js';
 import { parseExpiry } from '../../wiki/expiry.js';
-import { requireRight } from '../../wiki/guard.js';
-import { NotFoundError, WikiError } from '../../wiki/errors.js';
-import { readLatest } from '../../wiki/pages.js';
+import { NotFoundError } from '../../wiki/errors.js';
+import { requirePage } from '../../wiki/pages.js';
 import { parseTitle, wikiPath, type Title } from '../../wiki/title.js';
-import type { Right } from '../../wiki/rights.js';
 import { deleteForm, moveForm, protectForm, undeleteForm } from '../../../views/page/admin.js';
-import { parseLevel } from './api/admin.js';
-import type { Html } from '../../../views/html.js';
 
-export function adminHandlers({ stores, config, limits }: RouteDeps) {
-  const allow = (req: Request, right: Right, title: Title) => {
-    requireRight(stores, config.anonEdits, { actor: req.actor, ip: req.ip }, right, title);
-    return req.actor!;
-  };
-  const page = (title: Title) => {
-    const read = readLatest(stores, title);
-    if (!read) throw new NotFoundError(`There is no page "${title.text}".`);
-    return read.page;
-  };
+export function adminHandlers({ stores, act }: RouteDeps) {
   const now = () => new Date().toISOString();
-
-  /** Run an act; on a refusal the user can fix (bad expiry, taken title), show the form again. */
-  const act = (res: Response, run: () => string, again: (error: string) => Html) => {
-    try {
-      res.redirect(303, run());
-    } catch (e) {
-      if (!(e instanceof WikiError) || e.status === 401 || e.status === 403) throw e;
-      sendHtml(res, again(e.message), e.status);
-    }
-  };
+  const protection = (title: Title) => stores.protection.get(requirePage(stores, title).id, now());
 
   return {
     protectForm(req: Request, res: Response, title: Title) {
-      allow(req, 'protect', title);
-      sendHtml(res, protectForm(pageContext(req), title, stores.protection.get(page(title).id, now())));
+      req.can.require('protect', title);
+      sendHtml(res, protectForm(pageContext(req), title, protection(title)));
     },
     protect(req: Request, res: Response, title: Title) {
-      const by = allow(req, 'protect', title);
-      const body = req.body as Record<string, unknown>;
-      act(res, () => {
-        protectPage(stores, by, title, parseLevel(body.level), parseExpiry(body.expiry), text('reason', body.reason));
-        return wikiPath(title);
-      }, (error) => protectForm(pageContext(req), title, stores.protection.get(page(title).id, now()), error));
+      const body = formBody(req);
+      // A refusal the user can fix (a bad expiry) shows the form again.
+      return orForm(res, 'input', async () => {
+        await act(req, res, { rights: ['protect'], page: title }, ({ by }) =>
+          protectPage(stores, by, title, parseLevel(body.level), parseExpiry(body.expiry), text('reason', body.reason)));
+        res.redirect(303, wikiPath(title));
+      }, (e) => protectForm(pageContext(req), title, protection(title), e.message));
     },
     deleteForm(req: Request, res: Response, title: Title) {
-      allow(req, 'delete', title);
-      sendHtml(res, deleteForm(pageContext(req), title, stores.revisions.count(page(title).id)));
+      req.can.require('delete', title);
+      sendHtml(res, deleteForm(pageContext(req), title, stores.revisions.count(requirePage(stores, title).id)));
     },
-    delete(req: Request, res: Response, title: Title) {
-      const by = allow(req, 'delete', title);
-      deletePage(stores, by, title, text('reason', (req.body as Record<string, unknown>).reason));
+    async delete(req: Request, res: Response, title: Title) {
+      await act(req, res, { rights: ['delete'], page: title }, ({ by }) => deletePage(stores, by, title, text('reason', formBody(req).reason)));
       res.redirect(303, wikiPath(title));
     },
     undeleteForm(req: Request, res: Response, title: Title) {
-      allow(req, 'undelete', title);
+      req.can.require('undelete', title);
       const d = stores.deletions.latest(title.text);
       if (!d) throw new NotFoundError(`Nothing deleted is kept under "${title.text}".`);
       sendHtml(res, undeleteForm(pageContext(req), title, d.deletedAt, d.reason));
     },
     undelete(req: Request, res: Response, title: Title) {
-      const by = allow(req, 'undelete', title);
-      act(res, () => {
-        undeletePage(stores, by, title, text('reason', (req.body as Record<string, unknown>).reason));
-        return wikiPath(title);
-      }, (error) => undeleteForm(pageContext(req), title, stores.deletions.latest(title.text)?.deletedAt ?? '', '', error));
+      return orForm(res, 'input', async () => {
+        await act(req, res, { rights: ['undelete'], page: title }, ({ by }) => undeletePage(stores, by, title, text('reason', formBody(req).reason)));
+        res.redirect(303, wikiPath(title));
+      }, (e) => undeleteForm(pageContext(req), title, stores.deletions.latest(title.text)?.deletedAt ?? '', '', e.message));
     },
     moveForm(req: Request, res: Response, title: Title) {
-      allow(req, 'move', title);
-      page(title);
+      req.can.require('move', title);
+      requirePage(stores, title);
       sendHtml(res, moveForm(pageContext(req), title));
     },
     move(req: Request, res: Response, title: Title) {
-      const by = allow(req, 'move', title);
-      const body = req.body as Record<string, unknown>;
+      req.can.require('move', title);
+      const body = formBody(req);
       const toRaw = text('to', body.to);
-      act(res, () => {
+      return orForm(res, 'input', async () => {
         const to = parseTitle(toRaw);
-        requireRight(stores, config.anonEdits, { actor: by, ip: req.ip }, 'edit', to);
         // A move leaves a redirect unless asked not to (SPEC section 6: the form sends only to and reason).
-        limits.save(by, req.ip);
-        const moved = movePage(stores, by, title, to, text('reason', body.reason), !flag(body.no_redirect));
-        return wikiPath(moved.title);
-      }, (error) => moveForm(pageContext(req), title, error, toRaw));
+        const moved = await act(req, res, { rights: ['edit'], page: to, save: true }, ({ by }) =>
+          movePage(stores, by, title, to, text('reason', body.reason), !flag(body.no_redirect)));
+        res.redirect(303, wikiPath(moved.title));
+      }, (e) => moveForm(pageContext(req), title, e.message, toRaw));
     },
   };
 }

@@ -1,37 +1,22 @@
 /** History (?action=history) and comparing revisions (?diff=B&oldid=A) in the browser. */
 import type { Request, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
-import { limit, optionalId, positiveId, queryValue } from '../input.js';
+import { historyFilter, limit, optionalId, positiveId, queryValue } from '../input.js';
 import { notModified, pageContext, sendHtml } from '../views.js';
-import { readLatest } from '../../wiki/pages.js';
+import { requirePage } from '../../wiki/pages.js';
 import { compareRevisions } from '../../wiki/compare.js';
 import { InvalidInputError, NotFoundError } from '../../wiki/errors.js';
-import type { HistoryFilter } from '../../db/revisions.js';
 import type { Title } from '../../wiki/title.js';
-import type { Page } from '../../wiki/types.js';
 import { historyPage } from '../../../views/page/history.js';
 import { comparePage } from '../../../views/page/compare.js';
 import { DIFF_VERSION } from '../../wiki/diff.js';
 import { BLAME_VERSION, blame } from '../../wiki/blame.js';
 import { blamePage } from '../../../views/page/blame.js';
 
-const FILTERS = new Set<HistoryFilter>(['reverted', 'anonymous', 'minor']);
-
-export function historyFilter(value: string | undefined): HistoryFilter | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!FILTERS.has(value as HistoryFilter)) throw new InvalidInputError('filter must be one of reverted, anonymous, minor.');
-  return value as HistoryFilter;
-}
-
 export function historyHandlers({ stores, workers }: RouteDeps) {
-  function pageOrThrow(title: Title): Page {
-    const latest = readLatest(stores, title);
-    if (!latest) throw new NotFoundError(`There is no page "${title.text}".`);
-    return latest.page;
-  }
 
   function list(req: Request, res: Response, title: Title): void {
-    const page = pageOrThrow(title);
+    const page = requirePage(stores, title);
     const size = limit(queryValue(req.query, 'limit'), 50, 500);
     const olderThan = optionalId('older_than', queryValue(req.query, 'older_than'));
     const offsetParam = queryValue(req.query, 'offset');
@@ -59,7 +44,7 @@ export function historyHandlers({ stores, workers }: RouteDeps) {
 
   /** ?diff=B|cur|prev|next&oldid=A */
   async function diff(req: Request, res: Response, title: Title): Promise<void> {
-    const page = pageOrThrow(title);
+    const page = requirePage(stores, title);
     const diffParam = queryValue(req.query, 'diff') ?? '';
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const view = queryValue(req.query, 'view') === 'inline' ? 'inline' : 'side';
@@ -72,6 +57,7 @@ export function historyHandlers({ stores, workers }: RouteDeps) {
       [fromId, toId] = diffParam === 'prev' ? [other, oldid] : [oldid, other ?? oldid];
     } else toId = positiveId('diff', diffParam);
     if (fromId !== undefined && fromId > toId) [fromId, toId] = [toId, fromId];
+    // A revision of another page is a mistake in the request (400), unlike one that does not exist (404).
     for (const id of [fromId, toId]) {
       if (id === undefined) continue;
       const r = stores.revisions.byId(id);
@@ -95,7 +81,7 @@ export function historyHandlers({ stores, workers }: RouteDeps) {
 
   /** ?action=blame */
   async function blameView(req: Request, res: Response, title: Title): Promise<void> {
-    const page = pageOrThrow(title);
+    const page = requirePage(stores, title);
     const rev = stores.revisions.byId(page.latestId)!;
     if (notModified(req, res, `b${BLAME_VERSION}-${rev.id}`)) return;
     const lines = stores.content.get(rev.contentId).split('\n');

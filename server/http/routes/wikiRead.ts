@@ -3,11 +3,9 @@ import type { Request, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
 import { optionalId, queryValue } from '../input.js';
 import { notModified, pageContext, sendHtml } from '../views.js';
-import { readFollowingRedirect, readLatest, readRevision, renderedHtml } from '../../wiki/pages.js';
+import { readFollowingRedirect, readLatest, readRevision, renderedHtml, requireLatest } from '../../wiki/pages.js';
 import { RENDER_VERSION, imagePolicyKey } from '../../wiki/markdown.js';
 import { NotFoundError } from '../../wiki/errors.js';
-import { can } from '../../wiki/rights.js';
-import { rightsContext } from '../../wiki/guard.js';
 import type { Title } from '../../wiki/title.js';
 import { missingPage, pageView } from '../../../views/page/view.js';
 import { infoPage } from '../../../views/page/info.js';
@@ -21,7 +19,7 @@ export function viewHandlers({ stores, config, workers }: RouteDeps) {
     if (!latest) {
       if (oldid !== undefined) throw new NotFoundError(`There is no page "${title.text}", so it has no revision ${oldid}.`);
       const { members } = pageExtras(stores, req, title, undefined);
-      sendHtml(res, missingPage(pageContext(req), title, can(req.actor, 'edit', rightsContext(stores, config.anonEdits, { actor: req.actor, ip: req.ip })), members?.list.total ? members : undefined, deletedNote(title)), 404);
+      sendHtml(res, missingPage(pageContext(req), title, members?.list.total ? members : undefined, deletedNote(title)), 404);
       return;
     }
     const { page } = latest;
@@ -56,8 +54,7 @@ export function viewHandlers({ stores, config, workers }: RouteDeps) {
   }
 
   function raw(req: Request, res: Response, title: Title): void {
-    const latest = readLatest(stores, title);
-    if (!latest) throw new NotFoundError(`There is no page "${title.text}".`);
+    const latest = requireLatest(stores, title);
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const read = oldid !== undefined ? readRevision(stores, latest.page, oldid) : latest;
     res.set('ETag', `"r${read.revision.id}"`);
@@ -69,8 +66,7 @@ export function viewHandlers({ stores, config, workers }: RouteDeps) {
   }
 
   function info(req: Request, res: Response, title: Title): void {
-    const latest = readLatest(stores, title);
-    if (!latest) throw new NotFoundError(`There is no page "${title.text}".`);
+    const latest = requireLatest(stores, title);
     const { page } = latest;
     const facts = stores.revisions.facts(page.id);
     sendHtml(res, infoPage(pageContext(req), {

@@ -15,7 +15,7 @@ export function revisionApi({ stores, workers }: RouteDeps): Router {
     if (!rev) throw new NotFoundError(`Revision ${id} does not exist.`);
     const page = stores.pages.byId(rev.pageId);
     if (!page) throw new NotFoundError(`Revision ${id} does not exist.`);
-    res.json(revisionJson(rev, page, stores.content.get(rev.contentId), req.actor));
+    res.json(revisionJson(rev, page, stores.content.get(rev.contentId), req.can));
   });
 
   r.get('/revision/:from/compare/:to', async (req, res) => {

@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { RouteDeps } from '../../deps.js';
 import { limit, positiveId, queryValue, titleFromPath } from '../../input.js';
 import { NotFoundError } from '../../../wiki/errors.js';
-import { readLatest } from '../../../wiki/pages.js';
+import { requireLatest } from '../../../wiki/pages.js';
 import { sitemap, sitemapFile, type SitemapUrl } from '../../../wiki/sitemap.js';
 import { wikiPath } from '../../../wiki/title.js';
 import { SITEMAP_CONTENT_TYPE, sitemapIndex, urlSet } from '../../../../views/feeds/sitemap.js';
@@ -33,8 +33,7 @@ export function feedRoutes({ stores, config }: RouteDeps, o: { sitemapPerFile?: 
     const isFeed = (req.method === 'GET' || req.method === 'HEAD') && req.query.action === 'history' && req.query.format === 'atom';
     if (!isFeed || req.path.length <= 1) return next();
     const title = titleFromPath(req.path.slice(1));
-    const read = readLatest(stores, title);
-    if (!read) throw new NotFoundError(`There is no page "${title.text}", so it has no history feed.`);
+    const read = requireLatest(stores, title, ', so it has no history feed.');
     const size = limit(queryValue(req.query, 'limit'), 50, 500);
     const revisions = stores.revisions.history(read.page.id, { limit: size });
     res.type(ATOM_CONTENT_TYPE).set('Cache-Control', 'public, max-age=300').send(pageHistoryFeed(base, read.page.title, revisions));

@@ -1,7 +1,7 @@
 /** /special/all-pages, random, wanted-pages, orphaned-pages, links-here/{T}, categories. */
 import express, { type Request, type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
-import { limit, offset, queryValue } from '../../input.js';
+import { limit, offset, queryValue, titleFromSegments } from '../../input.js';
 import { pageContext, sendHtml } from '../../views.js';
 import { NotFoundError } from '../../../wiki/errors.js';
 import { parseTitle, wikiPath } from '../../../wiki/title.js';
@@ -15,11 +15,6 @@ import {
 /** A short text query value ('' when absent), cut to a title's length. */
 function shortText(req: Request, name: string): string {
   return (queryValue(req.query, name) ?? '').slice(0, 255);
-}
-
-/** The title in a wildcard route's path segments (Express has decoded each one). */
-export function titleFromSegments(segments: unknown) {
-  return parseTitle(Array.isArray(segments) ? segments.join('/') : String(segments ?? ''));
 }
 
 export function listRoutes({ stores }: RouteDeps): Router {

@@ -1,20 +1,20 @@
 /** Watching pages: the star's POST targets and /special/watchlist. */
 import express, { type Request, type Response, type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
-import { limit, optionalId, queryValue } from '../../input.js';
+import { limit, optionalId, queryValue, titleFromSegments } from '../../input.js';
 import { isHtmx, pageContext, sendHtml } from '../../views.js';
 import { wikiPath } from '../../../wiki/title.js';
 import { canWatch, setWatched, watchlistChanges } from '../../../wiki/watchlist.js';
 import { watchStar } from '../../../../views/partials/watchStar.js';
 import { watchlistLoginPrompt, watchlistPage } from '../../../../views/special/watchlist.js';
-import { titleFromSegments } from './lists.js';
 
-export function watchRoutes({ stores }: RouteDeps): Router {
+export function watchRoutes({ stores, act }: RouteDeps): Router {
   const r = express.Router();
 
   // Without htmx: 303 back to the page. With htmx: just the new star, swapped in place.
-  const toggle = (watched: boolean) => (req: Request, res: Response) => {
-    const page = setWatched(stores, req.actor, titleFromSegments(req.params.title), watched);
+  const toggle = (watched: boolean) => async (req: Request, res: Response) => {
+    const title = titleFromSegments(req.params.title);
+    const page = await act(req, res, {}, ({ account }) => setWatched(stores, account, title, watched));
     res.set('Cache-Control', 'no-store');
     if (isHtmx(req)) return sendHtml(res, watchStar(page.title, watched, req.csrfToken));
     res.redirect(303, wikiPath(page.title));

@@ -1,0 +1,48 @@
+/** The request's authorisation: can(right, page?) and can.require(right, page?), built once per request over wiki/rights.ts and wiki/guard.ts. */
+import type { Request, RequestHandler } from 'express';
+import type { Stores } from '../db/stores.js';
+import { can as allowed, type Right, type RightsContext } from '../wiki/rights.js';
+import { requireRight, rightsContext, type Who } from '../wiki/guard.js';
+import type { Title } from '../wiki/title.js';
+import './context.js';
+
+export interface Can {
+  /** Whether the request's actor may do `right` (on `page` when given; it need not exist). */
+  (right: Right, page?: Title): boolean;
+  /** @throws WikiError 'unauthorized' (logging in would help) or 'forbidden', with the reason. */
+  require(right: Right, page?: Title): void;
+  /** WIKI_ANON_EDITS, for what views say to people without an account. */
+  readonly anonEdits: boolean;
+}
+
+/**
+ * The request's Can. It reads req.actor and req.ip when asked, not when built, so it sees the
+ * actor the session middleware (or a first anonymous save) set. The facts rights depend on
+ * (protection, blocks) are looked up once per actor and page within the request: a history of
+ * 500 rows asks about IP addresses 500 times but reads the blocks once.
+ */
+export function requestCan(stores: Stores, anonEdits: boolean, req: Request): Can {
+  const contexts = new Map<string, RightsContext>();
+  // Registering is asked of the account about to be made: whoever is logged in is not it, only
+  // the address it comes from counts.
+  const who = (right: Right): Who => ({ actor: right === 'register' ? undefined : req.actor, ip: req.ip });
+  const can = (right: Right, page?: Title): boolean => {
+    const w = who(right);
+    const key = `${w.actor?.id ?? 0}|${page?.key ?? ''}`;
+    let ctx = contexts.get(key);
+    if (!ctx) contexts.set(key, (ctx = rightsContext(stores, anonEdits, w, page)));
+    return allowed(w.actor, right, ctx);
+  };
+  return Object.assign(can, {
+    require: (right: Right, page?: Title) => requireRight(stores, anonEdits, who(right), right, page),
+    anonEdits,
+  });
+}
+
+/** Sets req.can on every request; mounted first, so even error pages have it. */
+export function authorisation(stores: Stores, anonEdits: boolean): RequestHandler {
+  return (req, _res, next) => {
+    req.can = requestCan(stores, anonEdits, req);
+    next();
+  };
+}

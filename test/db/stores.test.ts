@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/db/connection.js';
+import { migrate } from '../../server/db/migrate.js';
+import { createStores } from '../../server/db/stores.js';
+import { MemoKey } from '../../server/db/memo.js';
+import { livePage } from '../../server/db/live.js';
+import { saveEdit } from '../../server/wiki/edit.js';
+import { deletePage } from '../../server/wiki/admin.js';
+import { parseTitle } from '../../server/wiki/title.js';
+
+function stores() {
+  const db = openDatabase(':memory:');
+  migrate(db);
+  return createStores(db);
+}
+
+describe('createStores', () => {
+  it('runs a transaction whole or not at all, and hands back its value', () => {
+    const s = stores();
+    expect(s.transaction(() => s.settings.getOrCreate('k', () => 'v'))).toBe('v');
+    expect(() => s.transaction(() => {
+      s.actors.create('Ghost', 'user', 'user', null);
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(s.actors.byName('Ghost')).toBeUndefined();
+  });
+
+  it('gives each database its own feed and memo', () => {
+    const [a, b] = [stores(), stores()];
+    expect(a.feed).not.toBe(b.feed);
+    const key = new MemoKey<{ n: number }>('test');
+    a.memo.get(key, () => ({ n: 1 })).n += 1;
+    expect(a.memo.get(key, () => ({ n: 100 })).n).toBe(2);
+    expect(b.memo.get(key, () => ({ n: 100 })).n).toBe(100);
+  });
+
+  it('touches pages linking to a created title, and category members for a category page', () => {
+    const s = stores();
+    const actor = s.actors.system();
+    saveEdit(s, { title: parseTitle('Linker'), source: '[[Later]]', baseId: null, actor });
+    saveEdit(s, { title: parseTitle('Member'), source: 'x [[Category:Things]]', baseId: null, actor });
+    saveEdit(s, { title: parseTitle('Bystander'), source: 'nothing', baseId: null, actor });
+    const touched = (t: string) => s.pages.byTitle(parseTitle(t))!.touched;
+    const before = { linker: touched('Linker'), member: touched('Member'), bystander: touched('Bystander') };
+    saveEdit(s, { title: parseTitle('Later'), source: 'here now', baseId: null, actor });
+    saveEdit(s, { title: parseTitle('Category:Things'), source: 'things', baseId: null, actor });
+    expect(touched('Linker')).toBe(before.linker + 1);
+    expect(touched('Member')).toBe(before.member + 1);
+    expect(touched('Bystander')).toBe(before.bystander);
+  });
+});
+
+describe('livePage', () => {
+  it('is one condition, aliased or not, that leaves deleted pages out', () => {
+    expect(livePage()).toBe("latest_id IS NOT NULL AND title NOT LIKE '#%'");
+    expect(livePage('p')).toBe("p.latest_id IS NOT NULL AND p.title NOT LIKE '#%'");
+    const s = stores();
+    const actor = s.actors.system();
+    saveEdit(s, { title: parseTitle('Kept'), source: 'x', baseId: null, actor });
+    saveEdit(s, { title: parseTitle('Dropped'), source: 'x', baseId: null, actor });
+    deletePage(s, actor, parseTitle('Dropped'), '');
+    const live = s.db.prepare(`SELECT title FROM page p WHERE ${livePage('p')}`).pluck().all();
+    expect(live).toEqual(['Kept']);
+    expect(s.pages.count()).toBe(1);
+  });
+});
