@@ -16,16 +16,13 @@ const files: Record<string, string> = {
   'favicon.svg': join(STATIC_DIR, 'favicon.svg'),
 };
 
-const fingerprints = new Map<string, string>();
+// Worked out once, when the module loads: the files do not change while the server runs.
+const fingerprints: ReadonlyMap<string, string> = new Map(
+  Object.entries(files).map(([name, path]) => [name, createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 12)]),
+);
 
 function fingerprint(name: string): string {
-  let v = fingerprints.get(name);
-  if (v === undefined) {
-    const path = files[name];
-    v = path ? createHash('sha256').update(readFileSync(path)).digest('hex').slice(0, 12) : 'none';
-    fingerprints.set(name, v);
-  }
-  return v;
+  return fingerprints.get(name) ?? 'none';
 }
 
 /** The URL of a static asset with its fingerprint: /static/peerwiki.css?v=1a2b3c. */
