@@ -43,8 +43,11 @@ export class ActorStore {
     this.updateRole = db.prepare('UPDATE actor SET role = ? WHERE id = ?');
     this.bumpVersion = db.prepare('UPDATE actor SET token_version = token_version + 1 WHERE id = ?');
     this.systemStmt = db.prepare<[], ActorRow>(`SELECT ${COLUMNS} FROM actor WHERE kind = 'system' ORDER BY id LIMIT 1`);
-    this.lastTemp = db.prepare<[string], { name: string }>(
-      "SELECT name FROM actor WHERE kind = 'temp' AND name LIKE ? ORDER BY id DESC LIMIT 1",
+    // The newest temporary account of the year whose name ends in digits only: an imported one
+    // may be named otherwise (~2026-imported), and its suffix is no number to count on from.
+    this.lastTemp = db.prepare<{ prefix: string; from: number }, { name: string }>(
+      `SELECT name FROM actor WHERE kind = 'temp' AND name GLOB @prefix || '[0-9]*'
+         AND substr(name, @from) NOT GLOB '*[^0-9]*' ORDER BY id DESC LIMIT 1`,
     );
   }
 
@@ -69,8 +72,9 @@ export class ActorStore {
   createTemporary(now = new Date()): Actor {
     const year = now.getUTCFullYear();
     return this.db.transaction(() => {
-      const last = this.lastTemp.get(`~${year}-%`);
-      let n = last ? Number(last.name.slice(`~${year}-`.length)) + 1 : 1;
+      const prefix = `~${year}-`;
+      const last = this.lastTemp.get({ prefix, from: prefix.length + 1 });
+      let n = last ? Number(last.name.slice(prefix.length)) + 1 : 1;
       // Imported accounts (wiki import) arrive in any order, so a higher number may already exist.
       while (this.selectByName.get(`~${year}-${n}`)) n += 1;
       return this.create(`~${year}-${n}`, 'temp');

@@ -7,7 +7,7 @@ import { assetUrl } from './assets.js';
 import type { Right } from '../wiki/rights.js';
 import './context.js';
 
-// assetUrl hashes each file once, on first use, and remembers it.
+// assetUrl hashes each file once, when http/assets.ts loads.
 const assets = (): AssetUrls => ({
   css: assetUrl('peerwiki.css'),
   js: assetUrl('peerwiki.js'),

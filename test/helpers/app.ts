@@ -9,6 +9,7 @@ import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { hashPassword } from '../../server/auth/passwords.js';
 import type { Actor, Role } from '../../server/wiki/types.js';
+import { SESSION_COOKIE } from '../../server/http/middleware/session.js';
 
 export interface TestApp {
   app: Express;
@@ -72,6 +73,20 @@ export async function loggedInBrowser(app: Express, name: string, password = 'co
   const res = await b.agent.post('/login').type('form').send({ username: name, password, csrf: b.csrf });
   if (res.status !== 303) throw new Error(`logging in as ${name} answered ${res.status}: ${res.text.slice(0, 200)}`);
   return b;
+}
+
+/**
+ * A cookie-keeping client that holds `actor`'s session cookie (made with tokenFor, no login form:
+ * works for temporary accounts too) and has loaded `path`; `page` is that first response.
+ */
+export async function sessionBrowser(app: Express, wiki: Wiki, actor: Actor, path = '/wiki/Main_Page') {
+  const agent = request.agent(app);
+  // supertest talks to 127.0.0.1; a host-only cookie for it rides along with every request.
+  agent.jar.setCookie(`${SESSION_COOKIE}=${tokenFor(wiki, actor)}; Path=/`, '127.0.0.1', '/');
+  const page = await agent.get(path);
+  const m = /<meta name="csrf-token" content="([^"]+)"/.exec(page.text);
+  if (!m) throw new Error(`no csrf-token meta on ${path} (status ${page.status})`);
+  return { agent, csrf: m[1]!, page };
 }
 
 export function revisionCount(wiki: Wiki): number {

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { browser, createPage, createUser, makeTestApp, tokenFor } from '../helpers/app.js';
+import { browser, createPage, createUser, loggedInBrowser, makeTestApp, tokenFor } from '../helpers/app.js';
 import { ConfigError, loadConfig, testConfig, type Config } from '../../server/config.js';
 import { openWiki, type Wiki } from '../../server/bootstrap.js';
 import { createApp } from '../../server/app.js';
@@ -69,8 +69,7 @@ describe('expiries that hold', () => {
 
   it('refuses 9999 years in the /special/block form too', async () => {
     const { app, wiki } = setup();
-    const { agent, csrf } = await browser(app, '/login');
-    await agent.post('/login').type('form').send({ username: 'Admin', password, csrf }).expect(303);
+    const { agent, csrf } = await loggedInBrowser(app, 'Admin', password);
     const res = await agent.post('/special/block').type('form').send({ target: 'User', expiry: '9999 years', reason: 'forever', csrf });
     expect(res.status).toBe(400);
     expect(res.text).toContain('after the year 9999');
@@ -168,8 +167,7 @@ describe('blocks by address and range', () => {
 
   it('blocks a range through the /special/block form', async () => {
     const { app } = setup({ trustedProxies: ['127.0.0.1'] });
-    const { agent, csrf } = await browser(app, '/login');
-    await agent.post('/login').type('form').send({ username: 'Admin', password, csrf }).expect(303);
+    const { agent, csrf } = await loggedInBrowser(app, 'Admin', password);
     await agent.post('/special/block').type('form').send({ target: '198.51.100.0/24', expiry: '2 days', reason: 'range', csrf }).expect(303);
     expect((await agent.get('/special/block')).text).toContain('198.51.100.0/24 — until');
     expect((await anonSave(app, '198.51.100.7', 'Form')).status).toBe(403);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { browser, createPage, createUser, makeTestApp, revisionCount, tokenFor } from '../helpers/app.js';
+import { browser, createPage, createUser, loggedInBrowser, makeTestApp, revisionCount, tokenFor } from '../helpers/app.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import type { Wiki } from '../../server/bootstrap.js';
 
@@ -130,12 +130,8 @@ describe('blocks', () => {
   });
 
   it('blocks through the browser form', async () => {
-    const { app, wiki, admin } = setup();
-    const { agent } = await browser(app);
-    wiki.stores.actors.byId(admin.id);
-    const login = await agent.get('/login');
-    const csrf = /name="csrf" value="([^"]+)"/.exec(login.text)![1]!;
-    await agent.post('/login').type('form').send({ username: 'Admin', password: 'correct horse battery', csrf }).expect(303);
+    const { app, admin } = setup();
+    const { agent, csrf } = await loggedInBrowser(app, admin.name);
     const res = await agent.post('/special/block').type('form').send({ target: 'User', expiry: '2 days', reason: 'cool off', csrf });
     expect(res.status).toBe(303);
     const page = await agent.get('/special/block');
@@ -268,8 +264,7 @@ describe('what admins see', () => {
     saveEdit(wiki.stores, { title: parseTitle('Ipped'), source: 'x', baseId: null, actor: 'temporary', ip: '192.0.2.44' });
     expect((await request(app).get('/wiki/Ipped?action=history')).text).not.toContain('192.0.2.44');
     expect((await request(app).get('/special/recent-changes')).text).not.toContain('192.0.2.44');
-    const { agent, csrf } = await browser(app, '/login');
-    await agent.post('/login').type('form').send({ username: 'Admin', password: 'correct horse battery', csrf }).expect(303);
+    const { agent } = await loggedInBrowser(app, 'Admin');
     expect((await agent.get('/wiki/Ipped?action=history')).text).toContain('192.0.2.44');
     expect((await agent.get('/special/recent-changes')).text).toContain('192.0.2.44');
     const page = await agent.get('/wiki/Ipped');

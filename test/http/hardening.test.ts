@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { browser, createPage, createUser, makeTestApp, revisionCount, tokenFor } from '../helpers/app.js';
+import { browser, createPage, createUser, loggedInBrowser, makeTestApp, revisionCount, tokenFor } from '../helpers/app.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import type { Actor } from '../../server/wiki/types.js';
@@ -69,8 +69,7 @@ describe('a form opened by an account that has since logged out', () => {
     const { app, wiki } = makeTestApp();
     const alice = createUser(wiki, { name: 'Alice', password: 'correct horse battery' });
     createPage(wiki, { title: 'P', source: 'start' });
-    const { agent, csrf } = await browser(app, '/login');
-    await agent.post('/login').type('form').send({ username: 'Alice', password: 'correct horse battery', csrf }).expect(303);
+    const { agent, csrf } = await loggedInBrowser(app, 'Alice');
     const form = await agent.get('/wiki/P?action=edit');
     expect(form.text).toContain(`name="user" value="${alice.id}"`);
     wiki.stores.actors.revokeTokens(alice.id);
@@ -115,8 +114,7 @@ describe('edge cases', () => {
     const { app, wiki } = makeTestApp();
     createUser(wiki, { name: 'Admin', role: 'admin', password: 'correct horse battery' });
     createPage(wiki, { title: 'Old name' });
-    const { agent, csrf } = await browser(app, '/login');
-    await agent.post('/login').type('form').send({ username: 'Admin', password: 'correct horse battery', csrf }).expect(303);
+    const { agent, csrf } = await loggedInBrowser(app, 'Admin');
     await agent.post('/wiki/Old_name?action=move').type('form').send({ csrf, to: 'New name', reason: 'r' }).expect(303);
     expect((await agent.get('/wiki/Old_name?action=raw')).text).toBe('#REDIRECT [[New name]]');
     await agent.post('/wiki/New_name?action=move').type('form').send({ csrf, to: 'Newest name', no_redirect: '1' }).expect(303);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { browser, createUser, makeTestApp, revisionCount } from '../helpers/app.js';
+import { browser, createUser, loggedInBrowser, makeTestApp, revisionCount } from '../helpers/app.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import type { Actor } from '../../server/wiki/types.js';
@@ -21,11 +21,7 @@ function save(wiki: Wiki, title: string, actor: Actor | 'temporary', source: str
   return saveEdit(wiki.stores, { title: t, source, baseId: wiki.stores.pages.byTitle(t)?.latestId ?? null, actor, ip }).revision;
 }
 
-async function asAdmin(app: Parameters<typeof browser>[0]) {
-  const { agent, csrf } = await browser(app, '/login');
-  await agent.post('/login').type('form').send({ username: 'Admin', password, csrf }).expect(303);
-  return { agent, csrf };
-}
+const asAdmin = (app: Parameters<typeof browser>[0]) => loggedInBrowser(app, 'Admin', password);
 
 describe('undo, restore and rollback in the browser', () => {
   it('asks for confirmation on a page of its own, showing the change, then undoes on POST', async () => {

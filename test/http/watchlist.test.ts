@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
-import type { Express } from 'express';
-import { createPage, createUser, makeTestApp, tokenFor } from '../helpers/app.js';
+import { browser, createPage, createUser, makeTestApp, sessionBrowser, tokenFor } from '../helpers/app.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import type { Wiki } from '../../server/bootstrap.js';
-import type { Actor } from '../../server/wiki/types.js';
-
-/**
- * A browser logged in as `actor`: it loaded `path` once with its session cookie and keeps the CSRF
- * cookie it was given. `get` and `post` send both cookies.
- */
-async function loggedIn(app: Express, wiki: Wiki, actor: Actor, path = '/wiki/Page') {
-  const session = `pw_session=${tokenFor(wiki, actor)}`;
-  const page = await request(app).get(path).set('cookie', session);
-  const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(page.text)![1]!;
-  const set = (page.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
-  const cookies = [session, ...set.map((c) => c.split(';')[0]!)];
-  return {
-    csrf,
-    page,
-    get: (url: string) => request(app).get(url).set('Cookie', cookies),
-    post: (url: string) => request(app).post(url).set('Cookie', cookies),
-  };
-}
 
 function watchRows(wiki: Wiki): { actor_id: number; page_id: number }[] {
   return wiki.db.prepare('SELECT actor_id, page_id FROM watchlist ORDER BY page_id').all() as { actor_id: number; page_id: number }[];
@@ -40,7 +20,7 @@ function setup() {
 describe('the watch star', () => {
   it('shows a POST form with the CSRF field and htmx attributes to registered users only', async () => {
     const { app, wiki, user } = setup();
-    const { page, csrf } = await loggedIn(app, wiki, user);
+    const { page, csrf } = await sessionBrowser(app, wiki, user, '/wiki/Page');
     const star = /<form class="watch-star"[\s\S]*?<\/form>/.exec(page.text)![0];
     expect(star).toContain('method="post" action="/special/watch/Page"');
     expect(star).toContain('hx-post="/special/watch/Page"');
@@ -54,26 +34,26 @@ describe('the watch star', () => {
 
   it('watches without JavaScript: 303 back to the page, which then shows the filled star', async () => {
     const { app, wiki, user } = setup();
-    const b = await loggedIn(app, wiki, user);
-    const res = await b.post('/special/watch/Page').type('form').send({ csrf: b.csrf });
+    const b = await sessionBrowser(app, wiki, user, '/wiki/Page');
+    const res = await b.agent.post('/special/watch/Page').type('form').send({ csrf: b.csrf });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/wiki/Page');
     expect(watchRows(wiki)).toEqual([{ actor_id: user.id, page_id: wiki.stores.pages.byTitle(parseTitle('Page'))!.id }]);
-    const again = await b.get('/wiki/Page');
+    const again = await b.agent.get('/wiki/Page');
     expect(again.text).toContain('action="/special/unwatch/Page"');
     expect(again.text).toContain('aria-pressed="true"');
   });
 
   it('with htmx answers just the new star, and unwatching removes the row', async () => {
     const { app, wiki, user } = setup();
-    const b = await loggedIn(app, wiki, user, '/wiki/Peer_networks/History');
-    const on = await b.post('/special/watch/Peer_networks/History').set('HX-Request', 'true').set('X-CSRF-Token', b.csrf);
+    const b = await sessionBrowser(app, wiki, user, '/wiki/Peer_networks/History');
+    const on = await b.agent.post('/special/watch/Peer_networks/History').set('HX-Request', 'true').set('X-CSRF-Token', b.csrf);
     expect(on.status).toBe(200);
     expect(on.text.trim()).toMatch(/^<form class="watch-star watched"/);
     expect(on.text).toContain('hx-post="/special/unwatch/Peer_networks/History"');
     expect(on.text).not.toContain('<html');
     expect(watchRows(wiki)).toHaveLength(1);
-    const off = await b.post('/special/unwatch/Peer_networks/History').set('HX-Request', 'true').type('form').send({ csrf: b.csrf });
+    const off = await b.agent.post('/special/unwatch/Peer_networks/History').set('HX-Request', 'true').type('form').send({ csrf: b.csrf });
     expect(off.status).toBe(200);
     expect(off.text).toContain('hx-post="/special/watch/Peer_networks/History"');
     expect(watchRows(wiki)).toEqual([]);
@@ -81,50 +61,48 @@ describe('the watch star', () => {
 
   it('watching twice is one watch', async () => {
     const { app, wiki, user } = setup();
-    const b = await loggedIn(app, wiki, user);
-    for (let i = 0; i < 2; i++) await b.post('/special/watch/Page').type('form').send({ csrf: b.csrf }).expect(303);
+    const b = await sessionBrowser(app, wiki, user, '/wiki/Page');
+    for (let i = 0; i < 2; i++) await b.agent.post('/special/watch/Page').type('form').send({ csrf: b.csrf }).expect(303);
     expect(watchRows(wiki)).toHaveLength(1);
   });
 
   it('changes the page ETag, so a cached copy with the old star is not reused', async () => {
     const { app, wiki, user } = setup();
-    const b = await loggedIn(app, wiki, user);
+    const b = await sessionBrowser(app, wiki, user, '/wiki/Page');
     const etag = b.page.headers.etag!;
-    expect((await b.get('/wiki/Page').set('If-None-Match', etag)).status).toBe(304);
-    await b.post('/special/watch/Page').type('form').send({ csrf: b.csrf }).expect(303);
-    expect((await b.get('/wiki/Page').set('If-None-Match', etag)).status).toBe(200);
+    expect((await b.agent.get('/wiki/Page').set('If-None-Match', etag)).status).toBe(304);
+    await b.agent.post('/special/watch/Page').type('form').send({ csrf: b.csrf }).expect(303);
+    expect((await b.agent.get('/wiki/Page').set('If-None-Match', etag)).status).toBe(200);
   });
 
   describe('refused acts change nothing', () => {
     it('without a CSRF token, or with a wrong one: 403', async () => {
       const { app, wiki, user } = setup();
-      const b = await loggedIn(app, wiki, user);
-      expect((await b.post('/special/watch/Page').type('form').send({})).status).toBe(403);
-      expect((await b.post('/special/watch/Page').type('form').send({ csrf: 'forged' })).status).toBe(403);
-      expect((await b.post('/special/watch/Page').set('HX-Request', 'true')).status).toBe(403);
+      const b = await sessionBrowser(app, wiki, user, '/wiki/Page');
+      expect((await b.agent.post('/special/watch/Page').type('form').send({})).status).toBe(403);
+      expect((await b.agent.post('/special/watch/Page').type('form').send({ csrf: 'forged' })).status).toBe(403);
+      expect((await b.agent.post('/special/watch/Page').set('HX-Request', 'true')).status).toBe(403);
       expect(watchRows(wiki)).toEqual([]);
     });
 
     it('without a login, or as a temporary account: 401', async () => {
       const { app, wiki } = setup();
-      const anon = request.agent(app);
-      const page = await anon.get('/wiki/Page');
-      const csrf = /<meta name="csrf-token" content="([^"]+)"/.exec(page.text)![1]!;
-      const res = await anon.post('/special/watch/Page').type('form').send({ csrf });
+      const anon = await browser(app, '/wiki/Page');
+      const res = await anon.agent.post('/special/watch/Page').type('form').send({ csrf: anon.csrf });
       expect(res.status).toBe(401);
       expect(res.text).toContain('/login');
       const temp = wiki.stores.actors.createTemporary();
-      const t = await loggedIn(app, wiki, temp);
-      expect((await t.post('/special/watch/Page').type('form').send({ csrf: t.csrf })).status).toBe(401);
+      const t = await sessionBrowser(app, wiki, temp, '/wiki/Page');
+      expect((await t.agent.post('/special/watch/Page').type('form').send({ csrf: t.csrf })).status).toBe(401);
       expect(watchRows(wiki)).toEqual([]);
     });
 
     it('for a missing page (404) or an invalid title (400)', async () => {
       const { app, wiki, user, logged } = setup();
-      const b = await loggedIn(app, wiki, user);
-      expect((await b.post('/special/watch/No_such_page').type('form').send({ csrf: b.csrf })).status).toBe(404);
-      expect((await b.post('/special/watch/A%5BB').type('form').send({ csrf: b.csrf })).status).toBe(400);
-      expect((await b.post('/special/watch/Talk:').type('form').send({ csrf: b.csrf })).status).toBe(400);
+      const b = await sessionBrowser(app, wiki, user, '/wiki/Page');
+      expect((await b.agent.post('/special/watch/No_such_page').type('form').send({ csrf: b.csrf })).status).toBe(404);
+      expect((await b.agent.post('/special/watch/A%5BB').type('form').send({ csrf: b.csrf })).status).toBe(400);
+      expect((await b.agent.post('/special/watch/Talk:').type('form').send({ csrf: b.csrf })).status).toBe(400);
       expect(watchRows(wiki)).toEqual([]);
       expect(logged).toEqual([]);
     });
