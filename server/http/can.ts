@@ -2,8 +2,9 @@
 import type { Request, RequestHandler } from 'express';
 import type { Stores } from '../db/stores.js';
 import { can as allowed, type Right, type RightsContext } from '../wiki/rights.js';
-import { requireRight, rightsContext, type Who } from '../wiki/guard.js';
+import { blockOf, protectionOf, requireRight, type Who } from '../wiki/guard.js';
 import type { Title } from '../wiki/title.js';
+import type { Block, Protection } from '../wiki/types.js';
 import './context.js';
 
 export interface Can {
@@ -17,21 +18,33 @@ export interface Can {
 
 /**
  * The request's Can. It reads req.actor and req.ip when asked, not when built, so it sees the
- * actor the session middleware (or a first anonymous save) set. The facts rights depend on
- * (protection, blocks) are looked up once per actor and page within the request: a history of
- * 500 rows asks about IP addresses 500 times but reads the blocks once.
+ * actor the session middleware (or a first anonymous save) set. The facts rights depend on are
+ * looked up only when a rule needs them (an anonymous reader asked about admin tools costs no
+ * query), and then once per request: blocks per actor, protection per page. A history of 500
+ * rows asks about IP addresses 500 times but reads the blocks once.
  */
 export function requestCan(stores: Stores, anonEdits: boolean, req: Request): Can {
-  const contexts = new Map<string, RightsContext>();
+  const blocks = new Map<number, Block | undefined>();
+  const protections = new Map<string, Protection | undefined>();
   // Registering is asked of the account about to be made: whoever is logged in is not it, only
   // the address it comes from counts.
   const who = (right: Right): Who => ({ actor: right === 'register' ? undefined : req.actor, ip: req.ip });
+  const context = (w: Who, page: Title | undefined): RightsContext => ({
+    anonEdits,
+    get block() {
+      const key = w.actor?.id ?? 0;
+      if (!blocks.has(key)) blocks.set(key, blockOf(stores, w));
+      return blocks.get(key);
+    },
+    get protection() {
+      const key = page?.key ?? '';
+      if (!protections.has(key)) protections.set(key, protectionOf(stores, page));
+      return protections.get(key);
+    },
+  });
   const can = (right: Right, page?: Title): boolean => {
     const w = who(right);
-    const key = `${w.actor?.id ?? 0}|${page?.key ?? ''}`;
-    let ctx = contexts.get(key);
-    if (!ctx) contexts.set(key, (ctx = rightsContext(stores, anonEdits, w, page)));
-    return allowed(w.actor, right, ctx);
+    return allowed(w.actor, right, context(w, page));
   };
   return Object.assign(can, {
     require: (right: Right, page?: Title) => requireRight(stores, anonEdits, who(right), right, page),

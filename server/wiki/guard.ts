@@ -4,7 +4,7 @@ import { lookupKeys, parseAddress } from './address.js';
 import { WikiError } from './errors.js';
 import { refusal, type Right, type RightsContext } from './rights.js';
 import type { Title } from './title.js';
-import type { Actor } from './types.js';
+import type { Actor, Block, Protection } from './types.js';
 
 export interface Who {
   actor: Actor | undefined;
@@ -18,15 +18,21 @@ function blockLookup(ip: string | undefined): { key: string; floor: string } | u
   return addr && lookupKeys(addr);
 }
 
+/** The block in force on `who` at `now`, if any. */
+export function blockOf(stores: Stores, who: Who, now = new Date().toISOString()): Block | undefined {
+  // Admins are not stopped by an IP block of the address they share with others.
+  return stores.blocks.activeFor(who.actor?.id, who.actor?.role === 'admin' ? undefined : blockLookup(who.ip), now);
+}
+
+/** The protection in force on the page `title` at `now`; undefined when there is none (or no page). */
+export function protectionOf(stores: Stores, title: Title | undefined, now = new Date().toISOString()): Protection | undefined {
+  const page = title ? stores.pages.byTitle(title) : undefined;
+  return page ? stores.protection.get(page.id, now) : undefined;
+}
+
 /** The rights context of acting on `title` (which may not exist yet). */
 export function rightsContext(stores: Stores, anonEdits: boolean, who: Who, title?: Title, now = new Date().toISOString()): RightsContext {
-  const page = title ? stores.pages.byTitle(title) : undefined;
-  return {
-    anonEdits,
-    protection: page ? stores.protection.get(page.id, now) : undefined,
-    // Admins are not stopped by an IP block of the address they share with others.
-    block: stores.blocks.activeFor(who.actor?.id, who.actor?.role === 'admin' ? undefined : blockLookup(who.ip), now),
-  };
+  return { anonEdits, protection: protectionOf(stores, title, now), block: blockOf(stores, who, now) };
 }
 
 /**

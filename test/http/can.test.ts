@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Request } from 'express';
 import { createPage, createUser, makeTestApp } from '../helpers/app.js';
 import { requestCan } from '../../server/http/can.js';
@@ -92,5 +92,23 @@ describe('require', () => {
     expect(can('view-ip')).toBe(false);
     req.actor = actors.admin;
     expect(can('view-ip')).toBe(true);
+  });
+
+  it('looks facts up only when a rule needs them, and once per request', () => {
+    const { wiki: w } = setup();
+    const blocks = vi.spyOn(w.stores.blocks, 'activeFor');
+    const protections = vi.spyOn(w.stores.protection, 'get');
+    const can = canOf(w, undefined);
+    // Admin tools for an anonymous reader: refused without reading blocks or protection.
+    expect(can('rollback')).toBe(false);
+    expect(can('view-ip')).toBe(false);
+    expect(blocks).not.toHaveBeenCalled();
+    expect(protections).not.toHaveBeenCalled();
+    // Editing two pages: the blocks once, each page's protection once.
+    expect(can('edit', parseTitle('P'))).toBe(false);
+    expect(can('edit', parseTitle('Q'))).toBe(true);
+    expect(can('edit', parseTitle('P'))).toBe(false);
+    expect(blocks).toHaveBeenCalledTimes(1);
+    expect(protections).toHaveBeenCalledTimes(2);
   });
 });
