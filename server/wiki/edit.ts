@@ -11,6 +11,7 @@ import { finishDeferredRows, finishDeferredRowsAsync, updateRows, type DeferredR
 import { sectionAnchor } from './markdown.js';
 import { isCurrent, prepareSave, prepareSaveAsync, type PreparedSave, type SaveInput } from './prepareSave.js';
 import { authorTags } from './tags.js';
+import { canonicalAddress } from './address.js';
 import { scoreRisk } from './risk.js';
 import type { Actor, Page, Revision } from './types.js';
 
@@ -150,7 +151,9 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     size: content.size,
     sha1: content.sha1,
     timestamp: now,
-    ip: input.ip ?? null,
+    // Stored in canonical form whoever calls (the HTTP layer already does), so lookups by address
+    // (mass rollback, contributions) find it however it was spelled.
+    ip: input.ip ? (canonicalAddress(input.ip) ?? input.ip) : null,
   });
   recordTagsAndRisk(stores, p, { revisionId, pageId, sha1: content.sha1, actor, now });
   stores.pages.setLatest(pageId, revisionId, analysis.redirect !== undefined);

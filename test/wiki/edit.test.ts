@@ -20,6 +20,15 @@ function setup() {
 const base = 'Intro line.\n\n## History\n\nOld history.\n\n## Today\n\nOld today.\n';
 
 describe('saveEdit', () => {
+  it.each([
+    { name: 'IPv4-mapped IPv6', given: '::ffff:192.0.2.9', stored: '192.0.2.9' },
+    { name: 'zero-padded IPv4', given: '192.000.002.009', stored: '192.0.2.9' },
+    { name: 'IPv6 in capitals', given: '2001:DB8:0:0:0:0:0:1', stored: '2001:db8::1' },
+  ])('stores the address of a save in canonical form, whoever calls: $name', ({ given, stored }) => {
+    const { save } = setup();
+    expect(save({ source: 'Text', ip: given }).revision.ip).toBe(stored);
+  });
+
   it('creates a page with an immutable first revision carrying every fact', () => {
     const { wiki, save, alice } = setup();
     const r = save({ source: 'Hello\r\nworld', comment: 'first', ip: '10.0.0.1' });
