@@ -112,9 +112,17 @@ function expectNearLinear<T>(family: Family<T>, run: (input: T) => unknown, n: n
   // Compiled, and its tables grown, before it is timed.
   run(small);
   run(large);
-  const [t1, t2] = fastest([() => run(small), () => run(large)], runs);
-  console.info(`${family.name}: ${t1!.toFixed(1)} ms at ${n / KiB} KiB, ${t2!.toFixed(1)} ms at ${(2 * n) / KiB} KiB`);
-  expect(t2!, `${family.name}: ${t1!.toFixed(1)} ms → ${t2!.toFixed(1)} ms`).toBeLessThan(3 * t1! + 5);
+  // Up to three rounds: other test files share the cores, and a stretch of load during one round
+  // can slow the larger input alone. Quadratic work takes four times as long in every round, so a
+  // retry never lets it through; linear work passes in a round that is not disturbed.
+  let t1 = 0;
+  let t2 = 0;
+  for (let round = 1; round <= 3; round++) {
+    [t1, t2] = fastest([() => run(small), () => run(large)], runs + 2 * (round - 1)) as [number, number];
+    console.info(`${family.name}: ${t1.toFixed(1)} ms at ${n / KiB} KiB, ${t2.toFixed(1)} ms at ${(2 * n) / KiB} KiB (round ${round})`);
+    if (t2 < 3 * t1 + 5) break;
+  }
+  expect(t2, `${family.name}: ${t1.toFixed(1)} ms → ${t2.toFixed(1)} ms`).toBeLessThan(3 * t1 + 5);
 }
 
 /** Asserts that `run` finishes within `capMs` (and reports the time). */
