@@ -1,4 +1,5 @@
 /** Reads and checks the environment once, at start-up, into a frozen Config (SPEC section 1). */
+import { availableParallelism } from 'node:os';
 import { parseCidr } from './wiki/address.js';
 
 export interface Config {
@@ -20,6 +21,10 @@ export interface Config {
   trustedProxies: readonly string[];
   /** WIKI_EXTERNAL_IMAGES: host names whose images pages may show; `*` for any (SPEC section 3). */
   externalImages: readonly string[];
+  /** WIKI_WORKERS: processes serving requests over the one database (SPEC section 9); 1 is a single process. */
+  workers: number;
+  /** WIKI_PURGE_URLS: base URLs of HTTP caches that get a PURGE for every URL a change makes stale, without a trailing slash. */
+  purgeUrls: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -53,6 +58,15 @@ function externalImages(env: Env): readonly string[] {
     throw new ConfigError(`WIKI_EXTERNAL_IMAGES must list host names (upload.example.org, *.example.org or *), not "${bad}".`);
   }
   return Object.freeze(hosts);
+}
+
+function purgeUrls(env: Env): readonly string[] {
+  return Object.freeze(list(env, 'WIKI_PURGE_URLS').map((entry) => {
+    if (!/^http:\/\/[^\s/?#]+\/?$/.test(entry)) {
+      throw new ConfigError(`WIKI_PURGE_URLS: "${entry}" is not the base URL of an HTTP cache; list them as http://HOST:PORT, separated by commas (PURGE goes over plain HTTP, as Varnish takes it).`);
+    }
+    return entry.replace(/\/$/, '');
+  }));
 }
 
 function trustedProxies(env: Env): readonly string[] {
@@ -97,10 +111,12 @@ export function loadConfig(env: Env = process.env): Config {
     secureCookies: publicUrl.startsWith('https:'),
     trustedProxies: trustedProxies(env),
     externalImages: externalImages(env),
+    workers: int(env, 'WIKI_WORKERS', availableParallelism(), 1, 256),
+    purgeUrls: purgeUrls(env),
   });
 }
 
 /** The config tests use: in-memory database, no seeding, limits off unless a test turns them on. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return Object.freeze({ ...loadConfig({}), dbFile: ':memory:', seed: false, saveLimit: 0, signupLimit: 0, ...overrides });
+  return Object.freeze({ ...loadConfig({}), dbFile: ':memory:', seed: false, workers: 1, saveLimit: 0, signupLimit: 0, ...overrides });
 }
