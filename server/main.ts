@@ -1,55 +1,63 @@
-/** Process entry: config → open and migrate the database → seed → listen; SIGTERM/SIGINT drain and exit 0. */
+/**
+ * Process entry: config → open, migrate and seed the database once → listen, in this process
+ * (WIKI_WORKERS=1) or in WIKI_WORKERS cluster workers (cluster.ts); SIGTERM/SIGINT drain and exit 0.
+ */
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from './config.js';
-import { openWiki } from './bootstrap.js';
-import { createApp } from './app.js';
-import { Limits } from './http/limits.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openWiki, type Wiki } from './bootstrap.js';
 import { closeDatabase } from './db/connection.js';
+import { runPrimary, urlOf, workerFatal, workerPort } from './cluster.js';
 
-function fail(message: string): never {
+/** Say why this process cannot serve and exit 1; a worker tells the primary instead, which says it once. */
+function die(message: string): void {
+  if (cluster.isWorker) return workerFatal(message);
   console.error(`peerwiki: ${message}`);
   process.exit(1);
 }
 
-function start(): void {
-  let config;
+/** The wiki's dependencies as this process needs them, or undefined after die(). */
+function open(config: Config, prepared: boolean, background: boolean): Wiki | undefined {
   try {
-    config = loadConfig();
+    return openWiki(config, undefined, { prepared, background });
   } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
-    throw e;
+    die(`cannot open the database ${config.dbFile}: ${(e as Error).message}`);
+    return undefined;
   }
-  let wiki;
-  try {
-    wiki = openWiki(config);
-  } catch (e) {
-    fail(`cannot open the database ${config.dbFile}: ${(e as Error).message}`);
-  }
-  if (wiki.seeded) console.log(`seeded ${wiki.seeded} starter pages`);
-  const limits = new Limits(config);
+}
+
+/** Stop what a process holds besides its sockets: text threads, the purge queue, the database. */
+async function closeWiki(wiki: Wiki): Promise<void> {
+  await wiki.workers.close();
+  // Before the database: PURGEs still queued go out (for a bounded time) first.
+  await wiki.purger.close();
+  closeDatabase(wiki.db);
+}
+
+/**
+ * Serve `wiki` over HTTP on `port` until SIGTERM/SIGINT, then drain: stop accepting, let requests
+ * in flight finish (idle keep-alive sockets are closed at once, the rest after 5 s), close
+ * everything and exit 0. `ready` gets the port actually bound.
+ */
+async function serve(config: Config, wiki: Wiki, port: number, ready: (port: number) => void): Promise<void> {
+  // Loaded here, not at the top: a cluster's primary never serves, and starts faster without them.
+  const [{ createApp }, { Limits }] = await Promise.all([import('./app.js'), import('./http/limits.js')]);
+  const limits = Limits.inDatabase(config, wiki.db);
   const server = createServer(createApp(wiki, limits));
   server.keepAliveTimeout = 5_000;
   server.on('error', (e: NodeJS.ErrnoException) => {
-    fail(e.code === 'EADDRINUSE' ? `port ${config.port} is in use; set PORT to another port (or 0 for any free one).` : e.message);
+    die(e.code === 'EADDRINUSE' ? `port ${config.port} is in use; set PORT to another port (or 0 for any free one).` : e.message);
   });
-  server.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    console.log(`listening on http://${host}:${port}`);
-  });
+  server.listen(port, config.host, () => ready((server.address() as AddressInfo).port));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: finishing requests in flight, then closing the database`);
-    // Stop accepting connections; idle keep-alive sockets are closed so close() can finish.
+    if (cluster.isPrimary) console.log(`${signal}: finishing requests in flight, then closing the database`);
     server.close(() => {
       limits.close();
-      void wiki.workers.close().finally(() => {
-        closeDatabase(wiki.db);
-        process.exit(0);
-      });
+      void closeWiki(wiki).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => {
@@ -58,6 +66,39 @@ function start(): void {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The primary of a cluster: the start-up work once, then the database closed before forking. */
+async function prepareAndFork(config: Config): Promise<void> {
+  const wiki = open(config, false, false);
+  if (!wiki) return;
+  if (wiki.seeded) console.log(`seeded ${wiki.seeded} starter pages`);
+  await closeWiki(wiki);
+  runPrimary(config);
+}
+
+function start(): void {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) return die(e.message);
+    throw e;
+  }
+  if (config.workers > 1 && cluster.isPrimary) {
+    void prepareAndFork(config);
+    return;
+  }
+  // The first worker (or the only process) fills in missing authorship in the background.
+  const wiki = open(config, cluster.isWorker, !cluster.isWorker || cluster.worker?.id === 1);
+  if (!wiki) return;
+  if (cluster.isWorker) {
+    // Not part of the contract: a line per worker for people (and tests) watching start-up.
+    void serve(config, wiki, workerPort(config), () => console.log(`worker ${process.pid} ready`));
+    return;
+  }
+  if (wiki.seeded) console.log(`seeded ${wiki.seeded} starter pages`);
+  void serve(config, wiki, config.port, (port) => console.log(`listening on ${urlOf(config.host, port)}`));
 }
 
 start();

@@ -71,6 +71,8 @@ export class ActorStore {
   /** A new temporary account named like ~2026-17: the year, then a number counting up within it. */
   createTemporary(now = new Date()): Actor {
     const year = now.getUTCFullYear();
+    // IMMEDIATE: read the last name and insert the next under one write lock, so two worker
+    // processes never pick the same name (inside a save's transaction this is a savepoint).
     return this.db.transaction(() => {
       const prefix = `~${year}-`;
       const last = this.lastTemp.get({ prefix, from: prefix.length + 1 });
@@ -78,14 +80,19 @@ export class ActorStore {
       // Imported accounts (wiki import) arrive in any order, so a higher number may already exist.
       while (this.selectByName.get(`~${year}-${n}`)) n += 1;
       return this.create(`~${year}-${n}`, 'temp');
-    })();
+    }).immediate();
   }
 
   /** The system account that writes starter content, made on first use. */
   system(): Actor {
     // By kind, not by name: a registered user can never stand in for the wiki itself.
     const found = this.systemStmt.get();
-    return found ? toActor(found) : this.create('Peerwiki', 'system', 'admin');
+    if (found) return toActor(found);
+    // Looked up again under the write lock: another process may be making it at this moment.
+    return this.db.transaction(() => {
+      const made = this.systemStmt.get();
+      return made ? toActor(made) : this.create('Peerwiki', 'system', 'admin');
+    }).immediate();
   }
 
   countEditOf(id: number): void {

@@ -35,15 +35,20 @@ export function migrate(db: Db, migrations = loadMigrations()): number[] {
   const applied = new Set(
     db.prepare('SELECT id FROM schema_migration').pluck().all() as number[],
   );
+  const isApplied = db.prepare<[number], number>('SELECT 1 FROM schema_migration WHERE id = ?').pluck();
   const record = db.prepare('INSERT INTO schema_migration (id, name, applied_at) VALUES (?, ?, ?)');
+  // IMMEDIATE, and checked again inside: another process (a second server, the CLI) migrating the
+  // same file at once waits for the write lock, then finds the migration done and skips it.
+  const apply = db.transaction((m: Migration) => {
+    if (isApplied.get(m.id) !== undefined) return false;
+    db.exec(m.sql);
+    record.run(m.id, m.name, new Date().toISOString());
+    return true;
+  });
   const done: number[] = [];
   for (const m of migrations) {
     if (applied.has(m.id)) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.id, m.name, new Date().toISOString());
-    })();
-    done.push(m.id);
+    if (apply.immediate(m)) done.push(m.id);
   }
   return done;
 }

@@ -1,10 +1,11 @@
-/** The rate limits of SPEC section 6, over one RateLimiter per app. */
+/** The rate limits of SPEC section 6, over one RateLimiter per app (counted in the database: they hold across worker processes). */
 import type { Config } from '../config.js';
 import type { Actor } from '../wiki/types.js';
 import { InvalidInputError } from '../wiki/errors.js';
 import { limitSubject } from '../wiki/address.js';
 import { MAX_USER_NAME } from '../auth/accounts.js';
-import { MemoryRateLimiter, type RateLimiter } from './middleware/rateLimit.js';
+import type { Db } from '../db/connection.js';
+import { SqliteRateLimiter, type RateLimiter } from './middleware/rateLimit.js';
 
 const MINUTE = 60_000;
 const QUARTER_HOUR = 15 * MINUTE;
@@ -19,8 +20,13 @@ const ESTABLISHED_EDITS = 10;
 export class Limits {
   constructor(
     private readonly config: Pick<Config, 'saveLimit' | 'signupLimit'>,
-    private readonly limiter: RateLimiter = new MemoryRateLimiter(),
+    private readonly limiter: RateLimiter,
   ) {}
+
+  /** Limits counted in `db`'s rate_limit table, so they hold across every process serving it. */
+  static inDatabase(config: Pick<Config, 'saveLimit' | 'signupLimit'>, db: Db): Limits {
+    return new Limits(config, new SqliteRateLimiter(db));
+  }
 
   /**
    * Count a save by this actor; `exempt` (the caller's rights say so: admins) counts nothing.

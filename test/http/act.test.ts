@@ -14,7 +14,7 @@ import type { Actor } from '../../server/wiki/types.js';
 /** A tiny app whose one route acts through act(); the actor comes from a test header. */
 function actApp(o: { saveLimit?: number; anonEdits?: boolean } = {}) {
   const { wiki } = makeTestApp({ saveLimit: o.saveLimit ?? 2, anonEdits: o.anonEdits ?? true });
-  const act = acting({ limits: new Limits(wiki.config), tokens: wiki.tokens, config: wiki.config });
+  const act = acting({ limits: Limits.inDatabase(wiki.config, wiki.db), tokens: wiki.tokens, config: wiki.config });
   const runs: Array<{ actor: string; ip: string | undefined }> = [];
   const app = express();
   app.use(authorisation(wiki.stores, wiki.config.anonEdits));

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,8 +8,7 @@ import { ConfigError, loadConfig, testConfig, type Config } from '../../server/c
 import { openWiki, type Wiki } from '../../server/bootstrap.js';
 import { createApp } from '../../server/app.js';
 import { Limits } from '../../server/http/limits.js';
-import { MemoryRateLimiter } from '../../server/http/middleware/rateLimit.js';
-import { RateLimitedError } from '../../server/wiki/errors.js';
+import { SqliteRateLimiter } from '../../server/http/middleware/rateLimit.js';
 
 const password = 'correct horse battery';
 const opened: { close(): void }[] = [];
@@ -18,7 +17,7 @@ afterEach(() => opened.splice(0).forEach((o) => o.close()));
 /** An app whose limiter the test can look into; Admin and User exist. */
 function setup(overrides: Partial<Config> = {}) {
   const wiki = openWiki(testConfig(overrides));
-  const limiter = new MemoryRateLimiter();
+  const limiter = new SqliteRateLimiter(wiki.db);
   opened.push(limiter);
   const app = createApp(wiki, new Limits(wiki.config, limiter));
   const admin = createUser(wiki, { name: 'Admin', role: 'admin', password });
@@ -221,44 +220,6 @@ describe('failed logins', () => {
     expect(limiter.size).toBe(0);
     await login(app, 'A'.repeat(60), 'wrong guess!').expect(401);
     expect(limiter.size).toBe(2);
-  });
-});
-
-describe('the in-memory limiter', () => {
-  it('keeps at most maxKeys keys under 100k distinct keys, forgetting the least recent', () => {
-    const limiter = new MemoryRateLimiter({ maxKeys: 10_000 });
-    opened.push(limiter);
-    for (let i = 0; i < 100_000; i++) limiter.record(`login:a:10.0.${i}|name`, 10, 60_000);
-    expect(limiter.size).toBe(10_000);
-    limiter.record('last', 1, 60_000);
-    expect(() => limiter.check('last', 1, 60_000, 'slow down')).toThrow(RateLimitedError);
-    expect(() => limiter.check('login:a:10.0.0|name', 1, 60_000, 'slow down')).not.toThrow();
-  });
-
-  it('keeps a long key as a hash, and no more events per key than its limit', () => {
-    const limiter = new MemoryRateLimiter();
-    opened.push(limiter);
-    const key = `login:a:x|${'n'.repeat(1_000_000)}`;
-    for (let i = 0; i < 50; i++) limiter.record(key, 3, 60_000);
-    expect(limiter.size).toBe(1);
-    expect(() => limiter.check(key, 3, 60_000, 'slow down')).toThrow(RateLimitedError);
-    expect(() => limiter.check(key, 4, 60_000, 'slow down')).not.toThrow();
-  });
-
-  it('sweeps idle keys on its own timer, and close() stops it', () => {
-    vi.useFakeTimers();
-    try {
-      const limiter = new MemoryRateLimiter({ sweepMs: 1_000, now: () => Date.now() });
-      limiter.record('a', 5, 5_000);
-      limiter.record('b', 5, 60_000);
-      vi.advanceTimersByTime(6_000);
-      expect(limiter.size).toBe(1);
-      limiter.close();
-      expect(limiter.size).toBe(0);
-      expect(vi.getTimerCount()).toBe(0);
-    } finally {
-      vi.useRealTimers();
-    }
   });
 });
 

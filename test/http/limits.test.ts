@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { FAILED_LOGINS_PER_ACCOUNT, FAILED_LOGINS_PER_IP, Limits } from '../../server/http/limits.js';
-import { MemoryRateLimiter } from '../../server/http/middleware/rateLimit.js';
+import { SqliteRateLimiter } from '../../server/http/middleware/rateLimit.js';
+import { openDatabase } from '../../server/db/connection.js';
+import { migrate } from '../../server/db/migrate.js';
 import { RateLimitedError, WikiError } from '../../server/wiki/errors.js';
 import type { Actor } from '../../server/wiki/types.js';
 
 const actor = (o: Partial<Actor>): Actor => ({ id: 1, name: 'A', kind: 'user', role: 'user', tokenVersion: 0, editCount: 0, createdAt: '', ...o });
 
-/** Limits over a clock the test moves. */
+/** Limits over a clock the test moves, counted in a private database as the app counts them. */
 function limits(saveLimit = 2, signupLimit = 2) {
   let t = 1_000_000;
-  const l = new Limits({ saveLimit, signupLimit }, new MemoryRateLimiter({ now: () => t }));
+  const db = openDatabase(':memory:');
+  migrate(db);
+  const l = new Limits({ saveLimit, signupLimit }, new SqliteRateLimiter(db, { now: () => t }));
   return { l, tick: (ms: number) => (t += ms) };
 }
 

@@ -1,10 +1,11 @@
-/** Sliding-window rate limits answering 429 with Retry-After; in memory, per process, bounded in size. */
-import { createHash } from 'node:crypto';
+/** Sliding-window rate limits answering 429 with Retry-After, counted in the database so they hold across worker processes. */
+import type { Db } from '../../db/connection.js';
+import { RateLimitStore } from '../../db/rateLimits.js';
 import { RateLimitedError } from '../../wiki/errors.js';
 
 /**
- * What limits.ts needs of a limiter: narrow, so a store shared by worker processes can replace
- * the in-memory one. A limit of 0 means no limit everywhere.
+ * What limits.ts needs of a limiter: narrow, so the counting can change without touching the
+ * rules. A limit of 0 means no limit everywhere.
  */
 export interface RateLimiter {
   /** Count one event for `key`; @throws RateLimitedError when `limit` events already fell in the last `windowMs`. */
@@ -13,84 +14,77 @@ export interface RateLimiter {
   check(key: string, limit: number, windowMs: number, message: string): void;
   /** Count one event without refusing (a failed login). */
   record(key: string, limit: number, windowMs: number): void;
-  /** Stop the sweep timer and forget everything. */
+  /** Stop the sweep timer. */
   close(): void;
 }
 
-export interface MemoryLimiterOptions {
-  /** Keys kept at most; past it the least recently counted key is forgotten. */
+export interface LimiterOptions {
+  /** Keys kept at most (after a sweep); past it the keys that would expire soonest are forgotten. */
   maxKeys?: number;
-  /** How often idle keys are dropped. */
+  /** How often expired keys are swept (and the size bound enforced). */
   sweepMs?: number;
+  /** Also sweep after this many counted events in this process, so a burst of new keys between timer ticks stays bounded. */
+  sweepEvery?: number;
   now?: () => number;
 }
 
-interface Entry {
-  windowMs: number;
-  /** Times of the latest events, oldest first; never more than the limit they are counted against. */
-  times: number[];
-}
-
-/** Keys longer than this are kept as a hash, so a caller's long input never costs memory. */
-const MAX_KEY = 120;
-
-export class MemoryRateLimiter implements RateLimiter {
-  private readonly entries = new Map<string, Entry>();
+/**
+ * A RateLimiter over the rate_limit table of `db` (db/rateLimits.ts). Every worker process opens
+ * its own connection to the one database file, so each sees the counts of all of them; each also
+ * sweeps, which is harmless (a sweep deletes only what has expired or is over the bound).
+ */
+export class SqliteRateLimiter implements RateLimiter {
+  private readonly store: RateLimitStore;
   private readonly maxKeys: number;
+  private readonly sweepEvery: number;
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
+  private sinceSweep = 0;
 
-  constructor(options: MemoryLimiterOptions = {}) {
+  constructor(db: Db, options: LimiterOptions = {}) {
+    this.store = new RateLimitStore(db);
     this.maxKeys = options.maxKeys ?? 100_000;
+    this.sweepEvery = options.sweepEvery ?? 1_000;
     this.now = options.now ?? Date.now;
     // unref: an idle limiter never keeps a process (or a test run) alive.
     this.timer = setInterval(() => this.sweep(), options.sweepMs ?? 60_000).unref();
   }
 
-  /** How many keys are kept (for tests and monitoring). */
+  /** How many keys are kept, by every process (for tests and monitoring). */
   get size(): number {
-    return this.entries.size;
+    return this.store.count();
   }
 
   hit(key: string, limit: number, windowMs: number, message: string): void {
-    if (limit <= 0) return;
-    this.check(key, limit, windowMs, message);
-    this.record(key, limit, windowMs);
+    const wait = this.store.take(key, limit, windowMs, this.now());
+    if (wait !== undefined) throw new RateLimitedError(message, wait);
+    if (limit > 0) this.counted();
   }
 
   check(key: string, limit: number, windowMs: number, message: string): void {
-    if (limit <= 0) return;
-    const t = this.now();
-    const times = (this.entries.get(keyOf(key))?.times ?? []).filter((x) => x > t - windowMs);
-    // Only the latest `limit` events are kept, so the oldest of them decides when one may go again.
-    if (times.length >= limit) throw new RateLimitedError(message, Math.max(1, Math.ceil((times[times.length - limit]! + windowMs - t) / 1000)));
+    const wait = this.store.wait(key, limit, windowMs, this.now());
+    if (wait !== undefined) throw new RateLimitedError(message, wait);
   }
 
   record(key: string, limit: number, windowMs: number): void {
-    if (limit <= 0) return;
-    const k = keyOf(key);
-    const t = this.now();
-    const times = (this.entries.get(k)?.times ?? []).filter((x) => x > t - windowMs);
-    times.push(t);
-    if (times.length > limit) times.splice(0, times.length - limit);
-    // Delete and set again so the map's order is least recently counted first, for eviction.
-    this.entries.delete(k);
-    if (this.entries.size >= this.maxKeys) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(k, { windowMs, times });
+    this.store.record(key, limit, windowMs, this.now());
+    if (limit > 0) this.counted();
   }
 
   close(): void {
     clearInterval(this.timer);
-    this.entries.clear();
   }
 
-  /** Drop every key whose events have all left its window. */
+  /** Drop every key whose events have all left its window, and keep at most maxKeys. */
   sweep(): void {
-    const t = this.now();
-    for (const [k, e] of this.entries) if (e.times.at(-1)! <= t - e.windowMs) this.entries.delete(k);
+    this.sinceSweep = 0;
+    // The timer may outlive the connection (a test's database, or one closed at shutdown).
+    if (!this.store.open) return this.close();
+    this.store.sweep(this.now(), this.maxKeys);
   }
-}
 
-function keyOf(key: string): string {
-  return key.length <= MAX_KEY ? key : `#${createHash('sha256').update(key).digest('base64url')}`;
+  private counted(): void {
+    this.sinceSweep += 1;
+    if (this.sinceSweep >= this.sweepEvery) this.sweep();
+  }
 }

@@ -1,0 +1,137 @@
+/**
+ * The primary process of `WIKI_WORKERS` > 1 (SPEC section 9): forks the workers, prints the one
+ * `listening on` line, restarts a worker that dies (with a back-off), and on SIGTERM/SIGINT lets
+ * every worker drain before it exits. It never serves a request or holds the database open.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Config } from './config.js';
+
+/** The environment variable through which the primary tells a worker the port to listen on. */
+export const WORKER_PORT = 'PEERWIKI_WORKER_PORT';
+/** How long workers get to drain after a signal before they are killed. */
+export const STOP_TIMEOUT_MS = 10_000;
+/** A worker that ran at least this long before dying was not crash-looping: its replacement starts at once. */
+const STEADY_MS = 10_000;
+const FIRST_RESTART_MS = 100;
+const MAX_RESTART_MS = 30_000;
+
+/** What a worker sends the primary before it exits because it cannot serve (port in use, no database). */
+interface FatalMessage {
+  peerwiki: 'fatal';
+  message: string;
+}
+
+const isFatal = (m: unknown): m is FatalMessage => typeof m === 'object' && m !== null && (m as FatalMessage).peerwiki === 'fatal';
+
+/**
+ * In a worker: hand the reason this worker cannot serve to the primary, which says it once (every
+ * worker meets the same wall), then exit 1 once the message is out. Returns at once; the caller
+ * must not go on starting.
+ */
+export function workerFatal(message: string): void {
+  process.exitCode = 1;
+  process.send!({ peerwiki: 'fatal', message } satisfies FatalMessage, () => process.exit(1));
+}
+
+/** In a worker: the port the primary said to listen on. */
+export function workerPort(config: Config): number {
+  const given = process.env[WORKER_PORT];
+  return given === undefined ? config.port : Number(given);
+}
+
+/** The URL of the `listening on` line: an IPv6 host in brackets. */
+export const urlOf = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * Run the cluster's primary: fork `config.workers` workers of this same entry (node:cluster reuses
+ * process.argv[1] and execArgv, so `node --import tsx server/main.ts` forks the same way) and
+ * supervise them until a signal. The database must already be migrated and seeded.
+ */
+export function runPrimary(config: Config): void {
+  const live = new Map<number, { worker: Worker; bornAt: number }>();
+  const listening = new Set<number>();
+  const restarts = new Set<NodeJS.Timeout>();
+  let started = false;
+  let stopping = false;
+  let exitCode = 0;
+  let quickDeaths = 0;
+  let boundPort: number | undefined;
+  // node:cluster shares one listening socket per (host, port) the workers ask for: with PORT=0
+  // every worker asking for 0 gets the same random port while one of them holds it. When none
+  // does, that socket is closed; new workers then ask for the port it had, so the URL printed stays true.
+  let askPort = config.port;
+  let fatalSaid = false;
+
+  const fork = () => {
+    if (listening.size === 0 && boundPort !== undefined) askPort = boundPort;
+    const worker = cluster.fork({ [WORKER_PORT]: String(askPort) });
+    live.set(worker.id, { worker, bornAt: Date.now() });
+  };
+
+  const stop = (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    if (reason) console.log(reason);
+    for (const t of restarts) clearTimeout(t);
+    if (live.size === 0) process.exit(exitCode);
+    // Each worker drains its requests in flight, closes its database and exits 0 (main.ts).
+    for (const { worker } of live.values()) worker.process.kill('SIGTERM');
+    setTimeout(() => {
+      console.error(`peerwiki: ${live.size} worker(s) still running ${STOP_TIMEOUT_MS / 1000} s after the signal; killing them`);
+      for (const { worker } of live.values()) worker.process.kill('SIGKILL');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
+  };
+
+  cluster.on('listening', (worker, address) => {
+    listening.add(worker.id);
+    boundPort ??= address.port;
+    if (!started && listening.size === config.workers) {
+      started = true;
+      console.log(`listening on ${urlOf(config.host, address.port)}`);
+    }
+  });
+
+  cluster.on('message', (worker, message: unknown) => {
+    if (!isFatal(message)) return;
+    if (!started) {
+      // Every worker hits the same wall (a port in use): say it once, as a single process would.
+      if (!fatalSaid) console.error(`peerwiki: ${message.message}`);
+      fatalSaid = true;
+      stop('', 1);
+    } else {
+      console.error(`peerwiki: worker ${worker.process.pid}: ${message.message}`);
+    }
+  });
+
+  cluster.on('exit', (worker, code, signal) => {
+    const born = live.get(worker.id)?.bornAt ?? Date.now();
+    live.delete(worker.id);
+    listening.delete(worker.id);
+    if (stopping) {
+      if (live.size === 0) process.exit(exitCode);
+      return;
+    }
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    if (!started) {
+      if (!fatalSaid) console.error(`peerwiki: worker ${worker.process.pid} stopped while starting (${how})`);
+      fatalSaid = true;
+      stop('', 1);
+      return;
+    }
+    quickDeaths = Date.now() - born < STEADY_MS ? quickDeaths + 1 : 0;
+    const delay = quickDeaths === 0 ? 0 : Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** (quickDeaths - 1));
+    console.error(`peerwiki: worker ${worker.process.pid} stopped unexpectedly (${how}); starting another${delay ? ` in ${delay} ms` : ''}`);
+    const t = setTimeout(() => {
+      restarts.delete(t);
+      fork();
+    }, delay);
+    restarts.add(t);
+  });
+
+  for (let i = 0; i < config.workers; i++) fork();
+  const onSignal = (signal: string) => stop(`${signal}: stopping ${live.size} workers; each finishes its requests in flight, then closes the database`, 0);
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+}
