@@ -1,23 +1,80 @@
-/** Stored line authorship per revision (derived data, keyed by revision id and algorithm version). */
+/** Stored line authorship per revision (derived data, keyed by revision id and algorithm version), and what is still to derive. */
 import type { Db } from './connection.js';
+import { livePage } from './live.js';
+
+/** A live page and its latest revision, as the authorship backfill walks them. */
+export interface LatestOf {
+  pageId: number;
+  revisionId: number;
+  /** Whether that revision's authorship is stored (for the version asked about). */
+  stored: boolean;
+}
+
+/** Stored runs ([revision id, line count]...) as one author id per line. */
+function linesOf(stored: string): number[] {
+  const runs = JSON.parse(stored) as number[];
+  const lines: number[] = [];
+  for (let i = 0; i < runs.length; i += 2) for (let n = 0; n < runs[i + 1]!; n++) lines.push(runs[i]!);
+  return lines;
+}
 
 export class BlameStore {
   private readonly select;
+  private readonly exists;
   private readonly insert;
+  private readonly copyStmt;
+  private readonly markStmt;
+  private readonly clearStmt;
+  private readonly pendingStmt;
+  private readonly latestStmt;
+  private readonly namesStmt;
+  private readonly ancestryStmt;
 
   constructor(db: Db) {
     this.select = db.prepare<[number, number], { runs: string }>('SELECT runs FROM blame_cache WHERE revision_id = ? AND version = ?');
+    this.exists = db.prepare<[number, number], number>('SELECT 1 FROM blame_cache WHERE revision_id = ? AND version = ?').pluck();
     this.insert = db.prepare('INSERT OR REPLACE INTO blame_cache (revision_id, version, runs) VALUES (?, ?, ?)');
+    this.copyStmt = db.prepare(
+      'INSERT OR REPLACE INTO blame_cache (revision_id, version, runs) SELECT ?, version, runs FROM blame_cache WHERE revision_id = ? AND version = ?',
+    );
+    this.markStmt = db.prepare('INSERT OR IGNORE INTO blame_pending (revision_id) VALUES (?)');
+    this.clearStmt = db.prepare('DELETE FROM blame_pending WHERE revision_id = ?');
+    this.pendingStmt = db.prepare<[], number>('SELECT revision_id FROM blame_pending ORDER BY revision_id').pluck();
+    this.latestStmt = db.prepare<[number, number, number], { page_id: number; revision_id: number; stored: number }>(
+      `SELECT p.id AS page_id, p.latest_id AS revision_id,
+         EXISTS (SELECT 1 FROM blame_cache b WHERE b.revision_id = p.latest_id AND b.version = ?) AS stored
+       FROM page p WHERE p.id > ? AND ${livePage('p')} ORDER BY p.id LIMIT ?`,
+    );
+    this.namesStmt = db.prepare<[string], { id: number; name: string }>(
+      'SELECT r.id, a.name FROM json_each(?) j JOIN revision r ON r.id = j.value JOIN actor a ON a.id = r.actor_id',
+    );
+    this.ancestryStmt = db.prepare<[number, number, number], { id: number; content_id: number; runs: string | null }>(
+      `WITH RECURSIVE up (id, parent_id, content_id, depth) AS (
+         SELECT id, parent_id, content_id, 1 FROM revision WHERE id = ?
+         UNION ALL SELECT r.id, r.parent_id, r.content_id, up.depth + 1 FROM revision r JOIN up ON r.id = up.parent_id WHERE up.depth < ?
+       )
+       SELECT up.id, up.content_id, b.runs FROM up LEFT JOIN blame_cache b ON b.revision_id = up.id AND b.version = ? ORDER BY up.depth`,
+    );
   }
 
   /** The author revision of each line, or undefined when not computed yet. */
   get(revisionId: number, version: number): number[] | undefined {
     const row = this.select.get(revisionId, version);
     if (!row) return undefined;
-    const runs = JSON.parse(row.runs) as number[];
-    const lines: number[] = [];
-    for (let i = 0; i < runs.length; i += 2) for (let n = 0; n < runs[i + 1]!; n++) lines.push(runs[i]!);
-    return lines;
+    return linesOf(row.runs);
+  }
+
+  /**
+   * Revision `revisionId` and up to `depth - 1` of its ancestors, newest first: content id and
+   * stored authorship (undefined when not stored), in one statement.
+   */
+  ancestry(revisionId: number, depth: number, version: number): Array<{ id: number; contentId: number; authors: number[] | undefined }> {
+    return this.ancestryStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, contentId: r.content_id, authors: r.runs === null ? undefined : linesOf(r.runs) }));
+  }
+
+  /** Whether the revision's authorship is stored, without reading it. */
+  has(revisionId: number, version: number): boolean {
+    return this.exists.get(revisionId, version) !== undefined;
   }
 
   put(revisionId: number, version: number, lines: number[]): void {
@@ -27,5 +84,34 @@ export class BlameStore {
       else runs.push(id, 1);
     }
     this.insert.run(revisionId, version, JSON.stringify(runs));
+  }
+
+  /** Store `from`'s authorship as `to`'s too (a revert to `from`'s text); false when `from` has none stored. */
+  copy(from: number, to: number, version: number): boolean {
+    return this.copyStmt.run(to, from, version).changes > 0;
+  }
+
+  /** Note that the revision's authorship is still to derive (after its save's commit). */
+  markPending(revisionId: number): void {
+    this.markStmt.run(revisionId);
+  }
+
+  clearPending(revisionId: number): void {
+    this.clearStmt.run(revisionId);
+  }
+
+  /** Revisions noted pending, oldest first (a parent before its child). */
+  allPending(): number[] {
+    return this.pendingStmt.all();
+  }
+
+  /** Up to `limit` live pages after page id `afterPageId`, in id order, with whether their latest revision's authorship is stored. */
+  latestAfter(afterPageId: number, limit: number, version: number): LatestOf[] {
+    return this.latestStmt.all(version, afterPageId, limit).map((r) => ({ pageId: r.page_id, revisionId: r.revision_id, stored: r.stored === 1 }));
+  }
+
+  /** The author's name of each revision id that exists: one statement, however many ids. */
+  writerNames(revisionIds: readonly number[]): Map<number, string> {
+    return new Map(this.namesStmt.all(JSON.stringify(revisionIds)).map((r) => [r.id, r.name]));
   }
 }

@@ -46,6 +46,13 @@ export function inheritAuthors(
   return out;
 }
 
+/** The authors of a page's first text: every line by its own revision (pure). */
+export function firstAuthors(text: string, revisionId: number): number[] {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  return new Array<number>(lines).fill(revisionId);
+}
+
 function recalled(line: string, recall: Map<string, number>): number | undefined {
   return line.trim().length >= RECALL_MIN_CHARS ? recall.get(line) : undefined;
 }

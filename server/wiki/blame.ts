@@ -1,11 +1,12 @@
 /**
  * Blame: which revision wrote each line of a revision's text. Each revision's authorship is derived
- * from its parent's (stored once per revision), so a view never replays the page's history.
- * A revert to an earlier text inherits that text's authorship; lines that come back after a move
- * or a recent removal keep their first writers.
+ * from its parent's once, when it is saved (blameSave.ts), so a view reads one row and never replays
+ * the page's history; the walk here fills what an older database never stored (in the background:
+ * blameFill.ts) and answers the blame page. A revert to an earlier text inherits that text's
+ * authorship; lines that come back after a move or a recent removal keep their first writers.
  */
 import type { Stores } from '../db/stores.js';
-import { inheritAuthors, recallMap, type RecallSource } from './authorship.js';
+import { firstAuthors, inheritAuthors, recallMap, type RecallSource } from './authorship.js';
 import type { Revision } from './types.js';
 import type { TextWorkers } from './work/pool.js';
 
@@ -25,24 +26,36 @@ function textOf(stores: Stores, r: Revision): string {
   return stores.content.get(r.contentId);
 }
 
-/** How many lines `text.split('\n')` would give, without making them. */
-function lineCount(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-function recallSources(stores: Stores, r: Revision): RecallSource[] {
+/**
+ * The texts and authors of the few revisions from `parentId` back (recallMap's input), as far as
+ * their authorship is stored; `parent` saves reading the parent's again when the caller has it.
+ */
+export function recallSources(stores: Stores, parentId: number | null, parent?: RecallSource): RecallSource[] {
+  if (!parentId) return [];
   const out: RecallSource[] = [];
-  let id = r.parentId;
-  for (let depth = 0; id && depth < RECALL_DEPTH; depth++) {
-    const rev = stores.revisions.byId(id)!;
-    const authors = stores.blame.get(rev.id, BLAME_VERSION);
-    if (!authors) break;
-    out.push({ text: stores.content.get(rev.contentId), authors });
-    id = rev.parentId;
+  for (const r of stores.blame.ancestry(parentId, RECALL_DEPTH, BLAME_VERSION)) {
+    if (out.length === 0 && parent) {
+      out.push(parent);
+      continue;
+    }
+    if (!r.authors) break;
+    out.push({ text: stores.content.get(r.contentId), authors: r.authors });
   }
   return out;
+}
+
+/** Store a revision's authorship; a pending mark (blameSave.ts) on it is done with. */
+export function keepAuthors(stores: Stores, revisionId: number, authors: number[]): void {
+  stores.transaction(() => {
+    // A request that derived the same revision meanwhile stored the same result: one row is kept.
+    stores.blame.put(revisionId, BLAME_VERSION, authors);
+    stores.blame.clearPending(revisionId);
+  });
+}
+
+/** Whether the revision's authorship is stored (a view may show block authors without deriving anything). */
+export function authorsStored(stores: Stores, revisionId: number): boolean {
+  return stores.blame.has(revisionId, BLAME_VERSION);
 }
 
 /** One step of the walk, asked of its driver: the child's authors from its parent's (inheritAuthors). */
@@ -57,10 +70,11 @@ interface Step {
 /**
  * The author revision id of each line of `rev`, computing and storing what is missing: walk back
  * to the nearest revision with stored authorship (stored sets are closed under "parent of", so
- * everything older is stored too), then derive each later one from its parent's.
+ * everything older is stored too), then derive each later one from its parent's. With `maxSteps`,
+ * undefined when `rev` is more revisions than that past stored authorship (nothing is derived then).
  */
-export function authorsOf(stores: Stores, rev: Revision): number[] {
-  const walk = walkBack(stores, rev);
+export function authorsOf(stores: Stores, rev: Revision, maxSteps = Infinity): number[] | undefined {
+  const walk = walkBack(stores, rev, maxSteps);
   for (let next = walk.next(); ; ) {
     if (next.done) return next.value;
     const s = next.value;
@@ -70,48 +84,68 @@ export function authorsOf(stores: Stores, rev: Revision): number[] {
 
 /**
  * authorsOf with each step over large texts on a worker thread, so a cold blame holds the event
- * loop only for one revision's reads and writes at a time.
+ * loop only for one revision's reads and writes at a time. `between` runs after each step (the
+ * background fill yields to other requests there: an inline step resolves without doing so).
  */
-export async function authorsOfAsync(stores: Stores, rev: Revision, workers: TextWorkers): Promise<number[]> {
-  const walk = walkBack(stores, rev);
+export async function authorsOfAsync(
+  stores: Stores,
+  rev: Revision,
+  workers: TextWorkers,
+  o: { maxSteps?: number; between?: () => Promise<void> } = {},
+): Promise<number[] | undefined> {
+  const walk = walkBack(stores, rev, o.maxSteps ?? Infinity);
   for (let next = walk.next(); ; ) {
     if (next.done) return next.value;
     const s = next.value;
     // Texts, not lines, cross to the thread: one string copies far faster than a million, and
     // the thread splits them.
     const size = s.parentText.length + s.childText.length;
-    next = walk.next(await workers.run('inheritAuthors', {
+    const authors = await workers.run('inheritAuthors', {
       parentText: s.parentText, parentAuthors: s.parentAuthors, childText: s.childText, childId: s.child.id, recall: s.recall,
-    }, size));
+    }, size);
+    await o.between?.();
+    next = walk.next(authors);
   }
 }
 
-/** The walk of authorsOf, yielding each inheritAuthors step to its driver (inline or on a worker). */
-function* walkBack(stores: Stores, rev: Revision): Generator<Step, number[], number[]> {
-  const stored = stores.blame.get(rev.id, BLAME_VERSION);
-  if (stored) return stored;
+/**
+ * The revisions from `rev` back to the nearest with stored authorship, newest first, and that
+ * one's authors (undefined past the first revision); undefined when longer than `limit`.
+ */
+function chainTo(stores: Stores, rev: Revision, limit: number): { chain: Revision[]; base?: Revision; authors?: number[] } | undefined {
   const chain: Revision[] = [];
   let r: Revision | undefined = rev;
-  let base: number[] | undefined;
   while (r) {
-    base = stores.blame.get(r.id, BLAME_VERSION);
-    if (base) break;
+    const authors = stores.blame.get(r.id, BLAME_VERSION);
+    if (authors) return { chain, base: r, authors };
+    if (chain.length >= limit) return undefined;
     chain.push(r);
     r = r.parentId ? stores.revisions.byId(r.parentId) : undefined;
   }
+  return { chain };
+}
+
+/** The walk of authorsOf, yielding each inheritAuthors step to its driver (inline or on a worker). */
+function* walkBack(stores: Stores, rev: Revision, limit: number): Generator<Step, number[] | undefined, number[]> {
+  const found = chainTo(stores, rev, limit);
+  if (!found) return undefined;
+  if (found.chain.length === 0) return found.authors;
   // With no stored base, the walk starts at the first revision, which has no parent to read.
-  let parentText = r ? textOf(stores, r) : '';
-  let parentAuthors = base ?? [];
-  for (const c of chain.reverse()) {
+  let parentText = found.base ? textOf(stores, found.base) : '';
+  let parentAuthors = found.authors ?? [];
+  for (const c of found.chain.reverse()) {
     const text = textOf(stores, c);
     const revertOf = c.parentId ? stores.revisions.earlierWithSha1(c.pageId, c.sha1, c.parentId) : undefined;
-    const authors = revertOf !== undefined
-      ? (stores.blame.get(revertOf, BLAME_VERSION) ?? (yield* walkBack(stores, stores.revisions.byId(revertOf)!)))
-      : c.parentId
-        ? yield { parentText, parentAuthors, childText: text, child: c, recall: recallSources(stores, c) }
-        : new Array<number>(lineCount(text)).fill(c.id);
-    // A request that walked the same revisions meanwhile stored the same result: one row is kept.
-    stores.blame.put(c.id, BLAME_VERSION, authors);
+    let authors: number[] | undefined;
+    if (revertOf !== undefined) {
+      authors = stores.blame.get(revertOf, BLAME_VERSION) ?? (yield* walkBack(stores, stores.revisions.byId(revertOf)!, limit - 1));
+      if (!authors) return undefined;
+    } else if (c.parentId) {
+      authors = yield { parentText, parentAuthors, childText: text, child: c, recall: recallSources(stores, c.parentId, { text: parentText, authors: parentAuthors }) };
+    } else {
+      authors = firstAuthors(text, c.id);
+    }
+    keepAuthors(stores, c.id, authors);
     parentText = text;
     parentAuthors = authors;
   }
@@ -120,7 +154,7 @@ function* walkBack(stores: Stores, rev: Revision): Generator<Step, number[], num
 
 /** The revision's text cut into runs of lines, each credited to the revision that wrote it. */
 export async function blame(stores: Stores, rev: Revision, workers: TextWorkers): Promise<BlameBlock[]> {
-  const authors = await authorsOfAsync(stores, rev, workers);
+  const authors = (await authorsOfAsync(stores, rev, workers))!;
   const revisions = new Map<number, Revision>();
   const blocks: BlameBlock[] = [];
   authors.forEach((id, i) => {

@@ -8,6 +8,7 @@
 import type { Stores } from '../db/stores.js';
 import type { TextWorkers } from './work/pool.js';
 import { finishDeferredRows, finishDeferredRowsAsync, updateRows, type DeferredRows } from './links.js';
+import { finishDeferredAuthors, finishDeferredAuthorsAsync, noteAuthors, type DeferredAuthors } from './blameSave.js';
 import { sectionAnchor } from './markdown.js';
 import { isCurrent, prepareSave, prepareSaveAsync, type PreparedSave, type SaveInput } from './prepareSave.js';
 import { authorTags } from './tags.js';
@@ -36,10 +37,13 @@ export interface SaveResult {
   anchor?: string;
   /** Link rows and search entry too big for the save's transaction, written after it (wiki/links.ts); the save functions here finish them. */
   deferredRows?: DeferredRows;
+  /** Line authorship too costly for the save's transaction, derived after it (wiki/blameSave.ts); the save functions here finish it. */
+  deferredAuthors?: DeferredAuthors;
 }
 
 /**
- * Save an edit in one transaction: revision, latest pointer, links, categories, search index.
+ * Save an edit in one transaction: revision, latest pointer, links, categories, search index, line
+ * authorship (what is too big for the transaction is finished right after it).
  * @throws PageExistsError (mode 'create' on an existing page), NotFoundError (base on a missing page
  *   in mode 'update', or an unknown base), InvalidInputError (base of another page, missing section),
  *   EditConflictError (overlapping edits; nothing written), TooLargeError (over 1 MiB).
@@ -77,6 +81,7 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
     return commitSave(stores, prepareSave(stores, used.save));
   });
   finishDeferredRows(stores, result.deferredRows);
+  finishDeferredAuthors(stores, result.deferredAuthors);
   return withAnchor(result, used.save.section);
 }
 
@@ -106,6 +111,7 @@ export async function savePlannedAsync<P extends SavePlan>(
     return commitSave(stores, prepareSave(stores, used.save));
   });
   await finishDeferredRowsAsync(stores, result.deferredRows);
+  await finishDeferredAuthorsAsync(stores, workers, result.deferredAuthors);
   return withAnchor(result, used.save.section);
 }
 
@@ -115,6 +121,7 @@ export async function saveEditAsync(stores: Stores, workers: TextWorkers, input:
   // commitSave prepares again, inline, only if a save landed while the worker ran: rare, and bounded.
   const result = stores.transaction(() => commitSave(stores, p));
   await finishDeferredRowsAsync(stores, result.deferredRows);
+  await finishDeferredAuthorsAsync(stores, workers, result.deferredAuthors);
   return withAnchor(result, input.section);
 }
 
@@ -160,6 +167,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   const deferredRows = updateRows(stores, {
     pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, fromOldText: p.links,
   });
+  const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, sha1: content.sha1, text: p.text }, p.authors);
   stores.actors.countEditOf(actor.id);
   const saved = stores.pages.byId(pageId)!;
   const revision = stores.revisions.byId(revisionId)!;
@@ -176,6 +184,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     merged: p.merged,
     text: p.text,
     deferredRows,
+    deferredAuthors,
   };
 }
 

@@ -7,6 +7,7 @@ import type { Stores } from '../db/stores.js';
 import type { DumpStore, HistoryKey } from '../db/dump.js';
 import { InvalidInputError, WikiError } from './errors.js';
 import { analyzeForIndex } from './markdown.js';
+import { finishDeferredAuthors, noteAuthors, prepareAuthors, type DeferredAuthors } from './blameSave.js';
 import type { Title } from './title.js';
 import type { Actor, ActorKind } from './types.js';
 
@@ -68,20 +69,24 @@ export class HistoryImporter {
   /**
    * Import one page's revisions, oldest first, in one transaction, skipping those already here;
    * then rebuild the page's links, categories and search entry. `revisions` is read lazily, so a
-   * long history never sits in memory whole.
+   * long history never sits in memory whole. Each revision's line authorship is derived from its
+   * parent's as a save's is (the big ones right after the transaction).
    * @throws ImportConflictError when the histories differ (nothing of the page is written);
    *   InvalidInputError when an author's name belongs to another kind of account here.
    */
   importPage(title: Title, revisions: Iterable<IncomingRevision>): PageImport {
+    const deferred: DeferredAuthors[] = [];
     try {
-      return this.stores.transaction(() => this.write(title, revisions));
+      const result = this.stores.transaction(() => this.write(title, revisions, deferred));
+      for (const d of deferred) finishDeferredAuthors(this.stores, d);
+      return result;
     } catch (e) {
       this.authors.clear(); // accounts created in the rolled-back transaction are gone
       throw e;
     }
   }
 
-  private write(title: Title, revisions: Iterable<IncomingRevision>): PageImport {
+  private write(title: Title, revisions: Iterable<IncomingRevision>, deferred: DeferredAuthors[]): PageImport {
     const existing = this.stores.pages.byTitle(title);
     const here = existing ? this.dump.historyKeys(existing.id) : [];
     const result: PageImport = { added: 0, skipped: 0, created: false, accounts: 0 };
@@ -100,10 +105,16 @@ export class HistoryImporter {
       pageId ??= this.stores.pages.create(title, r.timestamp);
       const actor = this.author(r.author, r.authorKind, result);
       const content = this.stores.content.put(r.source);
+      const parentId = latestId ?? null;
+      // The parent's text: the last one imported, or (first time round) the page's latest here.
+      const parentText = latestText ?? (parentId === null ? null : this.stores.content.get(this.stores.revisions.byId(parentId)!.contentId));
       latestId = this.stores.revisions.insert({
-        pageId, parentId: latestId ?? null, actorId: actor.id, contentId: content.id, comment: r.comment,
+        pageId, parentId, actorId: actor.id, contentId: content.id, comment: r.comment,
         minor: r.minor, size: content.size, sha1: content.sha1, timestamp: r.timestamp, ip: null,
       });
+      const authors = prepareAuthors(this.stores, parentId === null ? undefined : { id: parentId, text: parentText! }, r.source);
+      const later = noteAuthors(this.stores, { revisionId: latestId, pageId, parentId, sha1: content.sha1, text: r.source }, authors);
+      if (later) deferred.push(later);
       this.stores.revisions.addTags(latestId, r.tags);
       this.stores.actors.countEditOf(actor.id);
       added.push(latestId);

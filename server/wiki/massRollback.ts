@@ -6,8 +6,9 @@
 import type { Stores } from '../db/stores.js';
 import { InvalidInputError, NotFoundError } from './errors.js';
 import { canonicalAddress } from './address.js';
-import { finishDeferredRows, type DeferredRows } from './links.js';
-import { commitSave, cutComment, prepareSave, type PreparedSave, type SaveInput } from './edit.js';
+import { finishDeferredRows } from './links.js';
+import { finishDeferredAuthors } from './blameSave.js';
+import { commitSave, cutComment, prepareSave, type PreparedSave, type SaveInput, type SaveResult } from './edit.js';
 import type { Actor, Page, Revision } from './types.js';
 
 export type MassTarget = { actorId: number; name: string } | { ip: string; name: string };
@@ -83,14 +84,15 @@ export function massRollback(stores: Stores, by: Actor, target: MassTarget, sinc
     reverts: item.undone!.map((u) => u.id),
   });
   const prepared = prepareAhead(stores, planMassRollback(stores, target, since), saveOf);
-  const deferred: Array<DeferredRows | undefined> = [];
+  const deferred: Array<Pick<SaveResult, 'deferredRows' | 'deferredAuthors'>> = [];
   const result = stores.transaction(() => {
     const items = planMassRollback(stores, target, since);
     const done = items.filter((i) => i.to);
     for (const item of done) {
       const early = prepared.get(item.page.id);
       const fits = early && early.input.baseId === item.page.latestId && early.page?.latestId === item.page.latestId;
-      deferred.push(commitSave(stores, fits ? early : prepareSave(stores, saveOf(item))).deferredRows);
+      const { deferredRows, deferredAuthors } = commitSave(stores, fits ? early : prepareSave(stores, saveOf(item)));
+      deferred.push({ deferredRows, deferredAuthors });
     }
     stores.log.add({
       type: 'rollback', action: 'mass-rollback', actorId: by.id, target: target.name, reason,
@@ -99,7 +101,10 @@ export function massRollback(stores: Stores, by: Actor, target: MassTarget, sinc
     });
     return items;
   });
-  for (const d of deferred) finishDeferredRows(stores, d);
+  for (const d of deferred) {
+    finishDeferredRows(stores, d.deferredRows);
+    finishDeferredAuthors(stores, d.deferredAuthors);
+  }
   return result;
 }
 

@@ -1,7 +1,8 @@
 /** The read side: latest and old revisions, redirects, and rendered HTML through the cache. */
 import type { Stores } from '../db/stores.js';
 import { NotFoundError } from './errors.js';
-import { authorsOfAsync } from './blame.js';
+import { BLAME_VERSION } from './blame.js';
+import { scheduleAuthors } from './blameFill.js';
 import { blockAuthorLabel, type LineAuthors, type RenderJob } from './work/jobs.js';
 import type { TextWorkers } from './work/pool.js';
 import { RENDER_VERSION, analyze, imagePolicyKey, render } from './markdown.js';
@@ -103,6 +104,9 @@ export type RenderVariant = 'view' | 'old';
  * `imageHosts` is the config's externalImages (see RenderOptions); it is part of the cache key, so
  * HTML rendered under one image policy is never served under another. A large text is rendered on
  * a worker thread (renderOffThread), so a first view of a huge page stalls no other reader.
+ * Block authors come from the authorship stored at save time; a view never derives it: when it is
+ * not stored yet (an older database, a save whose authorship is still being derived), the view is
+ * rendered without them, not cached, and the authorship derived in the background.
  */
 export async function renderedHtml(stores: Stores, workers: TextWorkers, read: PageRead, variant: RenderVariant, imageHosts: readonly string[]): Promise<string> {
   const { page, revision } = read;
@@ -111,22 +115,30 @@ export async function renderedHtml(stores: Stores, workers: TextWorkers, read: P
   const cached = await stores.renderCache.get(revision.id, RENDER_VERSION, key, page.touched);
   if (cached !== undefined) return cached;
   const view = variant === 'view';
+  const authors = view ? lineAuthors(stores, revision) : undefined;
+  if (view && !authors) scheduleAuthors(stores, workers, revision.id);
   const html = await renderOffThread(stores, workers, {
     source: read.source,
     title: page.title.text,
     sectionEditLinks: view,
-    authors: view ? await lineAuthors(stores, workers, revision) : undefined,
+    authors,
     imageHosts,
   });
-  await stores.renderCache.put(revision.id, RENDER_VERSION, key, page.touched, html);
+  // HTML without the block authors it should carry is not kept: the next view, once they are stored, renders them.
+  if (!view || authors) await stores.renderCache.put(revision.id, RENDER_VERSION, key, page.touched, html);
   return html;
 }
 
-/** Who wrote each line of a revision, with the writers' names: what block authors on hover need. */
-async function lineAuthors(stores: Stores, workers: TextWorkers, revision: Revision): Promise<LineAuthors> {
-  const lines = await authorsOfAsync(stores, revision, workers);
-  const names: Array<[number, string]> = [...new Set(lines)].map((id) => [id, stores.revisions.byId(id)?.actor.name ?? '?']);
-  return { lines, names };
+/**
+ * Who wrote each line of a revision, with the writers' names (one statement for all of them): what
+ * block authors on hover need. Undefined when the revision's authorship is not stored.
+ */
+function lineAuthors(stores: Stores, revision: Revision): LineAuthors | undefined {
+  const lines = stores.blame.get(revision.id, BLAME_VERSION);
+  if (!lines) return undefined;
+  const ids = [...new Set(lines)];
+  const known = stores.blame.writerNames(ids);
+  return { lines, names: ids.map((id) => [id, known.get(id) ?? '?']) };
 }
 
 /** Render any source as it would show on page `title` (previews, the transform API); `imageHosts` as for renderedHtml. */

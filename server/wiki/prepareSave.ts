@@ -1,13 +1,14 @@
 /**
  * Preparing a save: everything that follows from the page's current state and the texts, without
  * writing. The text to store (section spliced in, a stale base merged three ways), its analysis,
- * tags and risk signals. edit.ts commits what this prepares.
+ * tags, risk signals and line authorship. edit.ts commits what this prepares.
  */
 import type { Stores } from '../db/stores.js';
 import { EditConflictError, InvalidInputError, PageExistsError, NotFoundError, TooLargeError } from './errors.js';
 import { saveFacts, type SaveFacts } from './saveFacts.js';
 import { merge3, type MergeResult } from './merge.js';
 import type { TextWorkers } from './work/pool.js';
+import { prepareAuthors, prepareAuthorsAsync, type ParentText } from './blameSave.js';
 import { replaceSection } from './sections.js';
 import type { TextSignals } from './risk.js';
 import type { Title } from './title.js';
@@ -54,6 +55,8 @@ export interface PreparedSave {
   signals: TextSignals;
   /** The link rows' change from the old text's (SaveFacts.links), when worked out; undefined for a null edit. */
   links?: SaveFacts['links'];
+  /** The text's line authorship (blameSave.ts prepareAuthors); undefined when left to after the commit, or a null edit. */
+  authors?: number[];
 }
 
 /** Line endings become \n; everything else is kept exactly as typed. */
@@ -76,7 +79,7 @@ export function cutComment(comment: string | undefined): string {
 export function prepareSave(stores: Stores, input: SaveInput): PreparedSave {
   const state = readSaveState(stores, input);
   const merged = state.merge ? mergeOnto(state, merge3(state.merge.baseText, state.mine, state.merge.latestText)) : undefined;
-  return prepared(state, merged, (oldText, text) => saveFacts({ oldText, text }));
+  return prepared(state, merged, (oldText, text) => ({ ...saveFacts({ oldText, text }), authors: prepareAuthors(stores, parentOf(state), text) }));
 }
 
 /**
@@ -94,8 +97,19 @@ export async function prepareSaveAsync(stores: Stores, workers: TextWorkers, inp
   const text = merged ?? state.mine;
   const unchanged = state.latestText !== null && text === state.latestText;
   const size = text.length + (state.latestText?.length ?? 0);
-  const facts = unchanged ? undefined : await workers.run('saveFacts', { oldText: state.latestText, text, linkChange: workers.offloads(size) }, size);
-  return prepared(state, merged, () => facts!);
+  const [facts, authors] = unchanged
+    ? [undefined, undefined]
+    : await Promise.all([
+        workers.run('saveFacts', { oldText: state.latestText, text, linkChange: workers.offloads(size) }, size),
+        // Derived data: if the pool cannot take it now, the save goes on and it is derived after the commit.
+        prepareAuthorsAsync(stores, workers, parentOf(state), text).catch(() => undefined),
+      ]);
+  return prepared(state, merged, () => ({ ...facts!, authors }));
+}
+
+/** The revision a save on this state replaces, with its text; undefined for a new page. */
+function parentOf(state: SaveState): ParentText | undefined {
+  return state.page && state.latestText !== null ? { id: state.page.latestId, text: state.latestText } : undefined;
 }
 
 /** What a save reads before any text work: the page, the text it replaces, and what to merge. */
@@ -125,7 +139,7 @@ function readSaveState(stores: Stores, input: SaveInput): SaveState {
 function prepared(
   state: SaveState,
   merged: string | undefined,
-  facts: (oldText: string | null, text: string) => SaveFacts,
+  facts: (oldText: string | null, text: string) => SaveFacts & { authors: number[] | undefined },
 ): PreparedSave {
   const text = merged ?? state.mine;
   const oldText = state.latestText;

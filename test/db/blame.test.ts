@@ -29,9 +29,11 @@ describe('BlameStore', () => {
 
   it('keys by revision and algorithm version: another version is not computed yet', () => {
     const { s, rev } = withRevision();
-    expect(s.blame.get(rev, 1)).toBeUndefined();
     s.blame.put(rev, 1, [1]);
+    expect(s.blame.get(rev, 1)).toEqual([1]);
+    expect(s.blame.has(rev, 1)).toBe(true);
     expect(s.blame.get(rev, 2)).toBeUndefined();
+    expect(s.blame.has(rev, 2)).toBe(false);
     expect(s.blame.get(rev + 1, 1)).toBeUndefined();
   });
 
@@ -45,5 +47,58 @@ describe('BlameStore', () => {
   it('refuses a revision that does not exist', () => {
     const { s, rev } = withRevision();
     expect(() => s.blame.put(rev + 100, 1, [1])).toThrow(/FOREIGN KEY/);
+  });
+});
+
+describe('BlameStore: copies, pending marks and the backfill\'s reads', () => {
+  function withHistory() {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    const s = createStores(db);
+    const actor = s.actors.create('Writer', 'user');
+    const ids: number[] = [];
+    for (const source of ['a', 'a\nb', 'a\nb\nc']) {
+      ids.push(saveEdit(s, { title: parseTitle('P'), source, baseId: ids.at(-1) ?? null, actor }).revision.id);
+    }
+    const other = saveEdit(s, { title: parseTitle('Q'), source: 'q', baseId: null, actor }).revision.id;
+    return { db, s, ids, other };
+  }
+
+  it('copies one revision\'s authorship to another, and says when there is none to copy', () => {
+    const { s, ids } = withHistory();
+    s.blame.put(ids[0]!, 7, [5, 6]);
+    expect(s.blame.copy(ids[0]!, ids[2]!, 7)).toBe(true);
+    expect(s.blame.get(ids[2]!, 7)).toEqual([5, 6]);
+    expect(s.blame.copy(ids[1]!, ids[2]!, 8)).toBe(false);
+  });
+
+  it('keeps pending marks once each, oldest first, until cleared', () => {
+    const { s, ids } = withHistory();
+    s.blame.markPending(ids[2]!);
+    s.blame.markPending(ids[0]!);
+    s.blame.markPending(ids[2]!);
+    expect(s.blame.allPending()).toEqual([ids[0], ids[2]]);
+    s.blame.clearPending(ids[0]!);
+    expect(s.blame.allPending()).toEqual([ids[2]]);
+  });
+
+  it('reads a revision\'s ancestry with its stored authorship, newest first, as deep as asked', () => {
+    const { db, s, ids } = withHistory();
+    db.prepare('DELETE FROM blame_cache WHERE revision_id = ?').run(ids[1]);
+    expect(s.blame.ancestry(ids[2]!, 2, 1).map((r) => [r.id, r.authors])).toEqual([[ids[2], [ids[0], ids[1], ids[2]]], [ids[1], undefined]]);
+    expect(s.blame.ancestry(ids[2]!, 5, 1).map((r) => r.id)).toEqual([...ids].reverse());
+  });
+
+  it('lists live pages in slices with whether their latest authorship is stored', () => {
+    const { db, s, ids, other } = withHistory();
+    db.prepare('DELETE FROM blame_cache WHERE revision_id = ?').run(other);
+    const first = s.blame.latestAfter(0, 1, 1);
+    expect(first).toEqual([{ pageId: expect.any(Number), revisionId: ids[2], stored: true }]);
+    expect(s.blame.latestAfter(first[0]!.pageId, 10, 1)).toEqual([{ pageId: expect.any(Number), revisionId: other, stored: false }]);
+  });
+
+  it('names the writer of many revisions in one statement, skipping unknown ids', () => {
+    const { s, ids } = withHistory();
+    expect([...s.blame.writerNames([ids[0]!, ids[2]!, 9999])]).toEqual([[ids[0], 'Writer'], [ids[2], 'Writer']]);
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * Line authorship at save time: every new revision's is derived from its parent's in one step, so
+ * no view ever replays a history. The step runs with the save's preparation, before its write
+ * transaction (on a worker thread when the texts are large); the transaction only stores it. What
+ * could not be prepared (a big text on a synchronous path, a parent whose authorship is not stored
+ * yet) is marked pending in the transaction and derived after the commit, as links.ts defers big
+ * link updates; what needs a walk (an older database) goes to the background fill (blameFill.ts),
+ * which also finishes at start-up what a crash left pending.
+ */
+import type { Stores } from '../db/stores.js';
+import { firstAuthors, inheritAuthors, recallMap } from './authorship.js';
+import { BLAME_VERSION, authorsOf, authorsOfAsync, recallSources } from './blame.js';
+import { scheduleAuthors } from './blameFill.js';
+import type { TextWorkers } from './work/pool.js';
+
+/**
+ * Parent plus child text (UTF-16 units) up to which a synchronous save derives the authorship on
+ * the event loop: the line diff of two 16 Ki texts stays well under a millisecond, whatever their lines.
+ */
+export const INLINE_AUTHORS_CHARS = 32 * 1024;
+
+/**
+ * Stands for the revision being saved in prepared authorship: its id is known only once it is
+ * inserted (revision ids start at 1).
+ */
+const THIS_REVISION = 0;
+
+/** The revision a save replaces, as its preparation read it. */
+export interface ParentText {
+  id: number;
+  text: string;
+}
+
+/** A revision whose authorship is still to derive after its save committed. */
+export interface DeferredAuthors {
+  revisionId: number;
+}
+
+/** What a save wrote that its authorship follows from. */
+export interface SavedText {
+  revisionId: number;
+  pageId: number;
+  parentId: number | null;
+  sha1: string;
+  text: string;
+}
+
+/** The step's input from the stored rows: undefined when the parent's authorship is not stored. */
+function stepFrom(stores: Stores, parent: ParentText) {
+  const parentAuthors = stores.blame.get(parent.id, BLAME_VERSION);
+  if (!parentAuthors) return undefined;
+  return { parentAuthors, recall: recallSources(stores, parent.id, { text: parent.text, authors: parentAuthors }) };
+}
+
+/**
+ * Before the save's transaction (reads only immutable rows): the authorship of `text` replacing
+ * `parent` (none for a new page), with THIS_REVISION for the lines it writes; undefined when the
+ * parent's authorship is not stored, or the texts are over `maxChars` (left to after the commit).
+ */
+export function prepareAuthors(stores: Stores, parent: ParentText | undefined, text: string, maxChars = INLINE_AUTHORS_CHARS): number[] | undefined {
+  if (!parent) return firstAuthors(text, THIS_REVISION);
+  if (parent.text.length + text.length > maxChars) return undefined;
+  const step = stepFrom(stores, parent);
+  return step && inheritAuthors(parent.text.split('\n'), step.parentAuthors, text.split('\n'), THIS_REVISION, recallMap(step.recall));
+}
+
+/** prepareAuthors for texts of any size, the step on a worker thread when they are large. @throws WikiError busy as TextWorkers.run. */
+export async function prepareAuthorsAsync(stores: Stores, workers: TextWorkers, parent: ParentText | undefined, text: string): Promise<number[] | undefined> {
+  if (!parent) return firstAuthors(text, THIS_REVISION);
+  const step = stepFrom(stores, parent);
+  if (!step) return undefined;
+  const size = parent.text.length + text.length;
+  return workers.run('inheritAuthors', { parentText: parent.text, parentAuthors: step.parentAuthors, childText: text, childId: THIS_REVISION, recall: step.recall }, size);
+}
+
+/**
+ * Inside the save's transaction, lookups and writes only: store the new revision's authorship (a
+ * revert to an earlier text inherits that text's; else what was prepared), or mark it pending and
+ * return what finishDeferredAuthors(Async) derives after the commit.
+ */
+export function noteAuthors(stores: Stores, s: SavedText, prepared: number[] | undefined): DeferredAuthors | undefined {
+  // A revert to an earlier text (undo, restore, rollback, by hand) inherits that text's authorship.
+  const revertOf = s.parentId === null ? undefined : stores.revisions.earlierWithSha1(s.pageId, s.sha1, s.parentId);
+  if (revertOf !== undefined) {
+    if (stores.blame.copy(revertOf, s.revisionId, BLAME_VERSION)) return undefined;
+  } else if (prepared) {
+    stores.blame.put(s.revisionId, BLAME_VERSION, prepared.map((id) => (id === THIS_REVISION ? s.revisionId : id)));
+    return undefined;
+  }
+  stores.blame.markPending(s.revisionId);
+  return { revisionId: s.revisionId };
+}
+
+/**
+ * Derive deferred authorship now, inline (tools that run alone, and the synchronous save paths):
+ * one step from the parent's. Left pending, for the background fill, when that is not enough.
+ */
+export function finishDeferredAuthors(stores: Stores, d: DeferredAuthors | undefined): void {
+  if (!d) return;
+  const rev = stores.revisions.byId(d.revisionId);
+  if (rev) authorsOf(stores, rev, 1);
+}
+
+/**
+ * finishDeferredAuthors with the step on a worker thread when the texts are large. Never throws:
+ * the save has committed, so what cannot be done now (no stored parent authorship, a busy pool)
+ * goes to the background fill.
+ */
+export async function finishDeferredAuthorsAsync(stores: Stores, workers: TextWorkers, d: DeferredAuthors | undefined): Promise<void> {
+  if (!d) return;
+  try {
+    const rev = stores.revisions.byId(d.revisionId);
+    if (!rev || (await authorsOfAsync(stores, rev, workers, { maxSteps: 1 })) !== undefined) return;
+  } catch {
+    // Handed to the background fill below, which reports what keeps failing.
+  }
+  scheduleAuthors(stores, workers, d.revisionId);
+}
