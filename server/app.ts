@@ -18,10 +18,13 @@ import { findRoutes } from './http/routes/find/index.js';
 import { reviewRoutes } from './http/routes/review.js';
 import { acting } from './http/act.js';
 import { authorisation } from './http/can.js';
+import { ViewCache } from './http/viewCache.js';
+import { cacheFor } from './http/freshness.js';
 
 /** `limits` is the caller's when it must close them (main.ts at shutdown) or look inside (tests). */
-export function createApp(appDeps: AppDeps, limits = new Limits(appDeps.config)): Express {
-  const deps: RouteDeps = { ...appDeps, limits, act: acting({ limits, tokens: appDeps.tokens, config: appDeps.config }) };
+export function createApp(appDeps: AppDeps, limits = Limits.inDatabase(appDeps.config, appDeps.stores.db)): Express {
+  const views = new ViewCache(appDeps.stores);
+  const deps: RouteDeps = { ...appDeps, limits, views, act: acting({ limits, tokens: appDeps.tokens, config: appDeps.config }) };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -30,6 +33,15 @@ export function createApp(appDeps: AppDeps, limits = new Limits(appDeps.config))
   app.set('trust proxy', false);
   const csrf = csrfTokens(deps.secret, deps.config.secureCookies);
 
+  // Before anything else: a page view kept as bytes needs no routing, headers or rights (viewCache.ts).
+  app.use((req, res, next) => {
+    if (!views.serve(req, res)) next();
+  });
+  // PURGE is for the caches in front (SPEC section 9); the wiki has nothing to purge.
+  app.use((req, res, next) => {
+    if (req.method !== 'PURGE') return next();
+    res.status(405).set('Allow', 'GET, HEAD, POST').type('text/plain').send('PURGE is answered by the HTTP cache in front of the wiki (WIKI_PURGE_URLS), not by the wiki itself; nothing was changed.\n');
+  });
   // First, so that every page (error pages too) knows what its viewer may do.
   app.use(authorisation(deps.stores, deps.config.anonEdits));
   app.use(
@@ -61,6 +73,13 @@ export function createApp(appDeps: AppDeps, limits = new Limits(appDeps.config))
   app.use(cookieParser());
   app.use(session(deps.stores, deps.tokens));
   app.use(csrf.issue);
+  // Until a route says more (validators on pages: freshness.ts), an anonymous answer may be shared
+  // for seconds, as a list that changes with every edit may; a signed-in one never.
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') cacheFor(req, res, 'list');
+    else res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.get('/', (_req, res) => res.redirect(302, '/wiki/Main_Page'));
   app.use(
     '/api/v1',

@@ -13,7 +13,10 @@ export interface AssetUrls {
 
 export interface ViewContext {
   actor?: Actor;
-  csrfToken: string;
+  /** The CSRF token for a form; reading it gives an anonymous browser its CSRF cookie, so only forms read it. */
+  readonly csrfToken: string;
+  /** Whether something on this page has read csrfToken (it holds a form). */
+  tokenMade: () => boolean;
   /** The request path, to come back to after login. */
   path: string;
   /** WIKI_ANON_EDITS: whether saving without an account is possible at all. */

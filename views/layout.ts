@@ -22,14 +22,18 @@ export interface LayoutOptions {
 
 export function layout(ctx: ViewContext, o: LayoutOptions): Html {
   // Every htmx request carries the token and the account it was rendered for (server/http/sameActor.ts).
-  const headers = JSON.stringify({ 'X-CSRF-Token': ctx.csrfToken, 'X-Wiki-Actor': String(ctx.actor?.id ?? 0) });
+  // The body is built before the frame: an anonymous reader's page holds the token only when a
+  // form in it asked for one, so a plain page view sets no cookie and is the same for every
+  // anonymous reader (SPEC section 9). A signed-in reader's header holds the log-out form.
+  const token = ctx.actor || ctx.tokenMade() ? ctx.csrfToken : '';
+  const headers = JSON.stringify({ ...(token ? { 'X-CSRF-Token': token } : {}), 'X-Wiki-Actor': String(ctx.actor?.id ?? 0) });
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title} — Peerwiki</title>
-<meta name="csrf-token" content="${ctx.csrfToken}">
+${token ? html`<meta name="csrf-token" content="${token}">` : null}
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"responseHandling":[{"code":"204","swap":false},{"code":"[23]..","swap":true},{"code":"429","swap":true,"error":false},{"code":"[45]..","swap":false,"error":true},{"code":"...","swap":false}]}'>
 ${o.noindex ? html`<meta name="robots" content="noindex,nofollow">` : null}
 ${o.feed ? html`<link rel="alternate" type="application/atom+xml" href="${o.feed.href}" title="${o.feed.title}">` : null}

@@ -39,8 +39,12 @@ export class PageStore {
   private readonly countStmt;
   private readonly listStmt;
   private readonly renameStmt;
+  private readonly stampStmt;
 
   constructor(db: Db) {
+    this.stampStmt = db.prepare<[string], { s: string }>(
+      "SELECT id || ':' || latest_id || ':' || touched AS s FROM page WHERE title = ? AND latest_id IS NOT NULL",
+    ).pluck();
     this.selectByTitle = db.prepare<[string], PageRow>(`SELECT ${COLUMNS} FROM page WHERE title = ?`);
     this.selectById = db.prepare<[number], PageRow>(`SELECT ${COLUMNS} FROM page WHERE id = ? AND ${livePage()}`);
     this.renameStmt = db.prepare('UPDATE page SET title = ?, namespace = ?, touched = touched + 1 WHERE id = ?');
@@ -60,6 +64,19 @@ export class PageStore {
     this.listStmt = db.prepare<[string, string, number, number], PageRow>(
       `SELECT ${COLUMNS} FROM page WHERE ${livePage()} AND title >= ? AND title < ? ORDER BY title LIMIT ? OFFSET ?`,
     );
+  }
+
+  /**
+   * What a cached response of the page with this title depends on, as one string ("id:latest:touched"):
+   * it changes with every new revision, move, deletion or touch. undefined when no page has the title.
+   */
+  stamp(titleText: string): string | undefined {
+    return this.stampStmt.get(titleText) as string | undefined;
+  }
+
+  /** The stamp() of a page already read. */
+  stampOf(page: Page): string {
+    return `${page.id}:${page.latestId}:${page.touched}`;
   }
 
   /** undefined when no page has this title. */

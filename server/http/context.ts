@@ -10,8 +10,13 @@ declare module 'express-serve-static-core' {
     actor?: Actor;
     /** How the actor was identified. */
     authVia: AuthVia;
-    /** This browser's CSRF token (for forms and the csrf-token meta tag). */
+    /**
+     * This browser's CSRF token (for forms and the csrf-token meta tag), made on first read: reading
+     * it sets the CSRF cookie when the browser has none, so only pages holding a form read it.
+     */
     csrfToken: string;
+    /** Whether this response has read csrfToken (its page holds a form). */
+    csrfMade: () => boolean;
     /** What the actor may do (can.ts), set by the first middleware. */
     can: Can;
   }

@@ -5,6 +5,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Limits } from './limits.js';
 import type { Act } from './act.js';
 import type { TextWorkers } from '../wiki/work/pool.js';
+import type { ViewCache } from './viewCache.js';
 
 export interface AppDeps {
   stores: Stores;
@@ -23,4 +24,6 @@ export interface RouteDeps extends AppDeps {
   limits: Limits;
   /** Acting for a request (rights, limits, the temporary account's cookie): act.ts. */
   act: Act;
+  /** Finished anonymous page views, kept as bytes (viewCache.ts). */
+  views: ViewCache;
 }

@@ -1,10 +1,9 @@
-/** Sending pages: the view context of a request, HTML responses, and ETag / 304 for cacheable views. */
-import { createHash } from 'node:crypto';
+/** Sending pages: the view context of a request and HTML responses (validators: freshness.ts). */
 import type { Request, Response } from 'express';
 import type { Html } from '../../views/html.js';
 import type { AssetUrls, ViewContext } from '../../views/context.js';
 import { assetUrl } from './assets.js';
-import type { Right } from '../wiki/rights.js';
+import { PRIVATE } from './freshness.js';
 import './context.js';
 
 // assetUrl hashes each file once, when http/assets.ts loads.
@@ -17,13 +16,25 @@ const assets = (): AssetUrls => ({
 
 /** What the templates know of this request: who is looking, what they may do, the form token. */
 export function pageContext(req: Request): ViewContext {
-  return { actor: req.actor, csrfToken: req.csrfToken ?? '', path: req.originalUrl, anonEdits: req.can.anonEdits, can: req.can, assets: assets() };
+  return {
+    actor: req.actor,
+    get csrfToken() {
+      return req.csrfToken ?? '';
+    },
+    tokenMade: () => req.csrfMade?.() ?? false,
+    path: req.originalUrl,
+    anonEdits: req.can.anonEdits,
+    can: req.can,
+    assets: assets(),
+  };
 }
 
 /** UTF-16 units per write of a large body. */
 const SLICE = 64 * 1024;
 
 export function sendHtml(res: Response, body: Html, status = 200): void {
+  // A page holding this browser's form token is that browser's alone: no shared cache may keep it.
+  if (res.req.csrfMade?.()) res.set('Cache-Control', PRIVATE);
   sendText(res.status(status).type('html'), body.value);
 }
 
@@ -62,28 +73,6 @@ async function sendInSlices(res: Response, text: string): Promise<void> {
     if (!flushed) await drainedOrClosed(res);
   }
   res.end();
-}
-
-/** The rights whose links or facts a cacheable page shows. */
-const VIEWER_RIGHTS: readonly Right[] = ['view-ip', 'rollback', 'patrol', 'block', 'protect', 'delete'];
-
-/**
- * An ETag for a page that depends only on the given facts and on who is looking (the page embeds
- * the viewer's name and CSRF token). Answers 304 and returns true when the client already has it.
- */
-export function notModified(req: Request, res: Response, facts: string): boolean {
-  // What the viewer may do shows in the page (admin links, addresses), and changes with a block.
-  const rights = VIEWER_RIGHTS.map((r) => (req.can(r) ? 1 : 0)).join('');
-  const viewer = createHash('sha1').update(`${req.actor?.id ?? 0}:${req.actor?.name ?? ''}:${req.actor?.kind ?? ''}:${rights}:${req.csrfToken}`).digest('base64url').slice(0, 12);
-  const etag = `W/"${facts}-${viewer}"`;
-  res.set('ETag', etag);
-  res.set('Cache-Control', 'private, no-cache');
-  const sent = req.get('if-none-match');
-  if (sent && sent.split(/\s*,\s*/).includes(etag)) {
-    res.status(304).end();
-    return true;
-  }
-  return false;
 }
 
 export function isHtmx(req: Request): boolean {

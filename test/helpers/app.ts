@@ -55,8 +55,11 @@ export function tokenFor(wiki: Wiki, actor: Actor): string {
   return wiki.tokens.issue({ sub: actor.id, ver: wiki.stores.actors.byId(actor.id)!.tokenVersion }).token;
 }
 
-/** A cookie-keeping client that has loaded one page and knows its CSRF token. */
-export async function browser(app: Express, path = '/wiki/Main_Page') {
+/**
+ * A cookie-keeping client that has loaded one page holding a form (plain page views carry no
+ * token for anonymous readers: SPEC section 9) and knows its CSRF token.
+ */
+export async function browser(app: Express, path = '/login') {
   const agent = request.agent(app);
   const res = await agent.get(path);
   const m = /<meta name="csrf-token" content="([^"]+)"/.exec(res.text);
@@ -69,9 +72,10 @@ export async function browser(app: Express, path = '/wiki/Main_Page') {
  * with `password`), and the CSRF token its forms carry.
  */
 export async function loggedInBrowser(app: Express, name: string, password = 'correct horse battery', path = '/wiki/Main_Page') {
-  const b = await browser(app, path);
+  const b = await browser(app, '/login');
   const res = await b.agent.post('/login').type('form').send({ username: name, password, csrf: b.csrf });
   if (res.status !== 303) throw new Error(`logging in as ${name} answered ${res.status}: ${res.text.slice(0, 200)}`);
+  if (path !== '/login') await b.agent.get(path);
   return b;
 }
 

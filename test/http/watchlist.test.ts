@@ -87,7 +87,7 @@ describe('the watch star', () => {
 
     it('without a login, or as a temporary account: 401', async () => {
       const { app, wiki } = setup();
-      const anon = await browser(app, '/wiki/Page');
+      const anon = await browser(app);
       const res = await anon.agent.post('/special/watch/Page').type('form').send({ csrf: anon.csrf });
       expect(res.status).toBe(401);
       expect(res.text).toContain('/login');

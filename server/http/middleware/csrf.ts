@@ -15,20 +15,31 @@ export const CSRF_COOKIE = 'pw_csrf';
 
 export function csrfTokens(secret: string, secure: boolean): { issue: RequestHandler; check: RequestHandler } {
   const sign = (id: string) => createHmac('sha256', secret).update(`csrf:${id}`).digest('base64url');
+  /**
+   * The token is made on first use: a page with a form (or a logged-in reader's page, whose header
+   * holds the log-out form) asks for it and gets the cookie with it; a plain page view never does,
+   * so it sets no cookie and a shared cache can keep it (SPEC section 9).
+   */
   const issue: RequestHandler = (req, res, next) => {
     // A Bearer-token client has no ambient credentials and needs no CSRF cookie.
     if (req.authVia === 'bearer') {
       req.csrfToken = '';
+      req.csrfMade = () => false;
       return next();
     }
-    let id = (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE];
-    if (!id || !/^[A-Za-z0-9_-]{22,64}$/.test(id)) {
-      id = randomBytes(18).toString('base64url');
-      res.cookie(CSRF_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
-      // The cookie arrives with the next request; this one must already accept the new token.
-      (req.cookies as Record<string, string>)[CSRF_COOKIE] = id;
-    }
-    req.csrfToken = sign(id);
+    let token: string | undefined;
+    const mint = (): string => {
+      let id = (req.cookies as Record<string, string> | undefined)?.[CSRF_COOKIE];
+      if (!id || !/^[A-Za-z0-9_-]{22,64}$/.test(id)) {
+        id = randomBytes(18).toString('base64url');
+        if (!res.headersSent) res.cookie(CSRF_COOKIE, id, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+        // The cookie arrives with the next request; this one must already accept the new token.
+        (req.cookies as Record<string, string>)[CSRF_COOKIE] = id;
+      }
+      return sign(id);
+    };
+    Object.defineProperty(req, 'csrfToken', { configurable: true, enumerable: true, get: () => (token ??= mint()) });
+    req.csrfMade = () => token !== undefined;
     next();
   };
   const check: RequestHandler = (req, _res, next) => {

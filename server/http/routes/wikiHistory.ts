@@ -2,7 +2,8 @@
 import type { Request, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
 import { historyFilter, limit, optionalId, positiveId, queryValue } from '../input.js';
-import { notModified, pageContext, sendHtml } from '../views.js';
+import { pageContext, sendHtml } from '../views.js';
+import { notModified } from '../freshness.js';
 import { requirePage } from '../../wiki/pages.js';
 import { compareRevisions } from '../../wiki/compare.js';
 import { InvalidInputError, NotFoundError } from '../../wiki/errors.js';
@@ -29,6 +30,11 @@ export function historyHandlers({ stores, workers }: RouteDeps) {
       const skipped = stores.revisions.history(page.id, { limit: skip, filter });
       beforeId = skipped.length ? skipped[skipped.length - 1]!.id : 1;
     }
+    // Every change to the page's history (an edit, a revert tagging older rows, a move) changes its latest revision or stamp.
+    const latest = stores.revisions.byId(page.latestId)!;
+    // Only ?action=history itself is purged on change (SPEC section 9): later pages, other sizes and filters are lists.
+    const kind = Object.keys(req.query).length === 1 ? 'page' : 'list';
+    if (notModified(req, res, { facts: `h${page.id}-l${page.latestId}-t${page.touched}`, modified: latest.timestamp, kind })) return;
     const rows = stores.revisions.history(page.id, { beforeId, limit: size + 1, filter });
     const shown = rows.slice(0, size);
     sendHtml(res, historyPage(pageContext(req), {
@@ -64,7 +70,9 @@ export function historyHandlers({ stores, workers }: RouteDeps) {
       if (!r) throw new NotFoundError(`Revision ${id} does not exist.`);
       if (r.pageId !== page.id) throw new InvalidInputError(`Revision ${id} is not a revision of "${page.title.text}".`);
     }
-    if (notModified(req, res, `d${DIFF_VERSION}-${fromId ?? 0}-${toId}-${view}-l${page.latestId}`)) return;
+    // A diff of two fixed revisions keeps; one against "cur", "prev" or "next" moves with every edit and is not purged.
+    const fixed = /^\d+$/.test(diffParam) && oldid !== undefined;
+    if (notModified(req, res, { facts: `d${DIFF_VERSION}-${fromId ?? 0}-${toId}-${view}-l${page.latestId}-t${page.touched}`, kind: fixed ? 'page' : 'list' })) return;
     const c = await compareRevisions(stores, workers, fromId === toId ? undefined : fromId, toId);
     const older = c.older;
     sendHtml(res, comparePage(pageContext(req), {
@@ -83,7 +91,7 @@ export function historyHandlers({ stores, workers }: RouteDeps) {
   async function blameView(req: Request, res: Response, title: Title): Promise<void> {
     const page = requirePage(stores, title);
     const rev = stores.revisions.byId(page.latestId)!;
-    if (notModified(req, res, `b${BLAME_VERSION}-${rev.id}`)) return;
+    if (notModified(req, res, { facts: `b${BLAME_VERSION}-${rev.id}`, modified: rev.timestamp, kind: 'page' })) return;
     const lines = stores.content.get(rev.contentId).split('\n');
     sendHtml(res, blamePage(pageContext(req), page.title, rev.id, lines, await blame(stores, rev, workers)));
   }

@@ -2,23 +2,31 @@
 import type { Request, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
 import { optionalId, queryValue } from '../input.js';
-import { notModified, pageContext, sendHtml } from '../views.js';
+import { pageContext, sendHtml } from '../views.js';
+import { cacheFor, notModified } from '../freshness.js';
+import { viewKey } from '../viewCache.js';
 import { readFollowingRedirect, readLatest, readRevision, renderedHtml, requireLatest } from '../../wiki/pages.js';
 import { RENDER_VERSION, imagePolicyKey } from '../../wiki/markdown.js';
+import { authorsStored } from '../../wiki/blame.js';
 import { NotFoundError } from '../../wiki/errors.js';
 import type { Title } from '../../wiki/title.js';
 import { missingPage, pageView } from '../../../views/page/view.js';
 import { infoPage } from '../../../views/page/info.js';
 import { pageExtras } from './find/pageExtras.js';
 
-export function viewHandlers({ stores, config, workers }: RouteDeps) {
+export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
   async function view(req: Request, res: Response, title: Title): Promise<void> {
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const follow = queryValue(req.query, 'redirect') !== 'no' && oldid === undefined;
+    // Read before the page itself, for the byte cache: a change landing in between leaves the kept
+    // copy's stamp older than its body, so the next request renders again (never the reverse).
+    const before = viewKey(req) !== undefined ? stores.pages.stamp(title.text) : undefined;
     const latest = follow ? readFollowingRedirect(stores, title) : readLatest(stores, title);
     if (!latest) {
       if (oldid !== undefined) throw new NotFoundError(`There is no page "${title.text}", so it has no revision ${oldid}.`);
       const { members } = pageExtras(stores, req, title, undefined);
+      // Creating the page purges this URL, so caches may keep the "no such page" answer too.
+      cacheFor(req, res, 'page');
       sendHtml(res, missingPage(pageContext(req), title, members?.list.total ? members : undefined, deletedNote(title)), 404);
       return;
     }
@@ -28,7 +36,11 @@ export function viewHandlers({ stores, config, workers }: RouteDeps) {
     // The watch star and a category's members depend on more than the revision: they add to the ETag.
     const extras = pageExtras(stores, req, page.title, page.id);
     // The image policy is in it too: after WIKI_EXTERNAL_IMAGES changes, the same revision renders differently.
-    if (notModified(req, res, `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}`)) return;
+    // Until its authorship is derived (an older database, a save still deriving it), a page shows
+    // without block authors: the ETag says so, and no byte copy of it is kept.
+    const authors = oldid !== undefined || authorsStored(stores, read.revision.id);
+    const facts = `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}${authors ? '' : '-a0'}`;
+    if (notModified(req, res, { facts, modified: read.revision.timestamp, kind: 'page' })) return;
     const old = oldid !== undefined
       ? {
           previousId: stores.revisions.previousId(page.id, read.revision.id),
@@ -36,7 +48,7 @@ export function viewHandlers({ stores, config, workers }: RouteDeps) {
           latestId: page.latestId,
         }
       : undefined;
-    sendHtml(res, pageView(pageContext(req), {
+    const body = pageView(pageContext(req), {
       title: page.title,
       revision: read.revision,
       bodyHtml: await renderedHtml(stores, workers, read, old ? 'old' : 'view', config.externalImages),
@@ -45,7 +57,13 @@ export function viewHandlers({ stores, config, workers }: RouteDeps) {
       latest: latest.revision,
       watch: extras.watch,
       members: extras.members,
-    }));
+    });
+    // A category's members change without its stamp: only other pages are kept as bytes.
+    if (before === undefined || old || extras.etag !== '' || !authors) return sendHtml(res, body);
+    // The page shown (a redirect's target) must still be the one read: else keep nothing.
+    const shown = stores.pages.stamp(page.title.text) === stores.pages.stampOf(page) ? stores.pages.stampOf(page) : undefined;
+    if (latest.redirectedFrom) views.sendAndKeep(req, res, body.value, [title.text, page.title.text], [before, shown]);
+    else views.sendAndKeep(req, res, body.value, [title.text], [before === shown ? before : undefined]);
   }
 
   function deletedNote(title: Title) {
@@ -57,11 +75,8 @@ export function viewHandlers({ stores, config, workers }: RouteDeps) {
     const latest = requireLatest(stores, title);
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const read = oldid !== undefined ? readRevision(stores, latest.page, oldid) : latest;
-    res.set('ETag', `"r${read.revision.id}"`);
-    if (req.get('if-none-match') === `"r${read.revision.id}"`) {
-      res.status(304).end();
-      return;
-    }
+    // The source of a revision never changes: its id is all the ETag needs.
+    if (notModified(req, res, { facts: `r${read.revision.id}`, modified: read.revision.timestamp, kind: 'page' })) return;
     res.type('text/markdown; charset=utf-8').set('Content-Disposition', 'inline').send(read.source);
   }
 

@@ -1,0 +1,132 @@
+/**
+ * Finished page views for readers without a session, kept as the bytes that went out (SPEC section
+ * 8: the view path serves bytes). A hit costs one indexed lookup per page it shows (its stamp) and
+ * one write to the socket: no routing, no rendering, no revision text, no header building.
+ *
+ * Every worker process keeps its own, and checks each hit against the database's stamps, so a
+ * change made through any worker is seen by the next request to every worker.
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Request, Response } from 'express';
+import type { Stores } from '../db/stores.js';
+import { SESSION_COOKIE } from './middleware/session.js';
+import { matches } from './freshness.js';
+
+/** Bytes of bodies kept in one process; past it the least recently used are dropped. */
+export const VIEW_CACHE_BYTES = 32 * 1024 * 1024;
+/** A body larger than this is never kept: it would push out dozens of ordinary pages. */
+const MAX_ENTRY_BYTES = 1024 * 1024;
+
+interface Entry {
+  body: Buffer;
+  /** The headers the full path sent, minus the per-response ones. */
+  headers: OutgoingHttpHeaders;
+  etag: string;
+  /** Titles of the pages the body shows (a redirect and its target), and their stamps when it was made. */
+  titles: string[];
+  stamps: string[];
+}
+
+/** Headers a kept response must not repeat: made anew for each response, or never shared. */
+const PER_RESPONSE = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+const sessionCookie = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=`);
+
+/**
+ * The key of a request the cache may answer: a GET or HEAD of /wiki/{Title} with no query, from a
+ * reader with neither a session cookie nor an Authorization header. undefined for anything else.
+ */
+export function viewKey(req: IncomingMessage): string | undefined {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+  // Inside a router mounted at /wiki, Express shortens req.url: the original is the key.
+  const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
+  if (!url.startsWith('/wiki/') || url.length === 6 || url.includes('?')) return undefined;
+  if (req.headers.authorization !== undefined) return undefined;
+  const cookie = req.headers.cookie;
+  if (cookie !== undefined && sessionCookie.test(cookie)) return undefined;
+  return url;
+}
+
+export class ViewCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  hits = 0;
+
+  constructor(private readonly stores: Stores, private readonly maxBytes = VIEW_CACHE_BYTES) {}
+
+  /** Bytes of bodies kept now. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Answer `req` from the cache when it holds a fresh copy: true when it did (the response is
+   * finished), false when the request must take the full path.
+   */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const key = viewKey(req);
+    if (key === undefined) return false;
+    const e = this.entries.get(key);
+    if (!e) return false;
+    for (let i = 0; i < e.titles.length; i++) {
+      if (this.stores.pages.stamp(e.titles[i]!) !== e.stamps[i]) {
+        this.drop(key, e);
+        return false;
+      }
+    }
+    // Most recently used last, so eviction takes the oldest first.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    this.hits += 1;
+    if (matches(req.headers['if-none-match'], e.etag)) {
+      const { 'content-type': _type, ...rest } = e.headers;
+      res.writeHead(304, rest).end();
+      return true;
+    }
+    res.writeHead(200, { ...e.headers, 'content-length': e.body.length });
+    res.end(req.method === 'HEAD' ? undefined : e.body);
+    return true;
+  }
+
+  /**
+   * Send `html` as the full path's 200 answer to `req` and keep it when the request may be answered
+   * from the cache next time. `titles` and `stamps` (PageStore.stamp, read before the page was
+   * rendered) are what it depends on; the headers already set on `res` are kept with it.
+   */
+  sendAndKeep(req: Request, res: Response, html: string, titles: string[], stamps: Array<string | undefined>): void {
+    const key = viewKey(req);
+    const body = Buffer.from(html, 'utf8');
+    const keep = key !== undefined && res.getHeader('set-cookie') === undefined && body.length <= MAX_ENTRY_BYTES &&
+      stamps.every((s) => s !== undefined) && typeof res.getHeader('etag') === 'string';
+    res.status(200);
+    if (keep) {
+      const headers: OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(res.getHeaders())) if (!PER_RESPONSE.has(name) && value !== undefined) headers[name] = value;
+      this.put(key, { body, headers, etag: res.getHeader('etag') as string, titles, stamps: stamps as string[] });
+    }
+    res.set('Content-Length', String(body.length));
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  private put(key: string, e: Entry): void {
+    const old = this.entries.get(key);
+    if (old) this.drop(key, old);
+    this.entries.set(key, e);
+    this.bytes += e.body.length;
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.drop(k, v);
+    }
+  }
+
+  private drop(key: string, e: Entry): void {
+    this.entries.delete(key);
+    this.bytes -= e.body.length;
+  }
+
+  /** Forget everything (tests). */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+}

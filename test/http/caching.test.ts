@@ -1,0 +1,245 @@
+/**
+ * SPEC section 9 over HTTP: no cookie on plain GETs, validators and cache headers on every read,
+ * 304s with and without cookies, anonymous and signed-in answers never mixed, and page views
+ * answered from the byte cache only while the database's stamps say they are current.
+ */
+import { describe, expect, it } from 'vitest';
+import request from 'supertest';
+import express from 'express';
+import { browser, createPage, createUser, loggedInBrowser, makeTestApp } from '../helpers/app.js';
+import { saveEdit } from '../../server/wiki/edit.js';
+import { deletePage } from '../../server/wiki/admin.js';
+import { parseTitle } from '../../server/wiki/title.js';
+import { ViewCache } from '../../server/http/viewCache.js';
+import { matches } from '../../server/http/freshness.js';
+
+function sMaxAge(cacheControl: string | undefined): number {
+  const m = /s-maxage=(\d+)/.exec(cacheControl ?? '');
+  return m ? Number(m[1]) : -1;
+}
+
+function setup() {
+  const t = makeTestApp();
+  const [first, second] = createPage(t.wiki, { title: 'Peer network', source: 'Version two, see [[Elsewhere]].', revisions: 2 });
+  createPage(t.wiki, { title: 'Shortcut', source: '#REDIRECT [[Peer network]]' });
+  return { ...t, first: first!, second: second! };
+}
+
+describe('cookies on GET (SPEC section 9)', () => {
+  it('sets no cookie on page views, history, diffs, raw, lists and API reads without a session', async () => {
+    const { app, first, second } = setup();
+    for (const path of [
+      '/wiki/Peer_network',
+      `/wiki/Peer_network?oldid=${first}`,
+      '/wiki/Peer_network?action=history',
+      `/wiki/Peer_network?diff=${second}&oldid=${first}`,
+      '/wiki/Peer_network?action=raw',
+      '/wiki/Missing_page',
+      '/special/recent-changes',
+      '/special/search?q=peer',
+      '/api/v1/page/Peer_network',
+    ]) {
+      const res = await request(app).get(path);
+      expect(res.status, path).toBeLessThan(500);
+      expect(res.headers['set-cookie'], path).toBeUndefined();
+      expect(res.text, path).not.toContain('csrf-token');
+    }
+  });
+
+  it('gives the token and its cookie with the pages that hold a form', async () => {
+    const { app } = setup();
+    for (const path of ['/wiki/Peer_network?action=edit', '/login', '/register']) {
+      const res = await request(app).get(path);
+      expect(String(res.headers['set-cookie']), path).toContain('pw_csrf=');
+      expect(res.text, path).toMatch(/<meta name="csrf-token" content="[^"]{20,}">/);
+    }
+  });
+
+  it('a form token from the edit page still works for saving', async () => {
+    const { app } = setup();
+    const b = await browser(app, '/wiki/Peer_network?action=edit');
+    const base = /name="base" value="(\d+)"/.exec((await b.agent.get('/wiki/Peer_network?action=edit')).text)?.[1];
+    const res = await b.agent.post('/wiki/Peer_network').type('form').send({ csrf: b.csrf, source: 'Saved by form.', base, summary: '' });
+    expect(res.status).toBe(303);
+    expect((await request(app).get('/wiki/Peer_network')).text).toContain('Saved by form.');
+  });
+});
+
+describe('validators and cache headers (SPEC section 9)', () => {
+  it('page views: strong ETag, Last-Modified, shared for an hour or more, 304 without cookies', async () => {
+    const { app } = setup();
+    const res = await request(app).get('/wiki/Peer_network');
+    expect(res.headers.etag).toMatch(/^"[^"]+"$/);
+    expect(new Date(res.headers['last-modified']!).getTime()).not.toBeNaN();
+    expect(res.headers['cache-control']).toMatch(/^public, max-age=0, s-maxage=\d+, stale-while-revalidate=\d+$/);
+    expect(sMaxAge(res.headers['cache-control'])).toBeGreaterThanOrEqual(3600);
+    expect(res.headers.vary).toMatch(/Cookie/);
+    const again = await request(app).get('/wiki/Peer_network').set('If-None-Match', res.headers.etag!);
+    expect(again.status).toBe(304);
+    expect(again.headers.etag).toBe(res.headers.etag);
+    expect(again.headers['cache-control']).toBe(res.headers['cache-control']);
+    // A reader holding a stray CSRF cookie (no session) is still an anonymous reader.
+    const withCookie = await request(app).get('/wiki/Peer_network').set('Cookie', 'pw_csrf=abcdefghijklmnopqrstuvwxyz').set('If-None-Match', res.headers.etag!);
+    expect(withCookie.status).toBe(304);
+  });
+
+  it('old revisions, raw source, history and diffs carry validators and answer 304', async () => {
+    const { app, first, second } = setup();
+    for (const path of [
+      `/wiki/Peer_network?oldid=${first}`,
+      '/wiki/Peer_network?action=raw',
+      '/wiki/Peer_network?action=history',
+      `/wiki/Peer_network?diff=${second}&oldid=${first}`,
+    ]) {
+      const res = await request(app).get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.etag, path).toMatch(/^"[^"]+"$/);
+      expect(sMaxAge(res.headers['cache-control']), path).toBeGreaterThanOrEqual(3600);
+      expect(res.headers['cache-control'], path).toMatch(/^public/);
+      expect((await request(app).get(path).set('If-None-Match', `W/${res.headers.etag}`)).status, path).toBe(304);
+    }
+  });
+
+  it('history and diffs change their ETag with a new revision', async () => {
+    const { app, wiki, second } = setup();
+    const history = await request(app).get('/wiki/Peer_network?action=history');
+    const diff = await request(app).get(`/wiki/Peer_network?diff=cur&oldid=${second}`);
+    saveEdit(wiki.stores, { title: parseTitle('Peer network'), source: 'Version three.', comment: '', baseId: second, actor: wiki.stores.actors.system() });
+    expect((await request(app).get('/wiki/Peer_network?action=history').set('If-None-Match', history.headers.etag!)).status).toBe(200);
+    expect((await request(app).get(`/wiki/Peer_network?diff=cur&oldid=${second}`).set('If-None-Match', diff.headers.etag!)).status).toBe(200);
+  });
+
+  it('lists that change with every edit are shared for ten seconds at most', async () => {
+    const { app } = setup();
+    for (const path of ['/special/recent-changes', '/special/search?q=peer']) {
+      const res = await request(app).get(path);
+      expect(res.headers['cache-control'], path).toMatch(/^public/);
+      const n = sMaxAge(res.headers['cache-control']);
+      expect(n, path).toBeGreaterThanOrEqual(0);
+      expect(n, path).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('API reads carry an ETag and no-cache, and answer 304', async () => {
+    const { app } = setup();
+    const res = await request(app).get('/api/v1/page/Peer_network');
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.headers.etag).toBeTruthy();
+    expect((await request(app).get('/api/v1/page/Peer_network').set('If-None-Match', res.headers.etag!)).status).toBe(304);
+  });
+
+  it('a signed-in reader gets private answers, never the anonymous copy', async () => {
+    const { app, wiki } = setup();
+    const user = createUser(wiki, { name: 'Reader' });
+    const anon = await request(app).get('/wiki/Peer_network');
+    const b = await loggedInBrowser(app, user.name);
+    const mine = await b.agent.get('/wiki/Peer_network');
+    expect(mine.headers['cache-control']).toMatch(/^private/);
+    expect(mine.text).toContain('Reader');
+    expect(mine.headers.etag).not.toBe(anon.headers.etag);
+    // The anonymous ETag does not validate a signed-in reader's page, nor theirs an anonymous one.
+    expect((await b.agent.get('/wiki/Peer_network').set('If-None-Match', anon.headers.etag!)).status).toBe(200);
+    expect((await request(app).get('/wiki/Peer_network').set('If-None-Match', mine.headers.etag!)).status).toBe(200);
+    expect((await b.agent.get('/wiki/Peer_network').set('If-None-Match', mine.headers.etag!)).status).toBe(304);
+  });
+
+  it('a PURGE sent to the wiki itself changes nothing: 405', async () => {
+    const { app } = setup();
+    const res = await request(app).purge('/wiki/Peer_network');
+    expect(res.status).toBe(405);
+    expect(res.text).toMatch(/cache in front/);
+  });
+});
+
+describe('the byte cache of page views', () => {
+  it('answers a repeated anonymous view without rendering or reading the text, with the same headers', async () => {
+    const t = setup();
+    const { app, wiki } = t;
+    const first = await request(app).get('/wiki/Peer_network');
+    const { renderCache, content } = wiki.stores;
+    const [get, text] = [renderCache.get, content.get];
+    try {
+      renderCache.get = () => {
+        throw new Error('the render cache was read');
+      };
+      content.get = () => {
+        throw new Error('a revision text was read');
+      };
+      const again = await request(app).get('/wiki/Peer_network');
+      if (again.status !== 200) console.log(t.logged);
+      expect(again.status).toBe(200);
+      expect(again.text).toBe(first.text);
+      for (const h of ['etag', 'cache-control', 'content-security-policy', 'content-type', 'vary', 'last-modified', 'x-content-type-options']) {
+        expect(again.headers[h], h).toBe(first.headers[h]);
+      }
+      expect(again.headers['content-length']).toBe(String(Buffer.byteLength(first.text)));
+      expect((await request(app).head('/wiki/Peer_network')).status).toBe(200);
+      expect((await request(app).get('/wiki/Peer_network').set('If-None-Match', first.headers.etag!)).status).toBe(304);
+    } finally {
+      renderCache.get = get;
+      content.get = text;
+    }
+  });
+
+  it('never answers with a stale copy: edits, deletions, link colours and redirect targets', async () => {
+    const { app, wiki } = setup();
+    const system = wiki.stores.actors.system();
+    await request(app).get('/wiki/Peer_network');
+    await request(app).get('/wiki/Shortcut');
+    const latest = wiki.stores.pages.byTitle(parseTitle('Peer network'))!.latestId;
+    saveEdit(wiki.stores, { title: parseTitle('Peer network'), source: 'Version three, see [[Elsewhere]].', comment: '', baseId: latest, actor: system });
+    expect((await request(app).get('/wiki/Peer_network')).text).toContain('Version three');
+    // The redirect shows its target's new text too.
+    expect((await request(app).get('/wiki/Shortcut')).text).toContain('Version three');
+    // A page it links to comes into existence: the link turns blue.
+    expect((await request(app).get('/wiki/Peer_network')).text).toContain('redlink=1');
+    createPage(wiki, { title: 'Elsewhere' });
+    expect((await request(app).get('/wiki/Peer_network')).text).not.toContain('redlink=1');
+    deletePage(wiki.stores, system, parseTitle('Peer network'), 'test');
+    expect((await request(app).get('/wiki/Peer_network')).status).toBe(404);
+  });
+
+  it('is never used for a reader with a session', async () => {
+    const { app, wiki } = setup();
+    const user = createUser(wiki, { name: 'Member' });
+    await request(app).get('/wiki/Peer_network');
+    const b = await loggedInBrowser(app, user.name);
+    const mine = await b.agent.get('/wiki/Peer_network');
+    expect(mine.text).toContain('Member');
+    expect(mine.headers['cache-control']).toMatch(/^private/);
+    // And the anonymous copy does not pick up the member's page.
+    expect((await request(app).get('/wiki/Peer_network')).text).not.toContain('Member');
+  });
+
+  it('is bounded by bytes, dropping the least recently used', async () => {
+    const { wiki } = setup();
+    const cache = new ViewCache(wiki.stores, 10_000);
+    const app = express();
+    app.use((req, res, next) => (cache.serve(req, res) ? undefined : next()));
+    let rendered = 0;
+    app.get('/wiki/:name', (req, res) => {
+      rendered += 1;
+      res.set('ETag', '"x"').type('html');
+      cache.sendAndKeep(req, res, 'x'.repeat(4_000), ['Peer network'], [wiki.stores.pages.stamp('Peer network')]);
+    });
+    for (const name of ['A', 'B', 'A', 'C', 'A', 'B']) await request(app).get(`/wiki/${name}`);
+    // A, B, A (hit), C (drops B, the least recently used), A (hit), B (miss again).
+    expect(rendered).toBe(4);
+    expect(cache.size).toBeLessThanOrEqual(10_000);
+    // Not with a session cookie, a query or an Authorization header.
+    for (const r of [request(app).get('/wiki/A').set('Cookie', 'pw_session=x'), request(app).get('/wiki/A?x=1'), request(app).get('/wiki/A').set('Authorization', 'Bearer x')]) await r;
+    expect(rendered).toBe(7);
+  });
+});
+
+describe('matches (If-None-Match)', () => {
+  it('compares weakly, in lists, and takes *', () => {
+    expect(matches('"a-1"', '"a-1"')).toBe(true);
+    expect(matches('W/"a-1"', '"a-1"')).toBe(true);
+    expect(matches('"b", "a-1"', '"a-1"')).toBe(true);
+    expect(matches('*', '"a-1"')).toBe(true);
+    expect(matches('"a-2"', '"a-1"')).toBe(false);
+    expect(matches(undefined, '"a-1"')).toBe(false);
+  });
+});
