@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { CliError, type CliIo } from './io.js';
 import { backupCommand } from './backup.js';
+import { cacheConfigCommand } from './cacheConfig.js';
 import { checkCommand } from './check.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
@@ -18,6 +19,8 @@ const USAGE = `usage: npm run wiki -- <command>
   import DIR                       read an export back in, keeping authors and times
   check [--reindex]                verify the database and every revision's hash;
                                    --reindex also rebuilds the search index and link tables
+  cache-config varnish [--backend HOST:PORT]
+                                   print a Varnish VCL for a cache in front of the wiki
 exit status: 0 done, 1 failed or found problems, 2 bad input (nothing changed)`;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -37,6 +40,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return importCommand(config, rest, io);
       case 'check':
         return checkCommand(config, rest, io);
+      case 'cache-config':
+        return cacheConfigCommand(config, rest, io);
       case undefined:
       case 'help':
       case '--help':

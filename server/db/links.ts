@@ -1,9 +1,16 @@
 /** Link and category tables of each page's latest revision. */
 import type { Db } from './connection.js';
+import { livePage } from './live.js';
 
 export interface LinkingPage {
   id: number;
   title: string;
+}
+
+/** A live page found by what it links to or sits in, for purging what shows it (server/cache). */
+export interface PageTitleRow {
+  title: string;
+  isRedirect: boolean;
 }
 
 /** How a page's link and category rows must change: titles to add and remove on each table. */
@@ -66,6 +73,9 @@ export class LinkStore {
   private readonly linkingTo;
   private readonly countLinking;
   private readonly countsOf;
+  private readonly linkersStmt;
+  private readonly membersStmt;
+  private readonly redirectsStmt;
 
   constructor(db: Db) {
     this.deleteLinks = db.prepare('DELETE FROM link WHERE from_page = ?');
@@ -88,6 +98,23 @@ export class LinkStore {
     this.linkingTo = db.prepare<[string, number], LinkingPage>(
       `SELECT p.id, p.title FROM link l JOIN page p ON p.id = l.from_page
        WHERE l.to_title = ? AND p.latest_id IS NOT NULL ORDER BY p.title LIMIT ?`,
+    );
+    // No ORDER BY: these walk the (to_title, from_page) and (category, page_id) indexes and stop at
+    // the limit, so a title linked from 100,000 pages costs no more than the limit.
+    this.linkersStmt = db.prepare<[string, number], { title: string; isRedirect: number }>(
+      `SELECT p.title, p.is_redirect AS isRedirect FROM link l JOIN page p ON p.id = l.from_page
+       WHERE l.to_title = ? AND ${livePage('p')} LIMIT ?`,
+    );
+    this.membersStmt = db.prepare<[string, number], { title: string; isRedirect: number }>(
+      `SELECT p.title, p.is_redirect AS isRedirect FROM category_link c JOIN page p ON p.id = c.page_id
+       WHERE c.category = ? AND ${livePage('p')} LIMIT ?`,
+    );
+    // A redirect's target is one of its link rows; only the first `scan` rows are looked at, so a
+    // popular title's save stays bounded (a redirect past them is missed).
+    this.redirectsStmt = db.prepare<[string, number, number], { title: string; isRedirect: number }>(
+      `SELECT p.title, p.is_redirect AS isRedirect
+       FROM (SELECT from_page FROM link WHERE to_title = ? LIMIT ?) l JOIN page p ON p.id = l.from_page
+       WHERE p.is_redirect = 1 AND ${livePage('p')} LIMIT ?`,
     );
   }
 
@@ -155,4 +182,23 @@ export class LinkStore {
   pagesLinkingTo(title: string, limit = 500): LinkingPage[] {
     return this.linkingTo.all(title, limit);
   }
+
+  /** Up to `limit` live pages whose latest revision links to this title text, in no order. */
+  linkersOf(title: string, limit: number): PageTitleRow[] {
+    return this.linkersStmt.all(title, limit).map(toTitleRow);
+  }
+
+  /** Up to `limit` live pages in this category (name without prefix), in no order. */
+  membersOf(category: string, limit: number): PageTitleRow[] {
+    return this.membersStmt.all(category, limit).map(toTitleRow);
+  }
+
+  /** Up to `limit` live redirects to this title text, among the first `scan` pages linking to it. */
+  redirectsTo(title: string, limit: number, scan: number): PageTitleRow[] {
+    return this.redirectsStmt.all(title, scan, limit).map(toTitleRow);
+  }
+}
+
+function toTitleRow(r: { title: string; isRedirect: number }): PageTitleRow {
+  return { title: r.title, isRedirect: r.isRedirect === 1 };
 }
