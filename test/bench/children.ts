@@ -1,6 +1,9 @@
-/** Child processes of the benchmark (the wiki server, the baseline servers): start, wait, stop, clean up. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+/**
+ * Child processes of the benchmark (the wiki server, the baseline servers, the load generator,
+ * varnishd): start, wait, stop, and clean up with everything they started.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { childrenOf, descendantsOf, rssMbOf } from './procs.js';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -11,8 +14,10 @@ export interface Child {
   pid: number;
   /** The last lines it printed (for error messages). */
   output(): string;
-  /** Resident memory now, in MiB (VmRSS of /proc/<pid>/status). */
+  /** Resident memory now, in MiB: the largest of its child processes (cluster workers), or its own when it has none. */
   rssMb(): number;
+  /** Processes serving: its children (cluster workers), or 1 when it serves by itself. */
+  processes(): number;
   /** SIGTERM, then SIGKILL if it lingers; resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -32,14 +37,56 @@ function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Process ids of the children still running. */
+/** Process ids of everything the benchmark started that is still running (cluster workers included). */
 export function runningPids(): number[] {
-  return [...running].flatMap((c) => (c.pid !== undefined && c.exitCode === null ? [c.pid] : []));
+  return descendantsOf(process.pid);
 }
 
-/** Kill every child still running (synchronous: safe in an 'exit' handler). */
+/** Kill every child still running and what it started (synchronous: safe in an 'exit' handler). */
 export function killAll(signal: NodeJS.Signals = 'SIGKILL'): void {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  for (const child of running) {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) continue;
+    // Its own children first: a cluster primary or varnishd killed outright cannot stop its workers.
+    for (const pid of descendantsOf(child.pid)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    child.kill(signal);
+  }
+}
+
+/** Spawn `command` and track it, so killAll reaches it; resolves `exited` when it ends. */
+export function spawnTracked(command: string, args: string[], options: SpawnOptions): { child: ChildProcess; exited: Promise<void> } {
+  const child = spawn(command, args, options);
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => {
+    running.delete(child);
+    resolve();
+  }));
+  // A failed spawn (no such command) emits 'error' and no 'exit'.
+  child.once('error', () => running.delete(child));
+  return { child, exited };
+}
+
+/** SIGTERM, then SIGKILL (of it and its children) if it lingers; resolves once it has exited. */
+export async function stopTracked(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    for (const pid of descendantsOf(child.pid!)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    child.kill('SIGKILL');
+  }, STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
 }
 
 /**
@@ -47,8 +94,7 @@ export function killAll(signal: NodeJS.Signals = 'SIGKILL'): void {
  * @throws StartError with its output when it exits first or stays silent.
  */
 export async function startChild(name: string, args: string[], env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  const { child, exited } = spawnTracked(process.execPath, args, { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (s: string) => {
     log = (log + s).slice(-8_000);
@@ -59,19 +105,17 @@ export async function startChild(name: string, args: string[], env: Record<strin
     // Errors the server logs while measuring matter: show them as they happen.
     process.stderr.write(s.replace(/^(?=.)/gm, `[${name}] `));
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => {
-    running.delete(child);
-    resolve();
-  }));
   const url = await listeningUrl(name, child, () => log);
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
+  const pid = child.pid!;
+  const workers = () => childrenOf(pid);
+  return {
+    url,
+    pid,
+    output: () => log,
+    rssMb: () => Math.max(0, ...(workers().length ? workers() : [pid]).map(rssMbOf)),
+    processes: () => Math.max(1, workers().length),
+    stop: () => stopTracked(child, exited),
   };
-  return { url, pid: child.pid!, output: () => log, rssMb: () => rssMbOf(child.pid!), stop };
 }
 
 function listeningUrl(name: string, child: ChildProcess, log: () => string): Promise<string> {
@@ -94,10 +138,4 @@ function listeningUrl(name: string, child: ChildProcess, log: () => string): Pro
     child.stdout!.on('data', look);
     child.once('exit', onExit);
   });
-}
-
-function rssMbOf(pid: number): number {
-  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!m) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(m[1]) / 1024;
 }

@@ -8,7 +8,7 @@ import { parseTitle, wikiPath, type Title } from '../../server/wiki/title.js';
 import { MAX_SOURCE_BYTES } from '../../server/wiki/edit.js';
 import { HOSTILE_FAMILIES, type HostileFamily } from './hostileInputs.js';
 import { apiPath } from './api.js';
-import { Client, runLoad, type Reply } from './http.js';
+import { Client, runLoad, type PathMix, type Reply } from './http.js';
 import { describeLoad, type LoadSettings } from './views.js';
 import { figure, ms, note, percentile, sortedOf } from './report.js';
 import type { Phases } from './profile.js';
@@ -93,23 +93,20 @@ async function attack(a: Attacker, texts: readonly string[]): Promise<void> {
 const QUIET_SECONDS = 30;
 
 /** The phase and its figures. */
-export async function hostilePhase(base: string, token: string, next: () => string, s: LoadSettings, phases: Phases): Promise<void> {
+export async function hostilePhase(base: string, token: string, mix: PathMix, s: LoadSettings, phases: Phases): Promise<void> {
   // The same views first with no attack: on two shared cores, the slowest of 100,000 page views
   // waits on the scheduler and the collector too, and this says how long that is by itself.
-  const quiet: number[] = [];
-  await runLoad({ base, connections: Math.min(8, s.connections), seconds: QUIET_SECONDS, path: next, onSample: (start, end) => quiet.push(end - start) });
-  note(`hostile: with no attack, ${quiet.length} page views waited at most ${ms(Math.max(...quiet))} (p99.9 ${ms(percentile(sortedOf(quiet), 99.9))})`);
-  figure('quiet_view_wait_ms', Math.max(...quiet), 'ms');
-  // Made before any view is timed: the page views are timed from this process, and building a
-  // 1 MiB text here would count as the server's delay.
+  const quiet = (await runLoad({ base, connections: Math.min(8, s.connections), seconds: QUIET_SECONDS, mix })).latencies;
+  note(`hostile: with no attack, ${quiet.length} page views waited at most ${ms(percentile(quiet, 100))} (p99.9 ${ms(percentile(quiet, 99.9))})`);
+  figure('quiet_view_wait_ms', percentile(quiet, 100), 'ms');
+  // Made before the attack starts: building a 1 MiB text here would delay the attacker's requests.
   const texts = HOSTILE_FAMILIES.map((f) => f.make(MAX_SOURCE_BYTES));
   const a = new Attacker(base, token);
-  const attacking = phases.time('hostile inputs', () => attack(a, texts));
-  const samples: Array<[number, number]> = [];
-  const views = await runLoad({
-    base, connections: Math.min(8, s.connections), seconds: 600, path: next, until: attacking,
-    onSample: (start, end) => samples.push([start, end]),
-  });
+  // The attack starts once the load generator's views are under way.
+  let viewing = () => {};
+  const attacking = new Promise<void>((resolve) => (viewing = resolve)).then(() => phases.time('hostile inputs', () => attack(a, texts)));
+  const views = await runLoad({ base, connections: Math.min(8, s.connections), seconds: 600, mix, until: attacking, samples: true, onMeasuring: () => viewing() });
+  const samples = views.samples ?? [];
   await attacking;
   a.close();
   describeLoad('views during hostile inputs', views);

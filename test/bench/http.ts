@@ -1,11 +1,15 @@
 /**
- * HTTP from the benchmark process: a keep-alive client (http.Agent) for single requests, and a
- * closed-loop load generator over lean keep-alive connections (wire.ts).
+ * HTTP from the benchmark: a keep-alive client (http.Agent) for single requests, and runLoad, a
+ * closed-loop load over lean keep-alive connections (wire.ts) from a process of its own (loadgen.ts).
  */
+import { once } from 'node:events';
 import { Agent, request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
-import { runningPids } from './children.js';
-import { watchOthers } from './machine.js';
-import { WireConnection } from './wire.js';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { spawnTracked } from './children.js';
+import { monotonicUs } from './profile.js';
+
+const LOADGEN = fileURLToPath(new URL('./loadgen.js', import.meta.url));
 
 export interface Reply {
   status: number;
@@ -65,16 +69,24 @@ export class Client {
   }
 }
 
+/** The pages a load asks for: one of `paths` at random for every request, in the order `seed` gives. */
+export interface PathMix {
+  paths: string[];
+  seed: number;
+}
+
 export interface LoadOptions {
   base: string;
   connections: number;
   seconds: number;
   /** Requests before measuring starts (JIT, connections), not counted. */
   warmupSeconds?: number;
-  path: () => string;
-  headers?: OutgoingHttpHeaders;
-  /** Called for every measured request with its start and end (performance.now() ms). */
-  onSample?: (start: number, end: number, status: number) => void;
+  mix: PathMix;
+  headers?: Record<string, string>;
+  /** Also return each measured request's start and end (performance.now() ms of this process). */
+  samples?: boolean;
+  /** Called when the warm-up is over and measuring starts. */
+  onMeasuring?: () => void;
   /** Stop early once this resolves. */
   until?: Promise<unknown>;
 }
@@ -87,82 +99,67 @@ export interface LoadResult {
   rps: number;
   /** Sorted latencies in ms. */
   latencies: Float64Array;
-  /** Share of one core the benchmark process used meanwhile: near 1 means it may be the bottleneck. */
+  /** Share of one core the load generator's process used meanwhile: near 1 means it may be the bottleneck. */
   generatorCpu: number;
   /** Cores that processes other than the benchmark's kept busy meanwhile (on average). */
   otherCores: number;
   bytes: number;
+  /** Answers a Varnish in between gave from what it had stored (X-Varnish naming two requests). */
+  cacheHits: number;
+  /** Answers that carried X-Varnish at all. */
+  cacheTold: number;
+  /** With `samples`: [start, end] of each measured request. */
+  samples?: Array<[number, number]>;
 }
 
-/** What one load run counts once its warm-up is over. */
-class Measurement {
-  readonly samples: number[] = [];
-  errors = 0;
-  bytes = 0;
-  private cpu0 = process.cpuUsage();
-  private t0 = performance.now();
-  private others = watchOthers(runningPids);
-
-  start(): void {
-    this.cpu0 = process.cpuUsage();
-    this.t0 = performance.now();
-    this.others = watchOthers(runningPids);
-  }
-
-  finish(): LoadResult {
-    const seconds = (performance.now() - this.t0) / 1000;
-    const cpu = process.cpuUsage(this.cpu0);
-    return {
-      requests: this.samples.length,
-      errors: this.errors,
-      seconds,
-      rps: this.samples.length / seconds,
-      latencies: Float64Array.from(this.samples).sort(),
-      generatorCpu: (cpu.user + cpu.system) / 1e6 / seconds,
-      otherCores: this.others(),
-      bytes: this.bytes,
-    };
-  }
+/** What loadgen.ts reads on stdin. */
+export interface LoadgenSettings {
+  host: string;
+  port: number;
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+  paths: string[];
+  seed: number;
+  headers: Record<string, string>;
+  samples: boolean;
 }
 
-/** `connections` keep-alive connections, each sending its next request when the last one is answered, for `seconds`. */
+/** What loadgen.ts writes last on stdout; sample times are monotonic ms, in pairs. */
+export interface LoadgenResult extends Omit<LoadResult, 'latencies' | 'samples'> {
+  type: 'result';
+  latencies: number[];
+  samples?: number[];
+}
+
+/**
+ * `connections` keep-alive connections, each sending its next request when the last one is
+ * answered, for `seconds`, from a load generator process of its own (loadgen.ts).
+ * @throws when the load generator fails.
+ */
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const url = new URL(o.base);
-  const extra = Object.entries(o.headers ?? {}).map(([k, v]) => `${k}: ${String(v)}\r\n`).join('');
-  const connections = Array.from({ length: o.connections }, () => new WireConnection(url.hostname, Number(url.port), extra));
-  const warmEnd = performance.now() + (o.warmupSeconds ?? 0) * 1000;
-  const m = new Measurement();
-  let measuring = false;
-  let stop = false;
-  const loop = async (connection: WireConnection) => {
-    while (!stop) {
-      const start = performance.now();
-      if (!measuring && start >= warmEnd) {
-        measuring = true;
-        m.start();
-      }
-      const counted = measuring;
-      const r = await connection.get(o.path()).catch(() => ({ status: 0, bytes: 0 }));
-      const end = performance.now();
-      // A refused connection fails at once: don't spin on a server that has gone away.
-      if (r.status === 0) await new Promise((resolve) => setTimeout(resolve, 20));
-      // Answers that arrive after the deadline are left out, as are those of the warm-up.
-      if (!counted || stop) continue;
-      m.samples.push(end - start);
-      m.bytes += r.bytes;
-      if (r.status !== 200) m.errors++;
-      o.onSample?.(start, end, r.status);
-    }
+  const settings: LoadgenSettings = {
+    host: url.hostname, port: Number(url.port), connections: o.connections, seconds: o.seconds, warmupSeconds: o.warmupSeconds ?? 0,
+    paths: o.mix.paths, seed: o.mix.seed, headers: o.headers ?? {}, samples: o.samples ?? false,
   };
-  const loops = connections.map(loop);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise((resolve) => (timer = setTimeout(resolve, ((o.warmupSeconds ?? 0) + o.seconds) * 1000)));
+  const { child, exited } = spawnTracked(process.execPath, [LOADGEN], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin!.on('error', () => undefined); // it may have exited already; `exited` tells
+  child.stdin!.write(`${JSON.stringify(settings)}\n`);
   // A failing `until` only ends the run early; its owner sees the error when it awaits it.
-  await Promise.race([deadline, ...(o.until ? [o.until.catch(() => undefined)] : [])]);
-  stop = true;
-  clearTimeout(timer);
-  const result = m.finish();
-  await Promise.all(loops);
-  for (const c of connections) c.close();
-  return result;
+  void o.until?.catch(() => undefined).then(() => child.stdin!.end('stop\n'));
+  let result: LoadgenResult | undefined;
+  const lines = createInterface({ input: child.stdout! });
+  const closed = once(lines, 'close');
+  lines.on('line', (line) => {
+    const message = JSON.parse(line) as { type: 'measuring' } | LoadgenResult;
+    if (message.type === 'measuring') o.onMeasuring?.();
+    else result = message;
+  });
+  await Promise.all([exited, closed]);
+  if (!result) throw new Error(`the load generator exited (code ${child.exitCode ?? child.signalCode}) without a result`);
+  // performance.now() of this process on the machine's monotonic clock.
+  const offset = monotonicUs() / 1000 - performance.now();
+  const pairs = result.samples?.flatMap((t, i, all): Array<[number, number]> => (i % 2 ? [] : [[t - offset, all[i + 1]! - offset]]));
+  return { ...result, latencies: Float64Array.from(result.latencies), samples: pairs };
 }

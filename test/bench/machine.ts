@@ -3,6 +3,7 @@
  * that of the benchmark and its children. On a shared 2-core machine this says whether to trust a figure.
  */
 import { readFileSync } from 'node:fs';
+import { processTicks } from './procs.js';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -12,21 +13,13 @@ function machineBusyTicks(): number {
   return fields.reduce((a, b) => a + b, 0) - (fields[3] ?? 0) - (fields[4] ?? 0);
 }
 
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]); // utime, stime
-  } catch {
-    return 0; // the process has exited
-  }
-}
-
-/** Start watching; the returned function gives the cores other processes kept busy since (on average). */
+/**
+ * Start watching; the returned function gives the cores other processes kept busy since (on
+ * average). Ours are this process and `pids()` (asked at both ends: workers may come and go).
+ */
 export function watchOthers(pids: () => number[]): () => number {
   const t0 = performance.now();
-  const ours = () => [process.pid, ...pids()].reduce((sum, pid) => sum + processTicks(pid), 0);
+  const ours = () => [...new Set([process.pid, ...pids()])].reduce((sum, pid) => sum + processTicks(pid), 0);
   const busy0 = machineBusyTicks();
   const ours0 = ours();
   return () => {

@@ -11,10 +11,13 @@ export function sortedOf(values: number[]): Float64Array {
   return Float64Array.from(values).sort();
 }
 
+/** Units whose values are whole numbers. */
+const WHOLE = new Set(['bool', 'count', 'processes']);
+
 /** Print one figure; values are rounded to what the unit deserves. */
 export function figure(name: string, value: number, unit: string): void {
-  const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
-  const text = Number.isFinite(value) ? (unit === 'bool' ? String(value) : value.toFixed(digits)) : 'NaN';
+  const digits = WHOLE.has(unit) || Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : Math.abs(value) >= 1 ? 2 : 3;
+  const text = Number.isFinite(value) ? value.toFixed(digits) : 'NaN';
   process.stdout.write(`${name} ${text} ${unit}\n`);
 }
 

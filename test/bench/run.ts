@@ -1,6 +1,7 @@
 /**
- * `npm run bench` (SPEC section 8): generate a wiki, start the built server on it as a child process,
- * measure over loopback, print one `name value unit` line per figure on stdout (notes on stderr).
+ * `npm run bench` (SPEC section 8): generate a wiki, start the built server on it as a child process
+ * (WIKI_WORKERS processes), measure over loopback from a load generator process of its own, print
+ * one `name value unit` line per figure on stdout (notes on stderr).
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -15,7 +16,9 @@ import { loadAverage } from './machine.js';
 import { generateWiki, type GeneratedWiki } from './generate.js';
 import { Client } from './http.js';
 import { editFigure, login, readFigures } from './api.js';
-import { baselines, check304, randomPaths, viewLoad, warmUp } from './views.js';
+import { baselines, check304, pathMix, viewLoad, warmUp } from './views.js';
+import { coldViews, longestHistories } from './cold.js';
+import { viaCache } from './varnish.js';
 import { worstCase } from './worst.js';
 import { hostilePhase } from './hostile.js';
 import { Phases, summarize } from './profile.js';
@@ -25,17 +28,41 @@ import { Random } from './random.js';
 const MAIN = fileURLToPath(new URL('../../server/main.js', import.meta.url));
 const EDITED_PAGES = 20;
 
-function startServer(file: string, profileDir: string | undefined): Promise<Child> {
-  const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, MAIN] : [MAIN];
-  return startChild('server', args, {
+/** What every start of the server shares: the same database, workers, profile folder and secret. */
+interface ServerSettings {
+  file: string;
+  workers: number;
+  profileDir: string | undefined;
+  jwtSecret: string;
+}
+
+async function startServer(s: ServerSettings): Promise<Child> {
+  const args = s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`, MAIN] : [MAIN];
+  const server = await startChild('server', args, {
     PORT: '0',
     HOST: '127.0.0.1',
-    WIKI_DB: file,
+    WIKI_DB: s.file,
+    WIKI_WORKERS: String(s.workers),
     WIKI_SEED: 'false',
     WIKI_SAVE_LIMIT: '0',
     WIKI_SIGNUP_LIMIT: '0',
-    JWT_SECRET: randomBytes(48).toString('base64url'),
+    JWT_SECRET: s.jwtSecret,
   });
+  note(`server ${server.url} (pid ${server.pid}, WIKI_WORKERS=${s.workers}) started`);
+  return server;
+}
+
+/**
+ * Warm every page up, then restart the server on the same database and view the pages with the
+ * longest histories first: `view_cold_*`. Resolves to the restarted server and the warm pages.
+ */
+async function warmAndRestart(first: Child, s: ServerSettings, wiki: GeneratedWiki, rng: Random): Promise<{ server: Child; paths: string[]; median: string }> {
+  const longest = longestHistories(s.file);
+  const warmed = await warmUp(first.url, longest, shuffled(rng, wiki.titles).map((t) => wikiPath(t)));
+  await first.stop();
+  const server = await startServer(s);
+  await coldViews(server.url, longest);
+  return { server, ...warmed };
 }
 
 function shuffled<T>(rng: Random, items: readonly T[]): T[] {
@@ -48,25 +75,26 @@ function shuffled<T>(rng: Random, items: readonly T[]): T[] {
 }
 
 /** db_bytes_per_revision: the file and its WAL over the revisions now stored. */
-function storageFigure(file: string): void {
+function storageFigure(file: string, worstRan: boolean): void {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   const { n } = db.prepare('SELECT count(*) AS n FROM revision').get() as { n: number };
   db.close();
   const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
-  note(`storage: ${(bytes / 1024 / 1024).toFixed(1)} MiB for ${n} revisions (the four 1 MiB worst-case revisions included)`);
+  note(`storage: ${(bytes / 1024 / 1024).toFixed(1)} MiB for ${n} revisions${worstRan ? ' (the four 1 MiB worst-case revisions included)' : ''}`);
   figure('db_bytes_per_revision', bytes / n, 'bytes');
 }
 
-async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp: string, phases: Phases): Promise<void> {
+async function measure(o: BenchOptions, wiki: GeneratedWiki, started: Child, s: ServerSettings, tmp: string, phases: Phases): Promise<Child> {
   const rng = new Random(o.seed + 1);
   const load = { connections: o.connections, seconds: o.seconds };
   const runs = (phase: Phase) => o.only === undefined || o.only === phase;
-  const warmed = await warmUp(server.url, shuffled(rng, wiki.titles).map((t) => wikiPath(t)));
-  const next = randomPaths(rng, warmed.paths);
+  const { server, paths, median } = await phases.time('warm-up and restart', () => warmAndRestart(started, s, wiki, rng));
+  const next = pathMix(rng, paths);
   if (runs('views')) {
     const views = await phases.time('views', () => viewLoad(server.url, next, load));
-    await check304(server.url, warmed.median);
-    await baselines(server.url, warmed.median, tmp, views.rps, next, load);
+    await check304(server.url, median);
+    await baselines(server.url, median, tmp, views.rps, next, { ...load, workers: o.workers });
+    await phases.time('views through varnish', () => viaCache(server.url, next, load, tmp));
   }
 
   const client = new Client(server.url);
@@ -77,9 +105,10 @@ async function measure(o: BenchOptions, wiki: GeneratedWiki, server: Child, tmp:
   const edited = shuffled(rng, wiki.articles).slice(0, EDITED_PAGES);
   if (runs('edits')) await phases.time('edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
   client.close();
-  note(`server memory before the worst-case phases: ${server.rssMb().toFixed(0)} MiB`);
+  note(`server memory before the worst-case phases: ${server.rssMb().toFixed(0)} MiB (the largest of its ${server.processes()} processes)`);
   if (runs('worst')) await worstCase(server.url, token, rng, wiki.words, next, load, phases);
   if (runs('hostile')) await hostilePhase(server.url, token, next, load, phases);
+  return server;
 }
 
 /** Each phase's share of the server's CPU, per thread (the main thread, and the diff worker when busy). */
@@ -113,11 +142,13 @@ async function main(): Promise<void> {
   const wiki = await generateWiki({ file, pages: o.pages, revisions: o.revisions, seed: o.seed, log: note });
   const profileDir = o.profile ? join(tmp, 'profile') : undefined;
   if (profileDir) mkdirSync(profileDir);
-  const server = await startServer(file, profileDir);
-  note(`server ${server.url} (pid ${server.pid}) started`);
+  const settings: ServerSettings = { file, workers: o.workers, profileDir, jwtSecret: randomBytes(48).toString('base64url') };
   const phases = new Phases();
-  await measure(o, wiki, server, tmp, phases);
-  storageFigure(file);
+  const server = await measure(o, wiki, await startServer(settings), settings, tmp, phases);
+  storageFigure(file, o.only === undefined || o.only === 'worst');
+  const workers = server.processes();
+  if (workers !== o.workers) note(`warning: the server ran ${workers} process${workers === 1 ? '' : 'es'} with WIKI_WORKERS=${o.workers}`);
+  figure('workers', workers, 'processes');
   figure('rss_mb', server.rssMb(), 'MiB');
   await server.stop();
   if (profileDir) profileSummary(profileDir, phases);

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './children.js';
 import { busyWarning } from './machine.js';
-import { Client, runLoad, type LoadResult } from './http.js';
-import { figure, ms, note, percentile, sortedOf } from './report.js';
+import { Client, runLoad, type LoadResult, type PathMix } from './http.js';
+import { viewOnce } from './cold.js';
+import { figure, ms, note, percentile } from './report.js';
 import type { Random } from './random.js';
 
 const BASELINE = fileURLToPath(new URL('./baseline.js', import.meta.url));
 /** Warm-up stops after this long; larger wikis are viewed over the pages warmed by then. */
 const WARM_BUDGET_MS = 60_000;
-const COLD_SAMPLE = 100;
 
 export interface LoadSettings {
   connections: number;
@@ -19,43 +19,42 @@ export interface LoadSettings {
 }
 
 export interface Warmed {
-  /** Paths of the pages viewed once (rendered and cached), in random order. */
+  /** Paths of the pages viewed once (rendered and cached). */
   paths: string[];
   /** Path of a page whose view is of median size, for the baselines. */
   median: string;
 }
 
 /**
- * View pages once each (the first view renders and stores blame and HTML): the first 100 one at a
- * time, for `view_cold_p50_ms`, the rest two at a time, until all are warm or the budget is spent.
+ * View pages once each (the first view renders and stores blame and HTML): `first` one at a time
+ * (their first views ever, noted), then the rest of `paths` two at a time, until all are warm or
+ * the budget is spent.
  */
-export async function warmUp(base: string, paths: string[]): Promise<Warmed> {
-  const client = new Client(base, 2);
-  const sizes: Array<[string, number]> = [];
-  const cold: number[] = [];
+export async function warmUp(base: string, first: readonly string[], paths: readonly string[]): Promise<Warmed> {
   const t0 = Date.now();
+  const firstViews = await viewOnce(base, first, 'warm-up');
+  note(`first views ever of the ${first.length} longest histories: p50 ${ms(percentile(firstViews, 50))}, p99 ${ms(percentile(firstViews, 99))}`);
+  const client = new Client(base, 2);
+  const chosen = new Set(first);
+  const rest = paths.filter((p) => !chosen.has(p));
+  const sizes: Array<[string, number]> = [];
   let next = 0;
   let failed = 0;
-  const view = async (record: boolean) => {
-    const path = paths[next++]!;
-    const t = performance.now();
-    const r = await client.hit(path);
-    if (record) cold.push(performance.now() - t);
-    if (r.status === 200) sizes.push([path, r.bytes]);
-    else if (failed++ < 5) note(`warm-up: ${path} answered ${r.status}`);
-  };
-  while (next < Math.min(COLD_SAMPLE, paths.length)) await view(true);
   const worker = async () => {
-    while (next < paths.length && Date.now() - t0 < WARM_BUDGET_MS) await view(false);
+    while (next < rest.length && Date.now() - t0 < WARM_BUDGET_MS) {
+      const path = rest[next++]!;
+      const r = await client.hit(path);
+      if (r.status === 200) sizes.push([path, r.bytes]);
+      else if (failed++ < 5) note(`warm-up: ${path} answered ${r.status}`);
+    }
   };
   await Promise.all([worker(), worker()]);
   client.close();
   if (sizes.length === 0) throw new Error('warm-up: no page view answered 200');
-  figure('view_cold_p50_ms', percentile(sortedOf(cold), 50), 'ms');
-  note(`warm-up: ${sizes.length} of ${paths.length} pages viewed in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
-    `${failed ? `, ${failed} failed` : ''}; first views: p50 ${ms(percentile(sortedOf(cold), 50))}, p99 ${ms(percentile(sortedOf(cold), 99))}`);
+  note(`warm-up: ${sizes.length + firstViews.length} of ${rest.length + first.length} pages viewed in ${((Date.now() - t0) / 1000).toFixed(1)} s` +
+    `${failed ? `, ${failed} failed` : ''}`);
   const bySize = [...sizes].sort((a, b) => a[1] - b[1]);
-  return { paths: sizes.map(([p]) => p), median: bySize[Math.floor(bySize.length / 2)]![0] };
+  return { paths: [...first, ...sizes.map(([p]) => p)], median: bySize[Math.floor(bySize.length / 2)]![0] };
 }
 
 export function describeLoad(what: string, r: LoadResult): void {
@@ -68,13 +67,14 @@ export function describeLoad(what: string, r: LoadResult): void {
   if (r.errors > r.requests * 0.01) throw new Error(`${what}: ${r.errors} of ${r.requests} requests failed`);
 }
 
-export function randomPaths(rng: Random, paths: string[]): () => string {
-  return () => paths[Math.floor(rng.next() * paths.length)]!;
+/** Random picks from `paths`, in an order drawn from `rng` (the same for every load that uses it). */
+export function pathMix(rng: Random, paths: string[]): PathMix {
+  return { paths, seed: rng.int(1, 2 ** 31 - 1) };
 }
 
 /** `view_rps` and `view_p99_ms`: anonymous views (no cookies, as a first visit or a crawler) of random warm pages. */
-export async function viewLoad(base: string, next: () => string, s: LoadSettings): Promise<LoadResult> {
-  const r = await runLoad({ base, connections: s.connections, seconds: s.seconds, warmupSeconds: 1, path: next });
+export async function viewLoad(base: string, mix: PathMix, s: LoadSettings): Promise<LoadResult> {
+  const r = await runLoad({ base, connections: s.connections, seconds: s.seconds, warmupSeconds: 1, mix });
   describeLoad('views', r);
   figure('view_rps', r.rps, 'req/s');
   figure('view_p99_ms', percentile(r.latencies, 99), 'ms');
@@ -105,18 +105,23 @@ export async function check304(base: string, path: string): Promise<void> {
   }
 }
 
-/** `view_vs_floor` and `view_vs_limit`: the same bytes from a bare Express app and a bare node:http server. */
-export async function baselines(base: string, path: string, tmp: string, viewRps: number, next: () => string, s: LoadSettings): Promise<void> {
+/**
+ * `view_vs_floor` and `view_vs_limit`: the same bytes from a bare Express app and a bare node:http
+ * server, each run as `workers` node:cluster processes like the wiki.
+ */
+export async function baselines(base: string, path: string, tmp: string, viewRps: number, mix: PathMix, s: LoadSettings & { workers: number }): Promise<void> {
   const client = new Client(base);
   const body = await client.get(path);
   client.close();
   const file = join(tmp, 'page.html');
   writeFileSync(file, body.body);
-  note(`baselines serve ${path} as captured (${(body.body.length / 1024).toFixed(1)} KiB)`);
+  const processes = s.workers === 1 ? 'one process' : `${s.workers} node:cluster worker processes, as many as the wiki's`;
+  note(`baselines serve ${path} as captured (${(body.body.length / 1024).toFixed(1)} KiB) from ${processes}`);
   for (const [kind, name] of [['express', 'view_vs_floor'], ['http', 'view_vs_limit']] as const) {
-    const child = await startChild(`baseline ${kind}`, [BASELINE, kind, file], {});
+    const child = await startChild(`baseline ${kind}`, [BASELINE, kind, file, String(s.workers)], {});
     try {
-      const r = await runLoad({ base: child.url, connections: s.connections, seconds: s.seconds, warmupSeconds: 1, path: next });
+      if (child.processes() !== s.workers && s.workers > 1) note(`warning: bare ${kind} runs ${child.processes()} workers, not ${s.workers}`);
+      const r = await runLoad({ base: child.url, connections: s.connections, seconds: s.seconds, warmupSeconds: 1, mix });
       describeLoad(`bare ${kind}`, r);
       figure(name, viewRps / r.rps, 'ratio');
     } finally {

@@ -8,6 +8,22 @@ import { connect, type Socket } from 'node:net';
 export interface Answer {
   status: number;
   bytes: number;
+  /**
+   * Whether a cache in between answered from what it had stored: X-Cache: HIT (as our VCL says),
+   * or else X-Varnish naming two requests (this one and the one that stored it); undefined when
+   * the answer has neither header.
+   */
+  cacheHit?: boolean;
+}
+
+const X_CACHE = /\r\nx-cache:[ \t]*(\w+)/i;
+const X_VARNISH = /\r\nx-varnish:[ \t]*\d+([ \t]+\d+)?/i;
+
+function cacheHit(head: string): boolean | undefined {
+  const cache = X_CACHE.exec(head);
+  if (cache) return cache[1]!.toUpperCase() === 'HIT';
+  const varnish = X_VARNISH.exec(head);
+  return varnish ? varnish[1] !== undefined : undefined;
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -91,7 +107,7 @@ export class WireConnection {
     if (done.close) this.close();
     const w = this.waiting;
     this.waiting = undefined;
-    w?.resolve({ status: done.status, bytes });
+    w?.resolve({ status: done.status, bytes, cacheHit: done.cacheHit });
   }
 }
 
@@ -102,6 +118,7 @@ interface Head {
   bodyBytes: number;
   chunked: boolean;
   close: boolean;
+  cacheHit: boolean | undefined;
 }
 
 function parseHead(text: string): Head {
@@ -111,7 +128,7 @@ function parseHead(text: string): Head {
   const close = /\r\nconnection:\s*close/i.test(text);
   const noBody = status === 304 || status === 204 || (status >= 100 && status < 200);
   const bytes = noBody ? 0 : Number(length?.[1] ?? 0);
-  return { status, length: bytes, bodyBytes: bytes, chunked: chunked && !noBody, close };
+  return { status, length: bytes, bodyBytes: bytes, chunked: chunked && !noBody, close, cacheHit: cacheHit(text) };
 }
 
 /** Payload bytes of a complete chunked body, or undefined while it is incomplete. */

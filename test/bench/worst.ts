@@ -3,7 +3,7 @@ import { parseTitle } from '../../server/wiki/title.js';
 import { MAX_SOURCE_BYTES } from '../../server/wiki/edit.js';
 import { hugeText } from './corpus.js';
 import { apiPath } from './api.js';
-import { Client, runLoad } from './http.js';
+import { Client, runLoad, type PathMix } from './http.js';
 import { describeLoad, type LoadSettings } from './views.js';
 import { figure, ms, note, percentile, sortedOf } from './report.js';
 import type { Random } from './random.js';
@@ -36,7 +36,7 @@ async function compare(client: Client, from: number, to: number): Promise<{ star
 
 /** Both figures. Every compared pair is new to the server, so no answer comes from its diff cache. */
 export async function worstCase(
-  base: string, token: string, rng: Random, words: readonly string[], next: () => string, s: LoadSettings, phases: Phases,
+  base: string, token: string, rng: Random, words: readonly string[], mix: PathMix, s: LoadSettings, phases: Phases,
 ): Promise<void> {
   const client = new Client(base);
   const ids = await phases.time('1 MiB saves', () => hugeRevisions(client, token, rng, words));
@@ -55,17 +55,15 @@ export async function worstCase(
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     for (let i = ids.length - 1; i > 0; i--) windows.push(await compare(client, ids[i]!, ids[i - 1]!));
   })();
-  const samples: Array<[number, number]> = [];
   const r = await phases.time('views during diffs', () => runLoad({
-    base, connections: s.connections, seconds: 120, warmupSeconds: 0.5, path: next, until: diffs,
-    onSample: (start, end) => samples.push([start, end]),
+    base, connections: s.connections, seconds: 120, warmupSeconds: 0.5, mix, until: diffs, samples: true,
   }));
   await diffs;
   client.close();
   describeLoad('views during worst-case diffs', r);
   const during: number[] = [];
   const outside: number[] = [];
-  for (const [start, end] of samples) (windows.some((w) => start < w.end && end > w.start) ? during : outside).push(end - start);
+  for (const [start, end] of r.samples ?? []) (windows.some((w) => start < w.end && end > w.start) ? during : outside).push(end - start);
   const hit = sortedOf(during);
   note(`views overlapping a diff: ${hit.length}, p99 ${ms(percentile(hit, 99))}, max ${ms(percentile(hit, 100))}; ` +
     `other views: ${outside.length}, p99 ${ms(percentile(sortedOf(outside), 99))}`);

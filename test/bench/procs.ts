@@ -1,0 +1,60 @@
+/**
+ * Process facts from /proc (Linux): the tree below a process, CPU ticks and resident memory. The
+ * wiki runs as a node:cluster primary with worker processes, so "the server" is a tree, not a pid.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses). */
+function statFields(pid: number): string[] | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined; // it has exited
+  }
+}
+
+/** Every process's parent, read once (/proc/<pid>/task/<tid>/children is often not built into the kernel). */
+function parents(): Map<number, number> {
+  const parent = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const ppid = statFields(Number(name))?.[1];
+    if (ppid !== undefined) parent.set(Number(name), Number(ppid));
+  }
+  return parent;
+}
+
+/** Direct children of `pid` still running. */
+export function childrenOf(pid: number): number[] {
+  return [...parents()].flatMap(([p, pp]) => (pp === pid ? [p] : []));
+}
+
+/** Every process below `pid` (children, their children...), not `pid` itself. */
+export function descendantsOf(pid: number): number[] {
+  const byParent = new Map<number, number[]>();
+  for (const [p, pp] of parents()) byParent.set(pp, [...(byParent.get(pp) ?? []), p]);
+  const out: number[] = [];
+  for (let queue = [pid]; queue.length > 0;) {
+    const kids = byParent.get(queue.pop()!) ?? [];
+    out.push(...kids);
+    queue.push(...kids);
+  }
+  return out;
+}
+
+/** User plus system CPU ticks a process has used; 0 once it has exited. */
+export function processTicks(pid: number): number {
+  const f = statFields(pid);
+  return f ? Number(f[11]) + Number(f[12]) : 0; // utime, stime
+}
+
+/** Resident memory in MiB (VmRSS of /proc/<pid>/status); 0 once it has exited. */
+export function rssMbOf(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
