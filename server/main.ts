@@ -42,9 +42,12 @@ async function closeWiki(wiki: Wiki): Promise<void> {
  */
 async function serve(config: Config, wiki: Wiki, port: number, ready: (port: number) => void): Promise<void> {
   // Loaded here, not at the top: a cluster's primary never serves, and starts faster without them.
-  const [{ createApp }, { Limits }] = await Promise.all([import('./app.js'), import('./http/limits.js')]);
+  const [{ createApp, servingViews }, { Limits }, { ViewCache }] = await Promise.all([
+    import('./app.js'), import('./http/limits.js'), import('./http/viewCache.js'),
+  ]);
   const limits = Limits.inDatabase(config, wiki.db);
-  const server = createServer(createApp(wiki, limits));
+  const views = new ViewCache(wiki.stores);
+  const server = createServer(servingViews(createApp(wiki, limits, views), views));
   server.keepAliveTimeout = 5_000;
   server.on('error', (e: NodeJS.ErrnoException) => {
     die(e.code === 'EADDRINUSE' ? `port ${config.port} is in use; set PORT to another port (or 0 for any free one).` : e.message);

@@ -70,6 +70,7 @@ export class LinkStore {
   private readonly insertLink;
   private readonly deleteCats;
   private readonly insertCat;
+  private readonly touchCategory;
   private readonly linkingTo;
   private readonly countLinking;
   private readonly countsOf;
@@ -82,6 +83,9 @@ export class LinkStore {
     this.insertLink = db.prepare('INSERT OR IGNORE INTO link (from_page, to_title) VALUES (?, ?)');
     this.deleteCats = db.prepare('DELETE FROM category_link WHERE page_id = ?');
     this.insertCat = db.prepare('INSERT OR IGNORE INTO category_link (page_id, category) VALUES (?, ?)');
+    // A Category: page lists its members: a member coming or going gives it a new touched stamp,
+    // so caches of it (render, byte and HTTP caches) know it changed.
+    this.touchCategory = db.prepare("UPDATE page SET touched = touched + 1 WHERE title = 'Category:' || ?");
     this.countsOf = db.prepare<[number, number], { links: number; categories: number }>(
       'SELECT (SELECT count(*) FROM link WHERE from_page = ?) AS links, (SELECT count(*) FROM category_link WHERE page_id = ?) AS categories',
     );
@@ -142,8 +146,8 @@ export class LinkStore {
   apply(pageId: number, c: LinkChange): void {
     for (const to of c.removeLinks) this.deleteLink.run(pageId, to);
     for (const to of c.addLinks) this.insertLink.run(pageId, to);
-    for (const cat of c.removeCategories) this.deleteCat.run(pageId, cat);
-    for (const cat of c.addCategories) this.insertCat.run(pageId, cat);
+    for (const cat of c.removeCategories) if (this.deleteCat.run(pageId, cat).changes > 0) this.touchCategory.run(cat);
+    for (const cat of c.addCategories) if (this.insertCat.run(pageId, cat).changes > 0) this.touchCategory.run(cat);
   }
 
   /** Note that the page's rows are being brought up to `revisionId` after its save. */
@@ -174,6 +178,7 @@ export class LinkStore {
   /** Forget a page's outgoing links and categories (it was deleted). */
   clear(pageId: number): void {
     this.deleteLinks.run(pageId);
+    for (const cat of this.categoriesOf.all(pageId)) this.touchCategory.run(cat);
     this.deleteCats.run(pageId);
     this.dropPendingStmt.run(pageId);
   }

@@ -40,8 +40,13 @@ export class PageStore {
   private readonly listStmt;
   private readonly renameStmt;
   private readonly stampStmt;
+  private readonly touchCategoriesStmt;
 
   constructor(db: Db) {
+    // A Category: page lists its members by title: it changes when one is renamed or taken away.
+    this.touchCategoriesStmt = db.prepare(
+      "UPDATE page SET touched = touched + 1 WHERE title IN (SELECT 'Category:' || category FROM category_link WHERE page_id = ?)",
+    );
     this.stampStmt = db.prepare<[string], { s: string }>(
       "SELECT id || ':' || latest_id || ':' || touched AS s FROM page WHERE title = ? AND latest_id IS NOT NULL",
     ).pluck();
@@ -103,10 +108,12 @@ export class PageStore {
   /** Give a page a new title (a move, or an undelete restoring its title). */
   rename(pageId: number, title: Title): void {
     this.renameStmt.run(title.text, title.namespace, pageId);
+    this.touchCategoriesStmt.run(pageId);
   }
 
   /** Take a page out of every lookup by title, freeing the title (deletion). */
   tombstone(pageId: number): void {
+    this.touchCategoriesStmt.run(pageId);
     this.renameStmt.run(`#deleted:${pageId}`, '', pageId);
   }
 

@@ -8,7 +8,7 @@ import request from 'supertest';
 import express from 'express';
 import { browser, createPage, createUser, loggedInBrowser, makeTestApp } from '../helpers/app.js';
 import { saveEdit } from '../../server/wiki/edit.js';
-import { deletePage } from '../../server/wiki/admin.js';
+import { deletePage, movePage } from '../../server/wiki/admin.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { ViewCache } from '../../server/http/viewCache.js';
 import { matches } from '../../server/http/freshness.js';
@@ -198,6 +198,25 @@ describe('the byte cache of page views', () => {
     expect((await request(app).get('/wiki/Peer_network')).text).not.toContain('redlink=1');
     deletePage(wiki.stores, system, parseTitle('Peer network'), 'test');
     expect((await request(app).get('/wiki/Peer_network')).status).toBe(404);
+  });
+
+  it('keeps a Category: page and sees members come, move and go', async () => {
+    const { app, wiki } = setup();
+    const system = wiki.stores.actors.system();
+    createPage(wiki, { title: 'Category:Networks', source: 'Networks of peers.' });
+    createPage(wiki, { title: 'Mesh', source: 'A mesh. [[Category:Networks]]' });
+    expect((await request(app).get('/wiki/Category:Networks')).text).toContain('href="/wiki/Mesh"');
+    createPage(wiki, { title: 'Fidonet', source: 'Mail by phone. [[Category:Networks]]' });
+    expect((await request(app).get('/wiki/Category:Networks')).text).toContain('href="/wiki/Fidonet"');
+    movePage(wiki.stores, system, parseTitle('Mesh'), parseTitle('Mesh network'), 'clearer', false);
+    const moved = (await request(app).get('/wiki/Category:Networks')).text;
+    expect(moved).toContain('href="/wiki/Mesh_network"');
+    expect(moved).not.toContain('href="/wiki/Mesh"');
+    deletePage(wiki.stores, system, parseTitle('Fidonet'), 'test');
+    expect((await request(app).get('/wiki/Category:Networks')).text).not.toContain('Fidonet');
+    const latest = wiki.stores.pages.byTitle(parseTitle('Mesh network'))!.latestId;
+    saveEdit(wiki.stores, { title: parseTitle('Mesh network'), source: 'A mesh, uncategorised.', comment: '', baseId: latest, actor: system });
+    expect((await request(app).get('/wiki/Category:Networks')).text).not.toContain('Mesh network');
   });
 
   it('is never used for a reader with a session', async () => {

@@ -58,8 +58,8 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
       watch: extras.watch,
       members: extras.members,
     });
-    // A category's members change without its stamp: only other pages are kept as bytes.
-    if (before === undefined || old || extras.etag !== '' || !authors) return sendHtml(res, body);
+    // A Category: page's stamp changes with its members (db/links.ts), so it is kept as bytes too.
+    if (before === undefined || old || extras.watch !== undefined || !authors) return sendHtml(res, body);
     // The page shown (a redirect's target) must still be the one read: else keep nothing.
     const shown = stores.pages.stamp(page.title.text) === stores.pages.stampOf(page) ? stores.pages.stampOf(page) : undefined;
     if (latest.redirectedFrom) views.sendAndKeep(req, res, body.value, [title.text, page.title.text], [before, shown]);
