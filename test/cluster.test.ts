@@ -1,12 +1,13 @@
 /**
  * The real server with WIKI_WORKERS=2 (server/main.ts + server/cluster.ts), run from source through
  * tsx: both workers serve one port, a rate limit holds across them, a save through one is seen
- * by the other, and SIGTERM stops everything with exit code 0.
+ * by the other (and purged from the cache in front), and SIGTERM stops everything with exit code 0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { Agent, createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,9 @@ let base: URL;
 let output = '';
 let exited: Promise<number | null>;
 const workerPids: number[] = [];
+/** A stand-in for the cache in front (WIKI_PURGE_URLS): every PURGE it got, as "Host path". */
+const purges: string[] = [];
+let cache: Server;
 
 /** One request; `agent` false opens a fresh connection, an Agent reuses its one kept-alive connection. */
 function call(method: string, path: string, o: { agent?: Agent | false; json?: object } = {}): Promise<Answer> {
@@ -78,12 +82,18 @@ const alive = (pid: number) => {
 };
 
 beforeAll(async () => {
+  cache = createServer((req, res) => {
+    if (req.method === 'PURGE') purges.push(`${req.headers.host} ${req.url}`);
+    res.end();
+  });
+  await new Promise<void>((resolve) => cache.listen(0, '127.0.0.1', resolve));
   dir = mkdtempSync(join(tmpdir(), 'peerwiki-cluster-'));
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WIKI_') && !['PORT', 'HOST', 'JWT_SECRET'].includes(k)) env[k] = v;
   Object.assign(env, {
     WIKI_WORKERS: '2', PORT: '0', HOST: '127.0.0.1', WIKI_DB: join(dir, 'wiki.db'), WIKI_SEED: 'true',
-    JWT_SECRET: 's'.repeat(48), WIKI_SAVE_LIMIT: '3',
+    JWT_SECRET: 's'.repeat(48), WIKI_SAVE_LIMIT: '3', WIKI_PUBLIC_URL: 'http://wiki.example',
+    WIKI_PURGE_URLS: `http://127.0.0.1:${(cache.address() as AddressInfo).port}`,
   });
   child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -106,6 +116,7 @@ beforeAll(async () => {
 }, START_TIMEOUT_MS + 5_000);
 
 afterAll(() => {
+  cache.close();
   if (child.exitCode === null) child.kill('SIGKILL');
   for (const pid of workerPids) if (alive(pid)) process.kill(pid, 'SIGKILL');
   rmSync(dir, { recursive: true, force: true });
@@ -146,6 +157,10 @@ describe('WIKI_WORKERS=2', () => {
       expect(v.body).toContain('Version two');
       expect(v.body).not.toContain('Version one');
     }
+    // And the cache in front was told, with the public Host, whichever worker saved.
+    for (let i = 0; i < 50 && purges.filter((p) => p === 'wiki.example /wiki/Cluster_test').length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(purges.filter((p) => p === 'wiki.example /wiki/Cluster_test').length).toBeGreaterThanOrEqual(2);
+    expect(purges).toContain('wiki.example /wiki/Cluster_test?action=history');
   });
 
   it('holds the save limit across workers: the 4th anonymous save in a minute is refused', async () => {

@@ -18,9 +18,9 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // A 1 MiB save writes several MB (text, search index, links): with the default 2 MB page cache
-  // SQLite spills dirty pages to the WAL mid-transaction, holding the event loop longer. 32 MiB is
-  // an upper bound, taken only as pages are used.
-  db.pragma('cache_size = -32768');
+  // SQLite spills dirty pages to the WAL mid-transaction, holding the event loop longer. 16 MiB is
+  // an upper bound, taken only as pages are used, in each worker process (SPEC section 9).
+  db.pragma('cache_size = -16384');
   return db;
 }
 

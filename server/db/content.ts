@@ -19,7 +19,7 @@ const CACHE_SIZE = 500;
  * And at most this many UTF-16 units in all: 500 texts of 1 MiB would keep half a gigabyte alive,
  * which every full garbage collection then walks while readers wait.
  */
-const CACHE_MAX_CHARS = 16 * 1024 * 1024;
+const CACHE_MAX_CHARS = 8 * 1024 * 1024;
 
 export function sha1Of(text: string): string {
   return createHash('sha1').update(text, 'utf8').digest('hex');

@@ -115,7 +115,12 @@ export async function hostilePhase(base: string, token: string, mix: PathMix, s:
   for (const t of slowest.filter((x, i) => i < 8 || x.end - x.start >= 100)) note(`hostile: ${t.what} took ${ms(t.end - t.start)} (${t.status})`);
   const waits = samples.filter(([start, end]) => a.done.some((t) => start < t.end && end > t.start)).map(([start, end]) => end - start);
   // Which requests made readers wait: the slowest page view that overlapped each, worst first.
-  const stalls = a.done.map((t) => ({ t, wait: Math.max(0, ...samples.filter(([s0, e0]) => s0 < t.end && e0 > t.start).map(([s0, e0]) => e0 - s0)) }));
+  // A loop, not Math.max(...spread): millions of samples would overflow the stack.
+  const stalls = a.done.map((t) => {
+    let wait = 0;
+    for (const [s0, e0] of samples) if (s0 < t.end && e0 > t.start && e0 - s0 > wait) wait = e0 - s0;
+    return { t, wait };
+  });
   stalls.sort((x, y) => y.wait - x.wait);
   for (const { t, wait } of stalls.filter((x, i) => i < 5 || x.wait >= 100)) note(`hostile: during ${t.what}, a page view waited ${ms(wait)}`);
   note(`hostile: ${a.done.length} requests; ${waits.length} page views overlapped one, p99 ${ms(percentile(sortedOf(waits), 99))}, p99.9 ${ms(percentile(sortedOf(waits), 99.9))}`);

@@ -27,7 +27,7 @@ describe('openDatabase', () => {
     { name: 'NORMAL sync (1)', pragma: 'synchronous', value: 1 },
     { name: 'foreign keys on', pragma: 'foreign_keys', value: 1 },
     { name: 'a busy timeout of 5 s', pragma: 'busy_timeout', value: 5000 },
-    { name: 'a 32 MiB page cache', pragma: 'cache_size', value: -32768 },
+    { name: 'a 16 MiB page cache', pragma: 'cache_size', value: -16384 },
   ])('sets $name on a file', ({ pragma, value }) => {
     const db = opened(join(tempDir(), 'wiki.db'));
     expect(db.pragma(pragma, { simple: true })).toBe(value);

@@ -9,8 +9,8 @@ describe('content store', () => {
     const ids = Array.from({ length: 40 }, (_, i) => content.put(big(i)).id);
     for (const [i, id] of ids.entries()) expect(content.get(id)).toBe(big(i));
     const held = content.cacheSize();
-    // 40 texts of about a million units would be 40 M units: only the newest fit in 16 Mi.
-    expect(held.chars).toBeLessThanOrEqual(16 * 1024 * 1024);
+    // 40 texts of about a million units would be 40 M units: only the newest fit in 8 Mi.
+    expect(held.chars).toBeLessThanOrEqual(8 * 1024 * 1024);
     expect(held.texts).toBeGreaterThan(5);
     expect(held.texts).toBeLessThan(40);
     // Small texts still fill it by number.

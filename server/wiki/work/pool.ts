@@ -19,6 +19,8 @@ export interface WorkerOptions {
   timeoutMs?: number;
   /** Run every job inline (no threads): for tools that run one job at a time. */
   inline?: boolean;
+  /** A thread with nothing to do for this long is stopped (default IDLE_MS). */
+  idleMs?: number;
 }
 
 /** Default offload threshold: 64 Ki units render or compare in a few milliseconds inline. */
@@ -37,7 +39,16 @@ interface Slot {
   worker: Worker;
   job?: Pending;
   timer?: NodeJS.Timeout;
+  /** Set while the thread waits for work: it is stopped when this fires. */
+  idle?: NodeJS.Timeout;
 }
+
+/**
+ * A thread idle this long is stopped: its heap (tens of MiB after a megabyte-long text) goes back
+ * to the system, and a process serving only small pages keeps none. The next big job starts one
+ * again, in a few tens of milliseconds.
+ */
+export const IDLE_MS = 30_000;
 
 /**
  * A new thread running the worker entry: the compiled worker.js beside this module, or, when this
@@ -62,6 +73,7 @@ export class TextWorkers {
   private readonly maxQueue: number;
   private readonly timeoutMs: number;
   private readonly inline: boolean;
+  private readonly idleMs: number;
 
   constructor(o: WorkerOptions = {}) {
     this.threads = Math.max(1, o.threads ?? 1);
@@ -69,6 +81,7 @@ export class TextWorkers {
     this.maxQueue = o.maxQueue ?? 64;
     this.timeoutMs = o.timeoutMs ?? 20_000;
     this.inline = o.inline ?? false;
+    this.idleMs = o.idleMs ?? IDLE_MS;
   }
 
   /** Threads running now (they start with the first big job). */
@@ -110,6 +123,7 @@ export class TextWorkers {
     for (const p of this.queue.splice(0)) p.reject(new WikiError('busy', 'The wiki is shutting down; try again in a moment.'));
     await Promise.all(this.slots.splice(0).map((s) => {
       clearTimeout(s.timer);
+      clearTimeout(s.idle);
       return s.worker.terminate();
     }));
   }
@@ -121,6 +135,7 @@ export class TextWorkers {
       if (!slot && this.slots.length < this.threads) slot = this.spawn();
       if (!slot) return;
       const job = this.queue.shift()!;
+      clearTimeout(slot.idle);
       slot.job = job;
       slot.timer = setTimeout(() => this.fail(slot!, new WikiError('busy', 'That text took too long to process; nothing was changed. Try a smaller text.')), this.timeoutMs);
       slot.worker.postMessage({ id: job.id, name: job.name, input: job.input });
@@ -138,11 +153,20 @@ export class TextWorkers {
       if (m.error) job.reject(m.error.code ? new WikiError(m.error.code as never, m.error.message) : new Error(m.error.message));
       else job.resolve(m.output);
       this.dispatch();
+      if (!slot.job) slot.idle = setTimeout(() => this.retire(slot), this.idleMs).unref();
     });
     slot.worker.on('error', (e) => this.fail(slot, e));
     slot.worker.on('exit', () => this.fail(slot, new Error('a text worker stopped')));
     this.slots.push(slot);
     return slot;
+  }
+
+  /** Stop a thread that had nothing to do for IDLE_MS. */
+  private retire(slot: Slot): void {
+    if (slot.job) return;
+    const at = this.slots.indexOf(slot);
+    if (at >= 0) this.slots.splice(at, 1);
+    void slot.worker.terminate();
   }
 
   /** The thread broke or ran too long: refuse its job, drop the thread, go on with a new one. */
@@ -153,6 +177,7 @@ export class TextWorkers {
     clearTimeout(slot.timer);
     slot.job?.reject(error);
     slot.job = undefined;
+    clearTimeout(slot.idle);
     void slot.worker.terminate();
     if (!this.closed) this.dispatch();
   }

@@ -42,6 +42,16 @@ describe('TextWorkers', () => {
     expect(threadNices()[0]).toBe(0); // the main thread keeps its priority
   });
 
+  it('stops a thread that has been idle, giving its memory back, and starts one again for the next big job', async () => {
+    const p = pool({ offloadFrom: 10, idleMs: 50 });
+    await p.run('render', { source: '# Hi there', existing: [] }, 100);
+    expect(p.threadCount).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(p.threadCount).toBe(0);
+    expect(await p.run('render', { source: '# Again', existing: [] }, 100)).toContain('Again');
+    expect(p.threadCount).toBe(1);
+  });
+
   it('runs small jobs inline, starting no thread', async () => {
     const p = pool({ offloadFrom: 1000 });
     const html = await p.run('render', { source: '# Hi\n\n[[Peer networks]]', existing: ['Peer networks'] }, 20);
