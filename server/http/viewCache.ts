@@ -98,7 +98,7 @@ export class ViewCache {
     const body = Buffer.from(html, 'utf8');
     const keep = key !== undefined && res.getHeader('set-cookie') === undefined && body.length <= MAX_ENTRY_BYTES &&
       stamps.every((s) => s !== undefined) && typeof res.getHeader('etag') === 'string';
-    res.status(200);
+    res.status(200).type('html');
     if (keep) {
       const headers: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(res.getHeaders())) if (!PER_RESPONSE.has(name) && value !== undefined) headers[name] = value;
