@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { TokenService, TOKEN_LIFETIME_SECONDS } from '../../server/auth/tokens.js';
-import { hashPassword, passwordProblem, verifyPassword } from '../../server/auth/passwords.js';
+import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from '../../server/auth/passwords.js';
 
 const secret = 'x'.repeat(40);
 
@@ -40,6 +40,15 @@ describe('passwords', () => {
     expect(await verifyPassword('correct horse battery', a)).toBe(true);
     expect(await verifyPassword('correct horse batterY', a)).toBe(false);
     expect(await verifyPassword('anything', 'md5$abc')).toBe(false);
+  });
+
+  it('has a stand-in hash for missing accounts with a real hash\'s shape and cost, matching nothing', async () => {
+    const real = hashPassword('correct horse battery');
+    const shape = (h: string) => h.split('$').map((part, i) => (i >= 4 ? Buffer.from(part, 'base64').length : part));
+    expect(shape(DUMMY_HASH)).toEqual(shape(real));
+    for (const attempt of ['', 'correct horse battery', 'not a real password, only for timing']) {
+      expect(await verifyPassword(attempt, DUMMY_HASH)).toBe(false);
+    }
   });
 
   it('wants at least 10 characters', () => {
