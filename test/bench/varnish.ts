@@ -11,7 +11,7 @@ import { SESSION_COOKIE } from '../../server/http/middleware/session.js';
 import { CSRF_COOKIE } from '../../server/http/middleware/csrf.js';
 import { varnishVcl } from '../../server/cache/vcl.js';
 import { spawnTracked, stopTracked } from './children.js';
-import { runLoad, type LoadResult, type PathMix } from './http.js';
+import { Client, runLoad, type LoadResult, type PathMix } from './http.js';
 import { describeLoad, type LoadSettings } from './views.js';
 import { figure, note } from './report.js';
 
@@ -81,10 +81,10 @@ interface Varnish {
 }
 
 /** Start varnishd in the foreground and wait until it accepts connections. @throws with its output when it exits first. */
-async function startVarnish(varnishd: string, vclFile: string, dir: string): Promise<Varnish> {
+async function startVarnish(varnishd: string, vclFile: string, dir: string, storageMb: number): Promise<Varnish> {
   const port = await freePort();
   // -j none: as root the default jail drops to the varnish user, which cannot read our private temporary folder.
-  const args = ['-F', '-j', 'none', '-n', dir, '-a', `127.0.0.1:${port}`, '-f', vclFile, '-s', 'malloc,256m'];
+  const args = ['-F', '-j', 'none', '-n', dir, '-a', `127.0.0.1:${port}`, '-f', vclFile, '-s', `malloc,${storageMb}m`];
   const { child, exited } = spawnTracked(varnishd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   for (const stream of [child.stdout!, child.stderr!]) stream.setEncoding('utf8').on('data', (s: string) => (log = (log + s).slice(-8_000)));
@@ -103,7 +103,34 @@ async function startVarnish(varnishd: string, vclFile: string, dir: string): Pro
   return { port, dir, stop: () => stopTracked(child, exited) };
 }
 
-/** The phase: start varnishd in front of the wiki at `base`, run the view load through it, stop it. */
+/** Storage for every measured page (about 14 KiB each, with room), and never less than Varnish's usual 256 MiB. */
+function storageMb(pages: number): number {
+  return Math.max(256, Math.ceil((pages * 24) / 1024));
+}
+
+/** Time spent at most filling the cache before measuring. */
+const FILL_BUDGET_MS = 120_000;
+
+/**
+ * View every measured page once through Varnish first: a cache in front of a wiki is warm, and
+ * the hit ratio is a figure of that steady state, not of the first seconds after varnishd starts.
+ */
+async function fill(base: string, paths: string[]): Promise<void> {
+  const client = new Client(base, 8);
+  const t0 = Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length && Date.now() - t0 < FILL_BUDGET_MS) await client.hit(paths[next++]!);
+  };
+  try {
+    await Promise.all(Array.from({ length: 8 }, worker));
+  } finally {
+    client.close();
+  }
+  note(`varnish: ${Math.min(next, paths.length)} of ${paths.length} measured pages viewed once through it in ${((Date.now() - t0) / 1000).toFixed(1)} s before measuring`);
+}
+
+/** The phase: start varnishd in front of the wiki at `base`, fill it, run the view load through it, stop it. */
 export async function viaCache(base: string, mix: PathMix, s: LoadSettings, tmp: string): Promise<void> {
   const varnishd = which('varnishd');
   const varnishstat = which('varnishstat');
@@ -120,13 +147,14 @@ export async function viaCache(base: string, mix: PathMix, s: LoadSettings, tmp:
   mkdirSync(dir, { recursive: true });
   let varnish: Varnish;
   try {
-    varnish = await startVarnish(varnishd, vclFile, dir);
+    varnish = await startVarnish(varnishd, vclFile, dir, storageMb(mix.paths.length));
   } catch (e) {
     note(`warning: no view_via_cache_* figures: ${(e as Error).message} (the VCL is ${vclFile}; --keep keeps it)`);
     return;
   }
   try {
-    note(`varnishd on 127.0.0.1:${varnish.port} in front of ${base}, with the wiki's VCL`);
+    note(`varnishd on 127.0.0.1:${varnish.port} in front of ${base}, with the wiki's VCL and ${storageMb(mix.paths.length)} MiB of storage`);
+    await fill(`http://127.0.0.1:${varnish.port}`, mix.paths);
     let before: Promise<Counters> | undefined;
     const r = await runLoad({
       base: `http://127.0.0.1:${varnish.port}`, connections: s.connections, seconds: s.seconds, warmupSeconds: 1, mix,
