@@ -30,6 +30,8 @@ interface Entry {
 /** Headers a kept response must not repeat: made anew for each response, or never shared. */
 const PER_RESPONSE = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
 
+const ASKED = Symbol('view cache asked');
+
 const sessionCookie = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=`);
 
 /**
@@ -64,6 +66,11 @@ export class ViewCache {
    * finished), false when the request must take the full path.
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
+    // Asked once per request: the server's listener asks first, and the app's own first
+    // middleware (for the app served alone, as in tests) then finds the answer already given.
+    const asked = req as IncomingMessage & { [ASKED]?: true };
+    if (asked[ASKED]) return false;
+    asked[ASKED] = true;
     const key = viewKey(req);
     if (key === undefined) return false;
     const e = this.entries.get(key);
