@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openWiki, type Wiki } from './bootstrap.js';
 import { closeDatabase } from './db/connection.js';
+import { ViewStore, viewStoreFile } from './db/viewStore.js';
 import { runPrimary, urlOf, workerFatal, workerPort } from './cluster.js';
 
 /** Say why this process cannot serve and exit 1; a worker tells the primary instead, which says it once. */
@@ -46,7 +47,8 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
     import('./app.js'), import('./http/limits.js'), import('./http/viewCache.js'),
   ]);
   const limits = Limits.inDatabase(config, wiki.db);
-  const views = new ViewCache(wiki.stores);
+  const shared = new ViewStore(viewStoreFile(config.dbFile), undefined, (e) => console.error(`peerwiki: the view store: ${(e as Error).message}`));
+  const views = new ViewCache(wiki.stores, undefined, shared);
   const server = createServer(servingViews(createApp(wiki, limits, views), views));
   server.keepAliveTimeout = 5_000;
   server.on('error', (e: NodeJS.ErrnoException) => {
@@ -60,6 +62,7 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
     if (cluster.isPrimary) console.log(`${signal}: finishing requests in flight, then closing the database`);
     server.close(() => {
       limits.close();
+      shared.close();
       void closeWiki(wiki).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
@@ -71,10 +74,25 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/**
+ * Empty the shared view store (db/viewStore.ts) once per start, before any worker serves: this
+ * build may build other bytes than the last. False after die().
+ */
+function clearViews(config: Config): boolean {
+  try {
+    ViewStore.clear(viewStoreFile(config.dbFile));
+    return true;
+  } catch (e) {
+    die(`cannot open the view store ${viewStoreFile(config.dbFile)}: ${(e as Error).message}`);
+    return false;
+  }
+}
+
 /** The primary of a cluster: the start-up work once, then the database closed before forking. */
 async function prepareAndFork(config: Config): Promise<void> {
   const wiki = open(config, false, false);
   if (!wiki) return;
+  if (!clearViews(config)) return;
   if (wiki.seeded) console.log(`seeded ${wiki.seeded} starter pages`);
   await closeWiki(wiki);
   runPrimary(config);
@@ -95,6 +113,7 @@ function start(): void {
   // The first worker (or the only process) fills in missing authorship in the background.
   const wiki = open(config, cluster.isWorker, !cluster.isWorker || cluster.worker?.id === 1);
   if (!wiki) return;
+  if (!cluster.isWorker && !clearViews(config)) return;
   if (cluster.isWorker) {
     // Not part of the contract: a line per worker for people (and tests) watching start-up.
     void serve(config, wiki, workerPort(config), () => console.log(`worker ${process.pid} ready`));

@@ -3,17 +3,23 @@
  * 8: the view path serves bytes). A hit costs one indexed lookup per page it shows (its stamp) and
  * one write to the socket: no routing, no rendering, no revision text, no header building.
  *
- * Every worker process keeps its own, and checks each hit against the database's stamps, so a
- * change made through any worker is seen by the next request to every worker.
+ * Every worker process keeps the most used in memory, and all of them share the rest through the
+ * view store (db/viewStore.ts): a page another worker built costs one indexed read. Each hit, from
+ * either, is checked against the database's stamps, so a change made through any worker is seen by
+ * the next request to every worker.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { Stores } from '../db/stores.js';
+import type { ViewStore } from '../db/viewStore.js';
 import { SESSION_COOKIE } from './middleware/session.js';
 import { matches } from './freshness.js';
 
-/** Bytes of bodies kept in one process; past it the least recently used are dropped. */
-export const VIEW_CACHE_BYTES = 32 * 1024 * 1024;
+/**
+ * Bytes of bodies kept in one process's memory; past it the least recently used are dropped (they
+ * stay in the shared view store). Bounded well below SPEC section 9's 150 MB a worker.
+ */
+export const VIEW_CACHE_BYTES = 16 * 1024 * 1024;
 /** A body larger than this is never kept: it would push out dozens of ordinary pages. */
 const MAX_ENTRY_BYTES = 1024 * 1024;
 
@@ -54,7 +60,15 @@ export class ViewCache {
   private bytes = 0;
   hits = 0;
 
-  constructor(private readonly stores: Stores, private readonly maxBytes = VIEW_CACHE_BYTES) {}
+  /** Views answered from the shared store (a subset of `hits`). */
+  sharedHits = 0;
+
+  constructor(
+    private readonly stores: Stores,
+    private readonly maxBytes = VIEW_CACHE_BYTES,
+    /** The store shared by every worker; none: this process's memory only. */
+    private readonly shared?: ViewStore,
+  ) {}
 
   /** Bytes of bodies kept now. */
   get size(): number {
@@ -73,17 +87,19 @@ export class ViewCache {
     asked[ASKED] = true;
     const key = viewKey(req);
     if (key === undefined) return false;
-    const e = this.entries.get(key);
-    if (!e) return false;
-    for (let i = 0; i < e.titles.length; i++) {
-      if (this.stores.pages.stamp(e.titles[i]!) !== e.stamps[i]) {
-        this.drop(key, e);
-        return false;
-      }
+    let e = this.entries.get(key);
+    if (e && !this.fresh(e)) {
+      this.drop(key, e);
+      e = undefined;
     }
-    // Most recently used last, so eviction takes the oldest first.
-    this.entries.delete(key);
-    this.entries.set(key, e);
+    if (e) {
+      // Most recently used last, so eviction takes the oldest first.
+      this.entries.delete(key);
+      this.entries.set(key, e);
+    } else {
+      e = this.fromShared(key);
+      if (!e) return false;
+    }
     this.hits += 1;
     if (matches(req.headers['if-none-match'], e.etag)) {
       const { 'content-type': _type, ...rest } = e.headers;
@@ -109,10 +125,32 @@ export class ViewCache {
     if (keep) {
       const headers: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(res.getHeaders())) if (!PER_RESPONSE.has(name) && value !== undefined) headers[name] = value;
-      this.put(key, { body, headers, etag: res.getHeader('etag') as string, titles, stamps: stamps as string[] });
+      const e: Entry = { body, headers, etag: res.getHeader('etag') as string, titles, stamps: stamps as string[] };
+      this.put(key, e);
+      this.shared?.put({ key, etag: e.etag, headers: JSON.stringify(headers), titles, stamps: e.stamps, body });
     }
     res.set('Content-Length', String(body.length));
     res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  /** Whether every page `e` shows still has the stamp it was built from. */
+  private fresh(e: Entry): boolean {
+    for (let i = 0; i < e.titles.length; i++) if (this.stores.pages.stamp(e.titles[i]!) !== e.stamps[i]) return false;
+    return true;
+  }
+
+  /** The shared store's fresh entry for `key`, now also kept in memory; a stale one is dropped. */
+  private fromShared(key: string): Entry | undefined {
+    const s = this.shared?.get(key);
+    if (!s) return undefined;
+    const e: Entry = { body: s.body, headers: JSON.parse(s.headers) as OutgoingHttpHeaders, etag: s.etag, titles: s.titles, stamps: s.stamps };
+    if (!this.fresh(e)) {
+      this.shared!.drop(key, s.etag);
+      return undefined;
+    }
+    this.sharedHits += 1;
+    this.put(key, e);
+    return e;
   }
 
   private put(key: string, e: Entry): void {

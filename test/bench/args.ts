@@ -16,6 +16,8 @@ export interface BenchOptions {
   seed: number;
   /** Run just this phase after generating (for working on one figure); undefined: every phase. */
   only: Phase | undefined;
+  /** Folder of a generated wiki to start from (made there first when missing): saves the generation on reruns. */
+  generated: string | undefined;
 }
 
 export const PHASES = ['views', 'api', 'edits', 'worst', 'hostile'] as const;
@@ -30,7 +32,9 @@ export const USAGE = `usage: npm run bench -- [--pages N] [--revisions M] [--sec
   --profile        profile the server (node --cpu-prof) and summarise each phase on stderr
   --keep           keep the temporary folder (database, captured page, profiles) and print where it is
   --seed K         seed of the generated wiki (default 1)
-  --only PHASE     run one phase: views, api, edits, worst (1 MiB diffs) or hostile (hostile inputs)`;
+  --only PHASE     run one phase: views, api, edits, worst (1 MiB diffs) or hostile (hostile inputs)
+  --generated DIR  start from the wiki generated in DIR with the same --pages, --revisions and --seed
+                   (a copy of it; generated there first when DIR holds none): for reruns at 100,000 pages`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -40,7 +44,7 @@ const NUMBERS = { '--pages': [1, 100_000], '--revisions': [1, 1_000_000], '--sec
 
 /** @throws UsageError naming the bad option. */
 export function parseArgs(argv: string[]): BenchOptions {
-  const o: BenchOptions = { pages: 1_000, revisions: 20_000, seconds: 8, connections: 32, workers: availableParallelism(), profile: false, keep: false, seed: 1, only: undefined };
+  const o: BenchOptions = { pages: 1_000, revisions: 20_000, seconds: 8, connections: 32, workers: availableParallelism(), profile: false, keep: false, seed: 1, only: undefined, generated: undefined };
   let revisionsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -49,6 +53,12 @@ export function parseArgs(argv: string[]): BenchOptions {
       continue;
     }
     if (arg === '--help' || arg === '-h') throw new UsageError('');
+    if (arg === '--generated') {
+      const dir = argv[++i];
+      if (!dir) throw new UsageError('--generated needs a folder');
+      o.generated = dir;
+      continue;
+    }
     if (arg === '--only') {
       const phase = argv[++i];
       if (!(PHASES as readonly string[]).includes(phase ?? '')) throw new UsageError(`--only needs one of ${PHASES.join(', ')}, not ${phase ?? 'nothing'}`);

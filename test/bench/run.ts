@@ -15,6 +15,7 @@ import { killAll, startChild, StartError, type Child } from './children.js';
 import { loadAverage } from './machine.js';
 import { generateWiki, type GeneratedWiki } from './generate.js';
 import { Client } from './http.js';
+import { generatedIn } from './reuse.js';
 import { editFigure, login, readFigures } from './api.js';
 import { baselines, check304, pathMix, viewLoad, warmUp } from './views.js';
 import { coldViews, longestHistories } from './cold.js';
@@ -139,7 +140,8 @@ async function main(): Promise<void> {
   const file = join(tmp, 'wiki.db');
   note(`machine: ${availableParallelism()} cores, load average ${loadAverage().toFixed(2)} before starting`);
   note(`generating ${o.pages.toLocaleString('en')} pages and ${o.revisions.toLocaleString('en')} revisions into ${file}`);
-  const wiki = await generateWiki({ file, pages: o.pages, revisions: o.revisions, seed: o.seed, log: note });
+  const generate = { file, pages: o.pages, revisions: o.revisions, seed: o.seed, log: note };
+  const wiki = o.generated ? await generatedIn(o.generated, generate) : await generateWiki(generate);
   const profileDir = o.profile ? join(tmp, 'profile') : undefined;
   if (profileDir) mkdirSync(profileDir);
   const settings: ServerSettings = { file, workers: o.workers, profileDir, jwtSecret: randomBytes(48).toString('base64url') };

@@ -11,6 +11,8 @@ import { saveEdit } from '../../server/wiki/edit.js';
 import { deletePage, movePage } from '../../server/wiki/admin.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { ViewCache } from '../../server/http/viewCache.js';
+import { ViewStore } from '../../server/db/viewStore.js';
+import { createApp } from '../../server/app.js';
 import { matches } from '../../server/http/freshness.js';
 
 function sMaxAge(cacheControl: string | undefined): number {
@@ -249,6 +251,54 @@ describe('the byte cache of page views', () => {
     // Not with a session cookie, a query or an Authorization header.
     for (const r of [request(app).get('/wiki/A').set('Cookie', 'pw_session=x'), request(app).get('/wiki/A?x=1'), request(app).get('/wiki/A').set('Authorization', 'Bearer x')]) await r;
     expect(rendered).toBe(7);
+  });
+});
+
+describe('the view store shared by worker processes', () => {
+  it('answers a view another process built, and never a stale one', async () => {
+    const { wiki } = setup();
+    const shared = new ViewStore(':memory:');
+    // Two workers: each its own memory (none here, so every hit comes from the store), one store.
+    const one = createApp(wiki, undefined, new ViewCache(wiki.stores, 0, shared));
+    const twoViews = new ViewCache(wiki.stores, 0, shared);
+    const two = createApp(wiki, undefined, twoViews);
+    const built = await request(one).get('/wiki/Peer_network');
+    const { renderCache } = wiki.stores;
+    const get = renderCache.get;
+    try {
+      renderCache.get = () => {
+        throw new Error('the render cache was read');
+      };
+      const served = await request(two).get('/wiki/Peer_network');
+      expect(served.status).toBe(200);
+      expect(served.text).toBe(built.text);
+      expect(served.headers.etag).toBe(built.headers.etag);
+      expect(served.headers['cache-control']).toBe(built.headers['cache-control']);
+      expect(twoViews.sharedHits).toBe(1);
+      expect((await request(two).get('/wiki/Peer_network').set('If-None-Match', built.headers.etag!)).status).toBe(304);
+    } finally {
+      renderCache.get = get;
+    }
+    // A save through the first worker: the second builds the page anew rather than serve its stored copy.
+    const latest = wiki.stores.pages.byTitle(parseTitle('Peer network'))!.latestId;
+    saveEdit(wiki.stores, { title: parseTitle('Peer network'), source: 'Version three.', comment: '', baseId: latest, actor: wiki.stores.actors.system() });
+    const after = await request(two).get('/wiki/Peer_network');
+    expect(after.text).toContain('Version three');
+    expect(after.headers.etag).not.toBe(built.headers.etag);
+    // And the fresh copy it built is what the first worker now serves.
+    expect((await request(one).get('/wiki/Peer_network')).text).toBe(after.text);
+    shared.close();
+  });
+
+  it('keeps nothing a signed-in reader saw', async () => {
+    const { wiki } = setup();
+    const shared = new ViewStore(':memory:');
+    const app = createApp(wiki, undefined, new ViewCache(wiki.stores, 0, shared));
+    const user = createUser(wiki, { name: 'Member' });
+    const b = await loggedInBrowser(app, user.name);
+    expect((await b.agent.get('/wiki/Peer_network')).text).toContain('Member');
+    expect(shared.size).toBe(0);
+    shared.close();
   });
 });
 
