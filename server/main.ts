@@ -43,11 +43,13 @@ async function closeWiki(wiki: Wiki): Promise<void> {
  */
 async function serve(config: Config, wiki: Wiki, port: number, ready: (port: number) => void): Promise<void> {
   // Loaded here, not at the top: a cluster's primary never serves, and starts faster without them.
-  const [{ createApp, servingViews }, { Limits }, { ViewCache }] = await Promise.all([
-    import('./app.js'), import('./http/limits.js'), import('./http/viewCache.js'),
+  const [{ createApp, servingViews }, { Limits }, { ViewCache }, { viewGeneration }] = await Promise.all([
+    import('./app.js'), import('./http/limits.js'), import('./http/viewCache.js'), import('./http/generation.js'),
   ]);
   const limits = Limits.inDatabase(config, wiki.db);
-  const shared = new ViewStore(viewStoreFile(config.dbFile), undefined, (e) => console.error(`peerwiki: the view store: ${(e as Error).message}`));
+  const shared = new ViewStore(viewStoreFile(config.dbFile), viewGeneration(config), {
+    onError: (e) => console.error(`peerwiki: the view store skipped a write: ${(e as Error).message}`),
+  });
   const views = new ViewCache(wiki.stores, undefined, shared);
   const server = createServer(servingViews(createApp(wiki, limits, views), views));
   server.keepAliveTimeout = 5_000;
@@ -75,12 +77,18 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
 }
 
 /**
- * Empty the shared view store (db/viewStore.ts) once per start, before any worker serves: this
- * build may build other bytes than the last. False after die().
+ * Drop the views an older build or other settings made from the shared view store
+ * (db/viewStore.ts), once per start, before any worker serves. False after die().
  */
-function clearViews(config: Config): boolean {
+async function clearViews(config: Config): Promise<boolean> {
   try {
-    ViewStore.clear(viewStoreFile(config.dbFile));
+    const { viewGeneration } = await import('./http/generation.js');
+    const store = new ViewStore(viewStoreFile(config.dbFile), viewGeneration(config));
+    try {
+      store.dropOtherGenerations();
+    } finally {
+      store.close();
+    }
     return true;
   } catch (e) {
     die(`cannot open the view store ${viewStoreFile(config.dbFile)}: ${(e as Error).message}`);
@@ -92,13 +100,13 @@ function clearViews(config: Config): boolean {
 async function prepareAndFork(config: Config): Promise<void> {
   const wiki = open(config, false, false);
   if (!wiki) return;
-  if (!clearViews(config)) return;
+  if (!(await clearViews(config))) return;
   if (wiki.seeded) console.log(`seeded ${wiki.seeded} starter pages`);
   await closeWiki(wiki);
   runPrimary(config);
 }
 
-function start(): void {
+async function start(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
@@ -113,7 +121,7 @@ function start(): void {
   // The first worker (or the only process) fills in missing authorship in the background.
   const wiki = open(config, cluster.isWorker, !cluster.isWorker || cluster.worker?.id === 1);
   if (!wiki) return;
-  if (!cluster.isWorker && !clearViews(config)) return;
+  if (!cluster.isWorker && !(await clearViews(config))) return;
   if (cluster.isWorker) {
     // Not part of the contract: a line per worker for people (and tests) watching start-up.
     void serve(config, wiki, workerPort(config), () => console.log(`worker ${process.pid} ready`));
@@ -123,4 +131,4 @@ function start(): void {
   void serve(config, wiki, config.port, (port) => console.log(`listening on ${urlOf(config.host, port)}`));
 }
 
-start();
+void start();

@@ -6,21 +6,29 @@
  * A process keeps only the most viewed pages in memory (SPEC section 9 bounds each worker's
  * memory); a wiki with tens of thousands of pages read at random would otherwise re-assemble most
  * views. From here a view costs one indexed read of its bytes, made by whichever worker first built
- * it. The file is a cache: its own database, so its writes never wait on the wiki's writer; never
- * exported or checked; emptied when the server starts (a new build may build different bytes); safe
- * to delete while the server is stopped. Freshness is not its business: each entry carries the
- * stamps it was built from and the caller compares them with the wiki's before serving.
+ * it, in this run or an earlier one of the same generation (http/generation.ts: the code, assets
+ * and config the bytes were built with).
+ *
+ * The file is a cache: its own database, so its writes never wait on the wiki's writer; never
+ * exported or checked; safe to delete while the server is stopped. Writes are gathered and made
+ * in one short transaction every WRITE_EVERY_MS; one that finds another worker writing is tried
+ * again at the next round, never waited for. Freshness is not its business: each entry carries the
+ * stamps it was built from, and the caller compares them with the wiki's before serving.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Db } from './connection.js';
 
 /** Bytes of bodies kept on disk; past it the least recently used are dropped. */
 export const VIEW_STORE_BYTES = 512 * 1024 * 1024;
+/** Gathered writes go out this often. */
+export const WRITE_EVERY_MS = 50;
+/** Bytes of bodies waiting to be written; past it new ones are not kept (the store is behind). */
+const MAX_WAITING_BYTES = 8 * 1024 * 1024;
 /** An entry's last use is written at most this often (a read must not be a write each time). */
 const USE_GRAIN_S = 300;
-/** Eviction frees down to this share of the bound, so it runs once per many puts, not on each. */
+/** Eviction frees down to this share of the bound, so it runs once per many writes, not on each. */
 const EVICT_TO = 0.9;
 
 export interface StoredView {
@@ -35,6 +43,7 @@ export interface StoredView {
 }
 
 interface Row {
+  generation: string;
   etag: string;
   headers: string;
   deps: string;
@@ -52,6 +61,7 @@ export function viewStoreFile(dbFile: string): string {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS view (
   key TEXT PRIMARY KEY,
+  generation TEXT NOT NULL,
   etag TEXT NOT NULL,
   headers TEXT NOT NULL,
   deps TEXT NOT NULL,
@@ -66,8 +76,19 @@ INSERT OR IGNORE INTO total (one, bytes) VALUES (1, 0);
 
 const now = () => Math.floor(Date.now() / 1000);
 
+type Write = { put: StoredView } | { touch: string; at: number } | { drop: string; etag: string };
+
+export interface ViewStoreOptions {
+  /** Bytes of bodies kept (default VIEW_STORE_BYTES). */
+  maxBytes?: number;
+  /** Told of a write that failed for another reason than a busy lock (a full disk): the entry is skipped. */
+  onError?: (e: unknown) => void;
+}
+
 export class ViewStore {
   private readonly db: Db;
+  private readonly maxBytes: number;
+  private readonly onError: (e: unknown) => void;
   private readonly select;
   private readonly touch;
   private readonly remove;
@@ -77,27 +98,28 @@ export class ViewStore {
   private readonly total;
   private readonly oldest;
   private readonly totalBytes;
+  private waiting: Write[] = [];
+  private waitingBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   /**
-   * Open (creating) the store at `file`. A file that cannot be opened as one (damaged by a power
-   * cut: it is written without syncing) is deleted and made anew, since it only ever holds copies.
+   * Open (creating) the store at `file` for views of `generation`. A file that cannot be opened
+   * as one (damaged by a power cut: it is written without syncing) is deleted and made anew,
+   * since it only ever holds copies.
    */
-  constructor(
-    file: string,
-    private readonly maxBytes = VIEW_STORE_BYTES,
-    /** Told of a write that failed for another reason than a busy lock (a full disk): the entry is skipped. */
-    private readonly onError: (e: unknown) => void = () => undefined,
-  ) {
+  constructor(file: string, private readonly generation: string, o: ViewStoreOptions = {}) {
+    this.maxBytes = o.maxBytes ?? VIEW_STORE_BYTES;
+    this.onError = o.onError ?? (() => undefined);
     this.db = ViewStore.openFile(file);
-    this.select = this.db.prepare<[string], Row>('SELECT etag, headers, deps, body, used FROM view WHERE key = ?');
+    this.select = this.db.prepare<[string], Row>('SELECT generation, etag, headers, deps, body, used FROM view WHERE key = ?');
     this.touch = this.db.prepare<[number, string]>('UPDATE view SET used = ? WHERE key = ?');
     this.old = this.db.prepare<[string], { bytes: number }>('SELECT bytes FROM view WHERE key = ?');
     this.remove = this.db.prepare<[string]>('DELETE FROM view WHERE key = ?');
     this.removeStale = this.db.prepare<[string, string]>('DELETE FROM view WHERE key = ? AND etag = ?');
     this.upsert = this.db.prepare(
-      `INSERT INTO view (key, etag, headers, deps, body, bytes, used) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, headers = excluded.headers, deps = excluded.deps,
-         body = excluded.body, bytes = excluded.bytes, used = excluded.used`,
+      `INSERT INTO view (key, generation, etag, headers, deps, body, bytes, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET generation = excluded.generation, etag = excluded.etag, headers = excluded.headers,
+         deps = excluded.deps, body = excluded.body, bytes = excluded.bytes, used = excluded.used`,
     );
     this.total = this.db.prepare<[number]>('UPDATE total SET bytes = bytes + ? WHERE one = 1');
     this.oldest = this.db.prepare<[number], { key: string; bytes: number }>('SELECT key, bytes FROM view ORDER BY used LIMIT ?');
@@ -117,14 +139,16 @@ export class ViewStore {
 
   private static prepare(db: Db): Db {
     try {
+      // Setting up may meet another worker doing the same: wait for it here, once, at start.
+      db.pragma('busy_timeout = 5000');
       db.pragma('journal_mode = WAL');
+      db.exec(SCHEMA);
       // Copies only: a power cut may lose the last writes (the file is then made anew), never the wiki's.
       db.pragma('synchronous = OFF');
       // Bodies are read once per process miss and then held by the process's own cache: a small page cache will do.
       db.pragma('cache_size = -2048');
-      // Another worker holds the write lock for one short statement at most; a put that would wait longer is skipped.
-      db.pragma('busy_timeout = 50');
-      db.exec(SCHEMA);
+      // From now on nothing waits on another worker's lock: a read finding one is a miss, a write is tried later.
+      db.pragma('busy_timeout = 0');
       return db;
     } catch (e) {
       db.close();
@@ -132,54 +156,114 @@ export class ViewStore {
     }
   }
 
-  /** Empty the store at `file` if there is one (server start: a new build may build other bytes). */
-  static clear(file: string): void {
-    if (file === ':memory:' || !existsSync(file)) return;
-    const store = new ViewStore(file);
+  /** Drop every view of another generation than this store's (at start: what an older build made). */
+  dropOtherGenerations(): void {
+    this.db.pragma('busy_timeout = 5000');
     try {
-      store.db.transaction(() => {
-        store.db.exec('DELETE FROM view; UPDATE total SET bytes = 0');
+      this.db.transaction(() => {
+        this.db.prepare('DELETE FROM view WHERE generation <> ?').run(this.generation);
+        this.db.exec('UPDATE total SET bytes = (SELECT coalesce(sum(bytes), 0) FROM view)');
       }).immediate();
     } finally {
-      store.close();
+      this.db.pragma('busy_timeout = 0');
     }
   }
 
-  /** The entry kept for `key`, or undefined. */
+  /** The entry of this generation kept for `key`, or undefined. */
   get(key: string): StoredView | undefined {
-    const row = this.select.get(key);
-    if (!row) return undefined;
+    let row: Row | undefined;
+    try {
+      row = this.select.get(key);
+    } catch (e) {
+      // A read that meets a lock (a checkpoint's rare moment) is a miss.
+      if (e instanceof Database.SqliteError) return undefined;
+      throw e;
+    }
+    if (!row || row.generation !== this.generation) return undefined;
     const t = now();
-    if (t - row.used >= USE_GRAIN_S) this.quietly(() => this.touch.run(t, key));
+    if (t - row.used >= USE_GRAIN_S) this.enqueue({ touch: key, at: t }, 0);
     const deps = JSON.parse(row.deps) as { titles: string[]; stamps: string[] };
     return { key, etag: row.etag, headers: row.headers, titles: deps.titles, stamps: deps.stamps, body: row.body };
   }
 
-  /** Keep `v`, replacing what `key` held; the least recently used go when the bound is passed. */
+  /** Keep `v` (at the next round of writes), replacing what `key` held; the least recently used go when the bound is passed. */
   put(v: StoredView): void {
-    this.quietly(() => this.db.transaction(() => {
-      const before = this.old.get(v.key)?.bytes ?? 0;
-      this.upsert.run(v.key, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps }), v.body, v.body.length, now());
-      this.total.run(v.body.length - before);
-      this.evict();
-    }).immediate());
+    this.enqueue({ put: v }, v.body.length);
   }
 
   /** Forget the entry of `key` found stale, unless another worker has since put a newer one (another ETag). */
   drop(key: string, etag: string): void {
-    this.quietly(() => this.db.transaction(() => {
-      const before = this.old.get(key)?.bytes;
-      if (before !== undefined && this.removeStale.run(key, etag).changes > 0) this.total.run(-before);
-    }).immediate());
+    this.enqueue({ drop: key, etag }, 0);
   }
 
-  /** Bytes of bodies kept now. */
+  /** Bytes of bodies kept now (written ones). */
   get size(): number {
     return this.totalBytes.get() ?? 0;
   }
 
+  /**
+   * Make the waiting writes now, in one transaction: true when done (or nothing waited), false
+   * when another worker was writing (they wait for the next round).
+   */
+  flush(): boolean {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.waiting.length === 0) return true;
+    const writes = this.waiting;
+    try {
+      this.db.transaction(() => {
+        for (const w of writes) this.apply(w);
+        this.evict();
+      }).immediate();
+    } catch (e) {
+      if (!(e instanceof Database.SqliteError)) throw e;
+      if (e.code === 'SQLITE_BUSY') {
+        this.schedule();
+        return false;
+      }
+      this.onError(e);
+    }
+    this.waiting = [];
+    this.waitingBytes = 0;
+    return true;
+  }
+
+  /** Write what waits (once more, past a busy lock), then close. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (!this.flush()) {
+      this.db.pragma('busy_timeout = 1000');
+      this.flush();
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.db.close();
+  }
+
+  private enqueue(w: Write, bytes: number): void {
+    if (this.waitingBytes + bytes > MAX_WAITING_BYTES) return;
+    this.waiting.push(w);
+    this.waitingBytes += bytes;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer || !this.db.open) return;
+    this.timer = setTimeout(() => this.flush(), WRITE_EVERY_MS);
+    this.timer.unref();
+  }
+
+  private apply(w: Write): void {
+    if ('put' in w) {
+      const v = w.put;
+      const before = this.old.get(v.key)?.bytes ?? 0;
+      this.upsert.run(v.key, this.generation, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps }), v.body, v.body.length, now());
+      this.total.run(v.body.length - before);
+    } else if ('touch' in w) {
+      this.touch.run(w.at, w.touch);
+    } else {
+      const before = this.old.get(w.drop)?.bytes;
+      if (before !== undefined && this.removeStale.run(w.drop, w.etag).changes > 0) this.total.run(-before);
+    }
   }
 
   private evict(): void {
@@ -197,19 +281,6 @@ export class ViewStore {
       }
       this.total.run(-freed);
       over -= freed;
-    }
-  }
-
-  /**
-   * Run a write that may be skipped: another worker holding the lock, a full disk or a failing file
-   * costs a cache entry, never a request. Failures other than a busy lock are reported to onError.
-   */
-  private quietly(write: () => void): void {
-    try {
-      write();
-    } catch (e) {
-      if (!(e instanceof Database.SqliteError)) throw e;
-      if (e.code !== 'SQLITE_BUSY') this.onError(e);
     }
   }
 }

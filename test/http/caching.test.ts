@@ -257,12 +257,13 @@ describe('the byte cache of page views', () => {
 describe('the view store shared by worker processes', () => {
   it('answers a view another process built, and never a stale one', async () => {
     const { wiki } = setup();
-    const shared = new ViewStore(':memory:');
+    const shared = new ViewStore(':memory:', 'test');
     // Two workers: each its own memory (none here, so every hit comes from the store), one store.
     const one = createApp(wiki, undefined, new ViewCache(wiki.stores, 0, shared));
     const twoViews = new ViewCache(wiki.stores, 0, shared);
     const two = createApp(wiki, undefined, twoViews);
     const built = await request(one).get('/wiki/Peer_network');
+    shared.flush();
     const { renderCache } = wiki.stores;
     const get = renderCache.get;
     try {
@@ -285,6 +286,7 @@ describe('the view store shared by worker processes', () => {
     const after = await request(two).get('/wiki/Peer_network');
     expect(after.text).toContain('Version three');
     expect(after.headers.etag).not.toBe(built.headers.etag);
+    shared.flush();
     // And the fresh copy it built is what the first worker now serves.
     expect((await request(one).get('/wiki/Peer_network')).text).toBe(after.text);
     shared.close();
@@ -292,11 +294,12 @@ describe('the view store shared by worker processes', () => {
 
   it('keeps nothing a signed-in reader saw', async () => {
     const { wiki } = setup();
-    const shared = new ViewStore(':memory:');
+    const shared = new ViewStore(':memory:', 'test');
     const app = createApp(wiki, undefined, new ViewCache(wiki.stores, 0, shared));
     const user = createUser(wiki, { name: 'Member' });
     const b = await loggedInBrowser(app, user.name);
     expect((await b.agent.get('/wiki/Peer_network')).text).toContain('Member');
+    shared.flush();
     expect(shared.size).toBe(0);
     shared.close();
   });
