@@ -26,6 +26,11 @@ export const VIEW_STORE_BYTES = 512 * 1024 * 1024;
 export const WRITE_EVERY_MS = 50;
 /** Bytes of bodies waiting to be written; past it new ones are not kept (the store is behind). */
 const MAX_WAITING_BYTES = 8 * 1024 * 1024;
+/**
+ * Reads run inside a snapshot kept this long: starting a read transaction costs as much as the
+ * lookup itself, and a view written since by another worker can wait that long to be seen here.
+ */
+export const SNAPSHOT_MS = 100;
 /** An entry's last use is written at most this often (a read must not be a write each time). */
 const USE_GRAIN_S = 300;
 /** Eviction frees down to this share of the bound, so it runs once per many writes, not on each. */
@@ -43,6 +48,7 @@ export interface StoredView {
 }
 
 interface Row {
+  key: string;
   generation: string;
   etag: string;
   headers: string;
@@ -58,9 +64,19 @@ export function viewStoreFile(dbFile: string): string {
   return join(dirname(dbFile), `${basename(dbFile, ext)}.views${ext || '.db'}`);
 }
 
+/** Bumped when the layout below changes: a file of another layout is made anew at start. */
+const LAYOUT = 2;
+
+/**
+ * One row a view, found by a 52-bit digest of its key as the rowid: a lookup descends one B-tree
+ * whose interior pages stay cached, not an index and then the table. The key is kept to tell a
+ * digest collision from a hit. 32 KiB pages hold a typical view in its leaf, so reading it is one
+ * read of the file, not a chain of overflow pages.
+ */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS view (
-  key TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL,
   generation TEXT NOT NULL,
   etag TEXT NOT NULL,
   headers TEXT NOT NULL,
@@ -74,9 +90,21 @@ CREATE TABLE IF NOT EXISTS total (one INTEGER PRIMARY KEY CHECK (one = 1), bytes
 INSERT OR IGNORE INTO total (one, bytes) VALUES (1, 0);
 `;
 
+/** The rowid of a key: a 52-bit FNV-1a digest of its UTF-16 units (two 32-bit halves with other bases). */
+function idOf(key: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 13);
+  }
+  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+}
+
 const now = () => Math.floor(Date.now() / 1000);
 
-type Write = { put: StoredView } | { touch: string; at: number } | { drop: string; etag: string };
+type Write = { put: StoredView } | { touch: number; at: number } | { drop: string; etag: string };
 
 export interface ViewStoreOptions {
   /** Bytes of bodies kept (default VIEW_STORE_BYTES). */
@@ -86,7 +114,11 @@ export interface ViewStoreOptions {
 }
 
 export class ViewStore {
+  /** Writes, and set-up. */
   private readonly db: Db;
+  /** Reads, inside a snapshot renewed every SNAPSHOT_MS (the same connection for an in-memory store). */
+  private readonly reader: Db;
+  private snapshot: NodeJS.Timeout | undefined;
   private readonly maxBytes: number;
   private readonly onError: (e: unknown) => void;
   private readonly select;
@@ -111,42 +143,66 @@ export class ViewStore {
     this.maxBytes = o.maxBytes ?? VIEW_STORE_BYTES;
     this.onError = o.onError ?? (() => undefined);
     this.db = ViewStore.openFile(file);
-    this.select = this.db.prepare<[string], Row>('SELECT generation, etag, headers, deps, body, used FROM view WHERE key = ?');
-    this.touch = this.db.prepare<[number, string]>('UPDATE view SET used = ? WHERE key = ?');
-    this.old = this.db.prepare<[string], { bytes: number }>('SELECT bytes FROM view WHERE key = ?');
-    this.remove = this.db.prepare<[string]>('DELETE FROM view WHERE key = ?');
-    this.removeStale = this.db.prepare<[string, string]>('DELETE FROM view WHERE key = ? AND etag = ?');
+    this.reader = file === ':memory:' ? this.db : ViewStore.readerOf(file);
+    this.select = this.reader.prepare<[number], Row>('SELECT key, generation, etag, headers, deps, body, used FROM view WHERE id = ?');
+    this.touch = this.db.prepare<[number, number]>('UPDATE view SET used = ? WHERE id = ?');
+    this.old = this.db.prepare<[number], { bytes: number }>('SELECT bytes FROM view WHERE id = ?');
+    this.remove = this.db.prepare<[number]>('DELETE FROM view WHERE id = ?');
+    this.removeStale = this.db.prepare<[number, string, string]>('DELETE FROM view WHERE id = ? AND key = ? AND etag = ?');
     this.upsert = this.db.prepare(
-      `INSERT INTO view (key, generation, etag, headers, deps, body, bytes, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (key) DO UPDATE SET generation = excluded.generation, etag = excluded.etag, headers = excluded.headers,
-         deps = excluded.deps, body = excluded.body, bytes = excluded.bytes, used = excluded.used`,
+      `INSERT INTO view (id, key, generation, etag, headers, deps, body, bytes, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET key = excluded.key, generation = excluded.generation, etag = excluded.etag,
+         headers = excluded.headers, deps = excluded.deps, body = excluded.body, bytes = excluded.bytes, used = excluded.used`,
     );
     this.total = this.db.prepare<[number]>('UPDATE total SET bytes = bytes + ? WHERE one = 1');
-    this.oldest = this.db.prepare<[number], { key: string; bytes: number }>('SELECT key, bytes FROM view ORDER BY used LIMIT ?');
+    this.oldest = this.db.prepare<[number], { id: number; bytes: number }>('SELECT id, bytes FROM view ORDER BY used LIMIT ?');
     this.totalBytes = this.db.prepare<[], number>('SELECT bytes FROM total').pluck();
   }
 
   private static openFile(file: string): Db {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    try {
-      return ViewStore.prepare(new Database(file));
-    } catch (e) {
-      if (file === ':memory:') throw e;
+    if (file === ':memory:') return ViewStore.prepare(new Database(file));
+    mkdirSync(dirname(file), { recursive: true });
+    const remove = () => {
       for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+    };
+    let db: Db;
+    try {
+      db = ViewStore.prepare(new Database(file));
+    } catch {
+      remove();
       return ViewStore.prepare(new Database(file));
     }
+    if (db.pragma('user_version', { simple: true }) === LAYOUT) return db;
+    // Another layout (an older build's): made anew. The process that starts the server opens it first, before any worker.
+    db.close();
+    remove();
+    return ViewStore.prepare(new Database(file));
+  }
+
+  private static readerOf(file: string): Db {
+    const db = new Database(file);
+    db.pragma('cache_size = -4096');
+    db.pragma('busy_timeout = 0');
+    return db;
   }
 
   private static prepare(db: Db): Db {
     try {
       // Setting up may meet another worker doing the same: wait for it here, once, at start.
       db.pragma('busy_timeout = 5000');
+      // Takes effect in a new file only (before WAL); an existing one keeps its pages.
+      db.pragma('page_size = 32768');
       db.pragma('journal_mode = WAL');
-      db.exec(SCHEMA);
+      db.transaction(() => {
+        // A new file: laid out now. Anything else is left for openFile to judge by its user_version.
+        if (db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() !== 0) return;
+        db.exec(SCHEMA);
+        db.pragma(`user_version = ${LAYOUT}`);
+      }).immediate();
       // Copies only: a power cut may lose the last writes (the file is then made anew), never the wiki's.
       db.pragma('synchronous = OFF');
-      // Bodies are read once per process miss and then held by the process's own cache: a small page cache will do.
-      db.pragma('cache_size = -2048');
+      // Writes only (reads have their own connection): a small page cache will do.
+      db.pragma('cache_size = -1024');
       // From now on nothing waits on another worker's lock: a read finding one is a miss, a write is tried later.
       db.pragma('busy_timeout = 0');
       return db;
@@ -172,16 +228,23 @@ export class ViewStore {
   /** The entry of this generation kept for `key`, or undefined. */
   get(key: string): StoredView | undefined {
     let row: Row | undefined;
+    const id = idOf(key);
+    if (this.reader !== this.db && !this.reader.inTransaction) {
+      this.reader.exec('BEGIN');
+      this.snapshot = setTimeout(() => this.endSnapshot(), SNAPSHOT_MS);
+      this.snapshot.unref();
+    }
     try {
-      row = this.select.get(key);
+      row = this.select.get(id);
     } catch (e) {
       // A read that meets a lock (a checkpoint's rare moment) is a miss.
-      if (e instanceof Database.SqliteError) return undefined;
-      throw e;
+      if (!(e instanceof Database.SqliteError)) throw e;
+      this.endSnapshot();
+      return undefined;
     }
-    if (!row || row.generation !== this.generation) return undefined;
+    if (!row || row.key !== key || row.generation !== this.generation) return undefined;
     const t = now();
-    if (t - row.used >= USE_GRAIN_S) this.enqueue({ touch: key, at: t }, 0);
+    if (t - row.used >= USE_GRAIN_S) this.enqueue({ touch: id, at: t }, 0);
     const deps = JSON.parse(row.deps) as { titles: string[]; stamps: string[] };
     return { key, etag: row.etag, headers: row.headers, titles: deps.titles, stamps: deps.stamps, body: row.body };
   }
@@ -236,7 +299,15 @@ export class ViewStore {
       this.flush();
     }
     if (this.timer) clearTimeout(this.timer);
+    this.endSnapshot();
+    if (this.reader !== this.db) this.reader.close();
     this.db.close();
+  }
+
+  private endSnapshot(): void {
+    if (this.snapshot) clearTimeout(this.snapshot);
+    this.snapshot = undefined;
+    if (this.reader !== this.db && this.reader.open && this.reader.inTransaction) this.reader.exec('COMMIT');
   }
 
   private enqueue(w: Write, bytes: number): void {
@@ -255,14 +326,16 @@ export class ViewStore {
   private apply(w: Write): void {
     if ('put' in w) {
       const v = w.put;
-      const before = this.old.get(v.key)?.bytes ?? 0;
-      this.upsert.run(v.key, this.generation, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps }), v.body, v.body.length, now());
+      const id = idOf(v.key);
+      const before = this.old.get(id)?.bytes ?? 0;
+      this.upsert.run(id, v.key, this.generation, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps }), v.body, v.body.length, now());
       this.total.run(v.body.length - before);
     } else if ('touch' in w) {
       this.touch.run(w.at, w.touch);
     } else {
-      const before = this.old.get(w.drop)?.bytes;
-      if (before !== undefined && this.removeStale.run(w.drop, w.etag).changes > 0) this.total.run(-before);
+      const id = idOf(w.drop);
+      const before = this.old.get(id)?.bytes;
+      if (before !== undefined && this.removeStale.run(id, w.drop, w.etag).changes > 0) this.total.run(-before);
     }
   }
 
@@ -274,9 +347,9 @@ export class ViewStore {
       const batch = this.oldest.all(64);
       if (batch.length === 0) break;
       let freed = 0;
-      for (const { key, bytes } of batch) {
+      for (const { id, bytes } of batch) {
         if (over - freed <= 0) break;
-        this.remove.run(key);
+        this.remove.run(id);
         freed += bytes;
       }
       this.total.run(-freed);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ViewStore, viewStoreFile, WRITE_EVERY_MS, type StoredView } from '../../server/db/viewStore.js';
+import { SNAPSHOT_MS, ViewStore, viewStoreFile, WRITE_EVERY_MS, type StoredView } from '../../server/db/viewStore.js';
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -80,7 +80,7 @@ describe('ViewStore', () => {
     s.close();
   });
 
-  it('is shared by every connection to its file and kept across restarts, for views of the same generation only', () => {
+  it('is shared by every connection to its file and kept across restarts, for views of the same generation only', async () => {
     const file = tempFile();
     const a = new ViewStore(file, 'g1');
     const b = new ViewStore(file, 'g1');
@@ -91,13 +91,15 @@ describe('ViewStore', () => {
     const next = new ViewStore(file, 'g2');
     expect(next.get('/wiki/A')).toBeUndefined();
     next.dropOtherGenerations();
+    // b reads in a snapshot that lasts SNAPSHOT_MS at most.
+    await new Promise((r) => setTimeout(r, SNAPSHOT_MS * 2));
     expect(b.get('/wiki/A')).toBeUndefined();
     expect(next.size).toBe(0);
     b.close();
     next.close();
   });
 
-  it('never waits for another process holding the lock: the writes wait for a later round', () => {
+  it('never waits for another process holding the lock: the writes wait for a later round', async () => {
     const file = tempFile();
     const s = new ViewStore(file, 'g1');
     const other = new Database(file);
@@ -110,6 +112,7 @@ describe('ViewStore', () => {
     expect(s.get('/wiki/A')).toBeUndefined();
     other.exec('COMMIT');
     expect(s.flush()).toBe(true);
+    await new Promise((r) => setTimeout(r, SNAPSHOT_MS * 2));
     expect(s.get('/wiki/A')).toBeDefined();
     other.close();
     s.close();
