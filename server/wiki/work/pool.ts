@@ -21,6 +21,8 @@ export interface WorkerOptions {
   inline?: boolean;
   /** A thread with nothing to do for this long is stopped (default IDLE_MS). */
   idleMs?: number;
+  /** A thread whose heap is past this many bytes after a job is stopped at once (default RETIRE_HEAP_BYTES). */
+  retireHeapBytes?: number;
 }
 
 /** Default offload threshold: 64 Ki units render or compare in a few milliseconds inline. */
@@ -51,6 +53,14 @@ interface Slot {
 export const IDLE_MS = 30_000;
 
 /**
+ * A thread whose heap is past this after a job (a megabyte of hostile Markdown can take a thread's
+ * heap to hundreds of MiB) is stopped at once rather than after IDLE_MS, so the process's memory
+ * is back near its resting size (SPEC section 9: 150 MB a worker) as soon as the job is done. The
+ * next big job starts a fresh thread in a few tens of milliseconds, off the event loop.
+ */
+export const RETIRE_HEAP_BYTES = 48 * 1024 * 1024;
+
+/**
  * A new thread running the worker entry: the compiled worker.js beside this module, or, when this
  * module runs from its TypeScript source (the unit tests), worker.ts loaded through tsx, so the
  * tests exercise the threads too.
@@ -74,6 +84,7 @@ export class TextWorkers {
   private readonly timeoutMs: number;
   private readonly inline: boolean;
   private readonly idleMs: number;
+  private readonly retireHeapBytes: number;
 
   constructor(o: WorkerOptions = {}) {
     this.threads = Math.max(1, o.threads ?? 1);
@@ -82,6 +93,7 @@ export class TextWorkers {
     this.timeoutMs = o.timeoutMs ?? 20_000;
     this.inline = o.inline ?? false;
     this.idleMs = o.idleMs ?? IDLE_MS;
+    this.retireHeapBytes = o.retireHeapBytes ?? RETIRE_HEAP_BYTES;
   }
 
   /** Threads running now (they start with the first big job). */
@@ -145,15 +157,17 @@ export class TextWorkers {
   private spawn(): Slot {
     const slot: Slot = { worker: startWorker() };
     slot.worker.unref();
-    slot.worker.on('message', (m: { id: number; output?: unknown; error?: { message: string; code?: string } }) => {
+    slot.worker.on('message', (m: { id: number; output?: unknown; error?: { message: string; code?: string }; heap?: number }) => {
       const job = slot.job;
       if (!job || job.id !== m.id) return;
       clearTimeout(slot.timer);
       slot.job = undefined;
       if (m.error) job.reject(m.error.code ? new WikiError(m.error.code as never, m.error.message) : new Error(m.error.message));
       else job.resolve(m.output);
+      const swollen = (m.heap ?? 0) > this.retireHeapBytes;
+      if (swollen) this.retire(slot);
       this.dispatch();
-      if (!slot.job) slot.idle = setTimeout(() => this.retire(slot), this.idleMs).unref();
+      if (!swollen && !slot.job) slot.idle = setTimeout(() => this.retire(slot), this.idleMs).unref();
     });
     slot.worker.on('error', (e) => this.fail(slot, e));
     slot.worker.on('exit', () => this.fail(slot, new Error('a text worker stopped')));
@@ -161,7 +175,7 @@ export class TextWorkers {
     return slot;
   }
 
-  /** Stop a thread that had nothing to do for IDLE_MS. */
+  /** Stop a thread that had nothing to do for IDLE_MS, or whose heap grew past RETIRE_HEAP_BYTES. */
   private retire(slot: Slot): void {
     if (slot.job) return;
     const at = this.slots.indexOf(slot);

@@ -1,5 +1,6 @@
 /** Worker-thread entry of TextWorkers: runs one job of jobs.ts at a time and posts its output back. */
 import { setPriority } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import { JOBS, type JobName } from './jobs.js';
 import { WikiError } from '../errors.js';
@@ -20,10 +21,12 @@ if (process.platform === 'linux') {
 
 parentPort!.on('message', (m: { id: number; name: JobName; input: unknown }) => {
   try {
-    parentPort!.postMessage({ id: m.id, output: JOBS[m.name](m.input as never) });
+    const output = JOBS[m.name](m.input as never);
+    // The heap this thread holds now: the pool stops a thread that a job left swollen (pool.ts).
+    parentPort!.postMessage({ id: m.id, output, heap: getHeapStatistics().total_heap_size });
   } catch (e) {
     // A WikiError keeps its code (an overlapping merge, a bad input); anything else only its message.
     const error = e instanceof WikiError ? { message: e.message, code: e.code } : { message: e instanceof Error ? e.message : String(e) };
-    parentPort!.postMessage({ id: m.id, error });
+    parentPort!.postMessage({ id: m.id, error, heap: getHeapStatistics().total_heap_size });
   }
 });

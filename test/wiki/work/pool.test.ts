@@ -52,6 +52,18 @@ describe('TextWorkers', () => {
     expect(p.threadCount).toBe(1);
   });
 
+  it('stops a thread at once when a job left its heap past the bound, and starts a fresh one for the next', async () => {
+    const swollen = pool({ offloadFrom: 10, retireHeapBytes: 1 });
+    expect(await swollen.run('render', { source: '# Hi there', existing: [] }, 100)).toContain('Hi there');
+    expect(swollen.threadCount).toBe(0);
+    expect(await swollen.run('render', { source: '# Again', existing: [] }, 100)).toContain('Again');
+    expect(swollen.threadCount).toBe(0);
+    // Under the bound, the thread stays for the next job.
+    const lean = pool({ offloadFrom: 10, retireHeapBytes: 1024 ** 3 });
+    await lean.run('render', { source: '# Hi there', existing: [] }, 100);
+    expect(lean.threadCount).toBe(1);
+  });
+
   it('runs small jobs inline, starting no thread', async () => {
     const p = pool({ offloadFrom: 1000 });
     const html = await p.run('render', { source: '# Hi\n\n[[Peer networks]]', existing: ['Peer networks'] }, 20);
