@@ -20,6 +20,7 @@ import { reviewRoutes } from './http/routes/review.js';
 import { acting } from './http/act.js';
 import { authorisation } from './http/can.js';
 import { ViewCache } from './http/viewCache.js';
+import { memoryRelief } from './http/middleware/memory.js';
 import { cacheFor } from './http/freshness.js';
 
 /**
@@ -45,6 +46,8 @@ export function createApp(
   app.use((req, res, next) => {
     if (!views.serve(req, res)) next();
   });
+  // A collection after big requests gives their garbage back (middleware/memory.ts).
+  app.use(memoryRelief());
   // PURGE is for the caches in front (SPEC section 9); the wiki has nothing to purge.
   app.use((req, res, next) => {
     if (req.method !== 'PURGE') return next();

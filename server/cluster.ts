@@ -10,6 +10,17 @@ import type { Config } from './config.js';
 export const WORKER_PORT = 'PEERWIKI_WORKER_PORT';
 /** How long workers get to drain after a signal before they are killed. */
 export const STOP_TIMEOUT_MS = 10_000;
+/**
+ * glibc's allocator settings for the workers, unless the operator set them. Its default raises the
+ * size from which blocks are mapped on their own (and given back when freed) after each large free,
+ * up to 32 MiB: after a few megabyte-long texts every such block comes from the heap and stays
+ * there, and a worker that handled one save of 1 MiB kept over 100 MiB. A fixed 128 KiB threshold
+ * gives large blocks back when freed; two arenas stop each thread from holding its own.
+ */
+const MALLOC_TUNING: Record<string, string> = Object.fromEntries(
+  Object.entries({ MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '1048576', MALLOC_ARENA_MAX: '2' }).filter(([k]) => process.env[k] === undefined),
+);
+
 /** A worker that ran at least this long before dying was not crash-looping: its replacement starts at once. */
 const STEADY_MS = 10_000;
 const FIRST_RESTART_MS = 100;
@@ -63,14 +74,17 @@ export function runPrimary(config: Config): void {
   let fatalSaid = false;
   // Every worker holds its own heap: a young generation of 2 MiB semi-spaces (V8's default grows
   // to 16) keeps a worker serving small pages about 35 MiB smaller, for a few more quick scavenges.
-  // A flag the operator gave (NODE_OPTIONS or execArgv) wins.
-  if (!process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) && !(process.env.NODE_OPTIONS ?? '').includes('--max-semi-space-size')) {
-    cluster.setupPrimary({ execArgv: [...process.execArgv, '--max-semi-space-size=2'] });
-  }
+  // A flag the operator gave (NODE_OPTIONS or execArgv) wins. --expose-gc lets a worker collect
+  // once after big requests (http/middleware/memory.ts).
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
+  const execArgv = [...process.execArgv];
+  if (!given.includes('--max-semi-space-size')) execArgv.push('--max-semi-space-size=2');
+  if (!given.includes('--expose-gc')) execArgv.push('--expose-gc');
+  cluster.setupPrimary({ execArgv });
 
   const fork = () => {
     if (listening.size === 0 && boundPort !== undefined) askPort = boundPort;
-    const worker = cluster.fork({ [WORKER_PORT]: String(askPort) });
+    const worker = cluster.fork({ [WORKER_PORT]: String(askPort), ...MALLOC_TUNING });
     live.set(worker.id, { worker, bornAt: Date.now() });
   };
 

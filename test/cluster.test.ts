@@ -141,6 +141,17 @@ describe('WIKI_WORKERS=2', () => {
     if (existsSync('/proc/net/tcp')) expect([...held.keys()].sort()).toEqual([...workerPids].sort());
   });
 
+  it.runIf(process.platform === 'linux')('starts workers that give memory back: glibc tuned, gc() exposed, small young generation', () => {
+    for (const pid of workerPids) {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+      expect(environ).toContain('MALLOC_ARENA_MAX=2');
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toContain('--expose-gc');
+      expect(argv).toContain('--max-semi-space-size=2');
+    }
+  });
+
   it('shows a save made through one worker in views served by the other', async () => {
     const [onA, onB] = held.size === 2 ? [...held.values()] : [false as const, false as const];
     const created = await call('POST', '/api/v1/page', { agent: onA, json: { title: 'Cluster test', source: 'Version one of the text.' } });

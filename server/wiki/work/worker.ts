@@ -2,8 +2,7 @@
 import { setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
-import { JOBS, type JobName } from './jobs.js';
-import { WikiError } from '../errors.js';
+import type { JobName } from './jobs.js';
 
 /**
  * Text work is background work: the event loop answers every reader, so on a busy machine it must
@@ -18,6 +17,11 @@ if (process.platform === 'linux') {
     // Not permitted here: run at normal priority.
   }
 }
+
+// Loaded after the priority is lowered: loading the renderer and the diff takes tens of ms of CPU,
+// and a thread is started for each big job after a swollen one was stopped (pool.ts). Messages
+// posted meanwhile wait on the port.
+const [{ JOBS }, { WikiError }] = await Promise.all([import('./jobs.js'), import('../errors.js')]);
 
 parentPort!.on('message', (m: { id: number; name: JobName; input: unknown }) => {
   try {
