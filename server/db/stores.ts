@@ -44,6 +44,12 @@ export interface Stores {
    * @throws whatever `fn` throws, after rolling back.
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * Run `fn`, which only reads, in one read transaction: one consistent snapshot, and one begin
+   * and end for all its statements (in WAL mode each begin costs about as much as an indexed
+   * lookup, so a list reading a row per item pays it once). Inside a transaction, just runs `fn`.
+   */
+  read<T>(fn: () => T): T;
 }
 
 /**
@@ -76,6 +82,7 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
     watchlist: new WatchlistStore(db),
     feed,
     memo: new Memo(),
+    read: (fn) => (db.inTransaction ? fn() : db.transaction(fn).deferred()),
     transaction: (fn) => {
       try {
         return feed.within(() => db.transaction(fn).immediate());

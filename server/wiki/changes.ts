@@ -9,12 +9,14 @@ export interface Change {
 }
 
 export function recentChanges(stores: Stores, filter: ChangeFilter): Change[] {
-  const pages = new Map<number, Page | undefined>();
-  const out: Change[] = [];
-  for (const revision of stores.revisions.recent(filter)) {
-    if (!pages.has(revision.pageId)) pages.set(revision.pageId, stores.pages.byId(revision.pageId));
-    const page = pages.get(revision.pageId);
-    if (page) out.push({ revision, page });
-  }
-  return out;
+  return stores.read(() => {
+    const pages = new Map<number, Page | undefined>();
+    const out: Change[] = [];
+    for (const revision of stores.revisions.recent(filter)) {
+      if (!pages.has(revision.pageId)) pages.set(revision.pageId, stores.pages.byId(revision.pageId));
+      const page = pages.get(revision.pageId);
+      if (page) out.push({ revision, page });
+    }
+    return out;
+  });
 }

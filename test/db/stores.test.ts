@@ -15,6 +15,18 @@ function stores() {
 }
 
 describe('createStores', () => {
+  it('reads in one transaction with read(), and inside a transaction just runs the function', () => {
+    const s = stores();
+    expect(s.db.inTransaction).toBe(false);
+    expect(s.read(() => s.db.inTransaction)).toBe(true);
+    expect(s.db.inTransaction).toBe(false);
+    expect(s.transaction(() => s.read(() => s.settings.getOrCreate('k', () => 'v')))).toBe('v');
+    expect(() => s.read(() => {
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(s.db.inTransaction).toBe(false);
+  });
+
   it('runs a transaction whole or not at all, and hands back its value', () => {
     const s = stores();
     expect(s.transaction(() => s.settings.getOrCreate('k', () => 'v'))).toBe('v');
