@@ -181,7 +181,8 @@ export class ViewStore {
 
   private static readerOf(file: string): Db {
     const db = new Database(file);
-    db.pragma('cache_size = -4096');
+    // Interior pages stay; bodies pass through once (the process's memory tier keeps the hot ones).
+    db.pragma('cache_size = -2048');
     db.pragma('busy_timeout = 0');
     return db;
   }
