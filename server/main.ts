@@ -3,12 +3,13 @@
  * (WIKI_WORKERS=1) or in WIKI_WORKERS cluster workers (cluster.ts); SIGTERM/SIGINT drain and exit 0.
  */
 import cluster from 'node:cluster';
+import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openWiki, type Wiki } from './bootstrap.js';
 import { closeDatabase } from './db/connection.js';
-import { ViewStore, viewStoreFile } from './db/viewStore.js';
+import { ViewStore, viewStoreDir } from './db/viewStore.js';
 import { runPrimary, urlOf, workerFatal, workerPort } from './cluster.js';
 
 /** Say why this process cannot serve and exit 1; a worker tells the primary instead, which says it once. */
@@ -47,7 +48,7 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
     import('./app.js'), import('./http/limits.js'), import('./http/viewCache.js'), import('./http/generation.js'),
   ]);
   const limits = Limits.inDatabase(config, wiki.db);
-  const shared = new ViewStore(viewStoreFile(config.dbFile), viewGeneration(config), {
+  const shared = new ViewStore(viewStoreDir(config.dbFile), viewGeneration(config), {
     onError: (e) => console.error(`peerwiki: the view store skipped a write: ${(e as Error).message}`),
   });
   const views = new ViewCache(wiki.stores, undefined, shared);
@@ -83,15 +84,18 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
 async function clearViews(config: Config): Promise<boolean> {
   try {
     const { viewGeneration } = await import('./http/generation.js');
-    const store = new ViewStore(viewStoreFile(config.dbFile), viewGeneration(config));
+    const store = new ViewStore(viewStoreDir(config.dbFile), viewGeneration(config));
     try {
       store.dropOtherGenerations();
+      // Where earlier builds kept views (a SQLite file): no longer read.
+      const legacy = `${viewStoreDir(config.dbFile)}.db`;
+      if (config.dbFile !== ':memory:') for (const f of [legacy, `${legacy}-wal`, `${legacy}-shm`]) rmSync(f, { force: true });
     } finally {
       store.close();
     }
     return true;
   } catch (e) {
-    die(`cannot open the view store ${viewStoreFile(config.dbFile)}: ${(e as Error).message}`);
+    die(`cannot open the view store ${viewStoreDir(config.dbFile)}: ${(e as Error).message}`);
     return false;
   }
 }

@@ -90,6 +90,8 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
         // Ids handed out inside a rolled-back transaction can be reused: drop anything cached since.
         content.clearCache();
         throw e;
+      } finally {
+        pages.forgetStamps();
       }
     },
   };

@@ -1,40 +1,47 @@
 /**
  * Finished anonymous page views shared by every worker process: a second tier behind each
- * process's in-memory ViewCache (http/viewCache.ts), in a SQLite file of its own beside the wiki's
- * (`data/wiki.db` → `data/wiki.views.db`).
+ * process's in-memory ViewCache (http/viewCache.ts), in append-only segment files in a folder
+ * beside the wiki's database (`data/wiki.db` → `data/wiki.views/<generation>/`).
  *
  * A process keeps only the most viewed pages in memory (SPEC section 9 bounds each worker's
  * memory); a wiki with tens of thousands of pages read at random would otherwise re-assemble most
- * views. From here a view costs one indexed read of its bytes, made by whichever worker first built
- * it, in this run or an earlier one of the same generation (http/generation.ts: the code, assets
- * and config the bytes were built with).
+ * views. From here a view costs one read of the file at an offset this process already knows:
+ * each worker writes to segments of its own and keeps an index (key → segment, offset, length)
+ * of every segment in the folder, learning of the others' records when it misses a key. A SQLite
+ * file held the views before: its read of a 13 KiB view cost twice the file read, and the
+ * snapshot it needed made another worker's views wait to be seen.
  *
- * The file is a cache: its own database, so its writes never wait on the wiki's writer; never
- * exported or checked; safe to delete while the server is stopped. Writes are gathered and made
- * in one short transaction every WRITE_EVERY_MS; one that finds another worker writing is tried
- * again at the next round, never waited for. Freshness is not its business: each entry carries the
- * stamps it was built from, and the caller compares them with the wiki's before serving.
+ * The folder is a cache: never exported or checked; safe to delete while the server is stopped.
+ * Writes are gathered and appended every WRITE_EVERY_MS. The folder is bounded by bytes: whole
+ * segments go, oldest first, and a view read from the oldest quarter is written again at the end,
+ * so what is read stays. Freshness is not its business: each entry carries the stamps it was built
+ * from, and the caller compares them with the wiki's before serving.
+ *
+ * Files are written without syncing: a worker that dies mid-write leaves a short last record,
+ * which every reader skips; a machine that loses power may leave anything, so segments older than
+ * the machine's last boot are dropped at start.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, statSync, writeSync,
+} from 'node:fs';
+import { tmpdir, uptime } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
-import type { Db } from './connection.js';
 
-/** Bytes of bodies kept on disk; past it the least recently used are dropped. */
+/** Bytes of segments kept on disk, every worker's together; past it the oldest segments go. */
 export const VIEW_STORE_BYTES = 512 * 1024 * 1024;
+/** A worker starts a new segment when its current one would pass this. */
+export const SEGMENT_BYTES = 16 * 1024 * 1024;
 /** Gathered writes go out this often. */
 export const WRITE_EVERY_MS = 50;
-/** Bytes of bodies waiting to be written; past it new ones are not kept (the store is behind). */
+/** Bytes of records waiting to be written; past it new ones are not kept (the store is behind). */
 const MAX_WAITING_BYTES = 8 * 1024 * 1024;
-/**
- * Reads run inside a snapshot kept this long: starting a read transaction costs as much as the
- * lookup itself, and a view written since by another worker can wait that long to be seen here.
- */
-export const SNAPSHOT_MS = 100;
-/** An entry's last use is written at most this often (a read must not be a write each time). */
-const USE_GRAIN_S = 300;
-/** Eviction frees down to this share of the bound, so it runs once per many writes, not on each. */
+/** A key this process has no record of is looked for in the other workers' segments at most this often. */
+export const REFRESH_MS = 20;
+/** Dropping old segments frees down to this share of the bound, so it runs once per many segments. */
 const EVICT_TO = 0.9;
+/** A view read from the oldest segments, holding this share of the bytes or the next evictions' if more, is written again at the end. */
+const RENEW_SHARE = 0.25;
 
 export interface StoredView {
   key: string;
@@ -47,314 +54,350 @@ export interface StoredView {
   body: Buffer;
 }
 
-interface Row {
-  key: string;
-  generation: string;
-  etag: string;
-  headers: string;
-  deps: string;
-  body: Buffer;
-  used: number;
+/**
+ * A record, little-endian: MAGIC, its whole length, the byte lengths of key, ETag, headers (JSON),
+ * dependencies (JSON) and body, those five, then TRAILER. A record whose length runs past the end
+ * of its file is still being written (or never will be); one without its marks ends the segment.
+ */
+const MAGIC = 0x31565750; // "PWV1"
+const TRAILER = 0x444e4556; // "VEND"
+const HEAD = 28;
+/** Bytes read at once when looking through a segment: a record's head and, nearly always, its key. */
+const PEEK = HEAD + 480;
+
+interface Segment {
+  name: string;
+  fd: number;
+  /** Bytes looked through (its records indexed); for this process's own segment, bytes written. */
+  end: number;
+  /** A record without its marks was met: nothing past it is read. */
+  broken: boolean;
+  /** Deleted (by any worker): its records are misses. */
+  gone: boolean;
 }
 
-/** The view store beside the wiki database `dbFile`; ':memory:' (tests) gives a private in-memory one. */
-export function viewStoreFile(dbFile: string): string {
+interface Place {
+  seg: Segment;
+  offset: number;
+  length: number;
+}
+
+/** The folder of view stores beside the wiki database `dbFile`; ':memory:' (tests) gives a private one removed at close. */
+export function viewStoreDir(dbFile: string): string {
   if (dbFile === ':memory:') return dbFile;
   const ext = extname(dbFile);
-  return join(dirname(dbFile), `${basename(dbFile, ext)}.views${ext || '.db'}`);
+  return join(dirname(dbFile), `${basename(dbFile, ext)}.views`);
 }
 
-/** Bumped when the layout below changes: a file of another layout is made anew at start. */
-const LAYOUT = 2;
+/** The record of `v`, ready to append. */
+function encode(v: StoredView): Buffer {
+  const parts = [v.key, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps })].map((s) => Buffer.from(s, 'utf8'));
+  const length = HEAD + parts.reduce((n, p) => n + p.length, 0) + v.body.length + 4;
+  const r = Buffer.allocUnsafe(length);
+  r.writeUInt32LE(MAGIC, 0);
+  r.writeUInt32LE(length, 4);
+  let at = HEAD;
+  parts.forEach((p, i) => {
+    r.writeUInt32LE(p.length, 8 + i * 4);
+    at += p.copy(r, at);
+  });
+  r.writeUInt32LE(v.body.length, 24);
+  at += v.body.copy(r, at);
+  r.writeUInt32LE(TRAILER, at);
+  return r;
+}
 
-/**
- * One row a view, found by a 52-bit digest of its key as the rowid: a lookup descends one B-tree
- * whose interior pages stay cached, not an index and then the table. The key is kept to tell a
- * digest collision from a hit. 32 KiB pages hold a typical view in its leaf, so reading it is one
- * read of the file, not a chain of overflow pages.
- */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS view (
-  id INTEGER PRIMARY KEY,
-  key TEXT NOT NULL,
-  generation TEXT NOT NULL,
-  etag TEXT NOT NULL,
-  headers TEXT NOT NULL,
-  deps TEXT NOT NULL,
-  body BLOB NOT NULL,
-  bytes INTEGER NOT NULL,
-  used INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS view_used ON view (used);
-CREATE TABLE IF NOT EXISTS total (one INTEGER PRIMARY KEY CHECK (one = 1), bytes INTEGER NOT NULL);
-INSERT OR IGNORE INTO total (one, bytes) VALUES (1, 0);
-`;
-
-/** The rowid of a key: a 52-bit FNV-1a digest of its UTF-16 units (two 32-bit halves with other bases). */
-function idOf(key: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x050c5d1f;
-  for (let i = 0; i < key.length; i++) {
-    const c = key.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 13);
+/** The view in record `r` when it is whole and holds `key`, else undefined. */
+function decode(r: Buffer, key: string): StoredView | undefined {
+  if (r.length < HEAD + 4 || r.readUInt32LE(0) !== MAGIC || r.readUInt32LE(4) !== r.length || r.readUInt32LE(r.length - 4) !== TRAILER) return undefined;
+  const lengths = [8, 12, 16, 20, 24].map((o) => r.readUInt32LE(o));
+  if (HEAD + lengths.reduce((a, b) => a + b, 0) + 4 !== r.length) return undefined;
+  const fields: string[] = [];
+  let at = HEAD;
+  for (let i = 0; i < 4; i++) {
+    fields.push(r.toString('utf8', at, at + lengths[i]!));
+    at += lengths[i]!;
   }
-  return (a >>> 0) * 0x100000 + ((b >>> 0) & 0xfffff);
+  if (fields[0] !== key) return undefined;
+  const deps = JSON.parse(fields[3]!) as { titles: string[]; stamps: string[] };
+  return { key, etag: fields[1]!, headers: fields[2]!, titles: deps.titles, stamps: deps.stamps, body: r.subarray(at, at + lengths[4]!) };
 }
-
-const now = () => Math.floor(Date.now() / 1000);
-
-type Write = { put: StoredView } | { touch: number; at: number } | { drop: string; etag: string };
 
 export interface ViewStoreOptions {
-  /** Bytes of bodies kept (default VIEW_STORE_BYTES). */
+  /** Bytes of segments kept, every process's together (default VIEW_STORE_BYTES). */
   maxBytes?: number;
-  /** Told of a write that failed for another reason than a busy lock (a full disk): the entry is skipped. */
+  /** Bytes of one segment (default SEGMENT_BYTES). */
+  segmentBytes?: number;
+  /** Told of a write that failed (a full disk): the views waiting are skipped. */
   onError?: (e: unknown) => void;
 }
 
 export class ViewStore {
-  /** Writes, and set-up. */
-  private readonly db: Db;
-  /** Reads, inside a snapshot renewed every SNAPSHOT_MS (the same connection for an in-memory store). */
-  private readonly reader: Db;
-  private snapshot: NodeJS.Timeout | undefined;
+  /** The folder of this generation's segments. */
+  private readonly dir: string;
+  /** Removed at close: the private folder of an in-memory wiki. */
+  private readonly temporary: string | undefined;
   private readonly maxBytes: number;
+  private readonly segmentBytes: number;
   private readonly onError: (e: unknown) => void;
-  private readonly select;
-  private readonly touch;
-  private readonly remove;
-  private readonly removeStale;
-  private readonly upsert;
-  private readonly old;
-  private readonly total;
-  private readonly oldest;
-  private readonly totalBytes;
-  private waiting: Write[] = [];
+  /** Every segment of the folder known to this process, by file name (names sort oldest first). */
+  private readonly segments = new Map<string, Segment>();
+  private readonly index = new Map<string, Place>();
+  /** This process's segment being written, once it has written one. */
+  private current: Segment | undefined;
+  /** Segments whose names sort up to this hold the oldest RENEW_SHARE of the bytes ('' for none). */
+  private renewBefore = '';
+  private refreshedAt = -Infinity;
+  private readonly peek = Buffer.allocUnsafe(PEEK);
+  private waiting: Array<{ key: string; record: Buffer }> = [];
+  /** Keys of views read from old segments and waiting to be written again (each once). */
+  private readonly renewing = new Set<string>();
   private waitingBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   /**
-   * Open (creating) the store at `file` for views of `generation`. A file that cannot be opened
-   * as one (damaged by a power cut: it is written without syncing) is deleted and made anew,
-   * since it only ever holds copies.
+   * Open the store in `root` (made if missing) for views of `generation`, indexing what every
+   * process wrote there for it. `root` ':memory:' gives a private folder removed at close.
    */
-  constructor(file: string, private readonly generation: string, o: ViewStoreOptions = {}) {
+  constructor(root: string, private readonly generation: string, o: ViewStoreOptions = {}) {
     this.maxBytes = o.maxBytes ?? VIEW_STORE_BYTES;
+    this.segmentBytes = o.segmentBytes ?? SEGMENT_BYTES;
     this.onError = o.onError ?? (() => undefined);
-    this.db = ViewStore.openFile(file);
-    this.reader = file === ':memory:' ? this.db : ViewStore.readerOf(file);
-    this.select = this.reader.prepare<[number], Row>('SELECT key, generation, etag, headers, deps, body, used FROM view WHERE id = ?');
-    this.touch = this.db.prepare<[number, number]>('UPDATE view SET used = ? WHERE id = ?');
-    this.old = this.db.prepare<[number], { bytes: number }>('SELECT bytes FROM view WHERE id = ?');
-    this.remove = this.db.prepare<[number]>('DELETE FROM view WHERE id = ?');
-    this.removeStale = this.db.prepare<[number, string, string]>('DELETE FROM view WHERE id = ? AND key = ? AND etag = ?');
-    this.upsert = this.db.prepare(
-      `INSERT INTO view (id, key, generation, etag, headers, deps, body, bytes, used) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET key = excluded.key, generation = excluded.generation, etag = excluded.etag,
-         headers = excluded.headers, deps = excluded.deps, body = excluded.body, bytes = excluded.bytes, used = excluded.used`,
-    );
-    this.total = this.db.prepare<[number]>('UPDATE total SET bytes = bytes + ? WHERE one = 1');
-    this.oldest = this.db.prepare<[number], { id: number; bytes: number }>('SELECT id, bytes FROM view ORDER BY used LIMIT ?');
-    this.totalBytes = this.db.prepare<[], number>('SELECT bytes FROM total').pluck();
+    if (!/^[\w-]+$/.test(generation)) throw new Error(`a view generation is letters, digits, _ and - only, not "${generation}"`);
+    if (root === ':memory:') root = this.temporary = mkdtempSync(join(tmpdir(), 'peerwiki-views-'));
+    this.dir = join(root, generation);
+    mkdirSync(this.dir, { recursive: true });
+    this.refresh();
   }
 
-  private static openFile(file: string): Db {
-    if (file === ':memory:') return ViewStore.prepare(new Database(file));
-    mkdirSync(dirname(file), { recursive: true });
-    const remove = () => {
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
-    };
-    let db: Db;
-    try {
-      db = ViewStore.prepare(new Database(file));
-    } catch {
-      remove();
-      return ViewStore.prepare(new Database(file));
-    }
-    if (db.pragma('user_version', { simple: true }) === LAYOUT) return db;
-    // Another layout (an older build's): made anew. The process that starts the server opens it first, before any worker.
-    db.close();
-    remove();
-    return ViewStore.prepare(new Database(file));
-  }
-
-  private static readerOf(file: string): Db {
-    const db = new Database(file);
-    // Interior pages stay; bodies pass through once (the process's memory tier keeps the hot ones).
-    db.pragma('cache_size = -2048');
-    db.pragma('busy_timeout = 0');
-    return db;
-  }
-
-  private static prepare(db: Db): Db {
-    try {
-      // Setting up may meet another worker doing the same: wait for it here, once, at start.
-      db.pragma('busy_timeout = 5000');
-      // Takes effect in a new file only (before WAL); an existing one keeps its pages.
-      db.pragma('page_size = 32768');
-      db.pragma('journal_mode = WAL');
-      db.transaction(() => {
-        // A new file: laid out now. Anything else is left for openFile to judge by its user_version.
-        if (db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() !== 0) return;
-        db.exec(SCHEMA);
-        db.pragma(`user_version = ${LAYOUT}`);
-      }).immediate();
-      // Copies only: a power cut may lose the last writes (the file is then made anew), never the wiki's.
-      db.pragma('synchronous = OFF');
-      // Writes only (reads have their own connection): a small page cache will do.
-      db.pragma('cache_size = -1024');
-      // From now on nothing waits on another worker's lock: a read finding one is a miss, a write is tried later.
-      db.pragma('busy_timeout = 0');
-      return db;
-    } catch (e) {
-      db.close();
-      throw e;
-    }
-  }
-
-  /** Drop every view of another generation than this store's (at start: what an older build made). */
+  /**
+   * At start, before any worker serves: drop what an older build or other settings made (the
+   * other generations' folders), and this generation's segments if the machine has restarted
+   * since they were written (unsynced, they may hold anything after a power cut).
+   */
   dropOtherGenerations(): void {
-    this.db.pragma('busy_timeout = 5000');
-    try {
-      this.db.transaction(() => {
-        this.db.prepare('DELETE FROM view WHERE generation <> ?').run(this.generation);
-        this.db.exec('UPDATE total SET bytes = (SELECT coalesce(sum(bytes), 0) FROM view)');
-      }).immediate();
-    } finally {
-      this.db.pragma('busy_timeout = 0');
+    const root = dirname(this.dir);
+    for (const name of readdirSync(root)) if (name !== this.generation) rmSync(join(root, name), { recursive: true, force: true });
+    const boot = Date.now() - uptime() * 1000;
+    for (const seg of this.segments.values()) {
+      let mtime: number;
+      try {
+        mtime = statSync(join(this.dir, seg.name)).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (mtime < boot) this.remove(seg);
     }
   }
 
   /** The entry of this generation kept for `key`, or undefined. */
   get(key: string): StoredView | undefined {
-    let row: Row | undefined;
-    const id = idOf(key);
-    if (this.reader !== this.db && !this.reader.inTransaction) {
-      this.reader.exec('BEGIN');
-      this.snapshot = setTimeout(() => this.endSnapshot(), SNAPSHOT_MS);
-      this.snapshot.unref();
+    let at = this.index.get(key);
+    if (!at && performance.now() - this.refreshedAt >= REFRESH_MS) {
+      this.refresh();
+      at = this.index.get(key);
     }
-    try {
-      row = this.select.get(id);
-    } catch (e) {
-      // A read that meets a lock (a checkpoint's rare moment) is a miss.
-      if (!(e instanceof Database.SqliteError)) throw e;
-      this.endSnapshot();
+    if (!at) return undefined;
+    const record = Buffer.allocUnsafe(at.length);
+    let read = -1;
+    if (!at.seg.gone) {
+      try {
+        read = readSync(at.seg.fd, record, 0, at.length, at.offset);
+      } catch {
+        // Closed or unreadable: a miss.
+      }
+    }
+    const v = read === at.length ? decode(record, key) : undefined;
+    if (!v) {
+      this.index.delete(key);
       return undefined;
     }
-    if (!row || row.key !== key || row.generation !== this.generation) return undefined;
-    const t = now();
-    if (t - row.used >= USE_GRAIN_S) this.enqueue({ touch: id, at: t }, 0);
-    const deps = JSON.parse(row.deps) as { titles: string[]; stamps: string[] };
-    return { key, etag: row.etag, headers: row.headers, titles: deps.titles, stamps: deps.stamps, body: row.body };
+    // About to be dropped with its segment: written again at the end, since it is read.
+    if (at.seg !== this.current && at.seg.name <= this.renewBefore && !this.renewing.has(key)) {
+      this.renewing.add(key);
+      this.enqueue(key, record);
+    }
+    return v;
   }
 
-  /** Keep `v` (at the next round of writes), replacing what `key` held; the least recently used go when the bound is passed. */
+  /** Keep `v` (at the next round of writes), replacing what `key` held. */
   put(v: StoredView): void {
-    this.enqueue({ put: v }, v.body.length);
+    this.enqueue(v.key, encode(v));
   }
 
-  /** Forget the entry of `key` found stale, unless another worker has since put a newer one (another ETag). */
-  drop(key: string, etag: string): void {
-    this.enqueue({ drop: key, etag }, 0);
+  /** Forget the entry of `key`, found stale, in this process (other processes find it stale themselves). */
+  drop(key: string): void {
+    this.index.delete(key);
   }
 
-  /** Bytes of bodies kept now (written ones). */
+  /** Bytes of segments kept now, as this process last counted them (every process's together). */
   get size(): number {
-    return this.totalBytes.get() ?? 0;
+    let n = 0;
+    for (const seg of this.segments.values()) n += seg.end;
+    return n;
   }
 
-  /**
-   * Make the waiting writes now, in one transaction: true when done (or nothing waited), false
-   * when another worker was writing (they wait for the next round).
-   */
+  /** Append the waiting records now. False when that failed (told to onError; they are skipped). */
   flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.waiting.length === 0) return true;
+    if (this.waiting.length === 0 || this.closed) return true;
     const writes = this.waiting;
-    try {
-      this.db.transaction(() => {
-        for (const w of writes) this.apply(w);
-        this.evict();
-      }).immediate();
-    } catch (e) {
-      if (!(e instanceof Database.SqliteError)) throw e;
-      if (e.code === 'SQLITE_BUSY') {
-        this.schedule();
-        return false;
-      }
-      this.onError(e);
-    }
     this.waiting = [];
     this.waitingBytes = 0;
-    return true;
-  }
-
-  /** Write what waits (once more, past a busy lock), then close. */
-  close(): void {
-    if (!this.db.open) return;
-    if (!this.flush()) {
-      this.db.pragma('busy_timeout = 1000');
-      this.flush();
+    this.renewing.clear();
+    try {
+      const seg = this.segmentFor(writes.reduce((n, w) => n + w.record.length, 0));
+      const data = Buffer.concat(writes.map((w) => w.record));
+      let done = 0;
+      while (done < data.length) done += writeSync(seg.fd, data, done, data.length - done, seg.end + done);
+      let offset = seg.end;
+      for (const w of writes) {
+        this.index.set(w.key, { seg, offset, length: w.record.length });
+        offset += w.record.length;
+      }
+      seg.end = offset;
+      return true;
+    } catch (e) {
+      this.onError(e);
+      return false;
     }
-    if (this.timer) clearTimeout(this.timer);
-    this.endSnapshot();
-    if (this.reader !== this.db) this.reader.close();
-    this.db.close();
   }
 
-  private endSnapshot(): void {
-    if (this.snapshot) clearTimeout(this.snapshot);
-    this.snapshot = undefined;
-    if (this.reader !== this.db && this.reader.open && this.reader.inTransaction) this.reader.exec('COMMIT');
+  /** Write what waits, then close the segments (and remove a private folder). */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    for (const seg of this.segments.values()) this.forget(seg);
+    this.index.clear();
+    if (this.temporary) rmSync(this.temporary, { recursive: true, force: true });
   }
 
-  private enqueue(w: Write, bytes: number): void {
-    if (this.waitingBytes + bytes > MAX_WAITING_BYTES) return;
-    this.waiting.push(w);
-    this.waitingBytes += bytes;
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.timer || !this.db.open) return;
+  private enqueue(key: string, record: Buffer): void {
+    if (this.closed || this.waitingBytes + record.length > MAX_WAITING_BYTES) return;
+    this.waiting.push({ key, record });
+    this.waitingBytes += record.length;
+    if (this.timer) return;
     this.timer = setTimeout(() => this.flush(), WRITE_EVERY_MS);
     this.timer.unref();
   }
 
-  private apply(w: Write): void {
-    if ('put' in w) {
-      const v = w.put;
-      const id = idOf(v.key);
-      const before = this.old.get(id)?.bytes ?? 0;
-      this.upsert.run(id, v.key, this.generation, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps }), v.body, v.body.length, now());
-      this.total.run(v.body.length - before);
-    } else if ('touch' in w) {
-      this.touch.run(w.at, w.touch);
-    } else {
-      const id = idOf(w.drop);
-      const before = this.old.get(id)?.bytes;
-      if (before !== undefined && this.removeStale.run(id, w.drop, w.etag).changes > 0) this.total.run(-before);
+  /** This process's segment with room for `bytes` more: a new one when the current is full, after dropping old ones past the bound. */
+  private segmentFor(bytes: number): Segment {
+    if (this.current && !this.current.gone && this.current.end + bytes <= this.segmentBytes) return this.current;
+    this.refresh();
+    this.evict(Math.max(bytes, this.segmentBytes));
+    mkdirSync(this.dir, { recursive: true });
+    const name = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${randomBytes(4).toString('hex')}.seg`;
+    const seg: Segment = { name, fd: openSync(join(this.dir, name), 'wx+'), end: 0, broken: false, gone: false };
+    this.segments.set(name, seg);
+    this.current = seg;
+    return seg;
+  }
+
+  /** Learn of segments other processes made or removed, and index the records they appended. */
+  private refresh(): void {
+    this.refreshedAt = performance.now();
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.dir).filter((n) => n.endsWith('.seg')).sort();
+    } catch {
+      // Removed (a newer build started): nothing is kept.
+    }
+    const present = new Set(names);
+    for (const seg of this.segments.values()) if (!present.has(seg.name)) this.forget(seg);
+    let total = 0;
+    for (const name of names) {
+      let seg = this.segments.get(name);
+      if (!seg) {
+        let fd: number;
+        try {
+          fd = openSync(join(this.dir, name), 'r');
+        } catch {
+          continue;
+        }
+        seg = { name, fd, end: 0, broken: false, gone: false };
+        this.segments.set(name, seg);
+      }
+      if (seg !== this.current) this.scan(seg);
+      total += seg.end;
+    }
+    // The oldest segments, once the next rounds of eviction may take them.
+    const near = total + 2 * this.segmentBytes > this.maxBytes;
+    const zone = near ? Math.max(total * RENEW_SHARE, total - this.evictTo() + this.segmentBytes) : 0;
+    let counted = 0;
+    this.renewBefore = '';
+    for (const name of names) {
+      const seg = this.segments.get(name);
+      if (!seg) continue;
+      if (counted >= zone) break;
+      this.renewBefore = name;
+      counted += seg.end;
     }
   }
 
-  private evict(): void {
-    let over = this.size - this.maxBytes;
-    if (over <= 0) return;
-    over += this.maxBytes * (1 - EVICT_TO);
-    while (over > 0) {
-      const batch = this.oldest.all(64);
-      if (batch.length === 0) break;
-      let freed = 0;
-      for (const { id, bytes } of batch) {
-        if (over - freed <= 0) break;
-        this.remove.run(id);
-        freed += bytes;
+  /** Index the whole records of `seg` past what was looked through; stop at a short or unmarked one. */
+  private scan(seg: Segment): void {
+    if (seg.broken || seg.gone) return;
+    const size = fstatSync(seg.fd).size;
+    while (seg.end + HEAD + 4 <= size) {
+      const n = readSync(seg.fd, this.peek, 0, Math.min(PEEK, size - seg.end), seg.end);
+      const length = this.peek.readUInt32LE(4);
+      const keyLength = this.peek.readUInt32LE(8);
+      if (n < HEAD || this.peek.readUInt32LE(0) !== MAGIC || length < HEAD + 4 + keyLength) {
+        seg.broken = true;
+        return;
       }
-      this.total.run(-freed);
-      over -= freed;
+      if (seg.end + length > size) return;
+      let key: string;
+      if (HEAD + keyLength <= n) key = this.peek.toString('utf8', HEAD, HEAD + keyLength);
+      else {
+        const k = Buffer.allocUnsafe(keyLength);
+        readSync(seg.fd, k, 0, keyLength, seg.end + HEAD);
+        key = k.toString('utf8');
+      }
+      this.index.set(key, { seg, offset: seg.end, length });
+      seg.end += length;
+    }
+  }
+
+  /** When `bytes` more would pass the bound, remove the oldest segments down to evictTo(). */
+  private evict(bytes: number): void {
+    if (this.size + bytes <= this.maxBytes) return;
+    let over = this.size - this.evictTo();
+    for (const name of [...this.segments.keys()].sort()) {
+      if (over <= 0) break;
+      const seg = this.segments.get(name)!;
+      over -= seg.end;
+      this.remove(seg);
+    }
+  }
+
+  /**
+   * Bytes eviction frees down to: room for a whole new segment, and a margin so that it runs once
+   * per many segments. Every other worker's current segment grows past it by up to a segment.
+   */
+  private evictTo(): number {
+    return Math.min(this.maxBytes * EVICT_TO, this.maxBytes - this.segmentBytes);
+  }
+
+  private remove(seg: Segment): void {
+    rmSync(join(this.dir, seg.name), { force: true });
+    this.forget(seg);
+  }
+
+  /** Close a segment that is gone: its records in the index become misses as they are asked for. */
+  private forget(seg: Segment): void {
+    if (seg.gone) return;
+    seg.gone = true;
+    this.segments.delete(seg.name);
+    if (this.current === seg) this.current = undefined;
+    try {
+      closeSync(seg.fd);
+    } catch {
+      // Already closed.
     }
   }
 }

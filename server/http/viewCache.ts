@@ -1,12 +1,13 @@
 /**
  * Finished page views for readers without a session, kept as the bytes that went out (SPEC section
- * 8: the view path serves bytes). A hit costs one indexed lookup per page it shows (its stamp) and
- * one write to the socket: no routing, no rendering, no revision text, no header building.
+ * 8: the view path serves bytes). A hit costs a check of the stamp of each page it shows
+ * (PageStore.stampNow: from memory while nothing was written) and one write to the socket: no
+ * routing, no rendering, no revision text, no header building.
  *
  * Every worker process keeps the most used in memory, and all of them share the rest through the
- * view store (db/viewStore.ts): a page another worker built costs one indexed read. Each hit, from
- * either, is checked against the database's stamps, so a change made through any worker is seen by
- * the next request to every worker.
+ * view store (db/viewStore.ts): a page another worker built costs one read of a file. Each hit,
+ * from either, is checked against the database's stamps, so a change made through any worker is
+ * seen by the next request to every worker.
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
@@ -135,7 +136,7 @@ export class ViewCache {
 
   /** Whether every page `e` shows still has the stamp it was built from. */
   private fresh(e: Entry): boolean {
-    for (let i = 0; i < e.titles.length; i++) if (this.stores.pages.stamp(e.titles[i]!) !== e.stamps[i]) return false;
+    for (let i = 0; i < e.titles.length; i++) if (this.stores.pages.stampNow(e.titles[i]!) !== e.stamps[i]) return false;
     return true;
   }
 
@@ -145,7 +146,7 @@ export class ViewCache {
     if (!s) return undefined;
     const e: Entry = { body: s.body, headers: JSON.parse(s.headers) as OutgoingHttpHeaders, etag: s.etag, titles: s.titles, stamps: s.stamps };
     if (!this.fresh(e)) {
-      this.shared!.drop(key, s.etag);
+      this.shared!.drop(key);
       return undefined;
     }
     this.sharedHits += 1;
