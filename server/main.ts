@@ -34,6 +34,7 @@ async function closeWiki(wiki: Wiki): Promise<void> {
   await wiki.workers.close();
   // Before the database: PURGEs still queued go out (for a bounded time) first.
   await wiki.purger.close();
+  wiki.stores.stamps.close();
   closeDatabase(wiki.db);
 }
 

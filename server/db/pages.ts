@@ -29,8 +29,8 @@ function toPage(r: PageRow): Page {
   };
 }
 
-/** Titles whose stamps stampNow keeps; past it they are all forgotten (a title with its stamp is about 150 bytes). */
-const STAMPS_KEPT = 100_000;
+/** The stamp of the page with a title (PageStore.stamp): also read by db/stamps.ts. */
+export const STAMP_SQL = "SELECT id || ':' || latest_id || ':' || touched AS s FROM page WHERE title = ? AND latest_id IS NOT NULL";
 
 export class PageStore {
   private readonly selectByTitle;
@@ -43,13 +43,6 @@ export class PageStore {
   private readonly listStmt;
   private readonly renameStmt;
   private readonly stampStmt;
-  private readonly versionStmt;
-  /** Stamps read since anything was last written (stampNow): title → stamp, null for no page. */
-  private readonly stamps = new Map<string, string | null>();
-  /** What versionStmt gave when `stamps` was last found current. */
-  private stampsVersion = '';
-  /** Whether `stamps` was found current in this turn of the event loop. */
-  private stampsChecked = false;
   private readonly touchCategoriesStmt;
 
   constructor(db: Db) {
@@ -57,11 +50,7 @@ export class PageStore {
     this.touchCategoriesStmt = db.prepare(
       "UPDATE page SET touched = touched + 1 WHERE title IN (SELECT 'Category:' || category FROM category_link WHERE page_id = ?)",
     );
-    this.stampStmt = db.prepare<[string], { s: string }>(
-      "SELECT id || ':' || latest_id || ':' || touched AS s FROM page WHERE title = ? AND latest_id IS NOT NULL",
-    ).pluck();
-    // Moves when this connection writes (total_changes) or another one commits (data_version).
-    this.versionStmt = db.prepare<[], string>("SELECT total_changes() || ':' || data_version FROM pragma_data_version").pluck();
+    this.stampStmt = db.prepare<[string], string>(STAMP_SQL).pluck();
     this.selectByTitle = db.prepare<[string], PageRow>(`SELECT ${COLUMNS} FROM page WHERE title = ?`);
     this.selectById = db.prepare<[number], PageRow>(`SELECT ${COLUMNS} FROM page WHERE id = ? AND ${livePage()}`);
     this.renameStmt = db.prepare('UPDATE page SET title = ?, namespace = ?, touched = touched + 1 WHERE id = ?');
@@ -89,40 +78,6 @@ export class PageStore {
    */
   stamp(titleText: string): string | undefined {
     return this.stampStmt.get(titleText) as string | undefined;
-  }
-
-  /**
-   * stamp(), from memory while nothing has been written to the database since it was read, by
-   * this process or any other: the view cache asks it on every hit, and at 100,000 pages a lookup
-   * costs more than the rest of the hit. Whether anything was written is asked once per turn of
-   * the event loop, at the first call after the turn's I/O: a request sent after a commit anywhere
-   * arrives in a later turn, so it always sees that commit. Own transactions also forget at once
-   * (forgetStamps, from Stores.transaction).
-   */
-  stampNow(titleText: string): string | undefined {
-    if (!this.stampsChecked) {
-      this.stampsChecked = true;
-      setImmediate(() => {
-        this.stampsChecked = false;
-      });
-      const version = this.versionStmt.get()!;
-      if (version !== this.stampsVersion) {
-        this.stamps.clear();
-        this.stampsVersion = version;
-      }
-    }
-    const known = this.stamps.get(titleText);
-    if (known !== undefined) return known ?? undefined;
-    const s = this.stamp(titleText);
-    if (this.stamps.size >= STAMPS_KEPT) this.stamps.clear();
-    this.stamps.set(titleText, s ?? null);
-    return s;
-  }
-
-  /** Forget the stamps stampNow remembers (after a write of this connection). */
-  forgetStamps(): void {
-    this.stamps.clear();
-    this.stampsChecked = false;
   }
 
   /** The stamp() of a page already read. */

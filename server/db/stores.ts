@@ -15,6 +15,7 @@ import { SettingStore } from './settings.js';
 import { WatchlistStore } from './watchlist.js';
 import { ChangeFeed } from './feed.js';
 import { Memo } from './memo.js';
+import { Stamps } from './stamps.js';
 
 export interface Stores {
   db: Db;
@@ -36,6 +37,8 @@ export interface Stores {
   watchlist: WatchlistStore;
   /** Committed changes (db/feed.ts): the domain notes them inside its writes; subscribers hear them after commit. */
   feed: ChangeFeed;
+  /** Page stamps for the view cache's checks: PageStore.stamp, cheaper (db/stamps.ts). */
+  stamps: Stamps;
   /** Per-database state of the layers above (caches), so none of it is module-global. */
   memo: Memo;
   /**
@@ -62,6 +65,7 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
   const content = new ContentStore(db);
   const feed = new ChangeFeed(report);
   const pages = new PageStore(db);
+  const stamps = new Stamps(db);
   const stores: Stores = {
     db,
     actors: new ActorStore(db),
@@ -81,6 +85,7 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
     lists: new ListStore(db),
     watchlist: new WatchlistStore(db),
     feed,
+    stamps,
     memo: new Memo(),
     read: (fn) => (db.inTransaction ? fn() : db.transaction(fn).deferred()),
     transaction: (fn) => {
@@ -91,7 +96,7 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
         content.clearCache();
         throw e;
       } finally {
-        pages.forgetStamps();
+        stamps.forget();
       }
     },
   };

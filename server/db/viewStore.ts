@@ -62,6 +62,8 @@ export interface StoredView {
 const MAGIC = 0x31565750; // "PWV1"
 const TRAILER = 0x444e4556; // "VEND"
 const HEAD = 28;
+/** Memory get() reads records into, reused from its start when full (see detach). */
+const SLAB_BYTES = 1024 * 1024;
 /** Bytes read at once when looking through a segment: a record's head and, nearly always, its key. */
 const PEEK = HEAD + 480;
 
@@ -149,6 +151,9 @@ export class ViewStore {
   private renewBefore = '';
   private refreshedAt = -Infinity;
   private readonly peek = Buffer.allocUnsafe(PEEK);
+  /** Where get() reads records (see detach). */
+  private slab: Buffer | undefined;
+  private slabAt = 0;
   private waiting: Array<{ key: string; record: Buffer }> = [];
   /** Keys of views read from old segments and waiting to be written again (each once). */
   private readonly renewing = new Set<string>();
@@ -191,7 +196,7 @@ export class ViewStore {
     }
   }
 
-  /** The entry of this generation kept for `key`, or undefined. */
+  /** The entry of this generation kept for `key`, or undefined. Its body is valid until the next get() (see detach). */
   get(key: string): StoredView | undefined {
     let at = this.index.get(key);
     if (!at && performance.now() - this.refreshedAt >= REFRESH_MS) {
@@ -199,7 +204,7 @@ export class ViewStore {
       at = this.index.get(key);
     }
     if (!at) return undefined;
-    const record = Buffer.allocUnsafe(at.length);
+    const record = this.space(at.length);
     let read = -1;
     if (!at.seg.gone) {
       try {
@@ -216,9 +221,29 @@ export class ViewStore {
     // About to be dropped with its segment: written again at the end, since it is read.
     if (at.seg !== this.current && at.seg.name <= this.renewBefore && !this.renewing.has(key)) {
       this.renewing.add(key);
-      this.enqueue(key, record);
+      this.enqueue(key, Buffer.from(record));
     }
     return v;
+  }
+
+  /**
+   * The views get() gives share memory with the ones it gives next (a new buffer for each
+   * would cost more than the read, in allocation and collection): a caller that is not done with
+   * a view's body before its next get() says so here, and the store reads into new memory from then on.
+   */
+  detach(): void {
+    this.slab = undefined;
+    this.slabAt = 0;
+  }
+
+  /** Room for a record of `length` bytes: the next part of the slab, from its start again when full. */
+  private space(length: number): Buffer {
+    if (length > SLAB_BYTES / 8) return Buffer.allocUnsafe(length);
+    if (!this.slab) this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    if (this.slabAt + length > SLAB_BYTES) this.slabAt = 0;
+    const part = this.slab.subarray(this.slabAt, this.slabAt + length);
+    this.slabAt += length;
+    return part;
   }
 
   /** Keep `v` (at the next round of writes), replacing what `key` held. */

@@ -1,7 +1,7 @@
 /**
  * Finished page views for readers without a session, kept as the bytes that went out (SPEC section
  * 8: the view path serves bytes). A hit costs a check of the stamp of each page it shows
- * (PageStore.stampNow: from memory while nothing was written) and one write to the socket: no
+ * (db/stamps.ts: one read transaction a turn, and memory while nothing is written) and one write to the socket: no
  * routing, no rendering, no revision text, no header building.
  *
  * Every worker process keeps the most used in memory, and all of them share the rest through the
@@ -21,6 +21,8 @@ import { matches } from './freshness.js';
  * stay in the shared view store). Bounded well below SPEC section 9's 150 MB a worker.
  */
 export const VIEW_CACHE_BYTES = 16 * 1024 * 1024;
+/** Keys remembered as read once from the shared store; past it they are all forgotten. */
+const READ_ONCE_KEPT = 8_192;
 /** A body larger than this is never kept: it would push out dozens of ordinary pages. */
 const MAX_ENTRY_BYTES = 1024 * 1024;
 
@@ -58,6 +60,8 @@ export function viewKey(req: IncomingMessage): string | undefined {
 
 export class ViewCache {
   private readonly entries = new Map<string, Entry>();
+  /** Keys read from the shared store once and not kept in memory (fromShared). */
+  private readonly readOnce = new Set<string>();
   private bytes = 0;
   hits = 0;
 
@@ -93,6 +97,7 @@ export class ViewCache {
       this.drop(key, e);
       e = undefined;
     }
+    let borrowed = false;
     if (e) {
       // Most recently used last, so eviction takes the oldest first.
       this.entries.delete(key);
@@ -100,6 +105,7 @@ export class ViewCache {
     } else {
       e = this.fromShared(key);
       if (!e) return false;
+      borrowed = !this.entries.has(key);
     }
     this.hits += 1;
     if (matches(req.headers['if-none-match'], e.etag)) {
@@ -109,6 +115,9 @@ export class ViewCache {
     }
     res.writeHead(200, { ...e.headers, 'content-length': e.body.length });
     res.end(req.method === 'HEAD' ? undefined : e.body);
+    // The store's memory for the body is reused by its next read: if the socket could not take
+    // all of it at once, the rest still points there.
+    if (borrowed && !res.writableFinished) this.shared!.detach();
     return true;
   }
 
@@ -136,11 +145,16 @@ export class ViewCache {
 
   /** Whether every page `e` shows still has the stamp it was built from. */
   private fresh(e: Entry): boolean {
-    for (let i = 0; i < e.titles.length; i++) if (this.stores.pages.stampNow(e.titles[i]!) !== e.stamps[i]) return false;
+    for (let i = 0; i < e.titles.length; i++) if (this.stores.stamps.now(e.titles[i]!) !== e.stamps[i]) return false;
     return true;
   }
 
-  /** The shared store's fresh entry for `key`, now also kept in memory; a stale one is dropped. */
+  /**
+   * The shared store's fresh entry for `key` (its body borrowed from the store: see
+   * ViewStore.detach); a stale one is dropped. A key read from the store a second time lately is
+   * kept in memory too: one read once is probably not read again soon, and would push out one
+   * that is.
+   */
   private fromShared(key: string): Entry | undefined {
     const s = this.shared?.get(key);
     if (!s) return undefined;
@@ -150,7 +164,14 @@ export class ViewCache {
       return undefined;
     }
     this.sharedHits += 1;
-    this.put(key, e);
+    if (this.readOnce.delete(key)) {
+      const kept = { ...e, body: Buffer.from(e.body) };
+      this.put(key, kept);
+      return kept;
+    } else {
+      if (this.readOnce.size >= READ_ONCE_KEPT) this.readOnce.clear();
+      this.readOnce.add(key);
+    }
     return e;
   }
 
@@ -173,6 +194,7 @@ export class ViewCache {
   /** Forget everything (tests). */
   clear(): void {
     this.entries.clear();
+    this.readOnce.clear();
     this.bytes = 0;
   }
 }

@@ -101,6 +101,8 @@ export interface LoadResult {
   latencies: Float64Array;
   /** Share of one core the load generator's process used meanwhile: near 1 means it may be the bottleneck. */
   generatorCpu: number;
+  /** CPU seconds the servers (every process the benchmark started but the load generator) used meanwhile. */
+  serverCpu: number;
   /** Cores that processes other than the benchmark's kept busy meanwhile (on average). */
   otherCores: number;
   bytes: number;

@@ -5,7 +5,7 @@
  * warm-up is over, then `{"type":"result",...}` (LoadgenResult).
  */
 import { createInterface } from 'node:readline';
-import { descendantsOf } from './procs.js';
+import { descendantsOf, processTicks } from './procs.js';
 import { watchOthers } from './machine.js';
 import { monotonicUs } from './profile.js';
 import { Random } from './random.js';
@@ -32,12 +32,16 @@ async function run(o: LoadgenSettings, stopped: Promise<void>): Promise<LoadgenR
   let cpu0 = process.cpuUsage();
   // The benchmark and all it started (this process, the servers and their workers) are ours.
   let others = () => 0;
+  // CPU of the servers (everything the benchmark started but this process), in clock ticks of 10 ms.
+  const serverTicks = () => descendantsOf(process.ppid).filter((pid) => pid !== process.pid).reduce((sum, pid) => sum + processTicks(pid), 0);
+  let ticks0 = 0;
   const warmEnd = monotonicMs() + o.warmupSeconds * 1000;
   const startMeasuring = () => {
     measuring = true;
     t0 = monotonicMs();
     cpu0 = process.cpuUsage();
     others = watchOthers(() => [process.ppid, ...descendantsOf(process.ppid)]);
+    ticks0 = serverTicks();
     process.stdout.write('{"type":"measuring"}\n');
   };
   const loop = async (connection: WireConnection) => {
@@ -70,6 +74,7 @@ async function run(o: LoadgenSettings, stopped: Promise<void>): Promise<LoadgenR
   const seconds = (monotonicMs() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const otherCores = others();
+  const serverCpu = (serverTicks() - ticks0) / 100;
   await Promise.all(loops);
   for (const c of connections) c.close();
   return {
@@ -80,6 +85,7 @@ async function run(o: LoadgenSettings, stopped: Promise<void>): Promise<LoadgenR
     rps: latencies.length / seconds,
     latencies: latencies.sort((a, b) => a - b).map(round),
     generatorCpu: (cpu.user + cpu.system) / 1e6 / seconds,
+    serverCpu,
     otherCores,
     bytes,
     cacheHits,

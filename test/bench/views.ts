@@ -60,7 +60,7 @@ export async function warmUp(base: string, first: readonly string[], paths: read
 export function describeLoad(what: string, r: LoadResult): void {
   note(`${what}: ${r.requests} requests in ${r.seconds.toFixed(1)} s, ${Math.round(r.rps)}/s, p50 ${ms(percentile(r.latencies, 50))}, ` +
     `p99 ${ms(percentile(r.latencies, 99))}, ${(r.bytes / r.requests / 1024).toFixed(1)} KiB each, ${r.errors} errors, ` +
-    `load generator at ${Math.round(r.generatorCpu * 100)}% of a core`);
+    `server CPU ${Math.round((r.serverCpu / Math.max(r.requests, 1)) * 1e6)} µs a request, load generator at ${Math.round(r.generatorCpu * 100)}% of a core`);
   const busy = busyWarning(what, r.otherCores);
   if (busy) note(busy);
   if (r.generatorCpu > 0.9) note(`warning: the load generator used ${Math.round(r.generatorCpu * 100)}% of a core during "${what}": it may be what limits that rate`);

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../server/db/connection.js';
 import { migrate } from '../../server/db/migrate.js';
@@ -47,55 +44,5 @@ describe('PageStore', () => {
     saveEdit(s, { title: parseTitle('There'), source: 'x', baseId: null, actor: s.actors.system() });
     expect(s.pages.existing(['There', 'Not there'])).toEqual(new Set(['There']));
     expect(s.pages.existing([])).toEqual(new Set());
-  });
-});
-
-describe('PageStore.stampNow', () => {
-  const turn = () => new Promise((r) => setImmediate(r));
-
-  it('remembers stamps until anything is written, by this connection or another, as of the next turn', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'peerwiki-stamps-'));
-    try {
-      const file = join(dir, 'wiki.db');
-      const db = openDatabase(file);
-      migrate(db);
-      const s = createStores(db);
-      const t = parseTitle('Peer networks');
-      saveEdit(s, { title: t, source: 'one', baseId: null, actor: s.actors.system() });
-      const first = s.pages.stampNow(t.text);
-      expect(first).toBe(s.pages.stamp(t.text));
-      expect(s.pages.stampNow('Nowhere')).toBeUndefined();
-
-      // Another process commits: seen from the next turn of the event loop (a request sent after
-      // that commit arrives in a later turn than this one).
-      const other = openDatabase(file);
-      other.prepare('UPDATE page SET touched = touched + 1 WHERE title = ?').run(t.text);
-      expect(s.pages.stampNow(t.text)).toBe(first);
-      await turn();
-      const second = s.pages.stampNow(t.text);
-      expect(second).not.toBe(first);
-      expect(second).toBe(s.pages.stamp(t.text));
-
-      // A page made elsewhere: no longer missing from the next turn.
-      const made = saveEdit(createStores(other), { title: parseTitle('Nowhere'), source: 'x', baseId: null, actor: s.actors.system() });
-      await turn();
-      expect(s.pages.stampNow('Nowhere')).toBe(`${made.page.id}:${made.revision.id}:${made.page.touched}`);
-
-      // This connection's own transactions: at once.
-      saveEdit(s, { title: t, source: 'two', baseId: s.pages.byTitle(t)!.latestId, actor: s.actors.system() });
-      expect(s.pages.stampNow(t.text)).toBe(s.pages.stamp(t.text));
-      expect(s.pages.stampNow(t.text)).not.toBe(second);
-
-      // And its writes outside one, from the next turn.
-      const before = s.pages.stampNow(t.text);
-      db.prepare('UPDATE page SET touched = touched + 1 WHERE title = ?').run(t.text);
-      await turn();
-      expect(s.pages.stampNow(t.text)).not.toBe(before);
-      expect(s.pages.stampNow(t.text)).toBe(s.pages.stamp(t.text));
-      other.close();
-      db.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

@@ -12,7 +12,9 @@ import { deletePage, movePage } from '../../server/wiki/admin.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { ViewCache } from '../../server/http/viewCache.js';
 import { ViewStore } from '../../server/db/viewStore.js';
-import { createApp } from '../../server/app.js';
+import { createApp, servingViews } from '../../server/app.js';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { matches } from '../../server/http/freshness.js';
 
 function sMaxAge(cacheControl: string | undefined): number {
@@ -290,6 +292,58 @@ describe('the view store shared by worker processes', () => {
     // And the fresh copy it built is what the first worker now serves.
     expect((await request(one).get('/wiki/Peer_network')).text).toBe(after.text);
     shared.close();
+  });
+
+  it('sends every byte of a view to a reader too slow to take it at once, while other views are read from the store', async () => {
+    const { wiki } = setup();
+    const shared = new ViewStore(':memory:', 'test');
+    const source = (n: string) => Array.from({ length: 1_500 }, (_, i) => `Word ${n}-${i} of a long page.`).join(' ');
+    const slow = Array.from({ length: 20 }, (_, i) => `Slow ${i}`);
+    const quick = Array.from({ length: 12 }, (_, i) => `Quick ${i}`);
+    for (const title of [...slow, ...quick]) createPage(wiki, { title, source: source(title) });
+    // Built through one worker, so that the other, keeping nothing in memory, reads each from the store.
+    const one = createApp(wiki, undefined, new ViewCache(wiki.stores, 0, shared));
+    const built = new Map<string, string>();
+    for (const title of [...slow, ...quick]) built.set(title, (await request(one).get(`/wiki/${title.replace(' ', '_')}`)).text);
+    shared.flush();
+    const views = new ViewCache(wiki.stores, 0, shared);
+    const server = createServer(servingViews(createApp(wiki, undefined, views), views));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // A reader that asks for twenty long views at once and does not read yet: the socket fills.
+      const reader = connect(port, '127.0.0.1');
+      reader.pause();
+      await new Promise((r) => reader.once('connect', r));
+      reader.write(slow.map((t) => `GET /wiki/${t.replace(' ', '_')} HTTP/1.1\r\nHost: x\r\n\r\n`).join(''));
+      await new Promise((r) => setTimeout(r, 100));
+      // Meanwhile other views go out, each read from the store into memory a waiting answer may point at.
+      for (let round = 0; round < 3; round++) {
+        for (const title of quick) expect((await request(server).get(`/wiki/${title.replace(' ', '_')}`)).text).toBe(built.get(title));
+      }
+      const chunks: Buffer[] = [];
+      reader.on('data', (c: Buffer) => chunks.push(c));
+      reader.resume();
+      const all = await new Promise<string>((resolve) => {
+        const check = () => {
+          const text = Buffer.concat(chunks).toString();
+          if (text.includes(built.get(slow.at(-1)!)!)) resolve(text);
+          else setTimeout(check, 20);
+        };
+        check();
+      });
+      reader.destroy();
+      let at = 0;
+      for (const title of slow) {
+        const found = all.indexOf(built.get(title)!, at);
+        expect(found, `${title} arrived whole and in order`).toBeGreaterThanOrEqual(at);
+        at = found + built.get(title)!.length;
+      }
+      expect(views.sharedHits).toBeGreaterThanOrEqual(slow.length + quick.length);
+    } finally {
+      server.close();
+      shared.close();
+    }
   });
 
   it('keeps nothing a signed-in reader saw', async () => {
