@@ -17,7 +17,7 @@ import type { Db } from './connection.js';
 import { STAMP_SQL } from './pages.js';
 
 /** Titles whose stamps are remembered; past it they are all forgotten (a title with its stamp is about 150 bytes). */
-const KEPT = 20_000;
+const KEPT = 8_000;
 
 export class Stamps {
   /** The read-only connection of a file database, opened at the first lookup. */

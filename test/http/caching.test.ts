@@ -346,6 +346,24 @@ describe('the view store shared by worker processes', () => {
     }
   });
 
+  it('keeps in memory a view read from the store a second time, not one read once', async () => {
+    const { wiki } = setup();
+    const shared = new ViewStore(':memory:', 'test');
+    const one = createApp(wiki, undefined, new ViewCache(wiki.stores, 0, shared));
+    const built = await request(one).get('/wiki/Peer_network');
+    shared.flush();
+    const views = new ViewCache(wiki.stores, undefined, shared);
+    const two = createApp(wiki, undefined, views);
+    expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
+    expect(views.size).toBe(0);
+    expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
+    expect(views.size).toBe(Buffer.byteLength(built.text));
+    // From memory now: the store is not asked again.
+    shared.close();
+    expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
+    expect(views.sharedHits).toBe(2);
+  });
+
   it('keeps nothing a signed-in reader saw', async () => {
     const { wiki } = setup();
     const shared = new ViewStore(':memory:', 'test');
