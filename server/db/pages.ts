@@ -30,7 +30,8 @@ function toPage(r: PageRow): Page {
 }
 
 /** The stamp of the page with a title (PageStore.stamp): also read by db/stamps.ts. */
-export const STAMP_SQL = "SELECT id || ':' || latest_id || ':' || touched AS s FROM page WHERE title = ? AND latest_id IS NOT NULL";
+// From the covering index alone (migrations/0011): SQLite's planner would take the title's unique index and then the table.
+export const STAMP_SQL = "SELECT id || ':' || latest_id || ':' || touched AS s FROM page INDEXED BY page_stamp WHERE title = ? AND latest_id IS NOT NULL";
 
 export class PageStore {
   private readonly selectByTitle;

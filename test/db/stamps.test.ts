@@ -7,6 +7,7 @@ import { openDatabase } from '../../server/db/connection.js';
 import { migrate } from '../../server/db/migrate.js';
 import { createStores } from '../../server/db/stores.js';
 import { saveEdit } from '../../server/wiki/edit.js';
+import { STAMP_SQL } from '../../server/db/pages.js';
 import { parseTitle } from '../../server/wiki/title.js';
 describe('Stamps (stores.stamps)', () => {
   const turn = () => new Promise((r) => setImmediate(r));
@@ -70,5 +71,12 @@ describe('Stamps (stores.stamps)', () => {
     await new Promise((r) => setImmediate(r));
     expect(s.stamps.now(t.text)).toBe(s.pages.stamp(t.text));
     expect(s.stamps.now(t.text)).not.toBe(first);
+  });
+
+  it('reads a stamp from one covering index, not the title index and then the table', () => {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${STAMP_SQL}`).all('Peer networks') as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail)).toEqual(['SEARCH page USING COVERING INDEX page_stamp (title=?)']);
   });
 });
