@@ -64,6 +64,12 @@ export class BlameStore {
     return linesOf(row.runs);
   }
 
+  /** The same as runs of [revision id, line count] (as stored), or undefined when not computed yet. */
+  runs(revisionId: number, version: number): number[] | undefined {
+    const row = this.select.get(revisionId, version);
+    return row ? (JSON.parse(row.runs) as number[]) : undefined;
+  }
+
   /**
    * Revision `revisionId` and up to `depth - 1` of its ancestors, newest first: content id and
    * stored authorship (undefined when not stored), in one statement.

@@ -134,11 +134,11 @@ export async function renderedHtml(stores: Stores, workers: TextWorkers, read: P
  * block authors on hover need. Undefined when the revision's authorship is not stored.
  */
 function lineAuthors(stores: Stores, revision: Revision): LineAuthors | undefined {
-  const lines = stores.blame.get(revision.id, BLAME_VERSION);
-  if (!lines) return undefined;
-  const ids = [...new Set(lines)];
+  const runs = stores.blame.runs(revision.id, BLAME_VERSION);
+  if (!runs) return undefined;
+  const ids = [...new Set(runs.filter((_, i) => i % 2 === 0))];
   const known = stores.blame.writerNames(ids);
-  return { lines, names: ids.map((id) => [id, known.get(id) ?? '?']) };
+  return { runs, names: ids.map((id) => [id, known.get(id) ?? '?']) };
 }
 
 /** Render any source as it would show on page `title` (previews, the transform API); `imageHosts` as for renderedHtml. */

@@ -25,6 +25,8 @@ describe('BlameStore', () => {
     s.blame.put(rev, 1, lines);
     expect(stored()).toBe(runs);
     expect(s.blame.get(rev, 1)).toEqual(lines);
+    expect(s.blame.runs(rev, 1)).toEqual(JSON.parse(runs));
+    expect(s.blame.runs(rev, 2)).toBeUndefined();
   });
 
   it('keys by revision and algorithm version: another version is not computed yet', () => {

@@ -10,9 +10,13 @@ import { storedTitle } from '../title.js';
 import { saveFacts } from '../saveFacts.js';
 import { inheritAuthors, recallMap, type RecallSource } from '../authorship.js';
 
-/** Who wrote which lines: per source line the id of the revision that wrote it, and those revisions' author names. */
+/**
+ * Who wrote which lines: runs of [revision id, line count], as stored (db/blame.ts), from the first
+ * line on, and those revisions' author names. Runs, not a line each: a long page written by few
+ * hands is a few numbers to send to a text thread, not hundreds of thousands.
+ */
 export interface LineAuthors {
-  lines: number[];
+  runs: number[];
   names: Array<[number, string]>;
 }
 
@@ -33,9 +37,11 @@ export interface RenderJob {
 export function blockAuthorLabel(authors: LineAuthors): (from: number, to: number) => string | undefined {
   const names = new Map(authors.names);
   const nameOf = (id: number) => names.get(id) ?? '?';
+  const lines: number[] = [];
+  for (let i = 0; i + 1 < authors.runs.length; i += 2) for (let n = 0; n < authors.runs[i + 1]!; n++) lines.push(authors.runs[i]!);
   return (from, to) => {
     const counts = new Map<number, number>();
-    for (let i = from; i < to && i < authors.lines.length; i++) counts.set(authors.lines[i]!, (counts.get(authors.lines[i]!) ?? 0) + 1);
+    for (let i = from; i < to && i < lines.length; i++) counts.set(lines[i]!, (counts.get(lines[i]!) ?? 0) + 1);
     const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]);
     if (ranked.length === 0) return undefined;
     const [firstId] = ranked[0]!;

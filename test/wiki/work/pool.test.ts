@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TextWorkers } from '../../../server/wiki/work/pool.js';
-import { JOBS } from '../../../server/wiki/work/jobs.js';
+import { blockAuthorLabel, JOBS } from '../../../server/wiki/work/jobs.js';
 import { WikiError } from '../../../server/wiki/errors.js';
 
 const pools: TextWorkers[] = [];
@@ -64,6 +64,13 @@ describe('TextWorkers', () => {
     expect(lean.threadCount).toBe(1);
   });
 
+  it('labels a block by the writers of its lines, from runs of [revision, line count]', () => {
+    const label = blockAuthorLabel({ runs: [1, 2, 2, 3], names: [[1, 'Ann'], [2, 'Bo']] });
+    expect(label(0, 2)).toBe('Written by Ann (revision 1)');
+    expect(label(1, 5)).toBe('Written by Bo (revision 2), with edits by Ann');
+    expect(label(5, 9)).toBeUndefined();
+  });
+
   it('runs small jobs inline, starting no thread', async () => {
     const p = pool({ offloadFrom: 1000 });
     const html = await p.run('render', { source: '# Hi\n\n[[Peer networks]]', existing: ['Peer networks'] }, 20);
@@ -74,7 +81,7 @@ describe('TextWorkers', () => {
   it('runs big jobs on a thread with the same output as inline', async () => {
     const p = pool({ offloadFrom: 10 });
     const source = '# One\n\n## Two\n\n### Three\n\nSee [[Peer networks]] and [[Missing]].\n\n[[Category:Open]]';
-    const job = { source, existing: ['Peer networks'], title: 'Talk:Peer networks', sectionEditLinks: true, authors: { lines: [1, 1, 2, 2, 2, 3, 3, 3, 3], names: [[1, 'Ann'], [2, 'Bo'], [3, 'Cy']] as Array<[number, string]> } };
+    const job = { source, existing: ['Peer networks'], title: 'Talk:Peer networks', sectionEditLinks: true, authors: { runs: [1, 2, 2, 3, 3, 4], names: [[1, 'Ann'], [2, 'Bo'], [3, 'Cy']] as Array<[number, string]> } };
     const threaded = await p.run('render', job, source.length);
     expect(p.threadCount).toBe(1);
     expect(threaded).toBe(JOBS.render(job));
