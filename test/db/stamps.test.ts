@@ -11,16 +11,23 @@ import { STAMP_SQL } from '../../server/db/pages.js';
 import { parseTitle } from '../../server/wiki/title.js';
 describe('Stamps (stores.stamps)', () => {
   const turn = () => new Promise((r) => setImmediate(r));
+  const title = parseTitle('Peer networks');
+
+  /** A wiki in `file` (':memory:' or a path) with one page saved. */
+  function wikiWithPage(file: string) {
+    const db = openDatabase(file);
+    migrate(db);
+    const s = createStores(db);
+    saveEdit(s, { title, source: 'one', baseId: null, actor: s.actors.system() });
+    return { db, s };
+  }
 
   it('remembers stamps until anything is written, by this connection or another, as of the next turn', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peerwiki-stamps-'));
     try {
       const file = join(dir, 'wiki.db');
-      const db = openDatabase(file);
-      migrate(db);
-      const s = createStores(db);
-      const t = parseTitle('Peer networks');
-      saveEdit(s, { title: t, source: 'one', baseId: null, actor: s.actors.system() });
+      const { db, s } = wikiWithPage(file);
+      const t = title;
       const first = s.stamps.now(t.text);
       expect(first).toBe(s.pages.stamp(t.text));
       expect(s.stamps.now('Nowhere')).toBeUndefined();
@@ -59,11 +66,8 @@ describe('Stamps (stores.stamps)', () => {
     }
   });
   it('does the same on an in-memory database, through its one connection', async () => {
-    const db = openDatabase(':memory:');
-    migrate(db);
-    const s = createStores(db);
-    const t = parseTitle('Peer networks');
-    saveEdit(s, { title: t, source: 'one', baseId: null, actor: s.actors.system() });
+    const { db, s } = wikiWithPage(':memory:');
+    const t = title;
     const first = s.stamps.now(t.text);
     expect(first).toBe(s.pages.stamp(t.text));
     db.prepare('UPDATE page SET touched = touched + 1 WHERE title = ?').run(t.text);
