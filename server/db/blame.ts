@@ -10,14 +10,6 @@ export interface LatestOf {
   stored: boolean;
 }
 
-/** Stored runs ([revision id, line count]...) as one author id per line. */
-function linesOf(stored: string): number[] {
-  const runs = JSON.parse(stored) as number[];
-  const lines: number[] = [];
-  for (let i = 0; i < runs.length; i += 2) for (let n = 0; n < runs[i + 1]!; n++) lines.push(runs[i]!);
-  return lines;
-}
-
 export class BlameStore {
   private readonly select;
   private readonly exists;
@@ -57,14 +49,10 @@ export class BlameStore {
     );
   }
 
-  /** The author revision of each line, or undefined when not computed yet. */
-  get(revisionId: number, version: number): number[] | undefined {
-    const row = this.select.get(revisionId, version);
-    if (!row) return undefined;
-    return linesOf(row.runs);
-  }
-
-  /** The same as runs of [revision id, line count] (as stored), or undefined when not computed yet. */
+  /**
+   * Who wrote each line, as runs of [revision id, line count] from the first line (as stored;
+   * wiki/authorship.ts AuthorRuns), or undefined when not computed yet.
+   */
   runs(revisionId: number, version: number): number[] | undefined {
     const row = this.select.get(revisionId, version);
     return row ? (JSON.parse(row.runs) as number[]) : undefined;
@@ -72,10 +60,10 @@ export class BlameStore {
 
   /**
    * Revision `revisionId` and up to `depth - 1` of its ancestors, newest first: content id and
-   * stored authorship (undefined when not stored), in one statement.
+   * stored authorship as runs (undefined when not stored), in one statement.
    */
-  ancestry(revisionId: number, depth: number, version: number): Array<{ id: number; contentId: number; authors: number[] | undefined }> {
-    return this.ancestryStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, contentId: r.content_id, authors: r.runs === null ? undefined : linesOf(r.runs) }));
+  ancestry(revisionId: number, depth: number, version: number): Array<{ id: number; contentId: number; runs: number[] | undefined }> {
+    return this.ancestryStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, contentId: r.content_id, runs: r.runs === null ? undefined : (JSON.parse(r.runs) as number[]) }));
   }
 
   /** Whether the revision's authorship is stored, without reading it. */
@@ -83,12 +71,8 @@ export class BlameStore {
     return this.exists.get(revisionId, version) !== undefined;
   }
 
-  put(revisionId: number, version: number, lines: number[]): void {
-    const runs: number[] = [];
-    for (const id of lines) {
-      if (runs.length && runs[runs.length - 2] === id) runs[runs.length - 1]! += 1;
-      else runs.push(id, 1);
-    }
+  /** Store a revision's authorship, as runs (see runs()). */
+  put(revisionId: number, version: number, runs: readonly number[]): void {
     this.insert.run(revisionId, version, JSON.stringify(runs));
   }
 

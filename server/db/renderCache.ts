@@ -13,6 +13,9 @@ const inflate = promisify(inflateRaw);
  */
 export const PACK_FROM = 64 * 1024;
 
+/** zlib level of the stored HTML: the fastest, as it is paid on a first view. */
+export const PACK_LEVEL = 1;
+
 export class RenderCacheStore {
   private readonly select;
   private readonly upsert;
@@ -27,16 +30,26 @@ export class RenderCacheStore {
     );
   }
 
-  /** undefined when nothing is cached or the cached HTML predates the page's touched stamp. */
-  async get(revisionId: number, version: number, variant: string, touched: number): Promise<string | undefined> {
+  /**
+   * undefined when nothing is cached or the cached HTML predates the page's touched stamp. Long HTML
+   * (stored deflated) comes as UTF-8 bytes: decoding megabytes into a string would hold the event loop.
+   */
+  async get(revisionId: number, version: number, variant: string, touched: number): Promise<string | Buffer | undefined> {
     const row = this.select.get(revisionId, version, variant);
     if (!row || row.touched !== touched) return undefined;
-    return typeof row.html === 'string' ? row.html : (await inflate(row.html)).toString('utf8');
+    return typeof row.html === 'string' ? row.html : await inflate(row.html);
   }
 
-  /** Store `html` as rendered when the page's stamp was `touched`; large HTML is deflated first, off the event loop. */
-  async put(revisionId: number, version: number, variant: string, touched: number, html: string): Promise<void> {
-    const stored = html.length >= PACK_FROM ? await deflate(Buffer.from(html, 'utf8'), { level: 1 }) : html;
+  /**
+   * Store `html` (text, or its UTF-8 bytes) as rendered when the page's stamp was `touched`. Long
+   * HTML is stored deflated: `packed` when the caller has it deflated already (a text thread did
+   * it), else deflated here on the thread pool, off the event loop.
+   */
+  async put(revisionId: number, version: number, variant: string, touched: number, html: string | Buffer, packed?: Buffer): Promise<void> {
+    let stored: string | Buffer;
+    if (packed) stored = packed;
+    else if (html.length < PACK_FROM) stored = typeof html === 'string' ? html : html.toString('utf8');
+    else stored = await deflate(typeof html === 'string' ? Buffer.from(html, 'utf8') : html, { level: PACK_LEVEL });
     this.upsert.run(revisionId, version, variant, touched, stored);
   }
 }

@@ -15,6 +15,8 @@ import type { Stores } from '../db/stores.js';
 import type { ViewStore } from '../db/viewStore.js';
 import { SESSION_COOKIE } from './middleware/session.js';
 import { matches } from './freshness.js';
+import { sendText } from './views.js';
+import type { Html } from '../../views/html.js';
 
 /**
  * Bytes of bodies kept in one process's memory; past it the least recently used are dropped (they
@@ -126,19 +128,19 @@ export class ViewCache {
    * from the cache next time. `titles` and `stamps` (PageStore.stamp, read before the page was
    * rendered) are what it depends on; the headers already set on `res` are kept with it.
    */
-  sendAndKeep(req: Request, res: Response, html: string, titles: string[], stamps: Array<string | undefined>): void {
+  sendAndKeep(req: Request, res: Response, html: Html, titles: string[], stamps: Array<string | undefined>): void {
     const key = viewKey(req);
-    const body = Buffer.from(html, 'utf8');
-    const keep = key !== undefined && res.getHeader('set-cookie') === undefined && body.length <= MAX_ENTRY_BYTES &&
-      stamps.every((s) => s !== undefined) && typeof res.getHeader('etag') === 'string';
     res.status(200).type('html');
-    if (keep) {
-      const headers: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(res.getHeaders())) if (!PER_RESPONSE.has(name) && value !== undefined) headers[name] = value;
-      const e: Entry = { body, headers, etag: res.getHeader('etag') as string, titles, stamps: stamps as string[] };
-      this.put(key, e);
-      this.shared?.put({ key, etag: e.etag, headers: JSON.stringify(headers), titles, stamps: e.stamps, body });
-    }
+    const keep = key !== undefined && res.getHeader('set-cookie') === undefined && stamps.every((s) => s !== undefined) &&
+      typeof res.getHeader('etag') === 'string' && html.byteLength() <= MAX_ENTRY_BYTES;
+    // Too long to keep: sent piece by piece, never joined into one buffer.
+    if (!keep) return sendText(res, html);
+    const body = html.bytes();
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(res.getHeaders())) if (!PER_RESPONSE.has(name) && value !== undefined) headers[name] = value;
+    const e: Entry = { body, headers, etag: res.getHeader('etag') as string, titles, stamps: stamps as string[] };
+    this.put(key, e);
+    this.shared?.put({ key, etag: e.etag, headers: JSON.stringify(headers), titles, stamps: e.stamps, body });
     res.set('Content-Length', String(body.length));
     res.end(req.method === 'HEAD' ? undefined : body);
   }

@@ -1,6 +1,6 @@
 /** Sending pages: the view context of a request and HTML responses (validators: freshness.ts). */
 import type { Request, Response } from 'express';
-import type { Html } from '../../views/html.js';
+import { Html, type Piece } from '../../views/html.js';
 import type { AssetUrls, ViewContext } from '../../views/context.js';
 import { assetUrl } from './assets.js';
 import { PRIVATE } from './freshness.js';
@@ -35,13 +35,14 @@ const SLICE = 64 * 1024;
 export function sendHtml(res: Response, body: Html, status = 200): void {
   // A page holding this browser's form token is that browser's alone: no shared cache may keep it.
   if (res.req.csrfMade?.()) res.set('Cache-Control', PRIVATE);
-  sendText(res.status(status).type('html'), body.value);
+  sendText(res.status(status).type('html'), body);
 }
 
 /** Send a text body (status and type already set): at once when short, else in slices (sendInSlices). */
-export function sendText(res: Response, text: string): void {
-  if (text.length <= 4 * SLICE) res.send(text);
-  else void sendInSlices(res, text);
+export function sendText(res: Response, text: Piece | Html): void {
+  const body = text instanceof Html ? text : new Html(text);
+  if (body.length <= 4 * SLICE) res.send(body.value);
+  else void sendInSlices(res, body.pieces);
 }
 
 /** When the socket has taken what was written, or the client has gone; its listeners removed either way. */
@@ -60,17 +61,27 @@ function drainedOrClosed(res: Response): Promise<void> {
 /**
  * A body of megabytes (a first view of a 1 MiB page) in slices, each encoded and written when the
  * socket has taken the last: one write of it all holds the event loop for over 50 ms encoding it
- * and as long again in the kernel, while every other reader waits.
+ * and as long again in the kernel, while every other reader waits. Piece by piece (Html keeps a long
+ * article apart from its chrome), so no piece is joined to another first; bytes go as they are.
  */
-async function sendInSlices(res: Response, text: string): Promise<void> {
-  res.set('Content-Length', String(Buffer.byteLength(text, 'utf8')));
-  for (let at = 0; at < text.length && !res.destroyed; ) {
-    let end = Math.min(text.length, at + SLICE);
-    // Never between the two halves of a surrogate pair: each slice must encode on its own.
-    if (end < text.length && /[\ud800-\udbff]/.test(text[end - 1]!)) end -= 1;
-    const flushed = res.write(text.slice(at, end));
-    at = end;
-    if (!flushed) await drainedOrClosed(res);
+async function sendInSlices(res: Response, pieces: readonly Piece[]): Promise<void> {
+  let bytes = 0;
+  for (const p of pieces) bytes += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+  res.set('Content-Length', String(bytes));
+  for (const p of pieces) {
+    for (let at = 0; at < p.length && !res.destroyed; ) {
+      let end = Math.min(p.length, at + SLICE);
+      let flushed: boolean;
+      if (typeof p === 'string') {
+        // Never between the two halves of a surrogate pair: each slice must encode on its own.
+        if (end < p.length && /[\ud800-\udbff]/.test(p[end - 1]!)) end -= 1;
+        flushed = res.write(p.slice(at, end));
+      } else {
+        flushed = res.write(p.subarray(at, end));
+      }
+      at = end;
+      if (!flushed) await drainedOrClosed(res);
+    }
   }
   res.end();
 }

@@ -46,11 +46,46 @@ export function inheritAuthors(
   return out;
 }
 
+/**
+ * Line authorship as runs: [revision id, line count, revision id, line count, ...] from the first
+ * line on. What is stored (db/blame.ts) and what crosses to a text thread and back: a page of
+ * 200,000 lines written by a few hands is a few numbers, where a number per line cost the event
+ * loop over 100 ms a save to build, copy and compress.
+ */
+export type AuthorRuns = number[];
+
+/** Runs of a number per line. */
+export function runsOf(lines: readonly number[]): AuthorRuns {
+  const runs: AuthorRuns = [];
+  for (const id of lines) {
+    if (runs.length > 0 && runs[runs.length - 2] === id) runs[runs.length - 1]! += 1;
+    else runs.push(id, 1);
+  }
+  return runs;
+}
+
+/** A number per line, from runs. */
+export function linesOf(runs: AuthorRuns): number[] {
+  const lines: number[] = [];
+  for (let i = 0; i + 1 < runs.length; i += 2) for (let n = 0; n < runs[i + 1]!; n++) lines.push(runs[i]!);
+  return lines;
+}
+
+/** The same runs with each revision id passed through `f` (a few numbers, however long the text). */
+export function mapRunIds(runs: AuthorRuns, f: (id: number) => number): AuthorRuns {
+  return runs.map((v, i) => (i % 2 === 0 ? f(v) : v));
+}
+
+/** inheritAuthors over runs: the parent's and the child's authorship as stored (pure, for a text thread). */
+export function inheritRuns(parentText: string, parentRuns: AuthorRuns, childText: string, childId: number, recall: RecallSource[]): AuthorRuns {
+  return runsOf(inheritAuthors(parentText.split('\n'), linesOf(parentRuns), childText.split('\n'), childId, recallMap(recall)));
+}
+
 /** The authors of a page's first text: every line by its own revision (pure). */
-export function firstAuthors(text: string, revisionId: number): number[] {
+export function firstAuthors(text: string, revisionId: number): AuthorRuns {
   let lines = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-  return new Array<number>(lines).fill(revisionId);
+  return [revisionId, lines];
 }
 
 function recalled(line: string, recall: Map<string, number>): number | undefined {
@@ -60,7 +95,7 @@ function recalled(line: string, recall: Map<string, number>): number | undefined
 /** The texts and stored authorship of a few revisions before `r`, newest first: what recallMap reads. */
 export interface RecallSource {
   text: string;
-  authors: number[];
+  authors: AuthorRuns;
 }
 
 /** Line text → first writer, from recallSources (pure, so it can run on a worker thread). */
@@ -68,9 +103,18 @@ export function recallMap(sources: RecallSource[]): Map<string, number> {
   const map = new Map<string, number>();
   // Walking back in time: older writers overwrite newer ones, so the first writer wins.
   for (const { text, authors } of sources) {
-    text.split('\n').forEach((line, i) => {
-      if (line.trim().length >= RECALL_MIN_CHARS) map.set(line, authors[i]!);
-    });
+    // The runs are walked beside the lines: no number per line is built.
+    let run = -2;
+    let left = 0;
+    for (const line of text.split('\n')) {
+      while (left === 0 && run + 2 < authors.length) {
+        run += 2;
+        left = authors[run + 1]!;
+      }
+      if (left === 0) break; // past the runs
+      left -= 1;
+      if (line.trim().length >= RECALL_MIN_CHARS) map.set(line, authors[run]!);
+    }
   }
   return map;
 }

@@ -6,7 +6,7 @@
  * authorship; lines that come back after a move or a recent removal keep their first writers.
  */
 import type { Stores } from '../db/stores.js';
-import { firstAuthors, inheritAuthors, recallMap, type RecallSource } from './authorship.js';
+import { firstAuthors, inheritRuns, type AuthorRuns, type RecallSource } from './authorship.js';
 import type { Revision } from './types.js';
 import type { TextWorkers } from './work/pool.js';
 
@@ -14,7 +14,7 @@ export const BLAME_VERSION = 1;
 /** Earlier revisions whose lines may be restored (undo of a recent edit) and keep their authors. */
 const RECALL_DEPTH = 5;
 
-export { inheritAuthors, recallMap, type RecallSource } from './authorship.js';
+export { inheritAuthors, recallMap, type AuthorRuns, type RecallSource } from './authorship.js';
 
 export interface BlameBlock {
   fromLine: number;
@@ -38,14 +38,14 @@ export function recallSources(stores: Stores, parentId: number | null, parent?: 
       out.push(parent);
       continue;
     }
-    if (!r.authors) break;
-    out.push({ text: stores.content.get(r.contentId), authors: r.authors });
+    if (!r.runs) break;
+    out.push({ text: stores.content.get(r.contentId), authors: r.runs });
   }
   return out;
 }
 
 /** Store a revision's authorship; a pending mark (blameSave.ts) on it is done with. */
-export function keepAuthors(stores: Stores, revisionId: number, authors: number[]): void {
+export function keepAuthors(stores: Stores, revisionId: number, authors: AuthorRuns): void {
   stores.transaction(() => {
     // A request that derived the same revision meanwhile stored the same result: one row is kept.
     stores.blame.put(revisionId, BLAME_VERSION, authors);
@@ -61,24 +61,24 @@ export function authorsStored(stores: Stores, revisionId: number): boolean {
 /** One step of the walk, asked of its driver: the child's authors from its parent's (inheritAuthors). */
 interface Step {
   parentText: string;
-  parentAuthors: number[];
+  parentAuthors: AuthorRuns;
   childText: string;
   child: Revision;
   recall: RecallSource[];
 }
 
 /**
- * The author revision id of each line of `rev`, computing and storing what is missing: walk back
+ * Who wrote each line of `rev` (as runs: authorship.ts AuthorRuns), computing and storing what is missing: walk back
  * to the nearest revision with stored authorship (stored sets are closed under "parent of", so
  * everything older is stored too), then derive each later one from its parent's. With `maxSteps`,
  * undefined when `rev` is more revisions than that past stored authorship (nothing is derived then).
  */
-export function authorsOf(stores: Stores, rev: Revision, maxSteps = Infinity): number[] | undefined {
+export function authorsOf(stores: Stores, rev: Revision, maxSteps = Infinity): AuthorRuns | undefined {
   const walk = walkBack(stores, rev, maxSteps);
   for (let next = walk.next(); ; ) {
     if (next.done) return next.value;
     const s = next.value;
-    next = walk.next(inheritAuthors(s.parentText.split('\n'), s.parentAuthors, s.childText.split('\n'), s.child.id, recallMap(s.recall)));
+    next = walk.next(inheritRuns(s.parentText, s.parentAuthors, s.childText, s.child.id, s.recall));
   }
 }
 
@@ -92,16 +92,16 @@ export async function authorsOfAsync(
   rev: Revision,
   workers: TextWorkers,
   o: { maxSteps?: number; between?: () => Promise<void> } = {},
-): Promise<number[] | undefined> {
+): Promise<AuthorRuns | undefined> {
   const walk = walkBack(stores, rev, o.maxSteps ?? Infinity);
   for (let next = walk.next(); ; ) {
     if (next.done) return next.value;
     const s = next.value;
-    // Texts, not lines, cross to the thread: one string copies far faster than a million, and
-    // the thread splits them.
+    // Texts and runs, not lines, cross to the thread: one string copies far faster than a
+    // million, and the thread splits them.
     const size = s.parentText.length + s.childText.length;
     const authors = await workers.run('inheritAuthors', {
-      parentText: s.parentText, parentAuthors: s.parentAuthors, childText: s.childText, childId: s.child.id, recall: s.recall,
+      parentText: s.parentText, parentRuns: s.parentAuthors, childText: s.childText, childId: s.child.id, recall: s.recall,
     }, size);
     await o.between?.();
     next = walk.next(authors);
@@ -112,11 +112,11 @@ export async function authorsOfAsync(
  * The revisions from `rev` back to the nearest with stored authorship, newest first, and that
  * one's authors (undefined past the first revision); undefined when longer than `limit`.
  */
-function chainTo(stores: Stores, rev: Revision, limit: number): { chain: Revision[]; base?: Revision; authors?: number[] } | undefined {
+function chainTo(stores: Stores, rev: Revision, limit: number): { chain: Revision[]; base?: Revision; authors?: AuthorRuns } | undefined {
   const chain: Revision[] = [];
   let r: Revision | undefined = rev;
   while (r) {
-    const authors = stores.blame.get(r.id, BLAME_VERSION);
+    const authors = stores.blame.runs(r.id, BLAME_VERSION);
     if (authors) return { chain, base: r, authors };
     if (chain.length >= limit) return undefined;
     chain.push(r);
@@ -126,7 +126,7 @@ function chainTo(stores: Stores, rev: Revision, limit: number): { chain: Revisio
 }
 
 /** The walk of authorsOf, yielding each inheritAuthors step to its driver (inline or on a worker). */
-function* walkBack(stores: Stores, rev: Revision, limit: number): Generator<Step, number[] | undefined, number[]> {
+function* walkBack(stores: Stores, rev: Revision, limit: number): Generator<Step, AuthorRuns | undefined, AuthorRuns> {
   const found = chainTo(stores, rev, limit);
   if (!found) return undefined;
   if (found.chain.length === 0) return found.authors;
@@ -136,9 +136,9 @@ function* walkBack(stores: Stores, rev: Revision, limit: number): Generator<Step
   for (const c of found.chain.reverse()) {
     const text = textOf(stores, c);
     const revertOf = c.parentId ? stores.revisions.earlierWithSha1(c.pageId, c.sha1, c.parentId) : undefined;
-    let authors: number[] | undefined;
+    let authors: AuthorRuns | undefined;
     if (revertOf !== undefined) {
-      authors = stores.blame.get(revertOf, BLAME_VERSION) ?? (yield* walkBack(stores, stores.revisions.byId(revertOf)!, limit - 1));
+      authors = stores.blame.runs(revertOf, BLAME_VERSION) ?? (yield* walkBack(stores, stores.revisions.byId(revertOf)!, limit - 1));
       if (!authors) return undefined;
     } else if (c.parentId) {
       authors = yield { parentText, parentAuthors, childText: text, child: c, recall: recallSources(stores, c.parentId, { text: parentText, authors: parentAuthors }) };
@@ -154,17 +154,20 @@ function* walkBack(stores: Stores, rev: Revision, limit: number): Generator<Step
 
 /** The revision's text cut into runs of lines, each credited to the revision that wrote it. */
 export async function blame(stores: Stores, rev: Revision, workers: TextWorkers): Promise<BlameBlock[]> {
-  const authors = (await authorsOfAsync(stores, rev, workers))!;
+  const runs = (await authorsOfAsync(stores, rev, workers))!;
   const revisions = new Map<number, Revision>();
   const blocks: BlameBlock[] = [];
-  authors.forEach((id, i) => {
+  for (let i = 0, line = 1; i + 1 < runs.length; line += runs[i + 1]!, i += 2) {
+    const id = runs[i]!;
     const last = blocks[blocks.length - 1];
-    if (last && last.revision.id === id) last.lines += 1;
-    else {
-      let r = revisions.get(id);
-      if (!r) revisions.set(id, (r = stores.revisions.byId(id)!));
-      blocks.push({ fromLine: i + 1, lines: 1, revision: r });
+    // Stored runs are maximal; runs built elsewhere may repeat a writer.
+    if (last && last.revision.id === id) {
+      last.lines += runs[i + 1]!;
+      continue;
     }
-  });
+    let r = revisions.get(id);
+    if (!r) revisions.set(id, (r = stores.revisions.byId(id)!));
+    blocks.push({ fromLine: line, lines: runs[i + 1]!, revision: r });
+  }
   return blocks;
 }

@@ -117,7 +117,7 @@ async function derive(stores: Stores, workers: TextWorkers, id: number): Promise
     const rev = stores.revisions.byId(todo[todo.length - 1]!);
     // Mostly the parent's is stored (a save's, or the slice before): no need to look further back.
     const deep = rev?.parentId && !stores.blame.has(rev.parentId, BLAME_VERSION) ? stores.blame.ancestry(rev.id, WALK_SLICE + 1, BLAME_VERSION) : [];
-    if (deep.length > WALK_SLICE && deep.every((r) => !r.authors)) {
+    if (deep.length > WALK_SLICE && deep.every((r) => !r.runs)) {
       todo.push(deep[WALK_SLICE]!.id);
     } else {
       if (rev) await authorsOfAsync(stores, rev, workers, { between: tick });

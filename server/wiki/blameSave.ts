@@ -8,7 +8,7 @@
  * which also finishes at start-up what a crash left pending.
  */
 import type { Stores } from '../db/stores.js';
-import { firstAuthors, inheritAuthors, recallMap } from './authorship.js';
+import { firstAuthors, inheritRuns, mapRunIds, type AuthorRuns } from './authorship.js';
 import { BLAME_VERSION, authorsOf, authorsOfAsync, recallSources } from './blame.js';
 import { scheduleAuthors } from './blameFill.js';
 import type { TextWorkers } from './work/pool.js';
@@ -47,7 +47,7 @@ export interface SavedText {
 
 /** The step's input from the stored rows: undefined when the parent's authorship is not stored. */
 function stepFrom(stores: Stores, parent: ParentText) {
-  const parentAuthors = stores.blame.get(parent.id, BLAME_VERSION);
+  const parentAuthors = stores.blame.runs(parent.id, BLAME_VERSION);
   if (!parentAuthors) return undefined;
   return { parentAuthors, recall: recallSources(stores, parent.id, { text: parent.text, authors: parentAuthors }) };
 }
@@ -57,20 +57,20 @@ function stepFrom(stores: Stores, parent: ParentText) {
  * `parent` (none for a new page), with THIS_REVISION for the lines it writes; undefined when the
  * parent's authorship is not stored, or the texts are over `maxChars` (left to after the commit).
  */
-export function prepareAuthors(stores: Stores, parent: ParentText | undefined, text: string, maxChars = INLINE_AUTHORS_CHARS): number[] | undefined {
+export function prepareAuthors(stores: Stores, parent: ParentText | undefined, text: string, maxChars = INLINE_AUTHORS_CHARS): AuthorRuns | undefined {
   if (!parent) return firstAuthors(text, THIS_REVISION);
   if (parent.text.length + text.length > maxChars) return undefined;
   const step = stepFrom(stores, parent);
-  return step && inheritAuthors(parent.text.split('\n'), step.parentAuthors, text.split('\n'), THIS_REVISION, recallMap(step.recall));
+  return step && inheritRuns(parent.text, step.parentAuthors, text, THIS_REVISION, step.recall);
 }
 
 /** prepareAuthors for texts of any size, the step on a worker thread when they are large. @throws WikiError busy as TextWorkers.run. */
-export async function prepareAuthorsAsync(stores: Stores, workers: TextWorkers, parent: ParentText | undefined, text: string): Promise<number[] | undefined> {
+export async function prepareAuthorsAsync(stores: Stores, workers: TextWorkers, parent: ParentText | undefined, text: string): Promise<AuthorRuns | undefined> {
   if (!parent) return firstAuthors(text, THIS_REVISION);
   const step = stepFrom(stores, parent);
   if (!step) return undefined;
   const size = parent.text.length + text.length;
-  return workers.run('inheritAuthors', { parentText: parent.text, parentAuthors: step.parentAuthors, childText: text, childId: THIS_REVISION, recall: step.recall }, size);
+  return workers.run('inheritAuthors', { parentText: parent.text, parentRuns: step.parentAuthors, childText: text, childId: THIS_REVISION, recall: step.recall }, size);
 }
 
 /**
@@ -78,13 +78,13 @@ export async function prepareAuthorsAsync(stores: Stores, workers: TextWorkers, 
  * revert to an earlier text inherits that text's; else what was prepared), or mark it pending and
  * return what finishDeferredAuthors(Async) derives after the commit.
  */
-export function noteAuthors(stores: Stores, s: SavedText, prepared: number[] | undefined): DeferredAuthors | undefined {
+export function noteAuthors(stores: Stores, s: SavedText, prepared: AuthorRuns | undefined): DeferredAuthors | undefined {
   // A revert to an earlier text (undo, restore, rollback, by hand) inherits that text's authorship.
   const revertOf = s.parentId === null ? undefined : stores.revisions.earlierWithSha1(s.pageId, s.sha1, s.parentId);
   if (revertOf !== undefined) {
     if (stores.blame.copy(revertOf, s.revisionId, BLAME_VERSION)) return undefined;
   } else if (prepared) {
-    stores.blame.put(s.revisionId, BLAME_VERSION, prepared.map((id) => (id === THIS_REVISION ? s.revisionId : id)));
+    stores.blame.put(s.revisionId, BLAME_VERSION, mapRunIds(prepared, (id) => (id === THIS_REVISION ? s.revisionId : id)));
     return undefined;
   }
   stores.blame.markPending(s.revisionId);

@@ -3,7 +3,8 @@ import type { Stores } from '../db/stores.js';
 import { NotFoundError } from './errors.js';
 import { BLAME_VERSION } from './blame.js';
 import { scheduleAuthors } from './blameFill.js';
-import { blockAuthorLabel, type LineAuthors, type RenderJob } from './work/jobs.js';
+import { blockAuthorLabel, type BytesJob, type LineAuthors } from './work/jobs.js';
+import { PACK_FROM, PACK_LEVEL } from '../db/renderCache.js';
 import type { TextWorkers } from './work/pool.js';
 import { RENDER_VERSION, analyze, imagePolicyKey, render } from './markdown.js';
 import { storedTitle, type Title } from './title.js';
@@ -108,7 +109,7 @@ export type RenderVariant = 'view' | 'old';
  * not stored yet (an older database, a save whose authorship is still being derived), the view is
  * rendered without them, not cached, and the authorship derived in the background.
  */
-export async function renderedHtml(stores: Stores, workers: TextWorkers, read: PageRead, variant: RenderVariant, imageHosts: readonly string[]): Promise<string> {
+export async function renderedHtml(stores: Stores, workers: TextWorkers, read: PageRead, variant: RenderVariant, imageHosts: readonly string[]): Promise<string | Buffer> {
   const { page, revision } = read;
   const policy = imagePolicyKey(imageHosts);
   const key = policy === '' ? variant : `${variant};${policy}`;
@@ -117,15 +118,16 @@ export async function renderedHtml(stores: Stores, workers: TextWorkers, read: P
   const view = variant === 'view';
   const authors = view ? lineAuthors(stores, revision) : undefined;
   if (view && !authors) scheduleAuthors(stores, workers, revision.id);
-  const html = await renderOffThread(stores, workers, {
+  const { html, packed } = await renderOffThread(stores, workers, {
     source: read.source,
     title: page.title.text,
     sectionEditLinks: view,
     authors,
     imageHosts,
+    pack: { from: PACK_FROM, level: PACK_LEVEL },
   });
   // HTML without the block authors it should carry is not kept: the next view, once they are stored, renders them.
-  if (!view || authors) await stores.renderCache.put(revision.id, RENDER_VERSION, key, page.touched, html);
+  if (!view || authors) await stores.renderCache.put(revision.id, RENDER_VERSION, key, page.touched, html, packed);
   return html;
 }
 
@@ -142,31 +144,34 @@ function lineAuthors(stores: Stores, revision: Revision): LineAuthors | undefine
 }
 
 /** Render any source as it would show on page `title` (previews, the transform API); `imageHosts` as for renderedHtml. */
-export function renderSource(
+export async function renderSource(
   stores: Stores,
   workers: TextWorkers,
   source: string,
   title: Title | undefined,
   imageHosts: readonly string[],
-): Promise<string> {
-  return renderOffThread(stores, workers, { source, title: title?.text, imageHosts });
+): Promise<string | Buffer> {
+  return (await renderOffThread(stores, workers, { source, title: title?.text, imageHosts })).html;
 }
 
 /**
  * Render inline when the text is small; else on a worker thread in two steps (the link targets,
  * then, once the database has said which exist, the HTML), so the thread never needs the database.
+ * A thread's HTML comes back as UTF-8 bytes (and deflated when `job.pack` asks), an inline one as text.
  */
 const EXISTING_SLICE = 2000;
 
-async function renderOffThread(stores: Stores, workers: TextWorkers, job: Omit<RenderJob, 'existing'>): Promise<string> {
+async function renderOffThread(stores: Stores, workers: TextWorkers, job: Omit<BytesJob, 'existing'>): Promise<{ html: string | Buffer; packed?: Buffer }> {
   if (!workers.offloads(job.source.length)) {
-    return render(job.source, {
-      existing: (titles) => stores.pages.existing(titles),
-      title: job.title === undefined ? undefined : storedTitle(job.title),
-      sectionEditLinks: job.sectionEditLinks,
-      blockAuthors: job.authors ? blockAuthorLabel(job.authors) : undefined,
-      imageHosts: job.imageHosts,
-    }).html;
+    return {
+      html: render(job.source, {
+        existing: (titles) => stores.pages.existing(titles),
+        title: job.title === undefined ? undefined : storedTitle(job.title),
+        sectionEditLinks: job.sectionEditLinks,
+        blockAuthors: job.authors ? blockAuthorLabel(job.authors) : undefined,
+        imageHosts: job.imageHosts,
+      }).html,
+    };
   }
   const targets = await workers.run('targets', job.source, job.source.length);
   // A page of 50,000 links asks about them in slices, letting other requests run between.
@@ -175,5 +180,8 @@ async function renderOffThread(stores: Stores, workers: TextWorkers, job: Omit<R
     if (i > 0) await new Promise((resolve) => setImmediate(resolve));
     existing.push(...stores.pages.existing(targets.slice(i, i + EXISTING_SLICE)));
   }
-  return workers.run('render', { ...job, existing }, job.source.length);
+  const out = await workers.run('renderBytes', { ...job, existing }, job.source.length);
+  // A moved array arrives as a plain Uint8Array: seen as a Buffer over the same memory, not copied.
+  const asBuffer = (a: Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  return { html: asBuffer(out.html), packed: out.packed && asBuffer(out.packed) };
 }

@@ -9,6 +9,7 @@ import { saveFacts, type SaveFacts } from './saveFacts.js';
 import { merge3, type MergeResult } from './merge.js';
 import type { TextWorkers } from './work/pool.js';
 import { prepareAuthors, prepareAuthorsAsync, type ParentText } from './blameSave.js';
+import type { AuthorRuns } from './authorship.js';
 import { replaceSection } from './sections.js';
 import type { TextSignals } from './risk.js';
 import type { Title } from './title.js';
@@ -56,7 +57,7 @@ export interface PreparedSave {
   /** The link rows' change from the old text's (SaveFacts.links), when worked out; undefined for a null edit. */
   links?: SaveFacts['links'];
   /** The text's line authorship (blameSave.ts prepareAuthors); undefined when left to after the commit, or a null edit. */
-  authors?: number[];
+  authors?: AuthorRuns;
 }
 
 /** Line endings become \n; everything else is kept exactly as typed. */
@@ -139,7 +140,7 @@ function readSaveState(stores: Stores, input: SaveInput): SaveState {
 function prepared(
   state: SaveState,
   merged: string | undefined,
-  facts: (oldText: string | null, text: string) => SaveFacts & { authors: number[] | undefined },
+  facts: (oldText: string | null, text: string) => SaveFacts & { authors: AuthorRuns | undefined },
 ): PreparedSave {
   const text = merged ?? state.mine;
   const oldText = state.latestText;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPage, makeTestApp } from '../helpers/app.js';
-import { PACK_FROM } from '../../server/db/renderCache.js';
+import { deflateRawSync } from 'node:zlib';
+import { PACK_FROM, PACK_LEVEL } from '../../server/db/renderCache.js';
 
 describe('render cache store', () => {
   it('keeps small HTML as text and large HTML deflated, and gives both back unchanged', async () => {
@@ -15,8 +16,25 @@ describe('render cache store', () => {
     // Deflated, the repetitive large HTML takes a small fraction of its UTF-8 size.
     expect(stored[0]!.bytes).toBeLessThan(Buffer.byteLength(large) / 10);
     expect(await wiki.stores.renderCache.get(revisionId!, 1, 'small', 7)).toBe(small);
-    expect(await wiki.stores.renderCache.get(revisionId!, 1, 'large', 7)).toBe(large);
+    // Large HTML comes back as its UTF-8 bytes, never decoded on the event loop.
+    const back = await wiki.stores.renderCache.get(revisionId!, 1, 'large', 7);
+    expect(Buffer.isBuffer(back) && back.toString('utf8')).toBe(large);
     // A newer touched stamp makes either one stale.
     expect(await wiki.stores.renderCache.get(revisionId!, 1, 'large', 8)).toBeUndefined();
+  });
+
+  it('takes HTML as bytes, and as deflated by the caller, and gives the same back', async () => {
+    const { wiki } = makeTestApp();
+    const [revisionId] = createPage(wiki, { title: 'Cached page' });
+    const large = `<p>${'peer networks ✓ '.repeat(Math.ceil(PACK_FROM / 8))}</p>`;
+    const bytes = Buffer.from(large, 'utf8');
+    await wiki.stores.renderCache.put(revisionId!, 1, 'bytes', 7, bytes);
+    await wiki.stores.renderCache.put(revisionId!, 1, 'packed', 7, bytes, deflateRawSync(bytes, { level: PACK_LEVEL }));
+    await wiki.stores.renderCache.put(revisionId!, 1, 'short', 7, Buffer.from('<p>café</p>'));
+    for (const variant of ['bytes', 'packed']) {
+      expect((await wiki.stores.renderCache.get(revisionId!, 1, variant, 7))?.toString()).toBe(large);
+    }
+    // Short bytes are kept as text, like short text.
+    expect(await wiki.stores.renderCache.get(revisionId!, 1, 'short', 7)).toBe('<p>café</p>');
   });
 });

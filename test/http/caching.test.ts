@@ -16,6 +16,7 @@ import { createApp, servingViews } from '../../server/app.js';
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { matches } from '../../server/http/freshness.js';
+import { Html } from '../../views/html.js';
 
 function sMaxAge(cacheControl: string | undefined): number {
   const m = /s-maxage=(\d+)/.exec(cacheControl ?? '');
@@ -244,7 +245,7 @@ describe('the byte cache of page views', () => {
     app.get('/wiki/:name', (req, res) => {
       rendered += 1;
       res.set('ETag', '"x"').type('html');
-      cache.sendAndKeep(req, res, 'x'.repeat(4_000), ['Peer network'], [wiki.stores.pages.stamp('Peer network')]);
+      cache.sendAndKeep(req, res, new Html('x'.repeat(4_000)), ['Peer network'], [wiki.stores.pages.stamp('Peer network')]);
     });
     for (const name of ['A', 'B', 'A', 'C', 'A', 'B']) await request(app).get(`/wiki/${name}`);
     // A, B, A (hit), C (drops B, the least recently used), A (hit), B (miss again).

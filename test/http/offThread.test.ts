@@ -70,6 +70,28 @@ describe('large texts on worker threads', () => {
     expect(blame.body.blocks[0].revision.user.name).toBe('Alice');
   });
 
+  it('sends a page longer than any kept copy whole, as bytes from the thread and then from the render cache', async () => {
+    const { app, auth } = setup();
+    // Over 1 MiB of HTML: never kept as a finished page, so the second view reads the render cache.
+    const source = Array.from({ length: 16_000 }, (_, i) => `## Part ${i} ✓\n\nPeer networks — café ${i}.`).join('\n\n');
+    await request(app).post('/api/v1/page').set('authorization', auth).send({ title: 'Long — ✓', source }).expect(201);
+    const views = [];
+    for (let i = 0; i < 2; i++) views.push(await request(app).get('/wiki/Long_—_✓').buffer(true));
+    const [first, second] = views.map((v) => v.text);
+    expect(Buffer.byteLength(first!, 'utf8')).toBeGreaterThan(1024 * 1024);
+    expect(first).toContain('<title>Long — ✓ — Peerwiki</title>');
+    expect(first).toContain('<h2 id="part-15999"');
+    expect(first).toContain('Peer networks — café 15999.</p>');
+    expect(first!.trimEnd().endsWith('</html>')).toBe(true);
+    expect(Number(views[0]!.headers['content-length'])).toBe(Buffer.byteLength(first!, 'utf8'));
+    expect(second).toBe(first);
+    // Inside a logged-in reader's own page too.
+    const { agent } = await browser(app);
+    const own = (await agent.get('/wiki/Long_—_✓')).text;
+    expect(own).toContain('Peer networks — café 15999.</p>');
+    expect(own.trimEnd().endsWith('</html>')).toBe(true);
+  });
+
   it('shows the conflict screen from the form, with the typed text kept', async () => {
     const { app, wiki } = setup();
     const { agent, csrf } = await browser(app);

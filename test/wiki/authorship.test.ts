@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inheritAuthors, recallMap } from '../../server/wiki/authorship.js';
+import { firstAuthors, inheritAuthors, inheritRuns, linesOf, mapRunIds, recallMap, runsOf } from '../../server/wiki/authorship.js';
 
 // Revision ids: 1, 2, 3 wrote the parent's lines; 9 is the child. (blame.test.ts covers the basics
 // through blame(); these are the rules of the pure step itself.)
@@ -41,15 +41,18 @@ describe('inheritAuthors', () => {
 describe('recallMap', () => {
   it('maps each line to its oldest writer: sources come newest first, older overwrite', () => {
     const map = recallMap([
-      { text: 'shared line\nnewest only', authors: [30, 30] },
-      { text: 'older line\nshared line', authors: [20, 20] },
-      { text: 'shared line', authors: [10] },
+      { text: 'shared line\nnewest only', authors: [30, 2] },
+      { text: 'older line\nshared line', authors: [20, 2] },
+      { text: 'shared line', authors: [10, 1] },
     ]);
     expect(Object.fromEntries(map)).toEqual({ 'shared line': 10, 'newest only': 30, 'older line': 20 });
   });
 
-  it('reads each line\'s own author, by position', () => {
-    expect(Object.fromEntries(recallMap([{ text: 'alpha line\nbeta line\ngamma line', authors: [1, 2, 3] }]))).toEqual({ 'alpha line': 1, 'beta line': 2, 'gamma line': 3 });
+  it('reads each line\'s own author, by position, from runs', () => {
+    expect(Object.fromEntries(recallMap([{ text: 'alpha line\nbeta line\ngamma line', authors: [1, 1, 2, 1, 3, 1] }]))).toEqual({ 'alpha line': 1, 'beta line': 2, 'gamma line': 3 });
+    expect(Object.fromEntries(recallMap([{ text: 'alpha line\nbeta line\ngamma line\ndelta line', authors: [1, 2, 2, 0, 3, 2] }]))).toEqual({ 'alpha line': 1, 'beta line': 1, 'gamma line': 3, 'delta line': 3 });
+    // Lines past the runs (a text and authorship that disagree) are not credited to anyone.
+    expect(Object.fromEntries(recallMap([{ text: 'alpha line\nbeta line', authors: [1, 1] }]))).toEqual({ 'alpha line': 1 });
   });
 
   it.each([
@@ -57,12 +60,42 @@ describe('recallMap', () => {
     { name: 'spaces around a short word', line: '  ab  ' },
     { name: 'a rule', line: '---' },
   ])('leaves out lines too short to say who wrote them: $name', ({ line }) => {
-    expect(recallMap([{ text: `${line}\nlong enough`, authors: [1, 2] }]).has(line)).toBe(false);
+    expect(recallMap([{ text: `${line}\nlong enough`, authors: [1, 1, 2, 1] }]).has(line)).toBe(false);
   });
 
   it('feeds inheritAuthors: a line removed and restored later goes back to its writer', () => {
     // Revision 1 wrote "the fact", 2 removed it, 3 (the child) puts it back.
-    const recall = recallMap([{ text: 'the intro\nthe fact', authors: [1, 1] }]);
+    const recall = recallMap([{ text: 'the intro\nthe fact', authors: [1, 2] }]);
     expect(inheritAuthors(['the intro'], [1], ['the intro', 'the fact'], 3, recall)).toEqual([1, 1]);
+  });
+});
+
+describe('authorship as runs', () => {
+  it.each([
+    { name: 'no lines', lines: [] as number[], runs: [] as number[] },
+    { name: 'one author', lines: [4, 4, 4], runs: [4, 3] },
+    { name: 'alternating authors', lines: [1, 2, 1], runs: [1, 1, 2, 1, 1, 1] },
+    { name: 'runs of several', lines: [1, 1, 2, 2, 2, 3], runs: [1, 2, 2, 3, 3, 1] },
+  ])('turns $name into runs and back', ({ lines, runs }) => {
+    expect(runsOf(lines)).toEqual(runs);
+    expect(linesOf(runs)).toEqual(lines);
+  });
+
+  it('renames ids, never counts', () => {
+    expect(mapRunIds([0, 3, 5, 1, 0, 2], (id) => (id === 0 ? 9 : id))).toEqual([9, 3, 5, 1, 9, 2]);
+  });
+
+  it('counts a first text\'s lines in one run', () => {
+    expect(firstAuthors('a\nb\nc', 7)).toEqual([7, 3]);
+    expect(firstAuthors('', 7)).toEqual([7, 1]);
+  });
+
+  it('inherits over runs as inheritAuthors does over lines', () => {
+    const parent = 'the intro\nby two\nthe end';
+    const child = 'the intro\nnew line\nby two\nthe end\nthe fact';
+    const recall = [{ text: 'the intro\nthe fact', authors: [1, 2] }];
+    const want = inheritAuthors(parent.split('\n'), [1, 2, 2], child.split('\n'), 3, recallMap(recall));
+    expect(want).toEqual([1, 3, 2, 2, 1]);
+    expect(inheritRuns(parent, [1, 1, 2, 2], child, 3, recall)).toEqual(runsOf(want));
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createUser, makeTestApp } from '../helpers/app.js';
 import { commitSave, prepareSave, saveEdit, saveEditAsync } from '../../server/wiki/edit.js';
 import { authorsOf, BLAME_VERSION } from '../../server/wiki/blame.js';
+import { linesOf } from '../../server/wiki/authorship.js';
 import { INLINE_AUTHORS_CHARS } from '../../server/wiki/blameSave.js';
 import { authorshipSettled } from '../../server/wiki/blameFill.js';
 import { readLatest, renderedHtml } from '../../server/wiki/pages.js';
@@ -21,7 +22,11 @@ import { parseTitle } from '../../server/wiki/title.js';
 import type { Actor } from '../../server/wiki/types.js';
 
 const title = parseTitle('Long history');
-const stored = (wiki: Wiki, id: number) => wiki.stores.blame.get(id, BLAME_VERSION);
+/** The stored authorship of a revision, a number per line. */
+const stored = (wiki: Wiki, id: number) => {
+  const runs = wiki.stores.blame.runs(id, BLAME_VERSION);
+  return runs && linesOf(runs);
+};
 const pendingIds = (wiki: Wiki) => wiki.db.prepare('SELECT revision_id FROM blame_pending').pluck().all() as number[];
 const allRevisions = (wiki: Wiki) => wiki.db.prepare('SELECT id FROM revision ORDER BY id').pluck().all() as number[];
 const para = (i: number) => `Paragraph ${i} says something long enough to be remembered.`;

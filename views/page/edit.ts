@@ -1,5 +1,5 @@
 /** The edit form, with live preview, and the edit-conflict screen that keeps everyone's words. */
-import { attr, html, trustedHtml, type Html } from '../html.js';
+import { attr, html, trustedHtml, type Html, type Piece } from '../html.js';
 import { layout } from '../layout.js';
 import type { ViewContext } from '../context.js';
 import { wikiPath, type Title } from '../../server/wiki/title.js';
@@ -17,7 +17,7 @@ export interface EditFormModel {
   baseId?: number;
   section?: number;
   /** Rendered preview (sanitised by the renderer), shown above the form. */
-  previewHtml?: string;
+  previewHtml?: Piece;
   /** What is wrong with the last submission, in words that say what to fix. */
   error?: string;
   /** Set when the last save conflicted with someone else's. */

@@ -1,5 +1,5 @@
 /** Reading a page: the latest revision, an old one with its banner, or a missing page. */
-import { html, trustedHtml, type Html } from '../html.js';
+import { html, trustedHtml, type Html, type Piece } from '../html.js';
 import { layout } from '../layout.js';
 import type { ViewContext } from '../context.js';
 import { timeTag, userLink } from '../format.js';
@@ -14,7 +14,7 @@ export interface PageViewModel {
   title: Title;
   revision: Revision;
   /** Rendered by the Markdown renderer (already sanitised). */
-  bodyHtml: string;
+  bodyHtml: Piece;
   redirectedFrom?: Title;
   /** Set for ?redirect=no on a redirect page. */
   isRedirect?: boolean;

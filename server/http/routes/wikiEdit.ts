@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
 import { flag, formBody, optionalId, positiveId, queryValue, sectionParam, text, type Body } from '../input.js';
-import { pageContext, sendHtml } from '../views.js';
+import { pageContext, sendHtml, sendText } from '../views.js';
 import { orForm } from '../act.js';
 import { readLatest, readRevision, renderSource } from '../../wiki/pages.js';
 import { saveEditAsync } from '../../wiki/edit.js';
@@ -45,7 +45,7 @@ export function editHandlers(deps: RouteDeps) {
   async function preview(req: Request, res: Response, title: Title): Promise<void> {
     const source = text('source', formBody(req).source);
     const rendered = await renderSource(stores, workers, source, title, config.externalImages);
-    res.type('html').send(rendered);
+    sendText(res.type('html'), rendered);
   }
 
   /** POST ?action=submit: save, or show the form again (preview, conflict, error) with the text kept. */

@@ -62,8 +62,8 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
     if (before === undefined || old || extras.watch !== undefined || !authors) return sendHtml(res, body);
     // The page shown (a redirect's target) must still be the one read: else keep nothing.
     const shown = stores.pages.stamp(page.title.text) === stores.pages.stampOf(page) ? stores.pages.stampOf(page) : undefined;
-    if (latest.redirectedFrom) views.sendAndKeep(req, res, body.value, [title.text, page.title.text], [before, shown]);
-    else views.sendAndKeep(req, res, body.value, [title.text], [before === shown ? before : undefined]);
+    if (latest.redirectedFrom) views.sendAndKeep(req, res, body, [title.text, page.title.text], [before, shown]);
+    else views.sendAndKeep(req, res, body, [title.text], [before === shown ? before : undefined]);
   }
 
   function deletedNote(title: Title) {

@@ -23,11 +23,25 @@ if (process.platform === 'linux') {
 // posted meanwhile wait on the port.
 const [{ JOBS }, { WikiError }] = await Promise.all([import('./jobs.js'), import('../errors.js')]);
 
+/**
+ * The memory of the output's byte arrays (RenderedBytes), moved to the main thread rather than
+ * copied. Only an array that is the whole of its memory: a small Buffer shares Node's pool, which
+ * must stay here, so it is copied.
+ */
+function movable(output: unknown): ArrayBuffer[] {
+  if (typeof output !== 'object' || output === null) return [];
+  const moved: ArrayBuffer[] = [];
+  for (const v of Object.values(output)) {
+    if (v instanceof Uint8Array && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.buffer instanceof ArrayBuffer) moved.push(v.buffer);
+  }
+  return moved;
+}
+
 parentPort!.on('message', (m: { id: number; name: JobName; input: unknown }) => {
   try {
     const output = JOBS[m.name](m.input as never);
     // The heap this thread holds now: the pool stops a thread that a job left swollen (pool.ts).
-    parentPort!.postMessage({ id: m.id, output, heap: getHeapStatistics().total_heap_size });
+    parentPort!.postMessage({ id: m.id, output, heap: getHeapStatistics().total_heap_size }, movable(output));
   } catch (e) {
     // A WikiError keeps its code (an overlapping merge, a bad input); anything else only its message.
     const error = e instanceof WikiError ? { message: e.message, code: e.code } : { message: e instanceof Error ? e.message : String(e) };

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TextWorkers } from '../../../server/wiki/work/pool.js';
 import { blockAuthorLabel, JOBS } from '../../../server/wiki/work/jobs.js';
@@ -90,6 +91,22 @@ describe('TextWorkers', () => {
     const [a, b] = unrelated(2000);
     expect(await p.run('compare', { oldText: a, newText: b, options: {} }, a.length + b.length)).toEqual(JOBS.compare({ oldText: a, newText: b, options: {} }));
     expect(await p.run('merge', { base: 'a\nb\nc', mine: 'A\nb\nc', theirs: 'a\nb\nC' }, 15)).toEqual({ clean: true, text: 'A\nb\nC' });
+  });
+
+  it('returns a thread\'s render as UTF-8 bytes, deflated when asked, and keeps small ones (Node\'s shared pool) usable', async () => {
+    const p = pool({ offloadFrom: 10 });
+    const long = { source: '# Peer ✓\n\n'.repeat(4000), existing: [], title: 'Peer', sectionEditLinks: true, pack: { from: 1024, level: 1 } };
+    const out = await p.run('renderBytes', long, long.source.length);
+    const html = JOBS.render(long);
+    expect(Buffer.from(out.html).toString('utf8')).toBe(html);
+    expect(inflateRawSync(out.packed!).toString('utf8')).toBe(html);
+    // Small outputs are slices of the thread's shared buffer pool: they come back whole, job after job.
+    for (const word of ['one', 'two', 'three']) {
+      const small = await p.run('renderBytes', { source: `*${word}*`, existing: [], pack: { from: 1024, level: 1 } }, 100);
+      expect(Buffer.from(small.html).toString('utf8')).toBe(`<p><em>${word}</em></p>\n`);
+      expect(small.packed).toBeUndefined();
+    }
+    expect(p.threadCount).toBe(1);
   });
 
   it('keeps the event loop free while a big job runs', async () => {
