@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HEAP_GROWING_PERCENT } from '../server/cluster.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
@@ -141,7 +142,7 @@ describe('WIKI_WORKERS=2', () => {
     if (existsSync('/proc/net/tcp')) expect([...held.keys()].sort()).toEqual([...workerPids].sort());
   });
 
-  it.runIf(process.platform === 'linux')('starts workers that give memory back: glibc tuned, gc() exposed, small young generation', () => {
+  it.runIf(process.platform === 'linux')('starts workers that give memory back: glibc tuned, gc() exposed, small young generation, old generation kept near its live size', () => {
     for (const pid of workerPids) {
       const environ = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       expect(environ).toContain('MALLOC_MMAP_THRESHOLD_=131072');
@@ -149,6 +150,7 @@ describe('WIKI_WORKERS=2', () => {
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       expect(argv).toContain('--expose-gc');
       expect(argv).toContain('--max-semi-space-size=2');
+      expect(argv).toContain(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
     }
   });
 

@@ -30,9 +30,10 @@ export function chunksOf(text: string): string[] {
   let at = 0;
   while (text.length - at > CHUNK_CHARS) {
     let end = at + CHUNK_CHARS;
-    const space = text.lastIndexOf(' ', end);
-    const newline = text.lastIndexOf('\n', end);
-    const cut = Math.max(space, newline);
+    // Looked for in the chunk's second half only: lastIndexOf would scan a text without spaces
+    // back to its start for every chunk, quadratic in the text's length.
+    let cut = end - 1;
+    while (cut > at + CHUNK_CHARS / 2 && text.charCodeAt(cut) !== 32 && text.charCodeAt(cut) !== 10) cut--;
     if (cut > at + CHUNK_CHARS / 2) end = cut + 1;
     // Never split a surrogate pair.
     else if (/[\ud800-\udbff]/.test(text[end - 1]!)) end -= 1;

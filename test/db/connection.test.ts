@@ -27,7 +27,9 @@ describe('openDatabase', () => {
     { name: 'NORMAL sync (1)', pragma: 'synchronous', value: 1 },
     { name: 'foreign keys on', pragma: 'foreign_keys', value: 1 },
     { name: 'a busy timeout of 5 s', pragma: 'busy_timeout', value: 5000 },
-    { name: 'a 16 MiB page cache', pragma: 'cache_size', value: -16384 },
+    { name: 'an 8 MiB page cache', pragma: 'cache_size', value: -8192 },
+    // In pages, less each page's own bookkeeping; 0 would mean never spilling at all.
+    { name: 'no spilling below 16 MiB of dirty pages', pragma: 'cache_spill', value: 3964 },
   ])('sets $name on a file', ({ pragma, value }) => {
     const db = opened(join(tempDir(), 'wiki.db'));
     expect(db.pragma(pragma, { simple: true })).toBe(value);

@@ -13,6 +13,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { inheritAuthors } from '../../server/wiki/blame.js';
+import { chunksOf } from '../../server/db/search.js';
 import { compareTexts, type CompareOptions } from '../../server/wiki/diff.js';
 import { merge3, type DiffBudget } from '../../server/wiki/merge.js';
 import { riskOf } from '../../server/wiki/risk.js';
@@ -200,6 +201,16 @@ describe('inheritAuthors grows linearly (tiny budget)', () => {
   it.each(mergeFamilies)('$name', (family) => {
     const input = (n: number) => { const [b, m] = family.make(n); const parent = b.split('\n'); return { parent, authors: parent.map(() => 1), child: m.split('\n') }; };
     expectNearLinear({ name: family.name, make: input }, (x) => inheritAuthors(x.parent, x.authors, x.child, 2, new Map(), TINY), 256 * KiB, 5);
+  });
+});
+
+describe('search chunks grow linearly', () => {
+  it.each([
+    { name: 'no whitespace at all', make: (n: number) => '|c'.repeat(n / 2) },
+    { name: 'one space at the start', make: (n: number) => ` ${'x'.repeat(n - 1)}` },
+    { name: 'words', make: (n: number) => 'word '.repeat(n / 5) },
+  ])('chunksOf: $name', (family) => {
+    expectNearLinear(family, (text) => chunksOf(text), 512 * KiB, 7);
   });
 });
 

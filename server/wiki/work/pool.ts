@@ -21,6 +21,8 @@ export interface WorkerOptions {
   inline?: boolean;
   /** A thread with nothing to do for this long is stopped (default IDLE_MS). */
   idleMs?: number;
+  /** The same after a job of at least BIG_JOB units (default BIG_IDLE_MS). */
+  bigIdleMs?: number;
   /** A thread whose heap is past this many bytes after a job is stopped at once (default RETIRE_HEAP_BYTES). */
   retireHeapBytes?: number;
 }
@@ -32,6 +34,8 @@ interface Pending {
   id: number;
   name: JobName;
   input: unknown;
+  /** The input's size (UTF-16 units), as run() was told. */
+  size: number;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -51,6 +55,17 @@ interface Slot {
  * again, in a few tens of milliseconds.
  */
 export const IDLE_MS = 30_000;
+
+/**
+ * A job this big (UTF-16 units of input) leaves its thread holding tens of MiB more than it started
+ * with (a render of 200 KiB of Markdown: 50 MiB, of 1 MiB: 110), whatever its heap says once the
+ * job is done: V8 and the allocator keep what they grew. So a thread whose last job was this big
+ * is stopped BIG_IDLE_MS after it, not IDLE_MS: long enough for the next job of the same request
+ * (a view's links step, then its render) to reuse it, short enough that a worker is back near its
+ * resting size a moment after the request.
+ */
+export const BIG_JOB = 128 * 1024;
+export const BIG_IDLE_MS = 1_000;
 
 /**
  * A thread whose heap is past this after a job (a megabyte of hostile Markdown can take a thread's
@@ -84,6 +99,7 @@ export class TextWorkers {
   private readonly timeoutMs: number;
   private readonly inline: boolean;
   private readonly idleMs: number;
+  private readonly bigIdleMs: number;
   private readonly retireHeapBytes: number;
 
   constructor(o: WorkerOptions = {}) {
@@ -93,6 +109,7 @@ export class TextWorkers {
     this.timeoutMs = o.timeoutMs ?? 20_000;
     this.inline = o.inline ?? false;
     this.idleMs = o.idleMs ?? IDLE_MS;
+    this.bigIdleMs = o.bigIdleMs ?? BIG_IDLE_MS;
     this.retireHeapBytes = o.retireHeapBytes ?? RETIRE_HEAP_BYTES;
   }
 
@@ -124,7 +141,7 @@ export class TextWorkers {
       return Promise.reject(new WikiError('busy', 'The wiki is busy with many large texts at once; try again in a few seconds.'));
     }
     return new Promise<JobOutput<N>>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, name, input, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ id: this.nextId++, name, input, size, resolve: resolve as (v: unknown) => void, reject });
       this.dispatch();
     });
   }
@@ -167,7 +184,7 @@ export class TextWorkers {
       const swollen = (m.heap ?? 0) > this.retireHeapBytes;
       if (swollen) this.retire(slot);
       this.dispatch();
-      if (!swollen && !slot.job) slot.idle = setTimeout(() => this.retire(slot), this.idleMs).unref();
+      if (!swollen && !slot.job) slot.idle = setTimeout(() => this.retire(slot), job.size >= BIG_JOB ? this.bigIdleMs : this.idleMs).unref();
     });
     slot.worker.on('error', (e) => this.fail(slot, e));
     slot.worker.on('exit', () => this.fail(slot, new Error('a text worker stopped')));

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TextWorkers } from '../../../server/wiki/work/pool.js';
+import { BIG_JOB, TextWorkers } from '../../../server/wiki/work/pool.js';
 import { blockAuthorLabel, JOBS } from '../../../server/wiki/work/jobs.js';
 import { WikiError } from '../../../server/wiki/errors.js';
 
@@ -51,6 +51,18 @@ describe('TextWorkers', () => {
     expect(p.threadCount).toBe(0);
     expect(await p.run('render', { source: '# Again', existing: [] }, 100)).toContain('Again');
     expect(p.threadCount).toBe(1);
+  });
+
+  it('stops a thread soon after a big job, and only after the usual idle time after small ones', async () => {
+    const p = pool({ offloadFrom: 10, idleMs: 60_000, bigIdleMs: 50 });
+    await p.run('render', { source: '# Small', existing: [] }, BIG_JOB - 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(p.threadCount).toBe(1);
+    await p.run('render', { source: '# Big', existing: [] }, BIG_JOB);
+    // The next job of the same request, a moment later, still finds it.
+    expect(p.threadCount).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(p.threadCount).toBe(0);
   });
 
   it('stops a thread at once when a job left its heap past the bound, and starts a fresh one for the next', async () => {
