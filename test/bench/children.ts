@@ -3,7 +3,7 @@
  * varnishd): start, wait, stop, and clean up with everything they started.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { childrenOf, descendantsOf, rssMbOf } from './procs.js';
+import { childrenOf, descendantsOf, memoryOf, rssMbOf } from './procs.js';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -18,6 +18,8 @@ export interface Child {
   rssMb(): number;
   /** Processes serving: its children (cluster workers), or 1 when it serves by itself. */
   processes(): number;
+  /** What the largest one's memory is made of, in words (procs.ts memoryOf); '' where /proc cannot say. */
+  memoryDetail(): string;
   /** SIGTERM, then SIGKILL if it lingers; resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -114,6 +116,12 @@ export async function startChild(name: string, args: string[], env: Record<strin
     output: () => log,
     rssMb: () => Math.max(0, ...(workers().length ? workers() : [pid]).map(rssMbOf)),
     processes: () => Math.max(1, workers().length),
+    memoryDetail: () => {
+      const largest = (workers().length ? workers() : [pid]).map(memoryOf).filter((m) => m !== undefined).sort((a, b) => b.rss - a.rss)[0];
+      if (!largest) return '';
+      const mb = (n: number) => n.toFixed(0);
+      return `${mb(largest.rss)} MiB resident: ${mb(largest.anon)} anonymous (heaps, buffers, stacks), ${mb(largest.file)} file-backed (mostly the node binary, shared by every worker); ${mb(largest.pss)} MiB its proportional share; ${largest.threads} threads`;
+    },
     stop: () => stopTracked(child, exited),
   };
 }

@@ -58,3 +58,21 @@ export function rssMbOf(pid: number): number {
     return 0;
   }
 }
+
+/**
+ * What a process's resident memory is made of, in MiB (from /proc/<pid>/status and smaps_rollup):
+ * anonymous (heaps, buffers, stacks), file-backed (mostly the node binary, the same pages in every
+ * worker), its proportional share of pages it shares with others, and its threads. Undefined once
+ * it has exited or where /proc lacks the files.
+ */
+export function memoryOf(pid: number): { rss: number; anon: number; file: number; pss: number; threads: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const field = (text: string, key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    const mb = (text: string, key: string) => field(text, key) / 1024; // the files give kB
+    return { rss: mb(status, 'VmRSS'), anon: mb(status, 'RssAnon'), file: mb(status, 'RssFile'), pss: mb(rollup, 'Pss'), threads: field(status, 'Threads') };
+  } catch {
+    return undefined;
+  }
+}

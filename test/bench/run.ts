@@ -107,6 +107,7 @@ async function measure(o: BenchOptions, wiki: GeneratedWiki, started: Child, s: 
   if (runs('edits')) await phases.time('edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
   client.close();
   note(`server memory before the worst-case phases: ${server.rssMb().toFixed(0)} MiB (the largest of its ${server.processes()} processes)`);
+  if (server.memoryDetail()) note(`  that is ${server.memoryDetail()}`);
   if (runs('worst')) await worstCase(server.url, token, rng, wiki.words, next, load, phases);
   if (runs('hostile')) await hostilePhase(server.url, token, next, load, phases);
   return server;
@@ -151,6 +152,7 @@ async function main(): Promise<void> {
   const workers = server.processes();
   if (workers !== o.workers) note(`warning: the server ran ${workers} process${workers === 1 ? '' : 'es'} with WIKI_WORKERS=${o.workers}`);
   figure('workers', workers, 'processes');
+  if (server.memoryDetail()) note(`server memory after the run, the largest worker: ${server.memoryDetail()}`);
   figure('rss_mb', server.rssMb(), 'MiB');
   await server.stop();
   if (profileDir) profileSummary(profileDir, phases);
