@@ -26,6 +26,28 @@ export function sha1Of(text: string): string {
   return createHash('sha1').update(text, 'utf8').digest('hex');
 }
 
+/** A text as it is stored: its hash, its size in UTF-8 bytes, and its bytes, deflated when that pays. */
+export interface PackedText {
+  sha1: string;
+  size: number;
+  encoding: 'raw' | 'deflate';
+  data: Uint8Array;
+}
+
+/**
+ * Hash and compress a text for put() (pure): done before the save's write transaction, on a text
+ * thread for a long text, so the transaction only writes. Hashing and deflating 1 MiB took 17 ms
+ * inside it, every other request waiting.
+ */
+export function packText(text: string): PackedText {
+  const bytes = Buffer.from(text, 'utf8');
+  const sha1 = createHash('sha1').update(bytes).digest('hex');
+  const packed = bytes.length >= COMPRESS_FROM ? deflateRawSync(bytes) : undefined;
+  return packed !== undefined && packed.length < bytes.length
+    ? { sha1, size: bytes.length, encoding: 'deflate', data: packed }
+    : { sha1, size: bytes.length, encoding: 'raw', data: bytes };
+}
+
 export class ContentStore {
   private readonly bySha1;
   private readonly insert;
@@ -45,16 +67,18 @@ export class ContentStore {
     this.byId = db.prepare<[number], { encoding: string; data: Buffer }>('SELECT encoding, data FROM content WHERE id = ?');
   }
 
-  /** Store a text, or find it when the same text is already stored (a revert stores nothing new). */
-  put(text: string): StoredContent {
-    const sha1 = sha1Of(text);
-    const found = this.bySha1.get(sha1);
-    if (found) return { id: found.id, sha1, size: found.size };
-    const bytes = Buffer.from(text, 'utf8');
-    const packed = bytes.length >= COMPRESS_FROM ? deflateRawSync(bytes) : undefined;
-    const useDeflate = packed !== undefined && packed.length < bytes.length;
-    const info = this.insert.run(sha1, bytes.length, useDeflate ? 'deflate' : 'raw', useDeflate ? packed : bytes);
-    return { id: Number(info.lastInsertRowid), sha1, size: bytes.length };
+  /**
+   * Store a text (or the same packed by packText), or find it when the same text is already stored
+   * (a revert stores nothing new).
+   */
+  put(text: string | PackedText): StoredContent {
+    const p = typeof text === 'string' ? packText(text) : text;
+    const found = this.bySha1.get(p.sha1);
+    if (found) return { id: found.id, sha1: p.sha1, size: found.size };
+    // Packed on a text thread, the bytes arrive as a plain Uint8Array: seen as a Buffer, not copied.
+    const data = Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
+    const info = this.insert.run(p.sha1, p.size, p.encoding, data);
+    return { id: Number(info.lastInsertRowid), sha1: p.sha1, size: p.size };
   }
 
   /** The text of a content id. @throws when the id is unknown: revisions always point at stored content. */

@@ -147,7 +147,8 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   const actor = input.actor === 'temporary' ? stores.actors.createTemporary() : input.actor;
   const now = input.timestamp ?? new Date().toISOString();
   const pageId = page ? page.id : stores.pages.create(input.title, now);
-  const content = stores.content.put(p.text);
+  // Hashed and compressed in the preparation (on a text thread for a long text): here it is only written.
+  const content = stores.content.put(p.packed ?? p.text);
   const revisionId = stores.revisions.insert({
     pageId,
     parentId: page ? page.latestId : null,

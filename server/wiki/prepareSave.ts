@@ -58,6 +58,8 @@ export interface PreparedSave {
   links?: SaveFacts['links'];
   /** The text's line authorship (blameSave.ts prepareAuthors); undefined when left to after the commit, or a null edit. */
   authors?: AuthorRuns;
+  /** The text as the content store keeps it (SaveFacts.packed); undefined for a null edit. */
+  packed?: SaveFacts['packed'];
 }
 
 /** Line endings become \n; everything else is kept exactly as typed. */

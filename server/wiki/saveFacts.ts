@@ -1,6 +1,7 @@
 /** What a save stores beside its text, worked out from the texts alone (pure, so it may run on a worker thread). */
 import { analyze, analyzeForIndex } from './markdown.js';
 import { changeBetween, rowCounts, type LinkChange } from '../db/links.js';
+import { packText, type PackedText } from '../db/content.js';
 import { textTags } from './tags.js';
 import { textSignals, type TextSignals } from './risk.js';
 
@@ -18,12 +19,14 @@ export interface SaveFacts {
    * than its old text parsed again.
    */
   links?: { change: LinkChange; from: { links: number; categories: number } };
+  /** The text hashed and compressed as the content store keeps it, so the write transaction only writes. */
+  packed: PackedText;
 }
 
 /** The facts of `text` replacing `oldText` (null for a new page). */
 export function saveFacts(o: { oldText: string | null; text: string; linkChange?: boolean }): SaveFacts {
   const analysis = analyzeForIndex(o.text);
-  const facts: SaveFacts = { analysis, tags: textTags({ oldText: o.oldText, newText: o.text }), signals: textSignals(o.oldText, o.text) };
+  const facts: SaveFacts = { analysis, tags: textTags({ oldText: o.oldText, newText: o.text }), signals: textSignals(o.oldText, o.text), packed: packText(o.text) };
   if (!o.linkChange) return facts;
   const old = o.oldText === null ? { links: [], categories: [] } : analyze(o.oldText);
   return { ...facts, links: { change: changeBetween(old, analysis), from: rowCounts(old) } };
