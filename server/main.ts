@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openWiki, type Wiki } from './bootstrap.js';
 import { closeDatabase } from './db/connection.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { ViewStore, viewStoreDir } from './db/viewStore.js';
 import { runPrimary, urlOf, workerFatal, workerPort } from './cluster.js';
 
@@ -53,6 +54,8 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
     onError: (e) => console.error(`peerwiki: the view store skipped a write: ${(e as Error).message}`),
   });
   const views = new ViewCache(wiki.stores, undefined, shared);
+  // A serving process leaves WAL checkpoints to a thread (db/checkpointer.ts): never inside a request.
+  const checkpoints = startCheckpointer(wiki.db, config.dbFile);
   const server = createServer(servingViews(createApp(wiki, limits, views), views));
   server.keepAliveTimeout = 5_000;
   server.on('error', (e: NodeJS.ErrnoException) => {
@@ -67,7 +70,9 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
     server.close(() => {
       limits.close();
       shared.close();
-      void closeWiki(wiki).finally(() => process.exit(0));
+      void Promise.resolve(checkpoints?.stop())
+        .then(() => closeWiki(wiki))
+        .finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => {

@@ -2,9 +2,8 @@
  * TextWorkers: pure text jobs (jobs.ts) on worker threads once their input is big, so no request's
  * text, however built, holds the event loop that every other reader waits on.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../threads.js';
 import { JOBS, type JobInput, type JobName, type JobOutput } from './jobs.js';
 import { WikiError } from '../errors.js';
 
@@ -75,17 +74,9 @@ export const BIG_IDLE_MS = 1_000;
  */
 export const RETIRE_HEAP_BYTES = 48 * 1024 * 1024;
 
-/**
- * A new thread running the worker entry: the compiled worker.js beside this module, or, when this
- * module runs from its TypeScript source (the unit tests), worker.ts loaded through tsx, so the
- * tests exercise the threads too.
- */
+/** A new thread running the worker entry (worker.ts, compiled or through tsx: threads.ts). */
 function startWorker(): Worker {
-  const js = new URL('./worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(js))) return new Worker(js);
-  const ts = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}))`;
-  return new Worker(boot, { eval: true });
+  return startModuleWorker(new URL('./worker.js', import.meta.url));
 }
 
 export class TextWorkers {

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeDatabase, openDatabase, type Db } from '../../server/db/connection.js';
+import { startCheckpointer } from '../../server/db/checkpointer.js';
+
+const dirs: string[] = [];
+const dbs: Db[] = [];
+afterEach(() => {
+  for (const db of dbs.splice(0)) closeDatabase(db);
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function fileDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'peerwiki-ckpt-'));
+  dirs.push(dir);
+  const file = join(dir, 'wiki.db');
+  const db = openDatabase(file);
+  dbs.push(db);
+  db.exec('CREATE TABLE junk (x BLOB)');
+  return { db, file };
+}
+
+/** Write about `mb` MiB in one transaction. */
+function write(db: Db, mb: number): void {
+  const insert = db.prepare('INSERT INTO junk VALUES (randomblob(?))');
+  db.transaction(() => {
+    for (let i = 0; i < mb * 32; i++) insert.run(32 * 1024);
+  })();
+}
+
+async function until(check: () => boolean, ms = 10_000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return check();
+}
+
+describe('checkpointer', () => {
+  it('takes checkpoints off the connection that commits and makes them on its thread', async () => {
+    const { db, file } = fileDb();
+    const before = statSync(file).size;
+    const checkpoints = startCheckpointer(db, file, 50)!;
+    try {
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      // 6 MiB: past the 1,000 pages at which the committing connection would have checkpointed.
+      write(db, 6);
+      expect(statSync(`${file}-wal`).size).toBeGreaterThan(6 * 1024 * 1024);
+      // The thread copies the WAL into the database file.
+      expect(await until(() => statSync(file).size > before + 6 * 1024 * 1024)).toBe(true);
+    } finally {
+      await checkpoints.stop();
+    }
+    // Without the thread, the connection checkpoints for itself again.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
+  it('without it, a commit leaves the WAL alone once autocheckpoint is off (what the thread is for)', () => {
+    const { db, file } = fileDb();
+    db.pragma('wal_autocheckpoint = 0');
+    const before = statSync(file).size;
+    write(db, 6);
+    expect(statSync(file).size).toBe(before);
+  });
+
+  it('does nothing for an in-memory database', () => {
+    const db = openDatabase(':memory:');
+    dbs.push(db);
+    expect(startCheckpointer(db, ':memory:')).toBeUndefined();
+  });
+});
