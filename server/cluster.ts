@@ -1,13 +1,18 @@
 /**
  * The primary process of `WIKI_WORKERS` > 1 (SPEC section 9): forks the workers, prints the one
  * `listening on` line, restarts a worker that dies (with a back-off), and on SIGTERM/SIGINT lets
- * every worker drain before it exits. It never serves a request or holds the database open.
+ * every worker drain before it exits. It never serves a request; its one hold on the database is
+ * the WAL checkpointer's thread (db/checkpointer.ts), one for all the workers.
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.js';
+import type { Db } from './db/connection.js';
+import { type Checkpointer, leaveCheckpoints, startCheckpointer } from './db/checkpointer.js';
 
 /** The environment variable through which the primary tells a worker the port to listen on. */
 export const WORKER_PORT = 'PEERWIKI_WORKER_PORT';
+/** Set to `primary` for a worker whose WAL checkpoints the primary's thread takes. */
+export const WORKER_CHECKPOINTS = 'PEERWIKI_CHECKPOINTS';
 /** How long workers get to drain after a signal before they are killed. */
 export const STOP_TIMEOUT_MS = 10_000;
 /**
@@ -42,6 +47,22 @@ interface FatalMessage {
 }
 
 const isFatal = (m: unknown): m is FatalMessage => typeof m === 'object' && m !== null && (m as FatalMessage).peerwiki === 'fatal';
+
+/** What the primary sends every worker when its checkpointer failed: checkpoint for yourselves again. */
+const CHECKPOINT_SELF = { peerwiki: 'checkpoint-self' } as const;
+
+/**
+ * In a worker: leave WAL checkpoints to the primary's thread when the primary said it runs one,
+ * and take them back if it says that thread failed. Returns nothing to stop: the primary stops it.
+ */
+export function workerCheckpoints(db: Db): undefined {
+  if (process.env[WORKER_CHECKPOINTS] !== 'primary') return undefined;
+  const selfAgain = leaveCheckpoints(db);
+  process.on('message', (m: unknown) => {
+    if (typeof m === 'object' && m !== null && (m as typeof CHECKPOINT_SELF).peerwiki === CHECKPOINT_SELF.peerwiki) selfAgain();
+  });
+  return undefined;
+}
 
 /**
  * In a worker: hand the reason this worker cannot serve to the primary, which says it once (every
@@ -93,9 +114,23 @@ export function runPrimary(config: Config): void {
   if (!given.includes('--heap-growing-percent')) execArgv.push(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   cluster.setupPrimary({ execArgv });
 
+  // One checkpointer for every worker. Should it fail, the workers (and those forked later) checkpoint for themselves.
+  let checkpointsFailed = false;
+  const checkpoints: Checkpointer | undefined = startCheckpointer(config.dbFile, {
+    onFailure: () => {
+      checkpointsFailed = true;
+      console.error('peerwiki: the WAL checkpointer stopped; the workers checkpoint for themselves again');
+      for (const { worker } of live.values()) if (worker.isConnected()) worker.send(CHECKPOINT_SELF);
+    },
+  });
+  const byPrimary = () => (checkpoints && !checkpointsFailed ? { [WORKER_CHECKPOINTS]: 'primary' } : {});
+  const exit = (code: number) => {
+    void Promise.resolve(checkpointsFailed ? undefined : checkpoints?.stop()).finally(() => process.exit(code));
+  };
+
   const fork = () => {
     if (listening.size === 0 && boundPort !== undefined) askPort = boundPort;
-    const worker = cluster.fork({ [WORKER_PORT]: String(askPort), ...MALLOC_TUNING });
+    const worker = cluster.fork({ [WORKER_PORT]: String(askPort), ...MALLOC_TUNING, ...byPrimary() });
     live.set(worker.id, { worker, bornAt: Date.now() });
   };
 
@@ -105,7 +140,7 @@ export function runPrimary(config: Config): void {
     exitCode = code;
     if (reason) console.log(reason);
     for (const t of restarts) clearTimeout(t);
-    if (live.size === 0) process.exit(exitCode);
+    if (live.size === 0) return exit(exitCode);
     // Each worker drains its requests in flight, closes its database and exits 0 (main.ts).
     for (const { worker } of live.values()) worker.process.kill('SIGTERM');
     setTimeout(() => {
@@ -141,7 +176,7 @@ export function runPrimary(config: Config): void {
     live.delete(worker.id);
     listening.delete(worker.id);
     if (stopping) {
-      if (live.size === 0) process.exit(exitCode);
+      if (live.size === 0) exit(exitCode);
       return;
     }
     const how = signal ? `signal ${signal}` : `exit code ${code}`;

@@ -9,9 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openWiki, type Wiki } from './bootstrap.js';
 import { closeDatabase } from './db/connection.js';
-import { startCheckpointer } from './db/checkpointer.js';
+import { checkpointBeside } from './db/checkpointer.js';
+import { canTrimAllocator } from './memory.js';
 import { ViewStore, viewStoreDir } from './db/viewStore.js';
-import { runPrimary, urlOf, workerFatal, workerPort } from './cluster.js';
+import { runPrimary, urlOf, workerCheckpoints, workerFatal, workerPort } from './cluster.js';
 
 /** Say why this process cannot serve and exit 1; a worker tells the primary instead, which says it once. */
 function die(message: string): void {
@@ -54,8 +55,10 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
     onError: (e) => console.error(`peerwiki: the view store skipped a write: ${(e as Error).message}`),
   });
   const views = new ViewCache(wiki.stores, undefined, shared);
-  // A serving process leaves WAL checkpoints to a thread (db/checkpointer.ts): never inside a request.
-  const checkpoints = startCheckpointer(wiki.db, config.dbFile);
+  // A serving process leaves WAL checkpoints to a thread (db/checkpointer.ts): never inside a
+  // request. A cluster's primary runs that thread for all its workers.
+  canTrimAllocator(); // loaded now, not in the middle of serving (memory.ts)
+  const checkpoints = cluster.isWorker ? workerCheckpoints(wiki.db) : checkpointBeside(wiki.db, config.dbFile);
   const server = createServer(servingViews(createApp(wiki, limits, views), views));
   server.keepAliveTimeout = 5_000;
   server.on('error', (e: NodeJS.ErrnoException) => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase, type Db } from '../../server/db/connection.js';
-import { startCheckpointer } from '../../server/db/checkpointer.js';
+import { checkpointBeside, leaveCheckpoints, startCheckpointer } from '../../server/db/checkpointer.js';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
@@ -42,7 +42,7 @@ describe('checkpointer', () => {
   it('takes checkpoints off the connection that commits and makes them on its thread', async () => {
     const { db, file } = fileDb();
     const before = statSync(file).size;
-    const checkpoints = startCheckpointer(db, file, 50)!;
+    const checkpoints = checkpointBeside(db, file, 50)!;
     try {
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       // 6 MiB: past the 1,000 pages at which the committing connection would have checkpointed.
@@ -59,7 +59,7 @@ describe('checkpointer', () => {
 
   it('without it, a commit leaves the WAL alone once autocheckpoint is off (what the thread is for)', () => {
     const { db, file } = fileDb();
-    db.pragma('wal_autocheckpoint = 0');
+    leaveCheckpoints(db);
     const before = statSync(file).size;
     write(db, 6);
     expect(statSync(file).size).toBe(before);
@@ -68,6 +68,41 @@ describe('checkpointer', () => {
   it('does nothing for an in-memory database', () => {
     const db = openDatabase(':memory:');
     dbs.push(db);
-    expect(startCheckpointer(db, ':memory:')).toBeUndefined();
+    expect(checkpointBeside(db, ':memory:')).toBeUndefined();
+    expect(startCheckpointer(':memory:')).toBeUndefined();
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
+  it('serves connections in other processes too: one thread, connections that only leave checkpoints to it', async () => {
+    const { db, file } = fileDb();
+    const before = statSync(file).size;
+    let failures = 0;
+    const thread = startCheckpointer(file, { everyMs: 50, onFailure: () => (failures += 1) })!;
+    try {
+      leaveCheckpoints(db);
+      write(db, 6);
+      expect(await until(() => statSync(file).size > before + 6 * 1024 * 1024)).toBe(true);
+    } finally {
+      await thread.stop();
+    }
+    expect(failures).toBe(0);
+  });
+
+  it('says when the thread fails, and the connection checkpoints for itself again', async () => {
+    const { db, file } = fileDb();
+    let failures = 0;
+    const selfAgain = leaveCheckpoints(db);
+    // A file that is not there: the thread cannot open it and stops.
+    const thread = startCheckpointer(`${file}.missing`, {
+      everyMs: 50,
+      onFailure: () => {
+        failures += 1;
+        selfAgain();
+      },
+    })!;
+    expect(await until(() => failures === 1)).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await thread.stop();
+    expect(failures).toBe(1);
   });
 });
