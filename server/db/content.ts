@@ -21,6 +21,12 @@ const CACHE_SIZE = 500;
  * worker process keeps a worker under SPEC section 9's 150 MB after megabyte-long texts.
  */
 const CACHE_MAX_CHARS = 4 * 1024 * 1024;
+/**
+ * Texts this long are not kept at all: reading one again costs an inflate of a few milliseconds,
+ * next to the seconds of work a diff or render of it takes, while keeping a few would hold
+ * megabytes in every worker after the requests that needed them are gone.
+ */
+const CACHE_TEXT_MAX = 256 * 1024;
 
 export function sha1Of(text: string): string {
   return createHash('sha1').update(text, 'utf8').digest('hex');
@@ -90,6 +96,7 @@ export class ContentStore {
       return hit;
     }
     const text = this.read(id);
+    if (text.length >= CACHE_TEXT_MAX) return text;
     this.cache.set(id, text);
     this.cachedChars += text.length;
     while (this.cache.size > CACHE_SIZE || this.cachedChars > CACHE_MAX_CHARS) {

@@ -9,14 +9,20 @@ describe('content store', () => {
   it('keeps recently read texts, bounded by their total size as well as their number', () => {
     const { wiki } = makeTestApp();
     const content = wiki.stores.content;
-    const big = (i: number) => `${i} `.repeat(400_000); // about 1 M UTF-16 units each
-    const ids = Array.from({ length: 40 }, (_, i) => content.put(big(i)).id);
-    for (const [i, id] of ids.entries()) expect(content.get(id)).toBe(big(i));
+    const long = (i: number) => `${String(i).padStart(3, '0')} `.repeat(60_000); // 240 K UTF-16 units each
+    const ids = Array.from({ length: 40 }, (_, i) => content.put(long(i)).id);
+    for (const [i, id] of ids.entries()) expect(content.get(id)).toBe(long(i));
     const held = content.cacheSize();
-    // 40 texts of about a million units would be 40 M units: only the newest few fit in 4 Mi.
+    // 40 texts of 240 K units would be 9.6 M units: only the newest 17 fit in 4 Mi.
     expect(held.chars).toBeLessThanOrEqual(4 * 1024 * 1024);
-    expect(held.texts).toBeGreaterThan(1);
-    expect(held.texts).toBeLessThan(40);
+    expect(held.texts).toBe(17);
+    // A megabyte-long text is read each time, never kept.
+    content.clearCache();
+    const huge = 'ab '.repeat(350_000);
+    const hugeId = content.put(huge).id;
+    expect(content.get(hugeId)).toBe(huge);
+    expect(content.get(hugeId)).toBe(huge);
+    expect(content.cacheSize()).toEqual({ texts: 0, chars: 0 });
     // Small texts still fill it by number.
     content.clearCache();
     const small = Array.from({ length: 600 }, (_, i) => content.put(`text ${i}`).id);
