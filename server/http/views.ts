@@ -80,9 +80,11 @@ async function sendInSlices(res: Response, pieces: readonly Piece[]): Promise<vo
         flushed = res.write(p.subarray(at, end));
       }
       at = end;
-      // A reader as fast as loopback takes every slice at once: others get a turn between slices all the same.
       if (!flushed) await drainedOrClosed(res);
-      else await new Promise((resolve) => setImmediate(resolve));
+      // Others get a turn between slices all the same. A reader as fast as loopback takes each
+      // slice at once, and 'drain' then comes in a nextTick of the same task: awaiting it alone
+      // wrote a 5.6 MB page in one stretch of 47 ms while every other request waited.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
   res.end();
