@@ -27,18 +27,27 @@ export function exposedGc(): Step | undefined {
   return typeof g === 'function' ? g : undefined;
 }
 
-let trim: (() => number) | null | undefined;
+interface Trim {
+  /** malloc_trim(0) here and now. */
+  now(): number;
+  /** malloc_trim(0) on libuv's thread pool; `done` gets whether memory went back. */
+  later(done: (released: boolean) => void): void;
+}
 
-/** glibc's malloc_trim(0) as a function, or null where there is none (not Linux, musl, no koffi binary). */
-function loadTrim(): (() => number) | null {
+let trim: Trim | null | undefined;
+
+/** glibc's malloc_trim(0), or null where there is none (not Linux, musl, no koffi binary). */
+function loadTrim(): Trim | null {
   if (process.platform !== 'linux') return null;
   try {
     const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
     const libc = koffi.load('libc.so.6');
     // glibc's own name for itself: musl has no such function (nor a malloc_trim that does the same).
     libc.func('const char *gnu_get_libc_version()');
-    const fn = libc.func('int malloc_trim(size_t pad)') as (pad: number) => number;
-    return () => fn(0);
+    const fn = libc.func('int malloc_trim(size_t pad)') as ((pad: number) => number) & {
+      async(pad: number, cb: (err: unknown, result: number) => void): void;
+    };
+    return { now: () => fn(0), later: (done) => fn.async(0, (err, result) => done(!err && result === 1)) };
   } catch {
     return null;
   }
@@ -51,7 +60,17 @@ function loadTrim(): (() => number) | null {
  */
 export function trimAllocator(): boolean {
   if (trim === undefined) trim = loadTrim();
-  return trim ? trim() === 1 : false;
+  return trim ? trim.now() === 1 : false;
+}
+
+/**
+ * trimAllocator() on libuv's thread pool: the walk and its madvise calls (up to 125 ms for 100 MiB
+ * of holes) then happen beside the event loop, not on it. Resolves to whether memory went back.
+ */
+export function trimAllocatorSoon(): Promise<boolean> {
+  if (trim === undefined) trim = loadTrim();
+  const t = trim;
+  return t ? new Promise((resolve) => t.later(resolve)) : Promise.resolve(false);
 }
 
 /** Whether trimAllocator() can do anything in this process; the first call loads it (about 10 ms: call it at start-up). */
@@ -61,13 +80,12 @@ export function canTrimAllocator(): boolean {
 }
 
 /**
- * The relief itself: a full collection (when exposed), then the trim in a later turn of the event
- * loop, so requests waiting get in between. Measured after 1 MiB renders: 12–58 ms for the
- * collection, 6–37 ms for the trim (which madvises each free run of pages).
+ * The relief itself: a full collection (when exposed), then the trim off the event loop. Measured
+ * after 1 MiB renders: 12–58 ms for the collection, 6–37 ms for the trim on the event loop.
  */
 function relieve(): void {
   exposedGc()?.();
-  setImmediate(trimAllocator);
+  void trimAllocatorSoon();
 }
 
 /** One relief QUIET_MS after the last call to soon(); `run` is what it does (tests count it). */

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { canTrimAllocator, MemoryRelief, trimAllocator } from '../server/memory.js';
+import { canTrimAllocator, MemoryRelief, trimAllocator, trimAllocatorSoon } from '../server/memory.js';
 
 const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
 const anonMiB = () => Number(/^RssAnon:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
@@ -37,6 +37,19 @@ describe('trimAllocator', () => {
     expect(trimAllocator()).toBe(true);
     const after = anonMiB();
     expect(before - after).toBeGreaterThan(20);
+    expect(blocks.filter(Boolean)).toHaveLength(512);
+  });
+
+  it.runIf(process.platform === 'linux' && glibc)('does the same on the thread pool, beside the event loop', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const blocks: (Buffer | undefined)[] = Array.from({ length: 4096 }, () => Buffer.allocUnsafeSlow(16 * 1024).fill(1));
+    for (let i = 0; i < blocks.length; i++) if (i % 8 !== 7) blocks[i] = undefined;
+    gc();
+    gc();
+    const before = anonMiB();
+    expect(await trimAllocatorSoon()).toBe(true);
+    expect(before - anonMiB()).toBeGreaterThan(20);
     expect(blocks.filter(Boolean)).toHaveLength(512);
   });
 });
