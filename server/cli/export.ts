@@ -1,6 +1,8 @@
 /**
- * `wiki export DIR`: one .md file per page with its latest source, and history.json with every
- * revision of every page, written from one read snapshot so it is consistent while the server runs.
+ * `wiki export DIR [--with-password-hashes]`: one .md file per page with its latest source, and
+ * history.json with every revision of every page and what else the wiki needs to move (accounts
+ * with roles, protections, blocks, the public log, watchlists; password hashes only with the flag),
+ * written from one read snapshot so it is consistent while the server runs.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -8,20 +10,21 @@ import type { Config } from '../config.js';
 import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
 import { ContentStore } from '../db/content.js';
 import { DumpStore } from '../db/dump.js';
+import { SiteDump } from '../db/siteDump.js';
 import { commandArgs, requireDatabase } from './args.js';
 import { FileNamer } from './fileNames.js';
 import { HISTORY_FILE, HistoryWriter } from './historyFile.js';
 import { CliError, type CliIo } from './io.js';
 import { progress } from './progress.js';
 
-const USAGE = 'export DIR';
+const USAGE = 'export DIR [--with-password-hashes]';
 const PAGE_BATCH = 500;
 /** Revisions read per query; each text is read, written and dropped one at a time. */
 const REVISION_BATCH = 100;
 
 /** @throws CliError when DIR is a file or a folder with something in it (exit 2); nothing is written then. */
 export function exportCommand(config: Config, args: string[], io: CliIo): number {
-  const { values } = commandArgs(args, USAGE, ['DIR']);
+  const { values, flags } = commandArgs(args, USAGE, ['DIR'], ['with-password-hashes']);
   const dir = resolve(values[0]!);
   requireDatabase(config.dbFile);
   if (existsSync(dir)) {
@@ -34,23 +37,28 @@ export function exportCommand(config: Config, args: string[], io: CliIo): number
     let done;
     try {
       // One deferred transaction: every read sees the same snapshot, and WAL lets the server write meanwhile.
-      done = db.transaction(() => writeExport(db, dir, io))();
+      done = db.transaction(() => writeExport(db, dir, io, flags['with-password-hashes']))();
     } catch (e) {
       throw new Error(`${(e as Error).message}\nThe export in ${dir} is incomplete: delete that folder, then run export again.`);
     }
-    io.out(`exported ${done.pages} pages and ${done.revisions} revisions to ${dir} (${statSync(join(dir, HISTORY_FILE)).size} bytes of ${HISTORY_FILE})`);
+    io.out(
+      `exported ${done.pages} pages, ${done.revisions} revisions and ${done.site} other records (accounts, protections, blocks, log, watchlists${flags['with-password-hashes'] ? ', with password hashes' : ''}) ` +
+        `to ${dir} (${statSync(join(dir, HISTORY_FILE)).size} bytes of ${HISTORY_FILE})`,
+    );
     return 0;
   } finally {
     closeDatabase(db);
   }
 }
 
-function writeExport(db: Db, dir: string, io: CliIo): { pages: number; revisions: number } {
+function writeExport(db: Db, dir: string, io: CliIo, withPasswordHashes: boolean): { pages: number; revisions: number; site: number } {
   const dump = new DumpStore(db);
   const content = new ContentStore(db);
   const counts = dump.counts();
+  // Small next to the texts: read whole, so the header can give their count.
+  const site = [...new SiteDump(db).records(withPasswordHashes)];
   const writer = new HistoryWriter(join(dir, HISTORY_FILE), {
-    exportedAt: new Date().toISOString(), pageCount: counts.pages, revisionCount: counts.liveRevisions,
+    exportedAt: new Date().toISOString(), pageCount: counts.pages, revisionCount: counts.liveRevisions, siteCount: site.length,
   });
   const namer = new FileNamer();
   const pageBar = progress(io, 'export pages', counts.pages, 'pages');
@@ -79,8 +87,9 @@ function writeExport(db: Db, dir: string, io: CliIo): { pages: number; revisions
     }
   }
   revisionBar.done();
+  for (const record of site) writer.site(record);
   writer.close();
-  return { pages: counts.pages, revisions };
+  return { pages: counts.pages, revisions, site: site.length };
 }
 
 function* allPages(dump: DumpStore) {

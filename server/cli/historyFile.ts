@@ -8,19 +8,27 @@
  *   ],"revisions":[
  *   {"page":"Peer networks","id":1,"parent":null,"author":"Alice","authorKind":"user",…,"source":"…"},
  *   …
+ *   ],"site":[
+ *   {"kind":"account","name":"Alice","accountKind":"user","role":"admin","createdAt":"…"},
+ *   {"kind":"protection",…}, {"kind":"block",…}, {"kind":"log",…}, {"kind":"watch",…}
  *   ]}
+ *
+ * The "site" section (version 2) holds what a wiki needs to move besides its pages: accounts with
+ * roles (password hashes only when asked for), protections, blocks, the public log and watchlists
+ * (db/siteDump.ts). A version 1 file has none and is still read.
  *
  * Revisions come grouped by page, oldest first. A file reformatted by another tool (pretty-printed)
  * is still read, whole, when it is small enough.
  */
 import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import type { SiteRecord } from '../db/siteDump.js';
 import type { ActorKind } from '../wiki/types.js';
 import { CliError } from './io.js';
 
 export const HISTORY_FILE = 'history.json';
 export const FORMAT = 'peerwiki-export';
-export const VERSION = 1;
+export const VERSION = 2;
 
 export interface HistoryHeader {
   format: string;
@@ -28,6 +36,8 @@ export interface HistoryHeader {
   exportedAt: string;
   pageCount: number;
   revisionCount: number;
+  /** Records of the "site" section (0 in a version 1 file). */
+  siteCount: number;
 }
 
 export interface HistoryPage {
@@ -53,10 +63,12 @@ export interface HistoryRevision {
 
 export type HistoryItem =
   | { type: 'page'; line: number; page: HistoryPage }
-  | { type: 'revision'; line: number; revision: HistoryRevision };
+  | { type: 'revision'; line: number; revision: HistoryRevision }
+  | { type: 'site'; line: number; record: SiteRecord };
 
 const PAGES_OPEN = ',"pages":[';
 const REVISIONS_OPEN = '],"revisions":[';
+const SITE_OPEN = '],"site":[';
 const CLOSE = ']}';
 const FLUSH_AT = 1 << 20;
 /** A file not in the line layout is parsed whole; past this size that would exhaust memory. */
@@ -68,7 +80,7 @@ export class HistoryWriter {
   private readonly partial: string;
   private buffer: string[] = [];
   private buffered = 0;
-  private section: 'pages' | 'revisions' = 'pages';
+  private section: 'pages' | 'revisions' | 'site' = 'pages';
   private first = true;
 
   constructor(
@@ -90,17 +102,25 @@ export class HistoryWriter {
     this.record(JSON.stringify({ page, id, parent, author, authorKind, timestamp, comment, minor, sha1, tags, source }));
   }
 
+  /** A record of the "site" section: after every revision. */
+  site(record: SiteRecord): void {
+    if (this.section === 'pages') this.open('revisions');
+    if (this.section === 'revisions') this.open('site');
+    this.record(JSON.stringify(record));
+  }
+
   /** Finish the document and move it into place. */
   close(): void {
     if (this.section === 'pages') this.open('revisions');
+    if (this.section === 'revisions') this.open('site');
     this.write(`\n${CLOSE}\n`);
     this.flush();
     closeSync(this.fd);
     renameSync(this.partial, this.file);
   }
 
-  private open(section: 'revisions'): void {
-    this.write(`\n${REVISIONS_OPEN}`);
+  private open(section: 'revisions' | 'site'): void {
+    this.write(`\n${section === 'revisions' ? REVISIONS_OPEN : SITE_OPEN}`);
     this.section = section;
     this.first = true;
   }
@@ -141,7 +161,7 @@ export function readHistory(file: string): { header: HistoryHeader; items: Gener
 }
 
 function* lineItems(lines: Generator<string>): Generator<HistoryItem> {
-  let section: 'pages' | 'revisions' | 'end' = 'pages';
+  let section: 'pages' | 'revisions' | 'site' | 'end' = 'pages';
   let n = 1;
   for (const raw of lines) {
     n += 1;
@@ -150,12 +170,15 @@ function* lineItems(lines: Generator<string>): Generator<HistoryItem> {
       if (line !== '') throw bad(n, 'text after the end of the document');
     } else if (line === REVISIONS_OPEN && section === 'pages') {
       section = 'revisions';
-    } else if (line === CLOSE && section === 'revisions') {
+    } else if (line === SITE_OPEN && section === 'revisions') {
+      section = 'site';
+    } else if (line === CLOSE && (section === 'revisions' || section === 'site')) {
       section = 'end';
     } else {
       const value = parseJson(line.endsWith(',') ? line.slice(0, -1) : line, n);
       if (section === 'pages') yield { type: 'page', line: n, page: parsePage(value, n) };
-      else yield { type: 'revision', line: n, revision: parseRevision(value, n) };
+      else if (section === 'revisions') yield { type: 'revision', line: n, revision: parseRevision(value, n) };
+      else yield { type: 'site', line: n, record: parseSite(value, n) };
     }
   }
   if (section !== 'end') throw bad(n, 'the file ends before its last line "]}": it is cut short; export it again');
@@ -165,14 +188,17 @@ function readWhole(file: string): { header: HistoryHeader; items: Generator<Hist
   if (statSync(file).size > MAX_WHOLE_BYTES) {
     throw new CliError(`${file} is not laid out as wiki export writes it (one revision a line) and is too big to read whole; export it again with wiki export.`);
   }
-  const doc = parseJson(readFileSync(file, 'utf8'), 0) as { pages?: unknown; revisions?: unknown };
+  const doc = parseJson(readFileSync(file, 'utf8'), 0) as { pages?: unknown; revisions?: unknown; site?: unknown };
   const header = parseHeader(doc);
   if (!Array.isArray(doc.pages) || !Array.isArray(doc.revisions)) throw bad(0, '"pages" and "revisions" must be lists');
   const pages = doc.pages as unknown[];
   const revisions = doc.revisions as unknown[];
+  if (doc.site !== undefined && !Array.isArray(doc.site)) throw bad(0, '"site" must be a list');
+  const site = (doc.site ?? []) as unknown[];
   function* items(): Generator<HistoryItem> {
     for (const [i, p] of pages.entries()) yield { type: 'page', line: 0, page: parsePage(p, 0, `page ${i + 1}`) };
     for (const [i, r] of revisions.entries()) yield { type: 'revision', line: 0, revision: parseRevision(r, 0, `revision ${i + 1}`) };
+    for (const [i, r] of site.entries()) yield { type: 'site', line: 0, record: parseSite(r, 0, `site record ${i + 1}`) };
   }
   return { header, items: items() };
 }
@@ -216,11 +242,13 @@ function isCount(v: unknown): v is number {
 function parseHeader(v: unknown): HistoryHeader {
   const h = (v ?? {}) as Partial<HistoryHeader>;
   if (h.format !== FORMAT) throw bad(1, `this is not a Peerwiki export (its "format" is not "${FORMAT}")`);
-  if (h.version !== VERSION) {
+  if (h.version !== VERSION && h.version !== 1) {
     throw bad(1, typeof h.version === 'number' && h.version > VERSION ? `it was written by a newer Peerwiki (version ${h.version}); upgrade this one to import it` : `unknown version ${String(h.version)}`);
   }
   if (!isCount(h.pageCount) || !isCount(h.revisionCount)) throw bad(1, '"pageCount" and "revisionCount" must be whole numbers');
-  return { format: h.format, version: h.version, exportedAt: String(h.exportedAt ?? ''), pageCount: h.pageCount, revisionCount: h.revisionCount };
+  const siteCount = h.siteCount ?? 0;
+  if (!isCount(siteCount)) throw bad(1, '"siteCount" must be a whole number');
+  return { format: h.format, version: h.version, exportedAt: String(h.exportedAt ?? ''), pageCount: h.pageCount, revisionCount: h.revisionCount, siteCount };
 }
 
 function parsePage(v: unknown, line: number, where?: string): HistoryPage {
@@ -251,4 +279,57 @@ function parseRevision(v: unknown, line: number, where?: string): HistoryRevisio
     page: r.page, id: r.id as number, parent: (r.parent as number | null | undefined) ?? null, author: r.author, authorKind: r.authorKind as ActorKind,
     timestamp: r.timestamp, comment: r.comment, minor: r.minor, sha1: r.sha1, tags: tags as string[], source: r.source,
   };
+}
+
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isTextOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+const isTime = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const isTimeOrNull = (v: unknown): v is string | null => v === null || isTime(v);
+
+/** The fields each kind of site record must have, and what each must hold. */
+const SITE_FIELDS: Record<SiteRecord['kind'], Record<string, [(v: unknown) => boolean, string]>> = {
+  account: {
+    name: [isText, 'a name'], accountKind: [(v) => v === 'user' || v === 'temp', 'user or temp'], role: [(v) => v === 'user' || v === 'admin', 'user or admin'],
+    createdAt: [isTime, 'an ISO 8601 time'],
+  },
+  protection: {
+    title: [isText, 'a title'], level: [(v) => v === 'semi' || v === 'full', 'semi or full'], expiry: [isTimeOrNull, 'an ISO 8601 time or null'],
+    reason: [isText, 'text'], by: [isText, 'an account name'], createdAt: [isTime, 'an ISO 8601 time'],
+  },
+  block: {
+    target: [isText, 'text'], account: [isTextOrNull, 'an account name or null'], ip: [isTextOrNull, 'an address or null'],
+    rangeStart: [isTextOrNull, 'text or null'], rangeEnd: [isTextOrNull, 'text or null'], expiry: [isTimeOrNull, 'an ISO 8601 time or null'],
+    reason: [isText, 'text'], by: [isText, 'an account name'], createdAt: [isTime, 'an ISO 8601 time'], removedAt: [isTimeOrNull, 'an ISO 8601 time or null'],
+  },
+  log: {
+    type: [(v) => typeof v === 'string' && ['protect', 'block', 'delete', 'move', 'rollback', 'patrol'].includes(v), 'protect, block, delete, move, rollback or patrol'],
+    action: [isText, 'text'], timestamp: [isTime, 'an ISO 8601 time'], by: [isText, 'an account name'], target: [isText, 'text'], reason: [isText, 'text'],
+    details: [(v) => typeof v === 'string' && isJson(v), 'a JSON text'],
+  },
+  watch: { account: [isText, 'an account name'], title: [isText, 'a title'], createdAt: [isTime, 'an ISO 8601 time'] },
+};
+
+function isJson(v: string): boolean {
+  try {
+    JSON.parse(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Check the shape of one "site" record; what its names and titles refer to is checked by import. */
+function parseSite(v: unknown, line: number, where?: string): SiteRecord {
+  const r = (v ?? {}) as Record<string, unknown>;
+  const kind = r.kind as SiteRecord['kind'];
+  const fields = typeof kind === 'string' ? SITE_FIELDS[kind] : undefined;
+  if (!fields) throw bad(line, '"kind" must be account, protection, block, log or watch', where);
+  for (const [name, [ok, what]] of Object.entries(fields)) if (!ok(r[name])) throw bad(line, `"${name}" of a ${kind} record must be ${what}`, where);
+  if (kind === 'account' && r.passwordHash !== undefined && (typeof r.passwordHash !== 'string' || !r.passwordHash.startsWith('scrypt'))) {
+    throw bad(line, '"passwordHash" must be a hash as Peerwiki stores them', where);
+  }
+  const out: Record<string, unknown> = { kind };
+  for (const name of Object.keys(fields)) out[name] = r[name];
+  if (kind === 'account' && typeof r.passwordHash === 'string') out.passwordHash = r.passwordHash;
+  return out as unknown as SiteRecord;
 }

@@ -1,7 +1,8 @@
 /**
  * `wiki import DIR`: the reverse of export. The whole history.json is checked first (a bad file
  * changes nothing), then each page's revisions are written in one transaction, authors and
- * timestamps kept; revisions already here are skipped, so a second run adds nothing.
+ * timestamps kept; revisions already here are skipped, so a second run adds nothing. Last, the
+ * accounts, protections, blocks, log and watchlists of its "site" section, in one transaction.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { userNameProblem } from '../auth/accounts.js';
 import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
 import { sha1Of } from '../db/content.js';
 import { DumpStore, type HistoryKey } from '../db/dump.js';
+import { SiteDump, type SiteAdded, type SiteRecord } from '../db/siteDump.js';
 import { migrate } from '../db/migrate.js';
 import { createStores } from '../db/stores.js';
 import { MAX_SOURCE_BYTES } from '../wiki/edit.js';
@@ -28,6 +30,8 @@ const LIST = 10;
 interface Checked {
   pages: number;
   revisions: number;
+  /** The "site" section, checked: written after the pages. */
+  site: SiteRecord[];
 }
 
 /** @throws CliError for a missing folder or a bad or conflicting history.json (exit 2); nothing is written then. */
@@ -41,12 +45,17 @@ export function importCommand(config: Config, args: string[], io: CliIo): number
   let db = existsSync(config.dbFile) ? openDatabase(config.dbFile) : undefined;
   try {
     let importer = db && importerFor(db);
-    const checked = checkHistory(file, importer, io);
+    const checked = checkHistory(file, importer, db && new SiteDump(db), io);
     if (!importer) importer = importerFor((db = openDatabase(config.dbFile)));
+    // Accounts first, with their roles and times: the revisions name them.
+    const accounts = importSite(db!, checked.site.filter((r) => r.kind === 'account'));
     const done = importAll(file, importer, checked, io);
+    const site = importSite(db!, checked.site.filter((r) => r.kind !== 'account'));
+    site.accounts += accounts.accounts;
     io.out(
-      `imported ${done.added} revisions into ${done.pages} pages (${done.created} new pages, ${done.accounts} new accounts) from ${dir}; ` +
-        `${checked.revisions - done.added} of its ${checked.revisions} revisions were already here`,
+      `imported ${done.added} revisions into ${done.pages} pages (${done.created} new pages, ${done.accounts + site.accounts} new accounts) from ${dir}; ` +
+        `${checked.revisions - done.added} of its ${checked.revisions} revisions were already here; ` +
+        `added ${site.protections} protections, ${site.blocks} blocks, ${site.log} log entries and ${site.watches} watches`,
     );
     return 0;
   } finally {
@@ -60,19 +69,19 @@ function importerFor(db: Db): HistoryImporter {
 }
 
 /** Pass one: read the whole file, check every record and compare each page's history with this wiki's. */
-function checkHistory(file: string, importer: HistoryImporter | undefined, io: CliIo): Checked {
+function checkHistory(file: string, importer: HistoryImporter | undefined, siteHere: SiteDump | undefined, io: CliIo): Checked {
   const { header, items } = readHistory(file);
   const bar = progress(io, 'import check', header.revisionCount, 'revisions');
-  const check = new HistoryCheck(importer);
+  const check = new HistoryCheck(importer, siteHere);
   for (const item of items) {
     if (item.type === 'page') check.page(item, item.page.title, item.page.revisions);
-    else {
+    else if (item.type === 'revision') {
       check.revision(item, item.revision);
       bar.tick();
-    }
+    } else check.site(item, item.record);
   }
   bar.done();
-  return check.end(header.pageCount, header.revisionCount);
+  return check.end(header.pageCount, header.revisionCount, header.siteCount);
 }
 
 /** The checks of pass one, record by record; each failure is a CliError naming the line. */
@@ -81,10 +90,31 @@ class HistoryCheck {
   private readonly done = new Set<string>();
   private readonly authors = new Map<string, ActorKind>();
   private readonly conflicts: string[] = [];
-  private readonly result: Checked = { pages: 0, revisions: 0 };
+  private readonly result: Checked = { pages: 0, revisions: 0, site: [] };
+
   private group: { title: Title; keys: HistoryKey[]; lastId: number } | undefined;
 
-  constructor(private readonly importer: HistoryImporter | undefined) {}
+  constructor(
+    private readonly importer: HistoryImporter | undefined,
+    private readonly siteHere: SiteDump | undefined,
+  ) {}
+
+  /** A record of the "site" section: the accounts and pages it names must be in the import or here. */
+  site(item: HistoryItem, r: SiteRecord): void {
+    if (r.kind === 'account') {
+      checkAuthor(r.name, r.accountKind, item, this.importer, this.authors);
+    } else {
+      const names = r.kind === 'block' ? [r.by, r.account] : r.kind === 'watch' ? [r.account] : [r.by];
+      for (const name of names) {
+        if (name !== null && !this.authors.has(name) && !this.siteHere?.accountKind(name)) throw bad(item, `${r.kind} record names the account "${name}", which is neither in the import nor here`);
+      }
+      if (r.kind === 'protection' || r.kind === 'watch') {
+        const title = titleOf(r.title, item).text;
+        if (!this.listed.has(title) && !this.siteHere?.hasPage(title)) throw bad(item, `${r.kind} record names the page "${title}", which is neither in the import nor here`);
+      }
+    }
+    this.result.site.push(r);
+  }
 
   page(item: HistoryItem, raw: string, revisions: number): void {
     const title = titleOf(raw, item);
@@ -109,8 +139,9 @@ class HistoryCheck {
   }
 
   /** After the last record: counts agree with the header and the page list, and nothing conflicts. */
-  end(pageCount: number, revisionCount: number): Checked {
+  end(pageCount: number, revisionCount: number, siteCount: number): Checked {
     this.finishGroup();
+    if (siteCount !== this.result.site.length) throw new CliError(`${HISTORY_FILE} says it holds ${siteCount} site records but holds ${this.result.site.length}; export the wiki again.`);
     for (const [title, n] of this.listed) if (n > 0 && !this.done.has(title)) throw new CliError(`${HISTORY_FILE}: page "${title}" is listed with ${n} revisions but has none.`);
     if (pageCount !== this.listed.size || revisionCount !== this.result.revisions) {
       throw new CliError(`${HISTORY_FILE} says it holds ${pageCount} pages and ${revisionCount} revisions but holds ${this.listed.size} and ${this.result.revisions}; export the wiki again.`);
@@ -144,15 +175,30 @@ class HistoryCheck {
 function checkRevision(r: HistoryRevision, item: HistoryItem, importer: HistoryImporter | undefined, authors: Map<string, ActorKind>): void {
   if (Buffer.byteLength(r.source, 'utf8') > MAX_SOURCE_BYTES) throw bad(item, `revision ${r.id} of "${r.page}" is over 1 MiB`);
   if (sha1Of(r.source) !== r.sha1) throw bad(item, `the source of revision ${r.id} of "${r.page}" does not hash to its sha1: the file was edited or damaged`);
-  const seen = authors.get(r.author);
-  if (seen === r.authorKind) return;
-  if (seen) throw bad(item, `author "${r.author}" is a ${seen} account on an earlier line but a ${r.authorKind} account on this one`);
-  authors.set(r.author, r.authorKind);
-  const here = importer?.accountKind(r.author);
-  if (here && here !== r.authorKind) throw bad(item, `author "${r.author}" is a ${r.authorKind} account in the import but a ${here} account in this wiki; rename one of them first`);
+  checkAuthor(r.author, r.authorKind, item, importer, authors);
+}
+
+/** An account the import names (as an author or in its accounts): one kind throughout, and creatable here. */
+function checkAuthor(name: string, kind: ActorKind, item: HistoryItem, importer: HistoryImporter | undefined, authors: Map<string, ActorKind>): void {
+  const seen = authors.get(name);
+  if (seen === kind) return;
+  if (seen) throw bad(item, `author "${name}" is a ${seen} account on an earlier line but a ${kind} account on this one`);
+  authors.set(name, kind);
+  const here = importer?.accountKind(name);
+  if (here && here !== kind) throw bad(item, `author "${name}" is a ${kind} account in the import but a ${here} account in this wiki; rename one of them first`);
   if (here) return;
-  const problem = r.authorKind === 'user' ? userNameProblem(r.author) : r.authorKind === 'temp' && !/^~\S/.test(r.author) ? 'temporary account names start with "~".' : undefined;
-  if (problem) throw bad(item, `author "${r.author}" cannot be created: ${problem}`);
+  const problem = kind === 'user' ? userNameProblem(name) : kind === 'temp' && !/^~\S/.test(name) ? 'temporary account names start with "~".' : undefined;
+  if (problem) throw bad(item, `author "${name}" cannot be created: ${problem}`);
+}
+
+/** The "site" section, after the pages it names: all of it in one transaction. */
+function importSite(db: Db, records: SiteRecord[]): SiteAdded {
+  const site = new SiteDump(db);
+  const added: SiteAdded = { accounts: 0, protections: 0, blocks: 0, log: 0, watches: 0 };
+  db.transaction(() => {
+    for (const r of records) site.write(r.kind === 'protection' || r.kind === 'watch' ? { ...r, title: parseTitle(r.title).text } : r, added);
+  })();
+  return added;
 }
 
 /** Pass two: each page's revisions, read lazily from the file, in one transaction per page. */

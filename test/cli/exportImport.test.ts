@@ -44,7 +44,7 @@ describe('wiki export', () => {
       const file = doc.pages.find((d) => d.title === p.title)!.file;
       expect(readFileSync(join(out, file), 'utf8')).toBe(p.revisions.at(-1)!.text);
     }
-    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^exported ${titles.length} pages and ${doc.revisions.length} revisions to .*export \\(\\d+ bytes of history.json\\)$`))]);
+    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^exported ${titles.length} pages, ${doc.revisions.length} revisions and \\d+ other records \\(accounts, protections, blocks, log, watchlists\\) to .*export \\(\\d+ bytes of history.json\\)$`))]);
   });
 
   it('names files safely and reversibly, and never lets two titles share one', async () => {
@@ -110,24 +110,24 @@ describe('wiki import', () => {
     expect(await runCli(['import', out], run.cli)).toBe(0);
     expect(snapshot(target)).toEqual(snapshot(source));
     const revisions = history(out).revisions.length;
-    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^imported ${revisions} revisions into 10 pages \\(10 new pages, 5 new accounts\\) from .*; 0 of its ${revisions} revisions were already here$`))]);
+    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^imported ${revisions} revisions into 10 pages \\(10 new pages, 6 new accounts\\) from .*; 0 of its ${revisions} revisions were already here; added 0 protections, 0 blocks, 1 log entries and 0 watches$`))]);
   });
 
-  it('creates missing authors: users without a password, temporary accounts still temporary', async () => {
+  it('creates the accounts with their roles: users without a password, temporary accounts still temporary', async () => {
     const { dir, out } = await exported();
     const target = join(dir, 'b.db');
     await runCli(['import', out], capture(target).cli);
     let login: Promise<unknown> | undefined;
     withWiki(target, (stores) => {
       const alice = stores.actors.byName('Alice')!;
-      expect(alice).toMatchObject({ kind: 'user', role: 'user', editCount: 7 });
+      expect(alice).toMatchObject({ kind: 'user', role: 'admin', editCount: 7 });
       expect(stores.actors.passwordHash(alice.id)).toBeUndefined();
       login = checkLogin(stores, 'Alice', ''); // reads the account now; awaited below
       expect(stores.actors.byName('Bob Smith')).toMatchObject({ kind: 'user' });
       const temps = history(out).revisions.filter((r) => r.authorKind === 'temp').map((r) => r.author);
       for (const name of temps) expect(stores.actors.byName(name)).toMatchObject({ kind: 'temp' });
-      // The deleted page's temporary author is not in the export, so not created.
-      expect(count(target, "SELECT count(*) FROM actor WHERE kind = 'temp'")).toBe(new Set(temps).size);
+      // Every account comes over, also the temporary one whose only edit was to the deleted page.
+      expect(count(target, "SELECT count(*) FROM actor WHERE kind = 'temp'")).toBe(new Set(temps).size + 1);
       // New temporary accounts do not collide with imported ones.
       const fresh = stores.actors.createTemporary();
       expect(temps).not.toContain(fresh.name);
@@ -155,7 +155,7 @@ describe('wiki import', () => {
     const actors = count(target, 'SELECT count(*) FROM actor');
     const run = capture(target);
     expect(await runCli(['import', out], run.cli)).toBe(0);
-    expect(run.out[0]).toMatch(/^imported 0 revisions into 0 pages \(0 new pages, 0 new accounts\) from .*; (\d+) of its \1 revisions were already here$/);
+    expect(run.out[0]).toMatch(/^imported 0 revisions into 0 pages \(0 new pages, 0 new accounts\) from .*; (\d+) of its \1 revisions were already here; added 0 protections, 0 blocks, 0 log entries and 0 watches$/);
     expect(snapshot(target)).toEqual(before);
     expect(count(target, 'SELECT count(*) FROM actor')).toBe(actors);
   });

@@ -1,0 +1,111 @@
+/** export/import of what a wiki needs to move besides its pages: accounts, protections, blocks, log, watchlists. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { runCli } from '../../server/cli/run.js';
+import { blockTarget, protectPage, unblock } from '../../server/wiki/admin.js';
+import { setWatched } from '../../server/wiki/watchlist.js';
+import { parseTitle } from '../../server/wiki/title.js';
+import { buildSampleWiki, capture, cleanupDirs, tempDir, withWiki } from '../helpers/cli.js';
+
+afterEach(cleanupDirs);
+
+/** The sample wiki plus a protection, blocks (one lifted), watches, and the log they leave. */
+function siteWiki(file: string): void {
+  buildSampleWiki(file);
+  withWiki(file, (stores) => {
+    const alice = stores.actors.byName('Alice')!;
+    const bob = stores.actors.byName('Bob Smith')!;
+    protectPage(stores, alice, parseTitle('Peer networks'), 'semi', null, 'vandalism');
+    protectPage(stores, alice, parseTitle('Gossip protocols'), 'full', '2999-01-01T00:00:00.000Z', 'edit war');
+    blockTarget(stores, alice, '203.0.113.7', '2999-01-01T00:00:00.000Z', 'spam from this address');
+    const lifted = blockTarget(stores, alice, 'Bob Smith', null, 'testing');
+    unblock(stores, alice, lifted.id, 'a mistake');
+    setWatched(stores, bob, parseTitle('Peer networks'), true);
+    setWatched(stores, bob, parseTitle('Talk:Peer networks'), true);
+    setWatched(stores, alice, parseTitle('Gossip protocols'), true);
+  });
+}
+
+/** The site tables in SQL, by names and titles (ids differ between wikis). */
+function siteRows(file: string) {
+  const db = new Database(file, { readonly: true });
+  try {
+    const all = (sql: string) => db.prepare(sql).all();
+    return {
+      accounts: all("SELECT name, kind, role, created_at, password_hash IS NOT NULL AS has_password FROM actor WHERE kind <> 'system' ORDER BY name"),
+      protections: all('SELECT p.title, pr.level, pr.expiry, pr.reason, a.name AS by, pr.created_at FROM protection pr JOIN page p ON p.id = pr.page_id JOIN actor a ON a.id = pr.actor_id ORDER BY p.title'),
+      blocks: all('SELECT b.target, t.name AS account, b.ip, b.range_start, b.range_end, b.expiry, b.reason, a.name AS by, b.created_at, b.removed_at FROM block b LEFT JOIN actor t ON t.id = b.actor_id JOIN actor a ON a.id = b.by_actor ORDER BY b.created_at, b.target'),
+      log: all('SELECT l.type, l.action, l.timestamp, a.name AS by, l.target, l.reason, l.details FROM log l JOIN actor a ON a.id = l.actor_id ORDER BY l.timestamp, l.type, l.target'),
+      watches: all('SELECT a.name AS account, p.title, w.created_at FROM watchlist w JOIN actor a ON a.id = w.actor_id JOIN page p ON p.id = w.page_id ORDER BY a.name, p.title'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+async function roundTrip(flags: string[] = []) {
+  const dir = tempDir();
+  const source = join(dir, 'a.db');
+  siteWiki(source);
+  const out = join(dir, 'export');
+  const exported = capture(source);
+  expect(await runCli(['export', out, ...flags], exported.cli)).toBe(0);
+  const target = join(dir, 'b.db');
+  const imported = capture(target);
+  expect(await runCli(['import', out], imported.cli)).toBe(0);
+  return { dir, source, out, target, exported, imported };
+}
+
+describe('export and import of the rest of a wiki', () => {
+  it('carries accounts with roles, protections, blocks, the log and watchlists over, equal in SQL', async () => {
+    const { source, target, exported, imported } = await roundTrip();
+    const before = siteRows(source);
+    expect(before.protections).toHaveLength(2);
+    expect(before.blocks).toHaveLength(2);
+    expect(before.watches).toHaveLength(3);
+    expect(before.log.length).toBeGreaterThanOrEqual(5);
+    const after = siteRows(target);
+    // Without the flag no password hash leaves the wiki: Alice's account arrives without one.
+    expect(after.accounts).toEqual(before.accounts.map((a) => ({ ...(a as object), has_password: 0 })));
+    expect(after.protections).toEqual(before.protections);
+    expect(after.blocks).toEqual(before.blocks);
+    expect(after.log).toEqual(before.log);
+    expect(after.watches).toEqual(before.watches);
+    expect(exported.out[0]).toMatch(/other records \(accounts, protections, blocks, log, watchlists\)/);
+    expect(imported.out[0]).toMatch(/added 2 protections, 2 blocks, \d+ log entries and 3 watches$/);
+  });
+
+  it('keeps password hashes only when asked, so their owners can log in on the new wiki', async () => {
+    const { out, source, target } = await roundTrip(['--with-password-hashes']);
+    expect(readFileSync(join(out, 'history.json'), 'utf8')).toContain('scrypt$not-a-real-hash');
+    expect(siteRows(target).accounts).toEqual(siteRows(source).accounts);
+    const plain = await roundTrip();
+    expect(readFileSync(join(plain.out, 'history.json'), 'utf8')).not.toContain('scrypt$');
+  });
+
+  it('adds nothing when run twice', async () => {
+    const { out, target } = await roundTrip();
+    const once = siteRows(target);
+    const again = capture(target);
+    expect(await runCli(['import', out], again.cli)).toBe(0);
+    expect(siteRows(target)).toEqual(once);
+    expect(again.out[0]).toMatch(/added 0 protections, 0 blocks, 0 log entries and 0 watches$/);
+  });
+
+  it('refuses a site record that names an account or page it does not have, and writes nothing', async () => {
+    const { dir, out } = await roundTrip();
+    const file = join(out, 'history.json');
+    writeBack(file, (line) => line.replace('"kind":"watch","account":"Bob Smith"', '"kind":"watch","account":"Nobody Here"'));
+    const target = join(dir, 'c.db');
+    const run = capture(target);
+    expect(await runCli(['import', out], run.cli)).toBe(2);
+    expect(run.err.join('\n')).toMatch(/watch record names the account "Nobody Here", which is neither in the import nor here/);
+  });
+});
+
+function writeBack(file: string, edit: (line: string) => string): void {
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.split('\n').map(edit).join('\n'));
+}
