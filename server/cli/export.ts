@@ -42,7 +42,7 @@ export function exportCommand(config: Config, args: string[], io: CliIo): number
       throw new Error(`${(e as Error).message}\nThe export in ${dir} is incomplete: delete that folder, then run export again.`);
     }
     io.out(
-      `exported ${done.pages} pages, ${done.revisions} revisions and ${done.site} other records (accounts, protections, blocks, log, watchlists${flags['with-password-hashes'] ? ', with password hashes' : ''}) ` +
+      `exported ${done.pages} pages (and ${done.deleted} deleted), ${done.revisions} revisions and ${done.site} other records (accounts, protections, blocks, log, watchlists${flags['with-password-hashes'] ? ', with password hashes' : ''}) ` +
         `to ${dir} (${statSync(join(dir, HISTORY_FILE)).size} bytes of ${HISTORY_FILE})`,
     );
     return 0;
@@ -51,14 +51,15 @@ export function exportCommand(config: Config, args: string[], io: CliIo): number
   }
 }
 
-function writeExport(db: Db, dir: string, io: CliIo, withPasswordHashes: boolean): { pages: number; revisions: number; site: number } {
+function writeExport(db: Db, dir: string, io: CliIo, withPasswordHashes: boolean): { pages: number; deleted: number; revisions: number; site: number } {
   const dump = new DumpStore(db);
   const content = new ContentStore(db);
   const counts = dump.counts();
+  const deleted = dump.deletedCounts();
   // Small next to the texts: read whole, so the header can give their count.
   const site = [...new SiteDump(db).records(withPasswordHashes)];
   const writer = new HistoryWriter(join(dir, HISTORY_FILE), {
-    exportedAt: new Date().toISOString(), pageCount: counts.pages, revisionCount: counts.liveRevisions, siteCount: site.length,
+    exportedAt: new Date().toISOString(), pageCount: counts.pages + deleted.pages, revisionCount: counts.liveRevisions + deleted.revisions, siteCount: site.length,
   });
   const namer = new FileNamer();
   const pageBar = progress(io, 'export pages', counts.pages, 'pages');
@@ -68,17 +69,22 @@ function writeExport(db: Db, dir: string, io: CliIo, withPasswordHashes: boolean
     writer.page({ title: page.title, file, revisions: page.revisions });
     pageBar.tick();
   }
+  // Deleted pages as deleted: listed without a file, their revisions named by their key.
+  for (const page of allDeletedPages(dump)) {
+    writer.page({ title: page.title, file: '', revisions: page.revisions, deleted: { key: page.key, at: page.deletedAt, by: page.by, reason: page.reason } });
+  }
   pageBar.done();
-  const revisionBar = progress(io, 'export history', counts.liveRevisions, 'revisions');
+  const revisionBar = progress(io, 'export history', counts.liveRevisions + deleted.revisions, 'revisions');
   let revisions = 0;
-  for (const page of allPages(dump)) {
+  const pages = [...allPages(dump)].map((p) => ({ id: p.id, name: p.title }));
+  for (const page of [...pages, ...[...allDeletedPages(dump)].map((p) => ({ id: p.id, name: p.key }))]) {
     for (let after = 0; ; ) {
       const batch = dump.revisionsOfPage(page.id, after, REVISION_BATCH);
       if (batch.length === 0) break;
       after = batch.at(-1)!.id;
       for (const r of batch) {
         writer.revision({
-          page: page.title, id: r.id, parent: r.parentId, author: r.author, authorKind: r.authorKind, timestamp: r.timestamp,
+          page: page.name, id: r.id, parent: r.parentId, author: r.author, authorKind: r.authorKind, timestamp: r.timestamp,
           comment: r.comment, minor: r.minor, sha1: r.sha1, tags: r.tags, source: content.read(r.contentId),
         });
       }
@@ -89,7 +95,16 @@ function writeExport(db: Db, dir: string, io: CliIo, withPasswordHashes: boolean
   revisionBar.done();
   for (const record of site) writer.site(record);
   writer.close();
-  return { pages: counts.pages, revisions, site: site.length };
+  return { pages: counts.pages, deleted: deleted.pages, revisions, site: site.length };
+}
+
+function* allDeletedPages(dump: DumpStore) {
+  for (let after = 0; ; ) {
+    const batch = dump.deletedPagesAfter(after, PAGE_BATCH);
+    if (batch.length === 0) return;
+    after = batch.at(-1)!.id;
+    yield* batch;
+  }
 }
 
 function* allPages(dump: DumpStore) {

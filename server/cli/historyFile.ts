@@ -42,9 +42,19 @@ export interface HistoryHeader {
 
 export interface HistoryPage {
   title: string;
-  /** The page's .md file in the export folder (see fileNames.ts). */
+  /** The page's .md file in the export folder (see fileNames.ts); "" for a deleted page. */
   file: string;
   revisions: number;
+  /** Set for a deleted page: its revisions name it by `key`, as its title may be in use again. */
+  deleted?: DeletedPageInfo;
+}
+
+export interface DeletedPageInfo {
+  /** Unique in the file, starting with "#deleted:". */
+  key: string;
+  at: string;
+  by: string;
+  reason: string;
 }
 
 export interface HistoryRevision {
@@ -93,7 +103,7 @@ export class HistoryWriter {
   }
 
   page(page: HistoryPage): void {
-    this.record(JSON.stringify({ title: page.title, file: page.file, revisions: page.revisions }));
+    this.record(JSON.stringify({ title: page.title, file: page.file, revisions: page.revisions, ...(page.deleted ? { deleted: page.deleted } : {}) }));
   }
 
   revision(r: HistoryRevision): void {
@@ -254,7 +264,14 @@ function parseHeader(v: unknown): HistoryHeader {
 function parsePage(v: unknown, line: number, where?: string): HistoryPage {
   const p = (v ?? {}) as Partial<HistoryPage>;
   if (typeof p.title !== 'string' || !isCount(p.revisions)) throw bad(line, 'a page needs a "title" and a whole number of "revisions"', where);
-  return { title: p.title, file: typeof p.file === 'string' ? p.file : '', revisions: p.revisions };
+  const out: HistoryPage = { title: p.title, file: typeof p.file === 'string' ? p.file : '', revisions: p.revisions };
+  if (p.deleted !== undefined) {
+    const d = (p.deleted ?? {}) as Partial<DeletedPageInfo>;
+    if (typeof d.key !== 'string' || !d.key.startsWith('#deleted:')) throw bad(line, '"deleted.key" of a deleted page must start with "#deleted:"', where);
+    if (!isTime(d.at) || !isText(d.by) || !isText(d.reason)) throw bad(line, 'a deleted page needs "at" (an ISO 8601 time), "by" (an account name) and "reason"', where);
+    out.deleted = { key: d.key, at: d.at, by: d.by, reason: d.reason };
+  }
+  return out;
 }
 
 const KINDS: readonly string[] = ['user', 'temp', 'system'] satisfies ActorKind[];

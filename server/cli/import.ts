@@ -20,7 +20,7 @@ import { HistoryImporter, firstDifference } from '../wiki/import.js';
 import { parseTitle, type Title } from '../wiki/title.js';
 import type { ActorKind } from '../wiki/types.js';
 import { commandArgs } from './args.js';
-import { HISTORY_FILE, readHistory, type HistoryItem, type HistoryRevision } from './historyFile.js';
+import { HISTORY_FILE, readHistory, type DeletedPageInfo, type HistoryItem, type HistoryRevision } from './historyFile.js';
 import { CliError, type CliIo } from './io.js';
 import { progress } from './progress.js';
 
@@ -32,6 +32,8 @@ interface Checked {
   revisions: number;
   /** The "site" section, checked: written after the pages. */
   site: SiteRecord[];
+  /** Deleted pages by their key. */
+  deleted: Map<string, { title: Title; info: DeletedPageInfo }>;
 }
 
 /** @throws CliError for a missing folder or a bad or conflicting history.json (exit 2); nothing is written then. */
@@ -74,7 +76,7 @@ function checkHistory(file: string, importer: HistoryImporter | undefined, siteH
   const bar = progress(io, 'import check', header.revisionCount, 'revisions');
   const check = new HistoryCheck(importer, siteHere);
   for (const item of items) {
-    if (item.type === 'page') check.page(item, item.page.title, item.page.revisions);
+    if (item.type === 'page') check.page(item, item.page.title, item.page.revisions, item.page.deleted);
     else if (item.type === 'revision') {
       check.revision(item, item.revision);
       bar.tick();
@@ -90,9 +92,9 @@ class HistoryCheck {
   private readonly done = new Set<string>();
   private readonly authors = new Map<string, ActorKind>();
   private readonly conflicts: string[] = [];
-  private readonly result: Checked = { pages: 0, revisions: 0, site: [] };
+  private readonly result: Checked = { pages: 0, revisions: 0, site: [], deleted: new Map() };
 
-  private group: { title: Title; keys: HistoryKey[]; lastId: number } | undefined;
+  private group: { key: string; title: Title; deleted?: DeletedPageInfo; keys: HistoryKey[]; lastId: number } | undefined;
 
   constructor(
     private readonly importer: HistoryImporter | undefined,
@@ -116,19 +118,24 @@ class HistoryCheck {
     this.result.site.push(r);
   }
 
-  page(item: HistoryItem, raw: string, revisions: number): void {
+  page(item: HistoryItem, raw: string, revisions: number, deleted?: DeletedPageInfo): void {
     const title = titleOf(raw, item);
-    if (this.listed.has(title.text)) throw bad(item, `page "${title.text}" is listed twice`);
-    this.listed.set(title.text, revisions);
+    // A live page is known by its title; a deleted one by its key, as its title may be in use again.
+    const key = deleted ? deleted.key : title.text;
+    if (this.listed.has(key)) throw bad(item, deleted ? `deleted page "${key}" is listed twice` : `page "${title.text}" is listed twice`);
+    this.listed.set(key, revisions);
+    if (deleted) this.result.deleted.set(key, { title, info: deleted });
   }
 
   revision(item: HistoryItem, r: HistoryRevision): void {
-    const title = this.group && r.page === this.group.title.text ? this.group.title : titleOf(r.page, item);
-    if (!this.listed.has(title.text)) throw bad(item, `revision ${r.id} belongs to page "${title.text}", which is not in the list of pages`);
-    if (this.group?.title.text !== title.text) {
+    const deleted = this.result.deleted.get(r.page);
+    const title = deleted?.title ?? (this.group && r.page === this.group.key ? this.group.title : titleOf(r.page, item));
+    const key = deleted ? r.page : title.text;
+    if (!this.listed.has(key)) throw bad(item, `revision ${r.id} belongs to page "${title.text}", which is not in the list of pages`);
+    if (this.group?.key !== key) {
       this.finishGroup();
-      if (this.done.has(title.text)) throw bad(item, `the revisions of page "${title.text}" are not all together; export the wiki again`);
-      this.group = { title, keys: [], lastId: 0 };
+      if (this.done.has(key)) throw bad(item, `the revisions of page "${key}" are not all together; export the wiki again`);
+      this.group = { key, title, deleted: deleted?.info, keys: [], lastId: 0 };
     } else if (r.id <= this.group.lastId) {
       throw bad(item, `revision ${r.id} of "${title.text}" comes after revision ${this.group.lastId}: each page's revisions must be oldest first`);
     }
@@ -141,6 +148,9 @@ class HistoryCheck {
   /** After the last record: counts agree with the header and the page list, and nothing conflicts. */
   end(pageCount: number, revisionCount: number, siteCount: number): Checked {
     this.finishGroup();
+    for (const { info } of this.result.deleted.values()) {
+      if (!this.authors.has(info.by) && !this.siteHere?.accountKind(info.by)) throw new CliError(`${HISTORY_FILE}: deleted page "${info.key}" was deleted by "${info.by}", an account neither in the import nor here.`);
+    }
     if (siteCount !== this.result.site.length) throw new CliError(`${HISTORY_FILE} says it holds ${siteCount} site records but holds ${this.result.site.length}; export the wiki again.`);
     for (const [title, n] of this.listed) if (n > 0 && !this.done.has(title)) throw new CliError(`${HISTORY_FILE}: page "${title}" is listed with ${n} revisions but has none.`);
     if (pageCount !== this.listed.size || revisionCount !== this.result.revisions) {
@@ -160,13 +170,13 @@ class HistoryCheck {
   private finishGroup(): void {
     const group = this.group;
     if (!group) return;
-    const expected = this.listed.get(group.title.text)!;
-    if (expected !== group.keys.length) throw new CliError(`${HISTORY_FILE}: page "${group.title.text}" is listed with ${expected} revisions but has ${group.keys.length}.`);
-    const here = this.importer?.historyHere(group.title) ?? [];
+    const expected = this.listed.get(group.key)!;
+    if (expected !== group.keys.length) throw new CliError(`${HISTORY_FILE}: page "${group.key}" is listed with ${expected} revisions but has ${group.keys.length}.`);
+    const here = (group.deleted ? this.importer?.deletedHistoryHere(group.title, group.deleted.at) : this.importer?.historyHere(group.title)) ?? [];
     const at = firstDifference(here, group.keys);
     if (at !== undefined) this.conflicts.push(`page "${group.title.text}" differs from the import at its revision ${at + 1} (${group.keys[at]!.timestamp})`);
     this.result.pages += 1;
-    this.done.add(group.title.text);
+    this.done.add(group.key);
     this.group = undefined;
   }
 }
@@ -207,16 +217,18 @@ function importAll(file: string, importer: HistoryImporter, checked: Checked, io
   const done = { added: 0, pages: 0, created: 0, accounts: 0 };
   const revisions = peekable(revisionsOf(readHistory(file).items));
   for (let next = revisions.peek(); next; next = revisions.peek()) {
-    const title = parseTitle(next.page);
+    const deleted = checked.deleted.get(next.page);
+    const title = deleted?.title ?? parseTitle(next.page);
+    const key = deleted ? next.page : title.text;
     function* ofPage() {
-      for (let r = revisions.peek(); r && (r.page === title.text || parseTitle(r.page).text === title.text); r = revisions.peek()) {
+      for (let r = revisions.peek(); r && (r.page === key || (!deleted && !r.page.startsWith('#') && parseTitle(r.page).text === key)); r = revisions.peek()) {
         revisions.take();
         bar.tick();
         yield r;
       }
     }
     try {
-      const result = importer.importPage(title, ofPage());
+      const result = deleted ? importer.importDeletedPage(title, deleted.info, ofPage()) : importer.importPage(title, ofPage());
       done.added += result.added;
       done.pages += result.added > 0 ? 1 : 0;
       done.created += result.created ? 1 : 0;

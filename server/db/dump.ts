@@ -27,6 +27,19 @@ export interface DumpRevision {
   tags: string[];
 }
 
+/** A deleted page: its row under a tombstone title, and its deletion (the latest not undone). */
+export interface DumpDeletedPage {
+  id: number;
+  /** The tombstone title that names it in this wiki (unique here, "#deleted:…"). */
+  key: string;
+  /** The title it had. */
+  title: string;
+  deletedAt: string;
+  by: string;
+  reason: string;
+  revisions: number;
+}
+
 /** What identifies a revision across wikis: when it was saved and what it says. */
 export interface HistoryKey {
   timestamp: string;
@@ -54,6 +67,9 @@ export class DumpStore {
   private readonly pagesStmt;
   private readonly revisionsStmt;
   private readonly keysStmt;
+  private readonly deletedStmt;
+  private readonly deletedCountsStmt;
+  private readonly deletionAtStmt;
 
   constructor(db: Db) {
     this.countsStmt = db.prepare<[], { pages: number; revisions: number; live_revisions: number }>(
@@ -71,6 +87,37 @@ export class DumpStore {
        FROM revision r JOIN actor a ON a.id = r.actor_id WHERE r.page_id = ? AND r.id > ? ORDER BY r.id LIMIT ?`,
     );
     this.keysStmt = db.prepare<[number], HistoryKey>('SELECT timestamp, sha1 FROM revision WHERE page_id = ? ORDER BY id');
+    // A tombstoned page's deletion: the latest one of that page not undone.
+    const deletion = `d.id = (SELECT max(id) FROM deletion WHERE page_id = p.id AND restored_at IS NULL)`;
+    this.deletedStmt = db.prepare<[number, number], DumpDeletedPage>(
+      `SELECT p.id, p.title AS key, d.title, d.deleted_at AS deletedAt, a.name AS by, d.reason,
+       (SELECT count(*) FROM revision r WHERE r.page_id = p.id) AS revisions
+       FROM page p JOIN deletion d ON ${deletion} JOIN actor a ON a.id = d.actor_id
+       WHERE p.id > ? AND p.title LIKE '#deleted:%' AND p.latest_id IS NOT NULL ORDER BY p.id LIMIT ?`,
+    );
+    this.deletedCountsStmt = db.prepare<[], { pages: number; revisions: number }>(
+      `SELECT count(DISTINCT p.id) AS pages, count(r.id) AS revisions FROM page p JOIN deletion d ON ${deletion} JOIN revision r ON r.page_id = p.id
+       WHERE p.title LIKE '#deleted:%' AND p.latest_id IS NOT NULL`,
+    );
+    this.deletionAtStmt = db.prepare<[string, string], { id: number; latestId: number }>(
+      `SELECT p.id, p.latest_id AS latestId FROM deletion d JOIN page p ON p.id = d.page_id
+       WHERE d.title = ? AND d.deleted_at = ? AND d.restored_at IS NULL AND p.latest_id IS NOT NULL ORDER BY d.id DESC LIMIT 1`,
+    );
+  }
+
+  /** Deleted pages (with a deletion not undone) with ids above `afterId`, in id order. */
+  deletedPagesAfter(afterId: number, limit: number): DumpDeletedPage[] {
+    return this.deletedStmt.all(afterId, limit);
+  }
+
+  /** How many deleted pages deletedPagesAfter lists, and their revisions. */
+  deletedCounts(): { pages: number; revisions: number } {
+    return this.deletedCountsStmt.get()!;
+  }
+
+  /** The page deleted here from `title` at `deletedAt` and not restored, if any (import matches on these). */
+  deletedPageAt(title: string, deletedAt: string): { id: number; latestId: number } | undefined {
+    return this.deletionAtStmt.get(title, deletedAt);
   }
 
   /** Live pages, every revision stored (deleted pages' too), and the revisions of live pages. */

@@ -113,6 +113,13 @@ export class PageStore {
     this.touchCategoriesStmt.run(pageId);
   }
 
+  /** A new page row that is deleted from the start (an imported deleted page): it never holds a title. */
+  createTombstoned(now: string): number {
+    const id = Number(this.insertStmt.run(`#deleted:new`, '', now).lastInsertRowid);
+    this.renameStmt.run(`#deleted:${id}`, '', id);
+    return id;
+  }
+
   /** Take a page out of every lookup by title, freeing the title (deletion). */
   tombstone(pageId: number): void {
     this.touchCategoriesStmt.run(pageId);

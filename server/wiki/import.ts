@@ -47,6 +47,15 @@ export function firstDifference(here: readonly HistoryKey[], incoming: readonly 
   return undefined;
 }
 
+/** What write() did: PageImport, and where the page now stands when it added anything. */
+interface Written extends PageImport {
+  pageId?: number;
+  latestId?: number;
+  latestText?: string;
+  lastBy?: Actor;
+  addedIds: number[];
+}
+
 export class HistoryImporter {
   private readonly authors = new Map<string, Actor>();
 
@@ -66,6 +75,31 @@ export class HistoryImporter {
     return page ? this.dump.historyKeys(page.id) : [];
   }
 
+  /** The history keys of the page deleted here from `title` at `deletedAt`; empty when there is none. */
+  deletedHistoryHere(title: Title, deletedAt: string): HistoryKey[] {
+    const page = this.dump.deletedPageAt(title.text, deletedAt);
+    return page ? this.dump.historyKeys(page.id) : [];
+  }
+
+  /**
+   * Import a deleted page as deleted: its revisions kept in the archive under a tombstone, with
+   * its deletion (who, when, why), so an admin here can undelete it. Matched, for a second run,
+   * by its title and the time it was deleted.
+   * @throws as importPage does.
+   */
+  importDeletedPage(title: Title, deletion: { at: string; by: string; reason: string }, revisions: Iterable<IncomingRevision>): PageImport {
+    return this.inTransaction(() => {
+      const existing = this.dump.deletedPageAt(title.text, deletion.at);
+      const result = this.write(title, revisions, existing, (timestamp) => this.stores.pages.createTombstoned(timestamp));
+      if (existing === undefined && result.pageId !== undefined) {
+        const by = this.stores.actors.byName(deletion.by);
+        if (!by) throw new InvalidInputError(`the account "${deletion.by}" that deleted "${title.text}" is not here.`);
+        this.stores.deletions.add(result.pageId, title.text, by.id, deletion.reason, deletion.at);
+      }
+      return result;
+    });
+  }
+
   /**
    * Import one page's revisions, oldest first, in one transaction, skipping those already here;
    * then rebuild the page's links, categories and search entry. `revisions` is read lazily, so a
@@ -75,21 +109,51 @@ export class HistoryImporter {
    *   InvalidInputError when an author's name belongs to another kind of account here.
    */
   importPage(title: Title, revisions: Iterable<IncomingRevision>): PageImport {
-    const deferred: DeferredAuthors[] = [];
-    try {
-      const result = this.stores.transaction(() => this.write(title, revisions, deferred));
-      for (const d of deferred) finishDeferredAuthors(this.stores, d);
+    return this.inTransaction(() => {
+      const existing = this.stores.pages.byTitle(title);
+      const result = this.write(title, revisions, existing, (timestamp) => this.stores.pages.create(title, timestamp));
+      if (result.pageId !== undefined && result.latestText !== undefined) {
+        // As reindex() in admin.ts does, plus the redirect flag, from a single parse of the text.
+        const a = analyzeForIndex(result.latestText);
+        this.stores.pages.setLatest(result.pageId, result.latestId!, a.redirect !== undefined);
+        this.stores.links.replace(result.pageId, a.links, a.categories);
+        this.stores.search.put(result.pageId, title.text, a.text);
+        result.created = existing === undefined;
+        const page = this.stores.pages.byId(result.pageId)!;
+        this.stores.feed.note({
+          type: 'import', pageId: result.pageId, title: page.title, revisionIds: result.addedIds, created: result.created,
+          actorId: result.lastBy!.id, timestamp: new Date().toISOString(), linkColours: result.created ? [page.title] : [],
+        });
+      }
       return result;
+    });
+  }
+
+  /** Run `write` in one transaction; then the authorship left to after it. */
+  private inTransaction(write: () => Written): PageImport {
+    this.deferred = [];
+    try {
+      const result = this.stores.transaction(write);
+      for (const d of this.deferred) finishDeferredAuthors(this.stores, d);
+      return { added: result.added, skipped: result.skipped, created: result.created, accounts: result.accounts };
     } catch (e) {
       this.authors.clear(); // accounts created in the rolled-back transaction are gone
       throw e;
+    } finally {
+      this.deferred = [];
     }
   }
 
-  private write(title: Title, revisions: Iterable<IncomingRevision>, deferred: DeferredAuthors[]): PageImport {
-    const existing = this.stores.pages.byTitle(title);
+  private deferred: DeferredAuthors[] = [];
+
+  /**
+   * Write the revisions not yet here onto page `existing`, or onto a page made by `create` at
+   * the first revision's time. Leaves the page's latest revision set.
+   */
+  private write(title: Title, revisions: Iterable<IncomingRevision>, existing: { id: number; latestId: number } | undefined, create: (timestamp: string) => number): Written {
+    const deferred = this.deferred;
     const here = existing ? this.dump.historyKeys(existing.id) : [];
-    const result: PageImport = { added: 0, skipped: 0, created: false, accounts: 0 };
+    const result: Written = { added: 0, skipped: 0, created: false, accounts: 0, addedIds: [] };
     let pageId = existing?.id;
     let latestId = existing?.latestId;
     let latestText: string | undefined;
@@ -102,7 +166,7 @@ export class HistoryImporter {
         result.skipped += 1;
         continue;
       }
-      pageId ??= this.stores.pages.create(title, r.timestamp);
+      pageId ??= create(r.timestamp);
       const actor = this.author(r.author, r.authorKind, result);
       const content = this.stores.content.put(r.source);
       const parentId = latestId ?? null;
@@ -123,17 +187,8 @@ export class HistoryImporter {
       result.added += 1;
     }
     if (pageId !== undefined && latestId !== undefined && latestText !== undefined) {
-      // As reindex() in admin.ts does, plus the redirect flag, from a single parse of the text.
-      const a = analyzeForIndex(latestText);
-      this.stores.pages.setLatest(pageId, latestId, a.redirect !== undefined);
-      this.stores.links.replace(pageId, a.links, a.categories);
-      this.stores.search.put(pageId, title.text, a.text);
-      result.created = !existing;
-      const page = this.stores.pages.byId(pageId)!;
-      this.stores.feed.note({
-        type: 'import', pageId, title: page.title, revisionIds: added, created: result.created,
-        actorId: lastBy!.id, timestamp: new Date().toISOString(), linkColours: result.created ? [page.title] : [],
-      });
+      this.stores.pages.setLatest(pageId, latestId, false);
+      Object.assign(result, { pageId, latestId, latestText, lastBy, addedIds: added });
     }
     return result;
   }
@@ -142,7 +197,7 @@ export class HistoryImporter {
    * The account of an author, made when missing: a registered user gets no password (it cannot
    * log in until an admin sets one), a temporary account stays temporary.
    */
-  private author(name: string, kind: ActorKind, result: PageImport): Actor {
+  private author(name: string, kind: ActorKind, result: Written): Actor {
     const known = this.authors.get(name);
     if (known) return known;
     let actor = this.stores.actors.byName(name);

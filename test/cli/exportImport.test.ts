@@ -23,7 +23,7 @@ async function exported() {
 function history(out: string) {
   return JSON.parse(readFileSync(join(out, 'history.json'), 'utf8')) as {
     format: string; pageCount: number; revisionCount: number;
-    pages: { title: string; file: string; revisions: number }[];
+    pages: { title: string; file: string; revisions: number; deleted?: { key: string; by: string; reason: string } }[];
     revisions: { page: string; author: string; authorKind: string; source: string; sha1: string; tags: string[] }[];
   };
 }
@@ -33,18 +33,23 @@ describe('wiki export', () => {
     const { source, out, run } = await exported();
     const doc = history(out);
     expect(doc.format).toBe('peerwiki-export');
-    const titles = doc.pages.map((p) => p.title);
-    expect(titles).not.toContain('Spam'); // deleted pages stay in the archive
-    expect(doc.pageCount).toBe(titles.length);
+    const live = doc.pages.filter((p) => !p.deleted);
+    const titles = live.map((p) => p.title);
+    expect(titles).not.toContain('Spam');
+    // The deleted page is listed as deleted, with no file; its revisions name it by its key.
+    const spam = doc.pages.find((p) => p.deleted)!;
+    expect(spam).toMatchObject({ title: 'Spam', file: '', revisions: 1, deleted: { by: 'Alice', reason: 'spam' } });
+    expect(doc.revisions.filter((r) => r.page === spam.deleted!.key).map((r) => r.source)).toEqual(['Buy now!\n']);
+    expect(doc.pageCount).toBe(doc.pages.length);
     expect(doc.revisionCount).toBe(doc.revisions.length);
-    expect(doc.revisions).toHaveLength(snapshot(source).reduce((n, p) => n + p.revisions.length, 0));
+    expect(doc.revisions).toHaveLength(snapshot(source).reduce((n, p) => n + p.revisions.length, 0) + 1);
     const files = readdirSync(out).sort();
-    expect(files).toEqual([...doc.pages.map((p) => p.file), 'history.json'].sort());
+    expect(files).toEqual([...live.map((p) => p.file), 'history.json'].sort());
     for (const p of snapshot(source)) {
       const file = doc.pages.find((d) => d.title === p.title)!.file;
       expect(readFileSync(join(out, file), 'utf8')).toBe(p.revisions.at(-1)!.text);
     }
-    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^exported ${titles.length} pages, ${doc.revisions.length} revisions and \\d+ other records \\(accounts, protections, blocks, log, watchlists\\) to .*export \\(\\d+ bytes of history.json\\)$`))]);
+    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^exported ${titles.length} pages \\(and 1 deleted\\), ${doc.revisions.length} revisions and \\d+ other records \\(accounts, protections, blocks, log, watchlists\\) to .*export \\(\\d+ bytes of history.json\\)$`))]);
   });
 
   it('names files safely and reversibly, and never lets two titles share one', async () => {
@@ -110,7 +115,7 @@ describe('wiki import', () => {
     expect(await runCli(['import', out], run.cli)).toBe(0);
     expect(snapshot(target)).toEqual(snapshot(source));
     const revisions = history(out).revisions.length;
-    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^imported ${revisions} revisions into 10 pages \\(10 new pages, 6 new accounts\\) from .*; 0 of its ${revisions} revisions were already here; added 0 protections, 0 blocks, 1 log entries and 0 watches$`))]);
+    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^imported ${revisions} revisions into 11 pages \\(10 new pages, 6 new accounts\\) from .*; 0 of its ${revisions} revisions were already here; added 0 protections, 0 blocks, 1 log entries and 0 watches$`))]);
   });
 
   it('creates the accounts with their roles: users without a password, temporary accounts still temporary', async () => {
@@ -127,7 +132,7 @@ describe('wiki import', () => {
       const temps = history(out).revisions.filter((r) => r.authorKind === 'temp').map((r) => r.author);
       for (const name of temps) expect(stores.actors.byName(name)).toMatchObject({ kind: 'temp' });
       // Every account comes over, also the temporary one whose only edit was to the deleted page.
-      expect(count(target, "SELECT count(*) FROM actor WHERE kind = 'temp'")).toBe(new Set(temps).size + 1);
+      expect(count(target, "SELECT count(*) FROM actor WHERE kind = 'temp'")).toBe(new Set(temps).size);
       // New temporary accounts do not collide with imported ones.
       const fresh = stores.actors.createTemporary();
       expect(temps).not.toContain(fresh.name);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { runCli } from '../../server/cli/run.js';
-import { blockTarget, protectPage, unblock } from '../../server/wiki/admin.js';
+import { blockTarget, deletePage, protectPage, unblock, undeletePage } from '../../server/wiki/admin.js';
+import { saveEdit } from '../../server/wiki/edit.js';
 import { setWatched } from '../../server/wiki/watchlist.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { buildSampleWiki, capture, cleanupDirs, tempDir, withWiki } from '../helpers/cli.js';
@@ -25,7 +26,25 @@ function siteWiki(file: string): void {
     setWatched(stores, bob, parseTitle('Peer networks'), true);
     setWatched(stores, bob, parseTitle('Talk:Peer networks'), true);
     setWatched(stores, alice, parseTitle('Gossip protocols'), true);
+    // The sample deleted "Spam"; someone wrote a new "Spam" since, and deleted that as well once.
+    saveEdit(stores, { title: parseTitle('Spam'), source: 'Spam (food), a canned meat.\n', baseId: null, actor: bob, timestamp: '2024-03-01T00:00:00.000Z' });
+    saveEdit(stores, { title: parseTitle('Old idea'), source: 'An idea nobody wanted.\n', baseId: null, actor: bob, timestamp: '2024-03-02T00:00:00.000Z' });
+    deletePage(stores, alice, parseTitle('Old idea'), 'not needed');
   });
+}
+
+/** Deleted pages in SQL: their title, deletion and revisions. */
+function deletedRows(file: string) {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(
+      `SELECT d.title, d.deleted_at, a.name AS by, d.reason, d.restored_at, p.title LIKE '#deleted:%' AS tombstoned,
+       (SELECT group_concat(r.timestamp || ' ' || r.sha1 || ' ' || ra.name, ', ') FROM revision r JOIN actor ra ON ra.id = r.actor_id WHERE r.page_id = p.id) AS revisions
+       FROM deletion d JOIN page p ON p.id = d.page_id JOIN actor a ON a.id = d.actor_id WHERE d.restored_at IS NULL ORDER BY d.title, d.deleted_at`,
+    ).all();
+  } finally {
+    db.close();
+  }
 }
 
 /** The site tables in SQL, by names and titles (ids differ between wikis). */
@@ -77,6 +96,21 @@ describe('export and import of the rest of a wiki', () => {
     expect(imported.out[0]).toMatch(/added 2 protections, 2 blocks, \d+ log entries and 3 watches$/);
   });
 
+  it('carries deleted pages over as deleted, with their revisions and deletion, even when the title is in use again', async () => {
+    const { source, target, exported } = await roundTrip();
+    const before = deletedRows(source);
+    expect(before.map((d) => (d as { title: string }).title)).toEqual(['Old idea', 'Spam']);
+    expect(deletedRows(target)).toEqual(before);
+    expect(exported.out[0]).toMatch(/^exported \d+ pages \(and 2 deleted\)/);
+    withWiki(target, (stores) => {
+      // The live "Spam" is the new one; the deleted one can be undeleted once the title is free.
+      expect(stores.content.get(stores.revisions.byId(stores.pages.byTitle(parseTitle('Spam'))!.latestId)!.contentId)).toBe('Spam (food), a canned meat.\n');
+      expect(stores.pages.byTitle(parseTitle('Old idea'))).toBeUndefined();
+      undeletePage(stores, stores.actors.byName('Alice')!, parseTitle('Old idea'), 'wanted after all');
+      expect(stores.content.get(stores.revisions.byId(stores.pages.byTitle(parseTitle('Old idea'))!.latestId)!.contentId)).toBe('An idea nobody wanted.\n');
+    });
+  });
+
   it('keeps password hashes only when asked, so their owners can log in on the new wiki', async () => {
     const { out, source, target } = await roundTrip(['--with-password-hashes']);
     expect(readFileSync(join(out, 'history.json'), 'utf8')).toContain('scrypt$not-a-real-hash');
@@ -91,6 +125,7 @@ describe('export and import of the rest of a wiki', () => {
     const again = capture(target);
     expect(await runCli(['import', out], again.cli)).toBe(0);
     expect(siteRows(target)).toEqual(once);
+    expect(deletedRows(target)).toHaveLength(2);
     expect(again.out[0]).toMatch(/added 0 protections, 0 blocks, 0 log entries and 0 watches$/);
   });
 
