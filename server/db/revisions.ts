@@ -85,6 +85,7 @@ export class RevisionStore {
   private readonly pagesByActorStmt;
   private readonly pagesByIpStmt;
   private readonly sinceByActorStmt;
+  private readonly betweenByActorStmt;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
@@ -140,6 +141,9 @@ export class RevisionStore {
       'SELECT id FROM revision WHERE page_id = ? AND id > ? AND id < ? ORDER BY id',
     );
     // Walks the account's newest revisions only (revision_actor index), so its cost is the burst itself.
+    this.betweenByActorStmt = db.prepare<[number, string, string], { n: number }>(
+      'SELECT count(*) AS n FROM (SELECT timestamp FROM revision WHERE actor_id = ? ORDER BY id DESC LIMIT 100) WHERE timestamp >= ? AND timestamp <= ?',
+    );
     this.sinceByActorStmt = db.prepare<[number, string], { n: number }>(
       'SELECT count(*) AS n FROM (SELECT timestamp FROM revision WHERE actor_id = ? ORDER BY id DESC LIMIT 100) WHERE timestamp >= ?',
     );
@@ -177,6 +181,11 @@ export class RevisionStore {
   /** How many revisions this account saved at or after `since` (ISO time). */
   countByActorSince(actorId: number, since: string): number {
     return this.sinceByActorStmt.get(actorId, since)!.n;
+  }
+
+  /** The same between two times, among the actor's last 100 revisions stored (import: history arrives out of time order). */
+  countByActorBetween(actorId: number, since: string, until: string): number {
+    return this.betweenByActorStmt.get(actorId, since, until)!.n;
   }
 
   insert(rev: NewRevision): number {

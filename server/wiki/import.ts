@@ -10,6 +10,10 @@ import { analyzeForIndex } from './markdown.js';
 import { finishDeferredAuthors, noteAuthors, prepareAuthors, type DeferredAuthors } from './blameSave.js';
 import type { Title } from './title.js';
 import type { Actor, ActorKind } from './types.js';
+import { authorTags, textTags } from './tags.js';
+import { scoreRisk, textSignals } from './risk.js';
+
+const TEN_MINUTES = 10 * 60_000;
 
 export interface IncomingRevision extends HistoryKey {
   author: string;
@@ -179,7 +183,7 @@ export class HistoryImporter {
       const authors = prepareAuthors(this.stores, parentId === null ? undefined : { id: parentId, text: parentText! }, r.source);
       const later = noteAuthors(this.stores, { revisionId: latestId, pageId, parentId, sha1: content.sha1, text: r.source }, authors);
       if (later) deferred.push(later);
-      this.stores.revisions.addTags(latestId, r.tags);
+      this.recordTagsAndRisk(latestId, actor, parentText, r);
       this.stores.actors.countEditOf(actor.id);
       added.push(latestId);
       lastBy = actor;
@@ -191,6 +195,23 @@ export class HistoryImporter {
       Object.assign(result, { pageId, latestId, latestText, lastBy, addedIds: added });
     }
     return result;
+  }
+
+  /**
+   * An imported revision's tags and risk as a save would give them (the file's tags kept, those
+   * that follow from the texts and the author's edits added), so history and the review tools
+   * treat imported edits like the wiki's own. Imported history is not new work for patrollers:
+   * its review entry is marked patrolled by the wiki itself.
+   */
+  private recordTagsAndRisk(revisionId: number, actor: Actor, parentText: string | null, r: IncomingRevision): void {
+    const system = actor.kind === 'system';
+    const tags = new Set([...r.tags, ...textTags({ oldText: parentText, newText: r.source }), ...authorTags(system ? Infinity : actor.editCount)]);
+    this.stores.revisions.addTags(revisionId, tags);
+    const since = new Date(Date.parse(r.timestamp) - TEN_MINUTES).toISOString();
+    const risk = system
+      ? { score: 0, reasons: [] }
+      : scoreRisk(textSignals(parentText, r.source), { tags: [...tags], temporaryAccount: actor.kind === 'temp', recentEdits: this.stores.revisions.countByActorBetween(actor.id, since, r.timestamp) });
+    this.stores.review.put(revisionId, risk.score, risk.reasons, this.stores.actors.system().id, new Date().toISOString());
   }
 
   /**

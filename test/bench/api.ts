@@ -122,3 +122,65 @@ export async function editFigure(client: Client, token: string, titles: Title[],
   figure('edit_per_s', times.length / elapsed, 'saves/s');
   return times.length;
 }
+
+/**
+ * edit_concurrent_per_s: CONCURRENT_EDITORS clients, each on a page of its own and its own
+ * connection, saving as fast as answers come, spread over every worker. Afterwards each page must
+ * hold exactly the saves answered 200, ending in the last text sent: anything else is a lost update.
+ */
+export const CONCURRENT_EDITORS = 16;
+
+export async function concurrentEditFigure(base: string, token: string, titles: Title[], corpus: Corpus, seconds: number): Promise<void> {
+  const auth = { authorization: `Bearer ${token}` };
+  const editors = await Promise.all(
+    titles.slice(0, CONCURRENT_EDITORS).map(async (title) => {
+      const client = new Client(base);
+      const r = await client.get(apiPath(title), auth);
+      if (r.status !== 200) throw new Error(`GET ${apiPath(title)} answered ${r.status}`);
+      const page = JSON.parse(r.body.toString('utf8')) as { latest: { id: number }; source: string };
+      return { client, title, latest: page.latest.id, source: page.source, first: page.latest.id, saved: 0, failed: 0 };
+    }),
+  );
+  const others = watchOthers(runningPids);
+  const t0 = performance.now();
+  let serverErrors = 0;
+  await Promise.all(
+    editors.map(async (e) => {
+      while (performance.now() - t0 < seconds * 1000) {
+        const source = editText(corpus, e.source);
+        const r = await e.client.send('PUT', apiPath(e.title), { headers: auth, json: { source, comment: 'bench edit', latest: { id: e.latest } } });
+        if (r.status >= 500) serverErrors += 1;
+        if (r.status !== 200) {
+          e.failed += 1;
+          continue;
+        }
+        e.latest = (JSON.parse(r.body.toString('utf8')) as { latest: { id: number } }).latest.id;
+        e.source = source;
+        e.saved += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const saves = editors.reduce((n, e) => n + e.saved, 0);
+  let lost = 0;
+  for (const e of editors) {
+    const page = await e.client.get(apiPath(e.title), auth);
+    const now = JSON.parse(page.body.toString('utf8')) as { latest: { id: number }; source: string };
+    let since = 0;
+    for (let path: string | undefined = `${apiPath(e.title, '/history')}?limit=100`; path; ) {
+      const h = JSON.parse((await e.client.get(path, auth)).body.toString('utf8')) as { revisions: { id: number }[]; older?: string };
+      const newer = h.revisions.filter((r) => r.id > e.first);
+      since += newer.length;
+      path = newer.length === h.revisions.length && h.older ? new URL(h.older, base).pathname + new URL(h.older, base).search : undefined;
+    }
+    if (now.source !== e.source || now.latest.id !== e.latest) lost += 1;
+    lost += Math.abs(since - e.saved);
+    e.client.close();
+  }
+  note(`concurrent edits: ${saves} saves by ${editors.length} clients in ${elapsed.toFixed(1)} s; ${editors.reduce((n, e) => n + e.failed, 0)} refused, ${serverErrors} 5xx, ${lost} lost`);
+  const busy = busyWarning('concurrent edits', others());
+  if (busy) note(busy);
+  figure('edit_concurrent_per_s', saves / elapsed, 'saves/s');
+  figure('edit_concurrent_lost', lost, 'count');
+  figure('edit_concurrent_5xx', serverErrors, 'count');
+}

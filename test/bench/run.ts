@@ -16,7 +16,7 @@ import { loadAverage } from './machine.js';
 import { generateWiki, type GeneratedWiki } from './generate.js';
 import { Client } from './http.js';
 import { generatedIn } from './reuse.js';
-import { editFigure, login, readFigures } from './api.js';
+import { concurrentEditFigure, CONCURRENT_EDITORS, editFigure, login, readFigures } from './api.js';
 import { baselines, check304, pathMix, viewLoad, warmUp } from './views.js';
 import { coldViews, longestHistories } from './cold.js';
 import { viaCache } from './varnish.js';
@@ -78,11 +78,12 @@ function shuffled<T>(rng: Random, items: readonly T[]): T[] {
 /** db_bytes_per_revision: the file and its WAL over the revisions now stored. */
 function storageFigure(file: string, worstRan: boolean): void {
   const db = new Database(file, { readonly: true, fileMustExist: true });
-  const { n } = db.prepare('SELECT count(*) AS n FROM revision').get() as { n: number };
+  const { n, text } = db.prepare('SELECT count(*) AS n, sum(size) AS text FROM revision').get() as { n: number; text: number };
   db.close();
   const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
-  note(`storage: ${(bytes / 1024 / 1024).toFixed(1)} MiB for ${n} revisions${worstRan ? ' (the four 1 MiB worst-case revisions included)' : ''}`);
+  note(`storage: ${(bytes / 1024 / 1024).toFixed(1)} MiB for ${n} revisions holding ${(text / 1024 / 1024).toFixed(1)} MiB of text${worstRan ? ' (the four 1 MiB worst-case revisions included)' : ''}`);
   figure('db_bytes_per_revision', bytes / n, 'bytes');
+  figure('db_bytes_per_text_byte', bytes / text, 'ratio');
 }
 
 async function measure(o: BenchOptions, wiki: GeneratedWiki, started: Child, s: ServerSettings, tmp: string, phases: Phases): Promise<Child> {
@@ -104,7 +105,11 @@ async function measure(o: BenchOptions, wiki: GeneratedWiki, started: Child, s: 
   const token = await login(client, wiki.user);
   const corpus = { rng, words: wiki.words, titles: wiki.titles.map((t) => t.text), red: ['Bench missing page'] };
   const edited = shuffled(rng, wiki.articles).slice(0, EDITED_PAGES);
-  if (runs('edits')) await phases.time('edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
+  if (runs('edits')) {
+    await phases.time('edits', () => editFigure(client, token, edited, corpus, Math.min(5, o.seconds)));
+    const apart = shuffled(rng, wiki.articles.filter((t) => !edited.includes(t))).slice(0, CONCURRENT_EDITORS);
+    await phases.time('concurrent edits', () => concurrentEditFigure(server.url, token, apart, corpus, Math.min(5, o.seconds)));
+  }
   client.close();
   note(`server memory before the worst-case phases: ${server.rssMb().toFixed(0)} MiB (the largest of its ${server.processes()} processes)`);
   if (server.memoryDetail()) note(`  that is ${server.memoryDetail()}`);

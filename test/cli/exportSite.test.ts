@@ -1,4 +1,5 @@
 /** export/import of what a wiki needs to move besides its pages: accounts, protections, blocks, log, watchlists. */
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,6 +110,33 @@ describe('export and import of the rest of a wiki', () => {
       undeletePage(stores, stores.actors.byName('Alice')!, parseTitle('Old idea'), 'wanted after all');
       expect(stores.content.get(stores.revisions.byId(stores.pages.byTitle(parseTitle('Old idea'))!.latestId)!.contentId)).toBe('An idea nobody wanted.\n');
     });
+  });
+
+  it('gives imported revisions their tags and risk, as a save would, without filling the review queue', async () => {
+    const { dir, out } = await roundTrip();
+    // A history from a tool that knows no tags: every revision's list emptied.
+    writeBack(join(out, 'history.json'), (line) => line.replace(/"tags":\[[^\]]*\]/, '"tags":[]'));
+    const target = join(dir, 'd.db');
+    expect(await runCli(['import', out], capture(target).cli)).toBe(0);
+    const db = new Database(target, { readonly: true });
+    try {
+      const row = (source: string) =>
+        db.prepare(
+          `SELECT (SELECT group_concat(tag, ' ') FROM (SELECT tag FROM revision_tag t WHERE t.revision_id = r.id ORDER BY tag)) AS tags,
+           v.risk, v.reasons, v.patrolled_by IS NOT NULL AS patrolled
+           FROM revision r JOIN content c ON c.id = r.content_id LEFT JOIN review v ON v.revision_id = r.id WHERE c.sha1 = ?`,
+        ).get(createHash('sha1').update(source).digest('hex')) as { tags: string; risk: number; reasons: string; patrolled: number };
+      // The temporary account's vandalism: its tags follow from the texts, its risk from them and the account.
+      const vandalism = row('Vandalism!\n');
+      expect(vandalism.tags).toContain('new-user');
+      expect(vandalism.risk).toBeGreaterThan(0);
+      expect(JSON.parse(vandalism.reasons)).toContain('by a temporary account');
+      expect(vandalism.patrolled).toBe(1);
+      const unreviewed = db.prepare('SELECT count(*) FROM revision r LEFT JOIN review v ON v.revision_id = r.id WHERE v.revision_id IS NULL OR v.patrolled_by IS NULL').pluck().get();
+      expect(unreviewed).toBe(0);
+    } finally {
+      db.close();
+    }
   });
 
   it('keeps password hashes only when asked, so their owners can log in on the new wiki', async () => {

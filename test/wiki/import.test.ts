@@ -42,7 +42,8 @@ describe('HistoryImporter.importPage', () => {
     expect(page.isRedirect).toBe(true);
     const latest = s.revisions.byId(page.latestId)!;
     const first = s.revisions.byId(latest.parentId!)!;
-    expect(first).toMatchObject({ parentId: null, timestamp: '2020-01-01T00:00:00.000Z', actor: { name: 'Alice' }, minor: false, tags: ['new'] });
+    // The file's tags kept, and those a save would give added: Alice's first edit here is a new user's.
+    expect(first).toMatchObject({ parentId: null, timestamp: '2020-01-01T00:00:00.000Z', actor: { name: 'Alice' }, minor: false, tags: ['new', 'new-user'] });
     expect(latest).toMatchObject({ timestamp: '2020-01-02T00:00:00.000Z', actor: { name: 'Bob' }, minor: true, comment: 'to a redirect', sha1: sha1Of('#REDIRECT [[Elsewhere]]') });
     expect(wiki.db.prepare('SELECT to_title FROM link WHERE from_page = ?').pluck().all(page.id)).toEqual(['Elsewhere']);
     expect(importer.historyHere(T('Imported'))).toEqual([key(1, 'First [[Old link]].'), key(2, '#REDIRECT [[Elsewhere]]')]);
@@ -53,7 +54,8 @@ describe('HistoryImporter.importPage', () => {
     const result = importer.importPage(T('Authors'), [
       rev(1, 'a', 'New person'), rev(2, 'b', '~2020-1', 'temp'), rev(3, 'c', 'New person'), rev(4, 'd', 'Peerwiki', 'system'),
     ]);
-    expect(result.accounts).toBe(3);
+    // The wiki's own account is there already: imported history is marked patrolled by it.
+    expect(result.accounts).toBe(2);
     expect(s.actors.byName('New person')).toMatchObject({ kind: 'user', role: 'user', editCount: 2 });
     expect(s.actors.passwordHash(s.actors.byName('New person')!.id)).toBeFalsy();
     expect(importer.accountKind('~2020-1')).toBe('temp');

@@ -4,7 +4,6 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../threads.js';
-import { processRelief } from '../../memory.js';
 import { JOBS, type JobInput, type JobName, type JobOutput } from './jobs.js';
 import { WikiError } from '../errors.js';
 
@@ -189,8 +188,7 @@ export class TextWorkers {
     if (slot.job) return;
     const at = this.slots.indexOf(slot);
     if (at >= 0) this.slots.splice(at, 1);
-    // The thread's heap goes with it; what it took from the C heap is freed but kept by malloc.
-    void slot.worker.terminate().then(() => processRelief.trimWhenIdle());
+    void slot.worker.terminate();
   }
 
   /** The thread broke or ran too long: refuse its job, drop the thread, go on with a new one. */
