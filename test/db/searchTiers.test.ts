@@ -1,0 +1,57 @@
+/** SearchStore.search: title matches first, then bm25; the work bounded for common words. */
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../server/db/migrate.js';
+import { SearchStore } from '../../server/db/search.js';
+
+/** An index of `titled` pages with "harbour" in the title and `bodies` with it only in the text. */
+function index(titled: number, bodies: number, budget?: number) {
+  const db = new Database(':memory:');
+  migrate(db);
+  const search = new SearchStore(db, budget);
+  let id = 0;
+  for (let i = 0; i < bodies; i++) {
+    id += 1;
+    // Page n says harbour n times in a text of fixed length: higher ids rank higher by bm25.
+    search.put(id, `Body page ${id}`, `${'harbour '.repeat(1 + (i % 9))}${'filler '.repeat(40)}`);
+  }
+  for (let i = 0; i < titled; i++) {
+    id += 1;
+    search.put(id, `Harbour ${id}`, `${'harbour '.repeat(1 + (i % 5))}${'filler '.repeat(60 - i)}`);
+  }
+  return search;
+}
+
+const titles = (search: SearchStore, limit: number, offset: number) => search.search('"harbour"', limit, offset).map((h) => h.title);
+
+describe('search tiers', () => {
+  it('lists title matches before body matches, in one order whichever tier answered', () => {
+    const search = index(30, 15);
+    const all = titles(search, 100, 0);
+    expect(all).toHaveLength(45);
+    expect(all.slice(0, 30).every((t) => t.startsWith('Harbour'))).toBe(true);
+    expect(all.slice(30).every((t) => t.startsWith('Body page'))).toBe(true);
+    // Page by page: the first answered from the title tier alone, the second from both.
+    const pages = [titles(search, 20, 0), titles(search, 20, 20), titles(search, 20, 40)];
+    expect(pages.flat()).toEqual(all);
+  });
+
+  it('ranks at most the budget of body matches: exact below it, the first ones by page above it', () => {
+    const exact = index(0, 90);
+    const best = titles(exact, 5, 0);
+    // Pages saying harbour nine times rank first, wherever they are.
+    expect(best.every((t) => Number(t.split(' ').at(-1)) % 9 === 0)).toBe(true);
+    expect(best.some((t) => Number(t.split(' ').at(-1)) > 30)).toBe(true);
+    // With a budget of 30, only the first 30 pages are ranked.
+    const bounded = titles(index(0, 90, 30), 5, 0);
+    expect(bounded.every((t) => Number(t.split(' ').at(-1)) <= 30)).toBe(true);
+    expect(bounded).toHaveLength(5);
+  });
+
+  it('still finds every title match when body matches are past the budget', () => {
+    const search = index(3, 200, 20);
+    const first = titles(search, 10, 0);
+    expect(first.slice(0, 3).every((t) => t.startsWith('Harbour'))).toBe(true);
+    expect(first).toHaveLength(10);
+  });
+});
