@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openWiki, type Wiki } from './bootstrap.js';
 import { closeDatabase } from './db/connection.js';
 import { checkpointBeside } from './db/checkpointer.js';
+import { canTrimAllocator } from './memory.js';
 import { ViewStore, viewStoreDir } from './db/viewStore.js';
 import { runPrimary, urlOf, workerCheckpoints, workerFatal, workerPort } from './cluster.js';
 
@@ -56,6 +57,7 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
   const views = new ViewCache(wiki.stores, undefined, shared);
   // A serving process leaves WAL checkpoints to a thread (db/checkpointer.ts): never inside a
   // request. A cluster's primary runs that thread for all its workers.
+  canTrimAllocator(); // loaded now, not in the middle of serving (memory.ts)
   const checkpoints = cluster.isWorker ? workerCheckpoints(wiki.db) : checkpointBeside(wiki.db, config.dbFile);
   const server = createServer(servingViews(createApp(wiki, limits, views), views));
   server.keepAliveTimeout = 5_000;

@@ -4,6 +4,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../threads.js';
+import { addQuietCheck, processRelief } from '../../memory.js';
 import { JOBS, type JobInput, type JobName, type JobOutput } from './jobs.js';
 import { WikiError } from '../errors.js';
 
@@ -102,7 +103,11 @@ export class TextWorkers {
     this.idleMs = o.idleMs ?? IDLE_MS;
     this.bigIdleMs = o.bigIdleMs ?? BIG_IDLE_MS;
     this.retireHeapBytes = o.retireHeapBytes ?? RETIRE_HEAP_BYTES;
+    this.unquiet = addQuietCheck(() => this.slots.length === 0 && this.queue.length === 0);
   }
+
+  /** Takes this pool's quiet check (memory.ts) away again. */
+  private readonly unquiet: () => void;
 
   /** Threads running now (they start with the first big job). */
   get threadCount(): number {
@@ -140,6 +145,7 @@ export class TextWorkers {
   /** Stop every thread; queued and running jobs are refused. */
   async close(): Promise<void> {
     this.closed = true;
+    this.unquiet();
     for (const p of this.queue.splice(0)) p.reject(new WikiError('busy', 'The wiki is shutting down; try again in a moment.'));
     await Promise.all(this.slots.splice(0).map((s) => {
       clearTimeout(s.timer);
@@ -188,7 +194,8 @@ export class TextWorkers {
     if (slot.job) return;
     const at = this.slots.indexOf(slot);
     if (at >= 0) this.slots.splice(at, 1);
-    void slot.worker.terminate();
+    // The last thread gone and nothing queued: the C heap it used can be handed back (memory.ts).
+    void slot.worker.terminate().then(() => processRelief.trimWhenIdle());
   }
 
   /** The thread broke or ran too long: refuse its job, drop the thread, go on with a new one. */
