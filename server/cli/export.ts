@@ -98,23 +98,18 @@ function writeExport(db: Db, dir: string, io: CliIo, withPasswordHashes: boolean
   return { pages: counts.pages, deleted: deleted.pages, revisions, site: site.length };
 }
 
-function* allDeletedPages(dump: DumpStore) {
+/** Every row a batched reader gives, in id order: `read(afterId, limit)` is one batch. */
+function* batched<T extends { id: number }>(read: (afterId: number, limit: number) => T[]): Generator<T> {
   for (let after = 0; ; ) {
-    const batch = dump.deletedPagesAfter(after, PAGE_BATCH);
+    const batch = read(after, PAGE_BATCH);
     if (batch.length === 0) return;
     after = batch.at(-1)!.id;
     yield* batch;
   }
 }
 
-function* allPages(dump: DumpStore) {
-  for (let after = 0; ; ) {
-    const batch = dump.pagesAfter(after, PAGE_BATCH);
-    if (batch.length === 0) return;
-    after = batch.at(-1)!.id;
-    yield* batch;
-  }
-}
+const allPages = (dump: DumpStore) => batched((after, limit) => dump.pagesAfter(after, limit));
+const allDeletedPages = (dump: DumpStore) => batched((after, limit) => dump.deletedPagesAfter(after, limit));
 
 /** The path of `file` in `dir`; file names are built not to escape it, and this makes sure. */
 function inside(dir: string, file: string): string {

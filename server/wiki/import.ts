@@ -95,6 +95,8 @@ export class HistoryImporter {
     return this.inTransaction(() => {
       const existing = this.dump.deletedPageAt(title.text, deletion.at);
       const result = this.write(title, revisions, existing, (timestamp) => this.stores.pages.createTombstoned(timestamp));
+      // A deleted page is never a redirect in any lookup: it has no title.
+      if (result.pageId !== undefined) this.stores.pages.setLatest(result.pageId, result.latestId!, false);
       if (existing === undefined && result.pageId !== undefined) {
         const by = this.stores.actors.byName(deletion.by);
         if (!by) throw new InvalidInputError(`the account "${deletion.by}" that deleted "${title.text}" is not here.`);
@@ -152,7 +154,7 @@ export class HistoryImporter {
 
   /**
    * Write the revisions not yet here onto page `existing`, or onto a page made by `create` at
-   * the first revision's time. Leaves the page's latest revision set.
+   * the first revision's time. The caller sets the page's latest revision (`result.latestId`).
    */
   private write(title: Title, revisions: Iterable<IncomingRevision>, existing: { id: number; latestId: number } | undefined, create: (timestamp: string) => number): Written {
     const deferred = this.deferred;
@@ -191,7 +193,6 @@ export class HistoryImporter {
       result.added += 1;
     }
     if (pageId !== undefined && latestId !== undefined && latestText !== undefined) {
-      this.stores.pages.setLatest(pageId, latestId, false);
       Object.assign(result, { pageId, latestId, latestText, lastBy, addedIds: added });
     }
     return result;
