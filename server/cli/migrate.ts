@@ -1,8 +1,18 @@
-/** `wiki migrate`: apply pending migrations. */
+/**
+ * `wiki migrate`: apply pending migrations, then store every text a newer revision replaced as a
+ * delta (content.ts), with progress, and give the space that freed back to the file system.
+ * Packing commits a batch at a time and works from a queue kept in the database, so a run that is
+ * stopped (Ctrl-C, a crash) goes on where it stopped when run again. A running wiki packs the same
+ * queue in the background; this does it all at once.
+ */
 import type { Config } from '../config.js';
-import { openDatabase, closeDatabase } from '../db/connection.js';
+import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
+import { ContentStore } from '../db/content.js';
 import { migrate } from '../db/migrate.js';
 import { CliError, type CliIo } from './io.js';
+import { progress } from './progress.js';
+
+const PACK_BATCH = 500;
 
 export function migrateCommand(config: Config, args: string[], io: CliIo): number {
   if (args.length) throw new CliError('migrate takes no arguments.');
@@ -10,8 +20,44 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
   try {
     const applied = migrate(db);
     io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')} to ${config.dbFile}` : `${config.dbFile} is up to date`);
+    if (packAll(db, io) > 0) compact(db, io);
     return 0;
   } finally {
     closeDatabase(db);
+  }
+}
+
+/** Pack every queued text; how many became deltas. */
+function packAll(db: Db, io: CliIo): number {
+  const content = new ContentStore(db);
+  const total = content.queued();
+  if (total === 0) return 0;
+  const bar = progress(io, 'packing old revisions', total, 'texts');
+  const batch = db.transaction(() => content.packQueued(PACK_BATCH));
+  let packed = 0;
+  for (;;) {
+    const r = batch.immediate();
+    packed += r.packed;
+    bar.set(total - r.queued);
+    if (r.queued === 0) break;
+  }
+  bar.done();
+  io.out(`stored ${packed} of ${total} replaced texts as deltas against their successors`);
+  return packed;
+}
+
+/**
+ * Rewrite the file without the space packing freed: rows that shrank leave their pages part empty
+ * rather than free, so only a VACUUM gives it back to the file system.
+ */
+function compact(db: Db, io: CliIo): void {
+  const before = db.pragma('page_count', { simple: true }) as number;
+  io.out('giving the space packing freed back to the file system (VACUUM)');
+  try {
+    db.exec('VACUUM');
+    io.out(`compacted the database from ${before} to ${db.pragma('page_count', { simple: true }) as number} pages`);
+  } catch (e) {
+    // The free pages are reused by later writes either way; only the file's size waits.
+    io.out(`the file keeps its free space for now (${(e as Error).message}): run migrate again while the wiki is stopped to give it back`);
   }
 }

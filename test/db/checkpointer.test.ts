@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase, type Db } from '../../server/db/connection.js';
 import { checkpointBeside, leaveCheckpoints, startCheckpointer } from '../../server/db/checkpointer.js';
+import { migrate } from '../../server/db/migrate.js';
+import { createStores } from '../../server/db/stores.js';
+import { saveEdit } from '../../server/wiki/edit.js';
+import { parseTitle } from '../../server/wiki/title.js';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
@@ -39,6 +43,33 @@ async function until(check: () => boolean, ms = 10_000): Promise<boolean> {
 }
 
 describe('checkpointer', () => {
+  it('also stores replaced texts as deltas, in the background, while saves go on', async () => {
+    const { db, file } = fileDb();
+    migrate(db);
+    const stores = createStores(db);
+    const actor = stores.actors.system();
+    const line = (i: number) => `Line ${i}: peer networks share ${i * 7919} things with ${i * 104729} neighbours.`;
+    const text = (n: number) => Array.from({ length: 40 }, (_, i) => (i === n ? `${line(i)} Edited.` : line(i))).join('\n');
+    let base: number | null = null;
+    const contents: number[] = [];
+    for (let n = 0; n < 6; n++) {
+      const r = saveEdit(stores, { title: parseTitle('Background'), source: text(n), baseId: base, actor });
+      base = r.revision.id;
+      contents.push(r.revision.contentId);
+    }
+    expect(stores.content.queued()).toBe(5);
+    const checkpoints = checkpointBeside(db, file, 50)!;
+    try {
+      expect(await until(() => stores.content.queued() === 0)).toBe(true);
+    } finally {
+      await checkpoints.stop();
+    }
+    const bases = db.prepare('SELECT base_id FROM content WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').pluck().all(JSON.stringify(contents));
+    expect(bases).toEqual([...contents.slice(1), null]);
+    stores.content.clearCache();
+    for (let n = 0; n < 6; n++) expect(stores.content.get(contents[n]!)).toBe(text(n));
+  });
+
   it('takes checkpoints off the connection that commits and makes them on its thread', async () => {
     const { db, file } = fileDb();
     const before = statSync(file).size;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { makeTestApp, createUser } from '../helpers/app.js';
-import { packText, sha1Of, type PackedText } from '../../server/db/content.js';
+import { inflateRawSync } from 'node:zlib';
+import { prng } from '../helpers/random.js';
+import { ContentStore, MAX_CHAIN, packText, sha1Of, type PackedText } from '../../server/db/content.js';
 import { TextWorkers } from '../../server/wiki/work/pool.js';
-import { saveEditAsync } from '../../server/wiki/edit.js';
+import { saveEdit, saveEditAsync } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
 
 describe('content store', () => {
@@ -67,5 +69,112 @@ describe('content store', () => {
     } finally {
       await workers.close();
     }
+  });
+});
+
+describe('history stored as deltas', () => {
+  // Sixty lines of words that deflate about as well as prose does; version n changes one line.
+  const random = prng(11);
+  const WORDS = 'peer network wiki node edit page link text share trust graph relay gossip swarm seed mesh radio'.split(' ');
+  const lines = Array.from({ length: 60 }, () => Array.from({ length: 14 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' '));
+  const article = (n: number) => lines.map((l, i) => (i === n % 60 ? `${l}, edited ${n} times.` : `${l}.`)).join('\n');
+
+  /** A page saved `n` times, each a small edit of the one before; its revisions and their texts. */
+  function history(wiki: ReturnType<typeof makeTestApp>['wiki'], title: string, n: number, text = article) {
+    const actor = createUser(wiki);
+    const saved: Array<{ id: number; contentId: number; text: string }> = [];
+    for (let i = 0; i < n; i++) {
+      const r = saveEdit(wiki.stores, { title: parseTitle(title), source: text(i), baseId: saved.at(-1)?.id ?? null, actor });
+      saved.push({ id: r.revision.id, contentId: r.revision.contentId, text: text(i) });
+    }
+    return saved;
+  }
+  const rowOf = (wiki: ReturnType<typeof makeTestApp>['wiki'], id: number) =>
+    wiki.db.prepare('SELECT base_id AS baseId, chain, length(data) AS bytes FROM content WHERE id = ?').get(id) as { baseId: number | null; chain: number; bytes: number };
+  /** How many deltas stand between a text and a whole one. */
+  const depthOf = (wiki: ReturnType<typeof makeTestApp>['wiki'], id: number) => {
+    let depth = 0;
+    for (let row = rowOf(wiki, id); row.baseId !== null; row = rowOf(wiki, row.baseId)) depth++;
+    return depth;
+  };
+
+  it('stores each replaced text as a small delta against its successor, and reads every text back', () => {
+    const { wiki } = makeTestApp();
+    const saved = history(wiki, 'Packed', 10);
+    const wholeBytes = rowOf(wiki, saved[0]!.contentId).bytes;
+    expect(wiki.stores.content.queued()).toBe(9);
+    expect(wiki.stores.transaction(() => wiki.stores.content.packQueued(100))).toEqual({ packed: 9, kept: 0, queued: 0 });
+    for (const [i, s] of saved.entries()) {
+      const row = rowOf(wiki, s.contentId);
+      if (i === saved.length - 1) {
+        // The latest text is whole: read in one step.
+        expect(row.baseId).toBeNull();
+      } else {
+        expect(row.baseId).toBe(saved[i + 1]!.contentId);
+        expect(row.bytes).toBeLessThan(wholeBytes / 10);
+      }
+    }
+    const fresh = new ContentStore(wiki.db);
+    for (const s of saved) expect(fresh.get(s.contentId)).toBe(s.text);
+    expect(fresh.verify(0, 100).bad).toEqual([]);
+  });
+
+  it('keeps every text within MAX_CHAIN deltas of a whole one, however long the history', () => {
+    const { wiki } = makeTestApp();
+    const saved = history(wiki, 'Long history', 3 * MAX_CHAIN + 5);
+    // Packed as saves come, a few at a time, as the background thread does.
+    while (wiki.stores.transaction(() => wiki.stores.content.packQueued(7)).queued > 0);
+    const depths = saved.map((s) => depthOf(wiki, s.contentId));
+    expect(Math.max(...depths)).toBe(MAX_CHAIN);
+    expect(depths.at(-1)).toBe(0);
+    const fresh = new ContentStore(wiki.db);
+    for (const s of saved) expect(fresh.read(s.contentId)).toBe(s.text);
+  });
+
+  it('stores a text whole again when a revert makes it the latest, and never packs a page\'s latest text', () => {
+    const { wiki } = makeTestApp();
+    const saved = history(wiki, 'Reverted', 3);
+    wiki.stores.transaction(() => wiki.stores.content.packQueued(100));
+    expect(rowOf(wiki, saved[0]!.contentId).baseId).not.toBeNull();
+    // A revert to the first text: its row is whole again, and the text it replaced is queued against it.
+    const actor = createUser(wiki);
+    const revert = saveEdit(wiki.stores, { title: parseTitle('Reverted'), source: saved[0]!.text, baseId: saved[2]!.id, actor });
+    expect(revert.revision.contentId).toBe(saved[0]!.contentId);
+    expect(rowOf(wiki, saved[0]!.contentId).baseId).toBeNull();
+    // The first text was queued when the second replaced it; now it is the latest, and stays whole.
+    wiki.db.prepare('INSERT INTO content_pack (content_id, base_id, page_id) VALUES (?, ?, ?)').run(saved[0]!.contentId, saved[1]!.contentId, revert.page.id);
+    wiki.stores.transaction(() => wiki.stores.content.packQueued(100));
+    expect(rowOf(wiki, saved[0]!.contentId).baseId).toBeNull();
+    expect(rowOf(wiki, saved[2]!.contentId).baseId).toBe(saved[0]!.contentId);
+    const fresh = new ContentStore(wiki.db);
+    for (const s of saved) expect(fresh.read(s.contentId)).toBe(s.text);
+  });
+
+  it('leaves short texts and texts a delta would not shrink whole', () => {
+    const { wiki } = makeTestApp();
+    const short = history(wiki, 'Short', 3, (i) => `A stub, version ${i}.`);
+    const unrelated = history(wiki, 'Rewritten', 3, (i) => `${i}`.repeat(400) + Array.from({ length: 200 }, (_, k) => (k * (i + 7)) % 97).join(' '));
+    const r = wiki.stores.transaction(() => wiki.stores.content.packQueued(100));
+    expect(r.queued).toBe(0);
+    for (const s of [...short, ...unrelated.slice(0, 1)]) expect(rowOf(wiki, s.contentId).baseId).toBeNull();
+  });
+
+  it('check finds a damaged delta, and says which text it breaks', () => {
+    const { wiki } = makeTestApp();
+    const saved = history(wiki, 'Damaged', 4);
+    wiki.stores.transaction(() => wiki.stores.content.packQueued(100));
+    // One byte of a delta changed: its literal text no longer hashes to the sha1.
+    const victim = saved[1]!.contentId;
+    const data = wiki.db.prepare('SELECT encoding, data FROM content WHERE id = ?').get(victim) as { encoding: string; data: Buffer };
+    const raw = data.encoding === 'deflate' ? inflateRawSync(data.data) : data.data;
+    raw[raw.length - 2] = raw[raw.length - 2]! ^ 1;
+    wiki.db.prepare("UPDATE content SET encoding = 'raw', data = ? WHERE id = ?").run(raw, victim);
+    const bad = new ContentStore(wiki.db).verify(0, 100).bad;
+    expect(bad.map((b) => b.id)).toContain(victim);
+    // A row whose base is gone cannot be decoded, and is reported, not thrown.
+    wiki.db.pragma('foreign_keys = OFF');
+    wiki.db.prepare('UPDATE content SET base_id = 999999 WHERE id = ?').run(saved[0]!.contentId);
+    const problems = new ContentStore(wiki.db).verify(0, 100).bad;
+    expect(problems.find((b) => b.id === saved[0]!.contentId)?.problem).toMatch(/cannot be decoded.*missing/);
   });
 });

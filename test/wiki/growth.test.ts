@@ -14,6 +14,7 @@ import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { inheritAuthors } from '../../server/wiki/blame.js';
 import { chunksOf } from '../../server/db/search.js';
+import { applyDelta, makeDelta } from '../../server/db/delta.js';
 import { compareTexts, type CompareOptions } from '../../server/wiki/diff.js';
 import { merge3, type DiffBudget } from '../../server/wiki/merge.js';
 import { riskOf } from '../../server/wiki/risk.js';
@@ -201,6 +202,17 @@ describe('inheritAuthors grows linearly (tiny budget)', () => {
   it.each(mergeFamilies)('$name', (family) => {
     const input = (n: number) => { const [b, m] = family.make(n); const parent = b.split('\n'); return { parent, authors: parent.map(() => 1), child: m.split('\n') }; };
     expectNearLinear({ name: family.name, make: input }, (x) => inheritAuthors(x.parent, x.authors, x.child, 2, new Map(), TINY), 256 * KiB, 5);
+  });
+});
+
+describe('stored deltas grow linearly: making and applying', () => {
+  const asBytes = ([a, b]: [string, string]) => [Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')] as const;
+  const families: Array<Family<[string, string]>> = [
+    ...diffFamilies,
+    ...textFamilies.map((f) => ({ name: f.name, make: (n: number) => [f.make(n), f.make(n).slice(1)] as [string, string] })),
+  ];
+  it.each(families)('$name', (family) => {
+    expectNearLinear({ name: family.name, make: (n) => asBytes(family.make(n)) }, ([base, target]) => applyDelta(base, makeDelta(base, target)), 512 * KiB, 7);
   });
 });
 

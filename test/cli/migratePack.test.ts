@@ -1,0 +1,115 @@
+/** `wiki migrate` on a database written before deltas: every replaced text packed, with progress, resumable. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../server/cli/run.js';
+import type { CliIo } from '../../server/cli/io.js';
+import { closeDatabase, openDatabase } from '../../server/db/connection.js';
+import { ContentStore } from '../../server/db/content.js';
+import { loadMigrations, migrate } from '../../server/db/migrate.js';
+import { prng } from '../helpers/random.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const WORDS = 'peer network wiki node edit page link text share trust graph relay gossip swarm seed mesh radio'.split(' ');
+
+/** A database at schema 11 (whole texts only) holding `pages` pages of `revisions` small edits each. */
+function oldDatabase(pages: number, revisions: number): { file: string; texts: Map<number, string> } {
+  const dir = mkdtempSync(join(tmpdir(), 'peerwiki-pack-'));
+  dirs.push(dir);
+  const file = join(dir, 'wiki.db');
+  const db = openDatabase(file);
+  migrate(db, loadMigrations().filter((m) => m.id <= 11));
+  const random = prng(3);
+  const texts = new Map<number, string>();
+  const now = new Date().toISOString();
+  db.prepare("INSERT INTO actor (id, name, kind, created_at) VALUES (1, 'Writer', 'user', ?)").run(now);
+  const content = db.prepare("INSERT INTO content (sha1, size, encoding, data) VALUES (?, ?, 'deflate', ?)");
+  const revision = db.prepare('INSERT INTO revision (page_id, parent_id, actor_id, content_id, size, sha1, timestamp) VALUES (?, ?, 1, ?, ?, ?, ?)');
+  db.transaction(() => {
+    for (let p = 1; p <= pages; p++) {
+      db.prepare('INSERT INTO page (id, title, created_at) VALUES (?, ?, ?)').run(p, `Page ${p}`, now);
+      const lines = Array.from({ length: 40 }, () => Array.from({ length: 12 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' '));
+      let parent: number | null = null;
+      for (let r = 0; r < revisions; r++) {
+        lines[Math.floor(random() * lines.length)] += ` and ${WORDS[r % WORDS.length]}`;
+        const text = lines.join('\n');
+        const bytes = Buffer.from(text);
+        const sha1 = createHash('sha1').update(bytes).digest('hex');
+        const cid = Number(content.run(sha1, bytes.length, deflateRawSync(bytes)).lastInsertRowid);
+        texts.set(cid, text);
+        parent = Number(revision.run(p, parent, cid, bytes.length, sha1, now).lastInsertRowid);
+      }
+      db.prepare('UPDATE page SET latest_id = ? WHERE id = ?').run(parent, p);
+    }
+  })();
+  closeDatabase(db);
+  return { file, texts };
+}
+
+/** The bytes the content table's pages take in the file. */
+function contentBytes(file: string): number {
+  const db = openDatabase(file);
+  try {
+    return db.prepare("SELECT sum(pgsize) FROM dbstat WHERE name = 'content'").pluck().get() as number;
+  } finally {
+    closeDatabase(db);
+  }
+}
+
+function cliFor(file: string) {
+  const out: string[] = [];
+  const status: string[] = [];
+  const cli: CliIo = { env: { WIKI_DB: file }, out: (l) => out.push(l), err: (l) => out.push(l), readStdin: async () => '', isTty: true, status: (s) => status.push(s) };
+  return { cli, out, status };
+}
+
+describe('wiki migrate packs an existing history', () => {
+  it('stores every replaced text as a delta, shows progress, gives the space back, and every text reads back', async () => {
+    const { file, texts } = oldDatabase(6, 30);
+    const before = contentBytes(file);
+    const { cli, out, status } = cliFor(file);
+    expect(await runCli(['migrate'], cli)).toBe(0);
+    expect(out.join('\n')).toMatch(/applied 1 migration\(s\): 12/);
+    expect(out.join('\n')).toMatch(/stored 174 of 174 replaced texts as deltas/);
+    expect(status.some((s) => s.includes('packing old revisions'))).toBe(true);
+    expect(out.join('\n')).toMatch(/compacted the database from \d+ to \d+ pages/);
+    expect(contentBytes(file)).toBeLessThan(before / 4);
+    const db = openDatabase(file);
+    const content = new ContentStore(db);
+    for (const [id, text] of texts) expect(content.read(id)).toBe(text);
+    expect(content.verify(0, 1000).bad).toEqual([]);
+    // Each page's latest text is whole.
+    const latest = db.prepare('SELECT c.base_id FROM page p JOIN revision r ON r.id = p.latest_id JOIN content c ON c.id = r.content_id').pluck().all();
+    expect(latest).toEqual(Array(6).fill(null));
+    closeDatabase(db);
+    // Nothing left to do the second time.
+    const again = cliFor(file);
+    expect(await runCli(['migrate'], again.cli)).toBe(0);
+    expect(again.out).toEqual([`${file} is up to date`]);
+  });
+
+  it('goes on where a stopped run left off', async () => {
+    const { file, texts } = oldDatabase(3, 20);
+    const db = openDatabase(file);
+    migrate(db);
+    const content = new ContentStore(db);
+    // A run that packed one batch and then died.
+    db.transaction(() => content.packQueued(10))();
+    expect(content.queued()).toBe(47);
+    closeDatabase(db);
+    const { cli, out } = cliFor(file);
+    expect(await runCli(['migrate'], cli)).toBe(0);
+    expect(out.join('\n')).toMatch(/stored 47 of 47/);
+    const after = openDatabase(file);
+    const reread = new ContentStore(after);
+    expect(reread.queued()).toBe(0);
+    for (const [id, text] of texts) expect(reread.read(id)).toBe(text);
+    expect(after.prepare('SELECT count(*) FROM content WHERE base_id IS NOT NULL').pluck().get()).toBe(57);
+    closeDatabase(after);
+  });
+});
