@@ -10,6 +10,44 @@ export interface LatestOf {
   stored: boolean;
 }
 
+/**
+ * Runs as stored: a blob of unsigned varints (revision id, line count, revision id, ...), about
+ * half the JSON text rows written before it (still read), which made blame_cache the largest
+ * table after the texts themselves.
+ */
+type StoredRuns = Buffer | string;
+
+export function encodeRuns(runs: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(runs.length * 5);
+  let at = 0;
+  for (let n of runs) {
+    if (!Number.isSafeInteger(n) || n < 0) throw new Error(`authorship runs hold ${n}, not a count or revision id`);
+    while (n >= 0x80) {
+      out[at++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    out[at++] = n;
+  }
+  return out.subarray(0, at);
+}
+
+export function decodeRuns(stored: StoredRuns): number[] {
+  if (typeof stored === 'string') return JSON.parse(stored) as number[];
+  const runs: number[] = [];
+  let n = 0;
+  let scale = 1;
+  for (const b of stored) {
+    n += (b & 0x7f) * scale;
+    if (b < 0x80) {
+      runs.push(n);
+      n = 0;
+      scale = 1;
+    } else scale *= 0x80;
+  }
+  if (scale !== 1) throw new Error('stored authorship runs end inside a number');
+  return runs;
+}
+
 export class BlameStore {
   private readonly select;
   private readonly exists;
@@ -23,7 +61,7 @@ export class BlameStore {
   private readonly ancestryStmt;
 
   constructor(db: Db) {
-    this.select = db.prepare<[number, number], { runs: string }>('SELECT runs FROM blame_cache WHERE revision_id = ? AND version = ?');
+    this.select = db.prepare<[number, number], { runs: StoredRuns }>('SELECT runs FROM blame_cache WHERE revision_id = ? AND version = ?');
     this.exists = db.prepare<[number, number], number>('SELECT 1 FROM blame_cache WHERE revision_id = ? AND version = ?').pluck();
     this.insert = db.prepare('INSERT OR REPLACE INTO blame_cache (revision_id, version, runs) VALUES (?, ?, ?)');
     this.copyStmt = db.prepare(
@@ -40,7 +78,7 @@ export class BlameStore {
     this.namesStmt = db.prepare<[string], { id: number; name: string }>(
       'SELECT r.id, a.name FROM json_each(?) j JOIN revision r ON r.id = j.value JOIN actor a ON a.id = r.actor_id',
     );
-    this.ancestryStmt = db.prepare<[number, number, number], { id: number; content_id: number; runs: string | null }>(
+    this.ancestryStmt = db.prepare<[number, number, number], { id: number; content_id: number; runs: StoredRuns | null }>(
       `WITH RECURSIVE up (id, parent_id, content_id, depth) AS (
          SELECT id, parent_id, content_id, 1 FROM revision WHERE id = ?
          UNION ALL SELECT r.id, r.parent_id, r.content_id, up.depth + 1 FROM revision r JOIN up ON r.id = up.parent_id WHERE up.depth < ?
@@ -55,7 +93,7 @@ export class BlameStore {
    */
   runs(revisionId: number, version: number): number[] | undefined {
     const row = this.select.get(revisionId, version);
-    return row ? (JSON.parse(row.runs) as number[]) : undefined;
+    return row ? decodeRuns(row.runs) : undefined;
   }
 
   /**
@@ -63,7 +101,7 @@ export class BlameStore {
    * stored authorship as runs (undefined when not stored), in one statement.
    */
   ancestry(revisionId: number, depth: number, version: number): Array<{ id: number; contentId: number; runs: number[] | undefined }> {
-    return this.ancestryStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, contentId: r.content_id, runs: r.runs === null ? undefined : (JSON.parse(r.runs) as number[]) }));
+    return this.ancestryStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, contentId: r.content_id, runs: r.runs === null ? undefined : decodeRuns(r.runs) }));
   }
 
   /** Whether the revision's authorship is stored, without reading it. */
@@ -73,7 +111,7 @@ export class BlameStore {
 
   /** Store a revision's authorship, as runs (see runs()). */
   put(revisionId: number, version: number, runs: readonly number[]): void {
-    this.insert.run(revisionId, version, JSON.stringify(runs));
+    this.insert.run(revisionId, version, encodeRuns(runs));
   }
 
   /** Store `from`'s authorship as `to`'s too (a revert to `from`'s text); false when `from` has none stored. */

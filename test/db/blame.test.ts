@@ -19,12 +19,24 @@ describe('BlameStore', () => {
     { name: 'no lines', runs: [] as number[] },
     { name: 'one author', runs: [4, 3] },
     { name: 'several authors', runs: [1, 2, 2, 3, 3, 1] },
+    { name: 'ids past every varint width', runs: [127, 1, 128, 300, 16_383, 16_384, 2_097_151, 2_097_152, 2 ** 40, 1, 0, 5] },
   ])('stores $name as runs, as given, and reads them back', ({ runs }) => {
     const { s, rev, runs: stored } = withRevision();
     s.blame.put(rev, 1, runs);
-    expect(stored()).toBe(JSON.stringify(runs));
+    expect(Buffer.isBuffer(stored())).toBe(true);
     expect(s.blame.runs(rev, 1)).toEqual(runs);
     expect(s.blame.runs(rev, 2)).toBeUndefined();
+  });
+
+  it('stores runs in under half the bytes of their JSON, and still reads rows stored as JSON', () => {
+    const { s, rev, runs: stored } = withRevision();
+    const runs = [3415, 1, 165, 1, 4294, 2, 165, 2, 3672, 1, 165, 1, 4907, 1, 581, 1, 4116, 2, 3319, 1, 1351, 1, 165, 7];
+    s.blame.put(rev, 1, runs);
+    expect((stored() as Buffer).length).toBeLessThan(JSON.stringify(runs).length * 0.5);
+    s.db.prepare('UPDATE blame_cache SET runs = ? WHERE revision_id = ?').run(JSON.stringify(runs), rev);
+    expect(s.blame.runs(rev, 1)).toEqual(runs);
+    expect(s.blame.ancestry(rev, 1, 1)[0]!.runs).toEqual(runs);
+    expect(() => s.blame.put(rev, 1, [1, -2])).toThrow(/not a count or revision id/);
   });
 
   it('keys by revision and algorithm version: another version is not computed yet', () => {
