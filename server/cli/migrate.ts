@@ -1,18 +1,21 @@
 /**
  * `wiki migrate`: apply pending migrations, then store every text a newer revision replaced as a
- * delta (content.ts), with progress, and give the space that freed back to the file system.
+ * delta (content.ts) and rewrite authorship kept as JSON as blobs (blame.ts), with progress, and
+ * give the space that freed back to the file system.
  * Packing commits a batch at a time and works from a queue kept in the database, so a run that is
  * stopped (Ctrl-C, a crash) goes on where it stopped when run again. A running wiki packs the same
  * queue in the background; this does it all at once.
  */
 import type { Config } from '../config.js';
 import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
+import { BlameStore } from '../db/blame.js';
 import { ContentStore } from '../db/content.js';
 import { migrate } from '../db/migrate.js';
 import { CliError, type CliIo } from './io.js';
 import { progress } from './progress.js';
 
 const PACK_BATCH = 500;
+const AUTHORSHIP_BATCH = 2_000;
 
 export function migrateCommand(config: Config, args: string[], io: CliIo): number {
   if (args.length) throw new CliError('migrate takes no arguments.');
@@ -20,7 +23,9 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
   try {
     const applied = migrate(db);
     io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')} to ${config.dbFile}` : `${config.dbFile} is up to date`);
-    if (packAll(db, io) > 0) compact(db, io);
+    const packed = packAll(db, io);
+    const rewritten = compactAuthorship(db, io);
+    if (packed + rewritten > 0) compact(db, io);
     return 0;
   } finally {
     closeDatabase(db);
@@ -44,6 +49,25 @@ function packAll(db: Db, io: CliIo): number {
   bar.done();
   io.out(`stored ${packed} of ${total} replaced texts as deltas against their successors`);
   return packed;
+}
+
+/** Authorship stored as JSON before runs were blobs, rewritten as blobs; how many rows. */
+function compactAuthorship(db: Db, io: CliIo): number {
+  const blame = new BlameStore(db);
+  const total = blame.countJson();
+  if (total === 0) return 0;
+  const bar = progress(io, 'rewriting authorship', total, 'revisions');
+  const batch = db.transaction((after: number) => blame.compactJson(after, AUTHORSHIP_BATCH));
+  let done = 0;
+  for (let after: number | undefined = 0; after !== undefined; ) {
+    const r = batch.immediate(after);
+    done += r.rewritten;
+    bar.set(done);
+    after = r.lastId;
+  }
+  bar.done();
+  io.out(`rewrote the authorship of ${done} revisions in its compact form`);
+  return done;
 }
 
 /**

@@ -59,6 +59,8 @@ export class BlameStore {
   private readonly latestStmt;
   private readonly namesStmt;
   private readonly ancestryStmt;
+  private readonly jsonRowsStmt;
+  private readonly countJsonStmt;
 
   constructor(db: Db) {
     this.select = db.prepare<[number, number], { runs: StoredRuns }>('SELECT runs FROM blame_cache WHERE revision_id = ? AND version = ?');
@@ -75,6 +77,10 @@ export class BlameStore {
          EXISTS (SELECT 1 FROM blame_cache b WHERE b.revision_id = p.latest_id AND b.version = ?) AS stored
        FROM page p WHERE p.id > ? AND ${livePage('p')} ORDER BY p.id LIMIT ?`,
     );
+    this.jsonRowsStmt = db.prepare<[number, number], { revision_id: number; version: number; runs: string }>(
+      "SELECT revision_id, version, runs FROM blame_cache WHERE revision_id > ? AND typeof(runs) = 'text' ORDER BY revision_id LIMIT ?",
+    );
+    this.countJsonStmt = db.prepare<[], number>("SELECT count(*) FROM blame_cache WHERE typeof(runs) = 'text'").pluck();
     this.namesStmt = db.prepare<[string], { id: number; name: string }>(
       'SELECT r.id, a.name FROM json_each(?) j JOIN revision r ON r.id = j.value JOIN actor a ON a.id = r.actor_id',
     );
@@ -117,6 +123,21 @@ export class BlameStore {
   /** Store `from`'s authorship as `to`'s too (a revert to `from`'s text); false when `from` has none stored. */
   copy(from: number, to: number, version: number): boolean {
     return this.copyStmt.run(to, from, version).changes > 0;
+  }
+
+  /**
+   * Rewrite up to `limit` rows stored as JSON (before runs were blobs) with revision ids above
+   * `afterId`, in id order; `lastId` is where to go on, undefined when done.
+   */
+  compactJson(afterId: number, limit: number): { lastId: number | undefined; rewritten: number } {
+    const rows = this.jsonRowsStmt.all(afterId, limit);
+    for (const r of rows) this.insert.run(r.revision_id, r.version, encodeRuns(decodeRuns(r.runs)));
+    return { lastId: rows.at(-1)?.revision_id, rewritten: rows.length };
+  }
+
+  /** How many rows are still stored as JSON. */
+  countJson(): number {
+    return this.countJsonStmt.get()!;
   }
 
   /** Note that the revision's authorship is still to derive (after its save's commit). */

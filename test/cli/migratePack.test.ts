@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/run.js';
 import type { CliIo } from '../../server/cli/io.js';
 import { closeDatabase, openDatabase } from '../../server/db/connection.js';
+import { BlameStore } from '../../server/db/blame.js';
 import { ContentStore } from '../../server/db/content.js';
 import { loadMigrations, migrate } from '../../server/db/migrate.js';
 import { prng } from '../helpers/random.js';
@@ -43,6 +44,8 @@ function oldDatabase(pages: number, revisions: number): { file: string; texts: M
         const cid = Number(content.run(sha1, bytes.length, deflateRawSync(bytes)).lastInsertRowid);
         texts.set(cid, text);
         parent = Number(revision.run(p, parent, cid, bytes.length, sha1, now).lastInsertRowid);
+        // Authorship as it was stored then: JSON text.
+        db.prepare('INSERT INTO blame_cache (revision_id, version, runs) VALUES (?, 1, ?)').run(parent, JSON.stringify([parent, 40]));
       }
       db.prepare('UPDATE page SET latest_id = ? WHERE id = ?').run(parent, p);
     }
@@ -68,7 +71,7 @@ function cliFor(file: string) {
   return { cli, out, status };
 }
 
-describe('wiki migrate packs an existing history', () => {
+describe('wiki migrate packs an existing history and its authorship', () => {
   it('stores every replaced text as a delta, shows progress, gives the space back, and every text reads back', async () => {
     const { file, texts } = oldDatabase(6, 30);
     const before = contentBytes(file);
@@ -77,12 +80,15 @@ describe('wiki migrate packs an existing history', () => {
     expect(out.join('\n')).toMatch(/applied 1 migration\(s\): 12/);
     expect(out.join('\n')).toMatch(/stored 174 of 174 replaced texts as deltas/);
     expect(status.some((s) => s.includes('packing old revisions'))).toBe(true);
+    expect(out.join('\n')).toMatch(/rewrote the authorship of 180 revisions in its compact form/);
     expect(out.join('\n')).toMatch(/compacted the database from \d+ to \d+ pages/);
     expect(contentBytes(file)).toBeLessThan(before / 4);
     const db = openDatabase(file);
     const content = new ContentStore(db);
     for (const [id, text] of texts) expect(content.read(id)).toBe(text);
     expect(content.verify(0, 1000).bad).toEqual([]);
+    expect(db.prepare("SELECT count(*) FROM blame_cache WHERE typeof(runs) <> 'blob'").pluck().get()).toBe(0);
+    expect(new BlameStore(db).runs(77, 1)).toEqual([77, 40]);
     // Each page's latest text is whole.
     const latest = db.prepare('SELECT c.base_id FROM page p JOIN revision r ON r.id = p.latest_id JOIN content c ON c.id = r.content_id').pluck().all();
     expect(latest).toEqual(Array(6).fill(null));
