@@ -10,12 +10,15 @@ import type { Config } from '../config.js';
 import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
 import { BlameStore } from '../db/blame.js';
 import { ContentStore } from '../db/content.js';
+import { createStores } from '../db/stores.js';
+import { AUTHORS_CHECKPOINT_EVERY, thinStoredAuthors } from '../wiki/blameSave.js';
 import { migrate } from '../db/migrate.js';
 import { CliError, type CliIo } from './io.js';
 import { progress } from './progress.js';
 
 const PACK_BATCH = 500;
 const AUTHORSHIP_BATCH = 2_000;
+const THIN_BATCH = 500;
 
 export function migrateCommand(config: Config, args: string[], io: CliIo): number {
   if (args.length) throw new CliError('migrate takes no arguments.');
@@ -25,7 +28,8 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
     io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')} to ${config.dbFile}` : `${config.dbFile} is up to date`);
     const packed = packAll(db, io);
     const rewritten = compactAuthorship(db, io);
-    if (packed + rewritten > 0) compact(db, io);
+    const thinned = thinAuthorship(db, io);
+    if (packed + rewritten + thinned > 0) compact(db, io);
     return 0;
   } finally {
     closeDatabase(db);
@@ -68,6 +72,31 @@ function compactAuthorship(db: Db, io: CliIo): number {
   bar.done();
   io.out(`rewrote the authorship of ${done} revisions in its compact form`);
   return done;
+}
+
+/**
+ * Authorship kept for every revision (before it was kept for the latest few and one in
+ * AUTHORS_CHECKPOINT_EVERY) thinned the same way; how many rows were dropped. Done once: later
+ * runs find nothing to drop (a database that only ever thinned has nothing either), so a marker
+ * in the settings is not needed, only a pass over the pages.
+ */
+function thinAuthorship(db: Db, io: CliIo): number {
+  const stores = createStores(db);
+  const pages = db.prepare('SELECT count(*) FROM page').pluck().get() as number;
+  const bar = progress(io, 'thinning authorship', pages, 'pages');
+  const batch = db.transaction((after: number) => thinStoredAuthors(stores, after, THIN_BATCH));
+  let dropped = 0;
+  let done = 0;
+  for (let after: number | undefined = 0; after !== undefined; ) {
+    const r = batch.immediate(after);
+    dropped += r.dropped;
+    done += THIN_BATCH;
+    bar.set(Math.min(done, pages));
+    after = r.lastPageId;
+  }
+  bar.done();
+  if (dropped > 0) io.out(`kept the authorship of each page's latest revisions and one in ${AUTHORS_CHECKPOINT_EVERY} before them: dropped ${dropped} rows`);
+  return dropped;
 }
 
 /**

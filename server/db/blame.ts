@@ -60,6 +60,10 @@ export class BlameStore {
   private readonly namesStmt;
   private readonly ancestryStmt;
   private readonly jsonRowsStmt;
+  private readonly storedLineStmt;
+  private readonly dropStmt;
+  private readonly pageLineStmt;
+  private readonly pagesAfterStmt;
   private readonly countJsonStmt;
 
   constructor(db: Db) {
@@ -77,6 +81,18 @@ export class BlameStore {
          EXISTS (SELECT 1 FROM blame_cache b WHERE b.revision_id = p.latest_id AND b.version = ?) AS stored
        FROM page p WHERE p.id > ? AND ${livePage('p')} ORDER BY p.id LIMIT ?`,
     );
+    this.storedLineStmt = db.prepare<[number, number, number], { id: number; stored: number }>(
+      `WITH RECURSIVE up (id, parent_id, depth) AS (
+         SELECT id, parent_id, 1 FROM revision WHERE id = ?
+         UNION ALL SELECT r.id, r.parent_id, up.depth + 1 FROM revision r JOIN up ON r.id = up.parent_id WHERE up.depth < ?
+       )
+       SELECT up.id, EXISTS (SELECT 1 FROM blame_cache b WHERE b.revision_id = up.id AND b.version = ?) AS stored FROM up ORDER BY up.depth`,
+    );
+    this.dropStmt = db.prepare('DELETE FROM blame_cache WHERE revision_id = ? AND version = ?');
+    this.pageLineStmt = db.prepare<[number, number], { id: number; stored: number }>(
+      'SELECT r.id, EXISTS (SELECT 1 FROM blame_cache b WHERE b.revision_id = r.id AND b.version = ?) AS stored FROM revision r WHERE r.page_id = ? ORDER BY r.id',
+    );
+    this.pagesAfterStmt = db.prepare<[number, number], number>('SELECT id FROM page WHERE id > ? ORDER BY id LIMIT ?').pluck();
     this.jsonRowsStmt = db.prepare<[number, number], { revision_id: number; version: number; runs: string }>(
       "SELECT revision_id, version, runs FROM blame_cache WHERE revision_id > ? AND typeof(runs) = 'text' ORDER BY revision_id LIMIT ?",
     );
@@ -108,6 +124,26 @@ export class BlameStore {
    */
   ancestry(revisionId: number, depth: number, version: number): Array<{ id: number; contentId: number; runs: number[] | undefined }> {
     return this.ancestryStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, contentId: r.content_id, runs: r.runs === null ? undefined : decodeRuns(r.runs) }));
+  }
+
+  /** Revision `revisionId` and up to `depth - 1` of its ancestors, newest first, with whether each one's authorship is stored (not read). */
+  storedLine(revisionId: number, depth: number, version: number): Array<{ id: number; stored: boolean }> {
+    return this.storedLineStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, stored: r.stored === 1 }));
+  }
+
+  /** Every revision of a page, oldest first, with whether its authorship is stored. */
+  pageLine(pageId: number, version: number): Array<{ id: number; stored: boolean }> {
+    return this.pageLineStmt.all(version, pageId).map((r) => ({ id: r.id, stored: r.stored === 1 }));
+  }
+
+  /** Up to `limit` page ids after `afterPageId`, in order (deleted pages too: their histories are kept). */
+  pagesAfter(afterPageId: number, limit: number): number[] {
+    return this.pagesAfterStmt.all(afterPageId, limit);
+  }
+
+  /** Forget a revision's stored authorship (it can be derived again from an ancestor's). */
+  drop(revisionId: number, version: number): void {
+    this.dropStmt.run(revisionId, version);
   }
 
   /** Whether the revision's authorship is stored, without reading it. */

@@ -1,8 +1,10 @@
 /**
  * Blame: which revision wrote each line of a revision's text. Each revision's authorship is derived
- * from its parent's once, when it is saved (blameSave.ts), so a view reads one row and never replays
- * the page's history; the walk here fills what an older database never stored (in the background:
- * blameFill.ts) and answers the blame page. A revert to an earlier text inherits that text's
+ * from its parent's once, when it is saved (blameSave.ts), so a view of a page reads one row and
+ * never replays its history. It stays stored for a page's latest revisions and one in every
+ * AUTHORS_CHECKPOINT_EVERY before them; the walk here derives any other again from the nearest
+ * stored one (a bounded number of steps), fills what an older database never stored (in the
+ * background: blameFill.ts), and answers the blame page. A revert to an earlier text inherits that text's
  * authorship; lines that come back after a move or a recent removal keep their first writers.
  */
 import type { Stores } from '../db/stores.js';
@@ -12,7 +14,7 @@ import type { TextWorkers } from './work/pool.js';
 
 export const BLAME_VERSION = 1;
 /** Earlier revisions whose lines may be restored (undo of a recent edit) and keep their authors. */
-const RECALL_DEPTH = 5;
+export const RECALL_DEPTH = 5;
 
 export { inheritAuthors, recallMap, type AuthorRuns, type RecallSource } from './authorship.js';
 
@@ -69,8 +71,8 @@ interface Step {
 
 /**
  * Who wrote each line of `rev` (as runs: authorship.ts AuthorRuns), computing and storing what is missing: walk back
- * to the nearest revision with stored authorship (stored sets are closed under "parent of", so
- * everything older is stored too), then derive each later one from its parent's. With `maxSteps`,
+ * to the nearest revision with stored authorship (at most AUTHORS_CHECKPOINT_EVERY back on a
+ * history written since authorship was thinned), then derive each later one from its parent's. With `maxSteps`,
  * undefined when `rev` is more revisions than that past stored authorship (nothing is derived then).
  */
 export function authorsOf(stores: Stores, rev: Revision, maxSteps = Infinity): AuthorRuns | undefined {

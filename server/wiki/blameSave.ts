@@ -9,7 +9,7 @@
  */
 import type { Stores } from '../db/stores.js';
 import { firstAuthors, inheritRuns, mapRunIds, type AuthorRuns } from './authorship.js';
-import { BLAME_VERSION, authorsOf, authorsOfAsync, recallSources } from './blame.js';
+import { BLAME_VERSION, RECALL_DEPTH, authorsOf, authorsOfAsync, recallSources } from './blame.js';
 import { scheduleAuthors } from './blameFill.js';
 import type { TextWorkers } from './work/pool.js';
 
@@ -79,6 +79,12 @@ export async function prepareAuthorsAsync(stores: Stores, workers: TextWorkers, 
  * return what finishDeferredAuthors(Async) derives after the commit.
  */
 export function noteAuthors(stores: Stores, s: SavedText, prepared: AuthorRuns | undefined): DeferredAuthors | undefined {
+  const deferred = storeAuthors(stores, s, prepared);
+  thinAuthors(stores, s.revisionId);
+  return deferred;
+}
+
+function storeAuthors(stores: Stores, s: SavedText, prepared: AuthorRuns | undefined): DeferredAuthors | undefined {
   // A revert to an earlier text (undo, restore, rollback, by hand) inherits that text's authorship.
   const revertOf = s.parentId === null ? undefined : stores.revisions.earlierWithSha1(s.pageId, s.sha1, s.parentId);
   if (revertOf !== undefined) {
@@ -89,6 +95,58 @@ export function noteAuthors(stores: Stores, s: SavedText, prepared: AuthorRuns |
   }
   stores.blame.markPending(s.revisionId);
   return { revisionId: s.revisionId };
+}
+
+/**
+ * Revisions back from the latest whose authorship is always kept: the parent's for the next save,
+ * and the few before it that its recall looks at (undo of a recent edit keeps its lines' writers).
+ */
+export const KEEP_RECENT_AUTHORS = RECALL_DEPTH + 1;
+/** Further back, one revision in this many keeps its authorship: any other is derived again in at most this many steps. */
+export const AUTHORS_CHECKPOINT_EVERY = 32;
+
+/**
+ * Keep a page's authorship only where it is needed: for its latest revisions and one in every
+ * AUTHORS_CHECKPOINT_EVERY before them. Stored for every revision, authorship cost more than the
+ * texts themselves on a long history (a 1,000-line README: 2.3 MiB for 992 revisions, whose texts
+ * took 0.5); an old revision's is derived again from the nearest stored one (blame.ts authorsOf)
+ * when it is asked for. Inside the save's transaction: one indexed walk up the history, at most
+ * one row deleted.
+ */
+function thinAuthors(stores: Stores, revisionId: number): void {
+  const line = stores.blame.storedLine(revisionId, KEEP_RECENT_AUTHORS + AUTHORS_CHECKPOINT_EVERY, BLAME_VERSION);
+  const candidate = line[KEEP_RECENT_AUTHORS];
+  if (!candidate?.stored) return;
+  // Dropped only when a revision less than AUTHORS_CHECKPOINT_EVERY further back keeps its own.
+  if (line.slice(KEEP_RECENT_AUTHORS + 1).some((r) => r.stored)) stores.blame.drop(candidate.id, BLAME_VERSION);
+}
+
+/**
+ * thinAuthors for the histories of a database written before it: up to `limit` pages after page id
+ * `afterPageId`. Returns where to go on (undefined when done) and how many rows were dropped.
+ */
+export function thinStoredAuthors(stores: Stores, afterPageId: number, limit: number): { lastPageId: number | undefined; dropped: number } {
+  const pages = stores.blame.pagesAfter(afterPageId, limit);
+  let dropped = 0;
+  for (const pageId of pages) {
+    const line = stores.blame.pageLine(pageId, BLAME_VERSION);
+    // Oldest first: keep one stored row in every AUTHORS_CHECKPOINT_EVERY, and the latest few.
+    let sinceKept = Infinity;
+    line.forEach((r, i) => {
+      if (!r.stored) {
+        sinceKept++;
+        return;
+      }
+      if (i >= line.length - KEEP_RECENT_AUTHORS || sinceKept >= AUTHORS_CHECKPOINT_EVERY - 1) {
+        sinceKept = 0;
+        return;
+      }
+      stores.blame.drop(r.id, BLAME_VERSION);
+      sinceKept++;
+      dropped++;
+    });
+  }
+  return { lastPageId: pages.length < limit ? undefined : pages.at(-1), dropped };
 }
 
 /**

@@ -6,7 +6,7 @@ import { createUser, makeTestApp } from '../helpers/app.js';
 import { commitSave, prepareSave, saveEdit, saveEditAsync } from '../../server/wiki/edit.js';
 import { authorsOf, BLAME_VERSION } from '../../server/wiki/blame.js';
 import { linesOf } from '../../server/wiki/authorship.js';
-import { INLINE_AUTHORS_CHARS } from '../../server/wiki/blameSave.js';
+import { AUTHORS_CHECKPOINT_EVERY, INLINE_AUTHORS_CHARS, KEEP_RECENT_AUTHORS } from '../../server/wiki/blameSave.js';
 import { authorshipSettled } from '../../server/wiki/blameFill.js';
 import { readLatest, renderedHtml } from '../../server/wiki/pages.js';
 import { restoreRevision, undoRevision } from '../../server/wiki/revert.js';
@@ -276,6 +276,40 @@ describe('authorship after a restart', () => {
     } finally {
       closeDatabase(again.db);
       await again.workers.close();
+    }
+  });
+});
+
+describe('authorship kept where it is needed', () => {
+  it('keeps the latest revisions and one in every AUTHORS_CHECKPOINT_EVERY before them; any other derives again as it was saved', () => {
+    const { wiki } = makeTestApp();
+    const writers = [createUser(wiki), createUser(wiki), createUser(wiki)];
+    const atSave = new Map<number, number[]>();
+    const lines: string[] = [];
+    let base: number | null = null;
+    const ids: number[] = [];
+    for (let i = 0; i < 90; i++) {
+      if (i % 3 === 2 && lines.length > 2) lines[i % lines.length] = `${para(i)} (rewritten)`;
+      else lines.push(para(i));
+      const r = saveEdit(wiki.stores, { title, source: lines.join('\n\n'), baseId: base, actor: writers[i % 3]! });
+      base = r.revision.id;
+      ids.push(base);
+      atSave.set(base, stored(wiki, base)!);
+    }
+    const kept = ids.map((id) => stored(wiki, id) !== undefined);
+    // The latest KEEP_RECENT_AUTHORS are all kept.
+    expect(kept.slice(-KEEP_RECENT_AUTHORS).every(Boolean)).toBe(true);
+    // Further back, no run of dropped revisions is AUTHORS_CHECKPOINT_EVERY long, and most are dropped.
+    let gap = 0;
+    for (const k of kept) {
+      gap = k ? 0 : gap + 1;
+      expect(gap).toBeLessThan(AUTHORS_CHECKPOINT_EVERY);
+    }
+    expect(kept.filter(Boolean).length).toBeLessThanOrEqual(KEEP_RECENT_AUTHORS + Math.ceil(90 / AUTHORS_CHECKPOINT_EVERY) + 1);
+    // A dropped revision's authorship, asked for, is what its save derived.
+    for (const [i, id] of ids.entries()) {
+      if (kept[i]) continue;
+      expect(linesOf(authorsOf(wiki.stores, wiki.stores.revisions.byId(id)!)!), `revision ${i + 1}`).toEqual(atSave.get(id));
     }
   });
 });
