@@ -1,5 +1,10 @@
-/** The FTS5 index of each page's latest text (rowid = page id). */
+/**
+ * The FTS5 index of each page's latest text (rowid = page id), and the text itself in search_text
+ * for the excerpts (searchExcerpt.ts): the index keeps no copy (migration 0013).
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from './connection.js';
+import { expressionWords, makeExcerpt } from './searchExcerpt.js';
 
 export interface SearchHit {
   id: number;
@@ -21,8 +26,10 @@ function withoutControls(text: string): string {
  */
 export const CHUNK_CHARS = 32 * 1024;
 const STRIDE = 2 ** 40;
+/** SQL: the page id of a search_index (or search_text) row whose id is `column`. */
+export const pageOfRow = (column: string) => `(${column} % ${STRIDE})`;
 /** SQL: the page id of a search_index row. */
-export const PAGE_OF_ROW = `(rowid % ${STRIDE})`;
+export const PAGE_OF_ROW = pageOfRow('rowid');
 /**
  * The most body matches one search ranks. FTS5 computes bm25 for every match before a LIMIT
  * (about 0.4 µs each): a word in half of 100,000 pages cost 53 ms a search. Beyond this many
@@ -51,6 +58,15 @@ export function chunksOf(text: string): string[] {
   return out;
 }
 
+/** A chunk's text as search_text keeps it: deflated, fastest setting (it is read a few rows a search). */
+function packBody(text: string): Buffer {
+  return deflateRawSync(Buffer.from(text, 'utf8'), { level: 1 });
+}
+
+function unpackBody(body: Buffer | string): string {
+  return typeof body === 'string' ? body : inflateRawSync(body).toString('utf8');
+}
+
 export class SearchStore {
   private readonly remove;
   private readonly insert;
@@ -58,7 +74,11 @@ export class SearchStore {
   private readonly ranked;
   private readonly titlePages;
   private readonly titleRanked;
-  private readonly excerpts;
+  private readonly texts;
+  private readonly putText;
+  private readonly removeText;
+  private readonly rawTextsStmt;
+  private readonly countRawStmt;
 
   /** `budget`: at most this many body matches ranked a search (BODY_BUDGET; smaller in tests). */
   constructor(
@@ -66,12 +86,19 @@ export class SearchStore {
     private readonly budget = BODY_BUDGET,
   ) {
     this.remove = db.prepare('DELETE FROM search_index WHERE rowid = ?');
+    this.putText = db.prepare('INSERT OR REPLACE INTO search_text (id, title, body) VALUES (?, ?, ?)');
+    this.removeText = db.prepare('DELETE FROM search_text WHERE id = ?');
+    this.texts = db.prepare<[string], { id: number; title: string; body: Buffer | string }>('SELECT id, title, body FROM search_text WHERE id IN (SELECT value FROM json_each(?))');
+    this.rawTextsStmt = db.prepare<[number, number], { id: number; title: string; body: string }>(
+      "SELECT id, title, body FROM search_text WHERE id > ? AND typeof(body) = 'text' ORDER BY id LIMIT ?",
+    );
+    this.countRawStmt = db.prepare<[], number>("SELECT count(*) FROM search_text WHERE typeof(body) = 'text'").pluck();
     this.insert = db.prepare('INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)');
     this.has = db.prepare<[number], number>('SELECT 1 FROM search_index WHERE rowid = ?').pluck();
     // Pages whose title has every word come first (every chunk carries the title, so a page's
     // chunks agree on it); within each group bm25 ranks, with title matches weighing ten times body
     // matches. A page is ranked, and excerpted, by its best chunk. Excerpts are made afterwards for
-    // the chunks shown only: snippet() over every match cost five times the ranking.
+    // the chunks shown only (searchExcerpt.ts), from their text in search_text.
     // Both tiers: every title match (fewer than a page of results here), then the body matches,
     // at most BODY_BUDGET of them. A title match is ranked by its score with title words counted
     // twice, as in the title tier alone, so the order does not depend on which query ran.
@@ -98,10 +125,6 @@ export class SearchStore {
        SELECT id, row FROM hit GROUP BY id ORDER BY min(score), id
        LIMIT @limit OFFSET @offset`,
     );
-    this.excerpts = db.prepare<{ q: string; rows: string }, { row: number; title: string; excerpt: string }>(
-      `SELECT rowid AS row, title, snippet(search_index, 1, char(1), char(2), '…', 24) AS excerpt
-       FROM search_index WHERE search_index MATCH @q AND rowid IN (SELECT value FROM json_each(@rows))`,
-    );
   }
 
   /** How many chunks the page has in the index (0 when it has none). */
@@ -118,25 +141,50 @@ export class SearchStore {
   put(pageId: number, title: string, body: string): void {
     const chunks = chunksOf(body);
     chunks.forEach((chunk, k) => this.putChunk(pageId, k, title, chunk));
-    for (let k = this.chunkCount(pageId) - 1; k >= chunks.length; k--) this.remove.run(pageId + k * STRIDE);
+    for (let k = this.chunkCount(pageId) - 1; k >= chunks.length; k--) this.removeRow(pageId + k * STRIDE);
   }
 
   /** Index chunk `k` of a page (replacing what that chunk held). */
   putChunk(pageId: number, k: number, title: string, chunk: string): void {
-    this.remove.run(pageId + k * STRIDE);
-    this.insert.run(pageId + k * STRIDE, withoutControls(title), withoutControls(chunk));
+    const row = pageId + k * STRIDE;
+    const body = withoutControls(chunk);
+    const t = withoutControls(title);
+    this.remove.run(row);
+    this.insert.run(row, t, body);
+    this.putText.run(row, t, packBody(body));
+  }
+
+  /** Take out one index row and its text. */
+  private removeRow(row: number): void {
+    this.remove.run(row);
+    this.removeText.run(row);
+  }
+
+  /**
+   * Deflate up to `limit` texts still stored as text (copied by migration 0013) with ids above
+   * `afterId`; `lastId` is where to go on, undefined when done.
+   */
+  compactTexts(afterId: number, limit: number): { lastId: number | undefined; rewritten: number } {
+    const rows = this.rawTextsStmt.all(afterId, limit);
+    for (const r of rows) this.putText.run(r.id, r.title, packBody(r.body));
+    return { lastId: rows.at(-1)?.id, rewritten: rows.length };
+  }
+
+  /** How many texts are still stored as text. */
+  countRawTexts(): number {
+    return this.countRawStmt.get()!;
   }
 
   /** Take out the page's last chunk if it is chunk `from` or later; false when there was none to take. */
   dropLastChunkFrom(pageId: number, from: number): boolean {
     const n = this.chunkCount(pageId);
     if (n <= from) return false;
-    this.remove.run(pageId + (n - 1) * STRIDE);
+    this.removeRow(pageId + (n - 1) * STRIDE);
     return true;
   }
 
   delete(pageId: number): void {
-    for (let k = this.chunkCount(pageId) - 1; k >= 0; k--) this.remove.run(pageId + k * STRIDE);
+    for (let k = this.chunkCount(pageId) - 1; k >= 0; k--) this.removeRow(pageId + k * STRIDE);
   }
 
   /**
@@ -155,10 +203,11 @@ export class SearchStore {
         ? this.titleRanked.all({ both, limit, offset, budget: this.budget })
         : this.ranked.all({ q: expression, both, limit, offset, budget: this.budget });
     if (ranked.length === 0) return [];
-    const shown = new Map(this.excerpts.all({ q: expression, rows: JSON.stringify(ranked.map((r) => r.row)) }).map((e) => [e.row, e]));
+    const shown = new Map(this.texts.all(JSON.stringify(ranked.map((r) => r.row))).map((t) => [t.id, t]));
+    const words = expressionWords(expression);
     return ranked.flatMap((r) => {
-      const e = shown.get(r.row);
-      return e ? [{ id: r.id, title: e.title, excerpt: e.excerpt }] : [];
+      const t = shown.get(r.row);
+      return t ? [{ id: r.id, title: t.title, excerpt: makeExcerpt(unpackBody(t.body), words) }] : [];
     });
   }
 }

@@ -10,6 +10,7 @@ import type { CliIo } from '../../server/cli/io.js';
 import { closeDatabase, openDatabase } from '../../server/db/connection.js';
 import { BlameStore } from '../../server/db/blame.js';
 import { ContentStore } from '../../server/db/content.js';
+import { SearchStore } from '../../server/db/search.js';
 import { loadMigrations, migrate } from '../../server/db/migrate.js';
 import { prng } from '../helpers/random.js';
 
@@ -48,6 +49,7 @@ function oldDatabase(pages: number, revisions: number): { file: string; texts: M
         db.prepare('INSERT INTO blame_cache (revision_id, version, runs) VALUES (?, 1, ?)').run(parent, JSON.stringify([parent, 40]));
       }
       db.prepare('UPDATE page SET latest_id = ? WHERE id = ?').run(parent, p);
+      db.prepare('INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)').run(p, `Page ${p}`, lines.join('\n'));
     }
   })();
   closeDatabase(db);
@@ -77,10 +79,11 @@ describe('wiki migrate packs an existing history and its authorship', () => {
     const before = contentBytes(file);
     const { cli, out, status } = cliFor(file);
     expect(await runCli(['migrate'], cli)).toBe(0);
-    expect(out.join('\n')).toMatch(/applied 1 migration\(s\): 12/);
+    expect(out.join('\n')).toMatch(/applied \d+ migration\(s\): 12\b/);
     expect(out.join('\n')).toMatch(/stored 174 of 174 replaced texts as deltas/);
     expect(status.some((s) => s.includes('packing old revisions'))).toBe(true);
     expect(out.join('\n')).toMatch(/rewrote the authorship of 180 revisions in its compact form/);
+    expect(out.join('\n')).toMatch(/deflated the search index's 6 texts/);
     expect(out.join('\n')).toMatch(/compacted the database from \d+ to \d+ pages/);
     expect(contentBytes(file)).toBeLessThan(before / 4);
     const db = openDatabase(file);
@@ -93,6 +96,12 @@ describe('wiki migrate packs an existing history and its authorship', () => {
     expect(db.prepare('SELECT count(*) FROM blame_cache').pluck().get()).toBe(42);
     expect(new BlameStore(db).runs(61, 1)).toEqual([61, 40]);
     expect(new BlameStore(db).runs(77, 1)).toBeUndefined();
+    // The search index holds no copy of the texts; search_text holds them deflated, and excerpts come from there.
+    expect(db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'search_index_content'").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM search_text WHERE typeof(body) = 'blob'").pluck().get()).toBe(6);
+    const hit = new SearchStore(db).search('"gossip"', 10, 0);
+    expect(hit.length).toBeGreaterThan(0);
+    expect(hit[0]!.excerpt).toContain('\u0001gossip\u0002');
     // Each page's latest text is whole.
     const latest = db.prepare('SELECT c.base_id FROM page p JOIN revision r ON r.id = p.latest_id JOIN content c ON c.id = r.content_id').pluck().all();
     expect(latest).toEqual(Array(6).fill(null));

@@ -89,9 +89,9 @@ describe('IntegrityStore', () => {
 
   it('reports a damaged search index', () => {
     const { db, check } = setup();
-    // Write behind FTS5's back into its content (unsafe mode lifts SQLite's defence of shadow tables).
+    // Write behind FTS5's back into its index (unsafe mode lifts SQLite's defence of shadow tables).
     db.unsafeMode(true);
-    db.prepare("UPDATE search_index_content SET c1 = 'something else entirely'").run();
+    db.prepare("UPDATE search_index_data SET block = x'00ff00ff00ff' WHERE id > 10").run();
     db.unsafeMode(false);
     expect(check.searchIndexProblem()).toMatch(/malformed|corrupt/i);
   });
