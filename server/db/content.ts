@@ -112,6 +112,7 @@ export class ContentStore {
   private readonly latestStmt;
   private readonly storeDeltaStmt;
   private readonly lengthenStmt;
+  private readonly laterStmt;
 
   constructor(db: Db) {
     this.verifyStmt = db.prepare<[number, number], ContentRow>('SELECT id, sha1, size, encoding, data, base_id FROM content WHERE id > ? ORDER BY id LIMIT ?');
@@ -131,6 +132,7 @@ export class ContentStore {
     this.latestStmt = db.prepare<[number], number>('SELECT r.content_id FROM page p JOIN revision r ON r.id = p.latest_id WHERE p.id = ?').pluck();
     this.storeDeltaStmt = db.prepare('UPDATE content SET base_id = ?, encoding = ?, data = ? WHERE id = ? AND base_id IS NULL');
     this.lengthenStmt = db.prepare('UPDATE content SET chain = max(chain, ?) WHERE id = ?');
+    this.laterStmt = db.prepare<[number, number], number>('SELECT 1 FROM content_pack WHERE content_id = ? AND seq > ?').pluck();
   }
 
   /**
@@ -239,7 +241,11 @@ export class ContentStore {
   packQueued(limit: number): PackResult {
     const queue = this.queueStmt.all(limit);
     let packed = 0;
-    for (const q of queue) if (this.packOne(q.content_id, q.base_id, q.page_id)) packed++;
+    for (const q of queue) {
+      // Replaced again later (reverted to, then edited): packed against its last successor instead.
+      if (this.laterStmt.get(q.content_id, q.seq) !== undefined) continue;
+      if (this.packOne(q.content_id, q.base_id, q.page_id)) packed++;
+    }
     if (queue.length > 0) this.dequeueStmt.run(queue.at(-1)!.seq);
     return { packed, kept: queue.length - packed, queued: this.queuedStmt.get()! };
   }

@@ -150,6 +150,27 @@ describe('history stored as deltas', () => {
     for (const s of saved) expect(fresh.read(s.contentId)).toBe(s.text);
   });
 
+  it('packs a text reverted to and then replaced against its last successor, and the vandal text against it', () => {
+    const { wiki } = makeTestApp();
+    const actor = createUser(wiki);
+    const title = parseTitle('Vandalised');
+    const good = article(1);
+    const vandal = `${article(1).slice(0, 900)}LOL`;
+    const later = article(2);
+    const ids: Array<{ id: number; contentId: number }> = [];
+    for (const source of [good, vandal, good, later]) {
+      const r = saveEdit(wiki.stores, { title, source, baseId: ids.at(-1)?.id ?? null, actor });
+      ids.push({ id: r.revision.id, contentId: r.revision.contentId });
+    }
+    // All four saves before any packing, as an edit storm leaves them.
+    wiki.stores.transaction(() => wiki.stores.content.packQueued(100));
+    expect(rowOf(wiki, ids[0]!.contentId).baseId).toBe(ids[3]!.contentId);
+    expect(rowOf(wiki, ids[1]!.contentId).baseId).toBe(ids[0]!.contentId);
+    expect(rowOf(wiki, ids[3]!.contentId).baseId).toBeNull();
+    const fresh = new ContentStore(wiki.db);
+    expect([good, vandal, later].map((_, i) => fresh.read(ids[i === 2 ? 3 : i]!.contentId))).toEqual([good, vandal, later]);
+  });
+
   it('leaves short texts and texts a delta would not shrink whole', () => {
     const { wiki } = makeTestApp();
     const short = history(wiki, 'Short', 3, (i) => `A stub, version ${i}.`);
