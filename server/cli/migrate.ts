@@ -10,7 +10,6 @@ import type { Config } from '../config.js';
 import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
 import { BlameStore } from '../db/blame.js';
 import { ContentStore } from '../db/content.js';
-import { SearchStore } from '../db/search.js';
 import { createStores } from '../db/stores.js';
 import { AUTHORS_CHECKPOINT_EVERY, thinStoredAuthors } from '../wiki/blameSave.js';
 import { migrate } from '../db/migrate.js';
@@ -31,8 +30,7 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
     const packed = packAll(db, io);
     const rewritten = compactAuthorship(db, io);
     const thinned = thinAuthorship(db, io);
-    const deflated = compactSearchTexts(db, io);
-    if (packed + rewritten + thinned + deflated > 0) compact(db, io);
+    if (packed + rewritten + thinned > 0) compact(db, io);
     return 0;
   } finally {
     closeDatabase(db);
@@ -100,25 +98,6 @@ function thinAuthorship(db: Db, io: CliIo): number {
   bar.done();
   if (dropped > 0) io.out(`kept the authorship of each page's latest revisions and one in ${AUTHORS_CHECKPOINT_EVERY} before them: dropped ${dropped} rows`);
   return dropped;
-}
-
-/** Search texts copied as text by migration 0013, deflated; how many rows. */
-function compactSearchTexts(db: Db, io: CliIo): number {
-  const search = new SearchStore(db);
-  const total = search.countRawTexts();
-  if (total === 0) return 0;
-  const bar = progress(io, 'deflating search texts', total, 'rows');
-  const batch = db.transaction((after: number) => search.compactTexts(after, AUTHORSHIP_BATCH));
-  let done = 0;
-  for (let after: number | undefined = 0; after !== undefined; ) {
-    const r = batch.immediate(after);
-    done += r.rewritten;
-    bar.set(done);
-    after = r.lastId;
-  }
-  bar.done();
-  io.out(`deflated the search index's ${done} texts`);
-  return done;
 }
 
 /**

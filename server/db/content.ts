@@ -78,8 +78,6 @@ const PACK_FROM = 256;
 export const MAX_CHAIN = 32;
 /** A chain longer than this cannot have been written by this module: the database is damaged. */
 const CHAIN_LIMIT = 4 * MAX_CHAIN;
-/** Deltas from this size on are deflated as well (if that makes them smaller). */
-const DEFLATE_DELTA_FROM = 64;
 
 /** What packQueued() did: texts now stored as deltas, queued texts left whole, and how many are still queued. */
 export interface PackResult {
@@ -114,7 +112,10 @@ export class ContentStore {
   private readonly lengthenStmt;
   private readonly laterStmt;
 
-  constructor(db: Db) {
+  private readonly inRead;
+
+  constructor(private readonly db: Db) {
+    this.inRead = db.transaction((fn: () => Buffer) => fn());
     this.verifyStmt = db.prepare<[number, number], ContentRow>('SELECT id, sha1, size, encoding, data, base_id FROM content WHERE id > ? ORDER BY id LIMIT ?');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM content');
     this.bySha1 = db.prepare<[string], { id: number; size: number; base_id: number | null }>('SELECT id, size, base_id FROM content WHERE sha1 = ?');
@@ -187,8 +188,16 @@ export class ContentStore {
    * at (or to a text `known` already holds, met on the way: the newer revision a diff just read).
    */
   private bytesOf(id: number, known?: (id: number) => string | Buffer | undefined): Buffer {
+    const first = this.row(id);
+    if (first.base_id === null) return decode(first);
+    // A run of rows: read in one read transaction (in WAL mode each statement outside one begins
+    // and ends its own, which cost as much again as the lookup).
+    return this.db.inTransaction ? this.walk(id, first, known) : this.inRead.deferred(() => this.walk(id, first, known));
+  }
+
+  private walk(id: number, first: StoredRow, known?: (id: number) => string | Buffer | undefined): Buffer {
     const deltas: StoredRow[] = [];
-    let row = this.row(id);
+    let row = first;
     let base: Buffer | undefined;
     while (row.base_id !== null) {
       deltas.push(row);
@@ -265,9 +274,10 @@ export class ContentStore {
     const bytes = decode(row);
     const delta = makeDelta(baseBytes, bytes);
     if (!applyDelta(baseBytes, delta).equals(bytes)) throw new Error(`the delta of content ${id} does not give its text back`);
-    const packed = delta.length >= DEFLATE_DELTA_FROM ? smaller(delta, deflateRawSync(delta)) : { encoding: 'raw' as const, data: delta };
-    if (packed.data.length >= row.data.length) return false;
-    this.storeDeltaStmt.run(baseId, packed.encoding, packed.data, id);
+    // Kept raw: a delta is mostly copies, a few dozen bytes, and Node's inflate costs about 50 µs a
+    // call whatever the size, which every step of a read back through the history would pay.
+    if (delta.length >= row.data.length) return false;
+    this.storeDeltaStmt.run(baseId, 'raw', delta, id);
     this.lengthenStmt.run(row.chain + 1, baseId);
     return true;
   }

@@ -1,7 +1,7 @@
 /** Consistency checks of the whole database for `wiki check`: SQLite's own, and the wiki's invariants. */
 import type { Db } from './connection.js';
 import { livePage } from './live.js';
-import { PAGE_OF_ROW, pageOfRow } from './search.js';
+import { PAGE_OF_ROW } from './search.js';
 
 export interface RevisionMismatch {
   id: number;
@@ -55,7 +55,6 @@ export class IntegrityStore {
         `SELECT (SELECT count(*) FROM link WHERE ${notLive('from_page')}) + (SELECT count(*) FROM category_link WHERE ${notLive('page_id')}) AS n`,
       ),
       deleteSearch: db.prepare(`DELETE FROM search_index WHERE ${notLive(PAGE_OF_ROW)}`),
-      deleteSearchText: db.prepare(`DELETE FROM search_text WHERE ${notLive(pageOfRow('id'))}`),
       deleteLinks: db.prepare(`DELETE FROM link WHERE ${notLive('from_page')}`),
       deleteCategories: db.prepare(`DELETE FROM category_link WHERE ${notLive('page_id')}`),
     };
@@ -110,7 +109,6 @@ export class IntegrityStore {
   /** Delete what staleIndexRows counts. */
   clearStaleIndexRows(): void {
     this.staleStmts.deleteSearch.run();
-    this.staleStmts.deleteSearchText.run();
     this.staleStmts.deleteLinks.run();
     this.staleStmts.deleteCategories.run();
   }

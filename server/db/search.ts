@@ -1,15 +1,14 @@
 /**
- * The FTS5 index of each page's latest text (rowid = page id), and the text itself in search_text
- * for the excerpts (searchExcerpt.ts): the index keeps no copy (migration 0013).
+ * The FTS5 index of each page's latest text (rowid = page id). It keeps no copy of the text
+ * (migration 0013): excerpts are made from the page's latest text (wiki/searchExcerpt.ts).
  */
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from './connection.js';
-import { expressionWords, makeExcerpt } from './searchExcerpt.js';
 
 export interface SearchHit {
   id: number;
   title: string;
-  excerpt: string;
+  /** The chunk of the page's text that matched best (0 for all but long pages). */
+  chunk: number;
 }
 
 // C0 controls but tab and newline, DEL, and the C1 controls.
@@ -26,7 +25,7 @@ function withoutControls(text: string): string {
  */
 export const CHUNK_CHARS = 32 * 1024;
 const STRIDE = 2 ** 40;
-/** SQL: the page id of a search_index (or search_text) row whose id is `column`. */
+/** SQL: the page id of a search_index row whose id is `column`. */
 export const pageOfRow = (column: string) => `(${column} % ${STRIDE})`;
 /** SQL: the page id of a search_index row. */
 export const PAGE_OF_ROW = pageOfRow('rowid');
@@ -58,27 +57,14 @@ export function chunksOf(text: string): string[] {
   return out;
 }
 
-/** A chunk's text as search_text keeps it: deflated, fastest setting (it is read a few rows a search). */
-function packBody(text: string): Buffer {
-  return deflateRawSync(Buffer.from(text, 'utf8'), { level: 1 });
-}
-
-function unpackBody(body: Buffer | string): string {
-  return typeof body === 'string' ? body : inflateRawSync(body).toString('utf8');
-}
-
 export class SearchStore {
   private readonly remove;
   private readonly insert;
   private readonly has;
   private readonly ranked;
   private readonly titlePages;
+  private readonly titles;
   private readonly titleRanked;
-  private readonly texts;
-  private readonly putText;
-  private readonly removeText;
-  private readonly rawTextsStmt;
-  private readonly countRawStmt;
 
   /** `budget`: at most this many body matches ranked a search (BODY_BUDGET; smaller in tests). */
   constructor(
@@ -86,19 +72,13 @@ export class SearchStore {
     private readonly budget = BODY_BUDGET,
   ) {
     this.remove = db.prepare('DELETE FROM search_index WHERE rowid = ?');
-    this.putText = db.prepare('INSERT OR REPLACE INTO search_text (id, title, body) VALUES (?, ?, ?)');
-    this.removeText = db.prepare('DELETE FROM search_text WHERE id = ?');
-    this.texts = db.prepare<[string], { id: number; title: string; body: Buffer | string }>('SELECT id, title, body FROM search_text WHERE id IN (SELECT value FROM json_each(?))');
-    this.rawTextsStmt = db.prepare<[number, number], { id: number; title: string; body: string }>(
-      "SELECT id, title, body FROM search_text WHERE id > ? AND typeof(body) = 'text' ORDER BY id LIMIT ?",
-    );
-    this.countRawStmt = db.prepare<[], number>("SELECT count(*) FROM search_text WHERE typeof(body) = 'text'").pluck();
+    this.titles = db.prepare<[string], { id: number; title: string }>('SELECT id, title FROM page WHERE id IN (SELECT value FROM json_each(?))');
     this.insert = db.prepare('INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)');
     this.has = db.prepare<[number], number>('SELECT 1 FROM search_index WHERE rowid = ?').pluck();
     // Pages whose title has every word come first (every chunk carries the title, so a page's
     // chunks agree on it); within each group bm25 ranks, with title matches weighing ten times body
-    // matches. A page is ranked, and excerpted, by its best chunk. Excerpts are made afterwards for
-    // the chunks shown only (searchExcerpt.ts), from their text in search_text.
+    // matches. A page is ranked, and excerpted, by its best chunk. Excerpts are made afterwards, for
+    // the pages shown only (wiki/searchExcerpt.ts).
     // Both tiers: every title match (fewer than a page of results here), then the body matches,
     // at most BODY_BUDGET of them. A title match is ranked by its score with title words counted
     // twice, as in the title tier alone, so the order does not depend on which query ran.
@@ -136,7 +116,7 @@ export class SearchStore {
 
   /**
    * Index (or re-index) a page's latest text, all chunks at once. Control characters are indexed
-   * as spaces: the excerpts use \u0001 and \u0002 as match markers, so page text must never carry them.
+   * as spaces, as the excerpts show them.
    */
   put(pageId: number, title: string, body: string): void {
     const chunks = chunksOf(body);
@@ -147,33 +127,15 @@ export class SearchStore {
   /** Index chunk `k` of a page (replacing what that chunk held). */
   putChunk(pageId: number, k: number, title: string, chunk: string): void {
     const row = pageId + k * STRIDE;
-    const body = withoutControls(chunk);
-    const t = withoutControls(title);
     this.remove.run(row);
-    this.insert.run(row, t, body);
-    this.putText.run(row, t, packBody(body));
+    this.insert.run(row, withoutControls(title), withoutControls(chunk));
   }
 
-  /** Take out one index row and its text. */
+  /** Take out one index row. */
   private removeRow(row: number): void {
     this.remove.run(row);
-    this.removeText.run(row);
   }
 
-  /**
-   * Deflate up to `limit` texts still stored as text (copied by migration 0013) with ids above
-   * `afterId`; `lastId` is where to go on, undefined when done.
-   */
-  compactTexts(afterId: number, limit: number): { lastId: number | undefined; rewritten: number } {
-    const rows = this.rawTextsStmt.all(afterId, limit);
-    for (const r of rows) this.putText.run(r.id, r.title, packBody(r.body));
-    return { lastId: rows.at(-1)?.id, rewritten: rows.length };
-  }
-
-  /** How many texts are still stored as text. */
-  countRawTexts(): number {
-    return this.countRawStmt.get()!;
-  }
 
   /** Take out the page's last chunk if it is chunk `from` or later; false when there was none to take. */
   dropLastChunkFrom(pageId: number, from: number): boolean {
@@ -203,11 +165,10 @@ export class SearchStore {
         ? this.titleRanked.all({ both, limit, offset, budget: this.budget })
         : this.ranked.all({ q: expression, both, limit, offset, budget: this.budget });
     if (ranked.length === 0) return [];
-    const shown = new Map(this.texts.all(JSON.stringify(ranked.map((r) => r.row))).map((t) => [t.id, t]));
-    const words = expressionWords(expression);
+    const titles = new Map(this.titles.all(JSON.stringify(ranked.map((r) => r.id))).map((t) => [t.id, t.title]));
     return ranked.flatMap((r) => {
-      const t = shown.get(r.row);
-      return t ? [{ id: r.id, title: t.title, excerpt: makeExcerpt(unpackBody(t.body), words) }] : [];
+      const title = titles.get(r.id);
+      return title === undefined ? [] : [{ id: r.id, title, chunk: Math.floor(r.row / STRIDE) }];
     });
   }
 }

@@ -92,8 +92,10 @@ export async function compareRevisions(
   const [older, newer] = [from, to];
   const key = `${older?.id ?? 0}:${newer.id}:${context}:${DIFF_VERSION}`;
   const comparison = await cached(stores, key, () => {
-    const oldText = older ? stores.content.get(older.contentId) : null;
+    // The newer first: an old text is stored as a delta against the text that replaced it
+    // (db/content.ts), so the older one's read then stops at the newer one, just read.
     const newText = stores.content.get(newer.contentId);
+    const oldText = older ? stores.content.get(older.contentId) : null;
     return workers.run('compare', { oldText, newText, options: { context } }, (oldText?.length ?? 0) + newText.length);
   });
   return { older, newer, comparison };

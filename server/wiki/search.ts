@@ -1,6 +1,7 @@
 /** Full-text search: user words → a safe FTS5 expression; excerpts → escaped HTML with <mark>. */
 import type { Stores } from '../db/stores.js';
 import { escapeHtml } from '../escape.js';
+import { pageExcerpt } from './searchExcerpt.js';
 import { tryParseTitle } from './title.js';
 
 export interface SearchResult {
@@ -27,14 +28,21 @@ export function searchPages(stores: Stores, query: string, limit: number, offset
   return stores.search.search(expression, limit, offset).map((hit) => ({
     id: hit.id,
     title: hit.title,
-    excerpt: excerptHtml(hit.excerpt),
+    excerpt: excerptHtml(pageExcerpt(latestText(stores, hit.id), hit.chunk, expression)),
   }));
 }
 
+/** A page's latest text ('' for a page without one). */
+function latestText(stores: Stores, pageId: number): string {
+  const latest = stores.pages.byId(pageId)?.latestId;
+  const revision = latest ? stores.revisions.byId(latest) : undefined;
+  return revision ? stores.content.get(revision.contentId) : '';
+}
+
 /**
- * An FTS5 snippet (matches between \u0001 and \u0002) as escaped HTML with balanced <mark> tags.
- * The index never holds those characters (SearchStore.put), but an index written before that
- * rule may: a stray marker is dropped rather than trusted, so the markup is always well formed.
+ * An excerpt (matches between \u0001 and \u0002) as escaped HTML with balanced <mark> tags. Page
+ * text may hold those characters itself: a stray marker is dropped rather than trusted, so the
+ * markup is always well formed.
  */
 export function excerptHtml(snippet: string): string {
   let html = '';

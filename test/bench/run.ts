@@ -75,16 +75,32 @@ function shuffled<T>(rng: Random, items: readonly T[]): T[] {
   return out;
 }
 
-/** db_bytes_per_revision: the file and its WAL over the revisions now stored. */
-function storageFigure(file: string, worstRan: boolean): void {
+/**
+ * db_bytes_per_revision and db_bytes_per_text_byte: the generated history as the wiki keeps it at
+ * rest (packed as it was written, no WAL), before the server touches it.
+ */
+function storageFigure(file: string): void {
+  const { bytes, n, text } = storageOf(file);
+  note(`storage: ${mib(bytes)} for ${n} revisions holding ${mib(text)} of text (the generated history, at rest)`);
+  figure('db_bytes_per_revision', bytes / n, 'bytes');
+  figure('db_bytes_per_text_byte', bytes / text, 'ratio');
+}
+
+/** After the run, what the live file and its WAL hold (not a figure: the WAL keeps its high-water mark, and texts saved last are not packed yet). */
+function storageAfterRun(file: string, worstRan: boolean): void {
+  const { bytes, n, text } = storageOf(file);
+  note(`storage after the run: ${mib(bytes)} with the WAL for ${n} revisions holding ${mib(text)} of text${worstRan ? ' (the four 1 MiB worst-case revisions included)' : ''}: ${(bytes / text).toFixed(3)} bytes a text byte`);
+}
+
+function storageOf(file: string): { bytes: number; n: number; text: number } {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   const { n, text } = db.prepare('SELECT count(*) AS n, sum(size) AS text FROM revision').get() as { n: number; text: number };
   db.close();
   const bytes = statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
-  note(`storage: ${(bytes / 1024 / 1024).toFixed(1)} MiB for ${n} revisions holding ${(text / 1024 / 1024).toFixed(1)} MiB of text${worstRan ? ' (the four 1 MiB worst-case revisions included)' : ''}`);
-  figure('db_bytes_per_revision', bytes / n, 'bytes');
-  figure('db_bytes_per_text_byte', bytes / text, 'ratio');
+  return { bytes, n, text };
 }
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 async function measure(o: BenchOptions, wiki: GeneratedWiki, started: Child, s: ServerSettings, tmp: string, phases: Phases): Promise<Child> {
   const rng = new Random(o.seed + 1);
@@ -152,8 +168,9 @@ async function main(): Promise<void> {
   if (profileDir) mkdirSync(profileDir);
   const settings: ServerSettings = { file, workers: o.workers, profileDir, jwtSecret: randomBytes(48).toString('base64url') };
   const phases = new Phases();
+  storageFigure(file);
   const server = await measure(o, wiki, await startServer(settings), settings, tmp, phases);
-  storageFigure(file, o.only === undefined || o.only === 'worst');
+  storageAfterRun(file, o.only === undefined || o.only === 'worst');
   const workers = server.processes();
   if (workers !== o.workers) note(`warning: the server ran ${workers} process${workers === 1 ? '' : 'es'} with WIKI_WORKERS=${o.workers}`);
   figure('workers', workers, 'processes');

@@ -9,15 +9,21 @@ function index(titled: number, bodies: number, budget?: number) {
   const db = new Database(':memory:');
   migrate(db);
   const search = new SearchStore(db, budget);
+  // Hits are named by their page's title.
+  const page = db.prepare("INSERT INTO page (id, title, created_at) VALUES (?, ?, '2026-01-01T00:00:00Z')");
+  const put = (id: number, title: string, body: string) => {
+    page.run(id, title);
+    search.put(id, title, body);
+  };
   let id = 0;
   for (let i = 0; i < bodies; i++) {
     id += 1;
     // Page n says harbour n times in a text of fixed length: higher ids rank higher by bm25.
-    search.put(id, `Body page ${id}`, `${'harbour '.repeat(1 + (i % 9))}${'filler '.repeat(40)}`);
+    put(id, `Body page ${id}`, `${'harbour '.repeat(1 + (i % 9))}${'filler '.repeat(40)}`);
   }
   for (let i = 0; i < titled; i++) {
     id += 1;
-    search.put(id, `Harbour ${id}`, `${'harbour '.repeat(1 + (i % 5))}${'filler '.repeat(60 - i)}`);
+    put(id, `Harbour ${id}`, `${'harbour '.repeat(1 + (i % 5))}${'filler '.repeat(60 - i)}`);
   }
   return search;
 }

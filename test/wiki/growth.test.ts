@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { inheritAuthors } from '../../server/wiki/blame.js';
 import { chunksOf } from '../../server/db/search.js';
 import { applyDelta, makeDelta } from '../../server/db/delta.js';
+import { makeExcerpt, skim } from '../../server/wiki/searchExcerpt.js';
 import { compareTexts, type CompareOptions } from '../../server/wiki/diff.js';
 import { merge3, type DiffBudget } from '../../server/wiki/merge.js';
 import { riskOf } from '../../server/wiki/risk.js';
@@ -213,6 +214,20 @@ describe('stored deltas grow linearly: making and applying', () => {
   ];
   it.each(families)('$name', (family) => {
     expectNearLinear({ name: family.name, make: (n) => asBytes(family.make(n)) }, ([base, target]) => applyDelta(base, makeDelta(base, target)), 512 * KiB, 7);
+  });
+});
+
+describe('search excerpts grow linearly', () => {
+  const markup: Array<Family<string>> = [
+    ...textFamilies,
+    { name: 'unclosed wiki links', make: (n) => '[['.repeat(n / 2) },
+    { name: 'unclosed labelled links', make: (n) => '[[a|'.repeat(n / 4) },
+    { name: 'unclosed Markdown links', make: (n) => '[x]('.repeat(n / 4) },
+    { name: 'footnote marks', make: (n) => '[^'.repeat(n / 2) },
+    { name: 'list markers', make: (n) => '- - - '.repeat(n / 6) },
+  ];
+  it.each(markup)('skim and makeExcerpt: $name', (family) => {
+    expectNearLinear(family, (text) => makeExcerpt(skim(text), ['a', 'x', 'network']), 256 * KiB, 5);
   });
 });
 

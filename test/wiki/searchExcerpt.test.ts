@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXCERPT_TOKENS, expressionWords, makeExcerpt } from '../../server/db/searchExcerpt.js';
+import { EXCERPT_TOKENS, expressionWords, makeExcerpt, pageExcerpt, skim } from '../../server/wiki/searchExcerpt.js';
 import { ftsExpression } from '../../server/wiki/search.js';
 
 const marked = (excerpt: string) => [...excerpt.matchAll(/\u0001(.*?)\u0002/g)].map((m) => m[1]);
@@ -44,5 +44,39 @@ describe('search excerpts', () => {
     const small = Math.min(time(20_000), time(20_000));
     const large = Math.min(time(80_000), time(80_000));
     expect(large).toBeLessThan(small * 10 + 20);
+  });
+});
+
+describe('excerpts of a page\'s Markdown', () => {
+  it('skims Markdown to what a reader sees', () => {
+    const md = [
+      '## Early history',
+      '',
+      'The **peer** network grew, see the [[Encyclopedia|encyclopedia]] and [[Usenet]] or [the web](https://example.org/web).[^1]',
+      '- a _listed_ item with `code`',
+      '> quoted words',
+      '| Year | Event |',
+      '| ---: | --- |',
+      '| 1979 | Usenet |',
+      '```',
+      'peer --gossip',
+      '```',
+      '[^1]: A note.',
+      '[[Category:Networks]]',
+    ].join('\n');
+    const text = skim(md);
+    expect(text).not.toMatch(/\*\*|\[\[|##|Category|https:|\|/);
+    expect(text).toContain('The peer network grew, see the encyclopedia and Usenet or the web.');
+    expect(text).toContain('a listed item with code');
+    expect(text).toContain('1979 Usenet');
+    expect(text).toContain('peer --gossip');
+  });
+
+  it('looks at the stretch of a long page where the matching chunk begins, not all of it', () => {
+    const filler = 'filler words here. '.repeat(20_000); // 380 KB
+    const md = `${filler}zebrafinch sings.${filler}`;
+    const chunk = Math.floor(filler.length / (32 * 1024));
+    expect(pageExcerpt(md, chunk, '"zebrafinch"')).toContain('\u0001zebrafinch\u0002');
+    expect(pageExcerpt(md, 0, '"zebrafinch"')).not.toContain('zebrafinch');
   });
 });

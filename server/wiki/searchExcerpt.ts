@@ -1,6 +1,7 @@
 /**
- * Excerpts of search results, made from the indexed text (search_text) now that the index keeps no
- * copy of it: FTS5's snippet() cannot run on a contentless table. The words are matched as the
+ * Excerpts of search results, made from each page's latest text now that the index keeps no copy
+ * of what it indexed: FTS5's snippet() cannot run on a contentless table. The Markdown is skimmed
+ * to readable text first (skim: link labels, not targets; no markup, no categories). The words are matched as the
  * index's tokenizer matches them (porter unicode61 remove_diacritics 2): Unicode letters and
  * digits, case and diacritics folded, Porter stems compared; the window of EXCERPT_TOKENS tokens
  * holding the most of the query's words is shown, matches between \u0001 and \u0002, and an
@@ -9,6 +10,12 @@
 import { stemmer } from 'stemmer';
 
 export const EXCERPT_TOKENS = 24;
+/**
+ * Of a long page, the stretch of Markdown looked at: where the index's chunk `k` begins (the
+ * readable text is never longer than its Markdown), two chunks long. A search over a megabyte-long
+ * page skims 64 KiB of it, not all.
+ */
+const SCAN_CHARS = 2 * 32 * 1024;
 /** Tokens shown before the first match of a window, so it reads in context. */
 const LEAD = 3;
 const TOKEN = /[\p{L}\p{N}]+/gu;
@@ -22,6 +29,43 @@ function fold(word: string): string {
 function stemOf(word: string): string {
   const folded = fold(word);
   return folded.length > STEM_MAX ? folded : stemmer(folded);
+}
+
+/**
+ * Markdown as a reader sees it, near enough for an excerpt: wiki links by their label, Markdown
+ * links and images by their text, no category links or footnote marks, no emphasis, heading, list,
+ * quote or table syntax, no code fences. No pattern's repeat can run past the next bracket (or
+ * parenthesis, or line end), so no two attempts scan the same text: linear, whatever the text.
+ */
+export function skim(markdown: string): string {
+  return markdown
+    // Control characters read as spaces: \u0001 and \u0002 mark matches in the excerpt.
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/\[\[:?Category:[^[\]\n]{0,255}\]\]/gi, '')
+    .replace(/\[\[:?([^[\]|\n]{0,255})\|([^[\]\n]{0,255})\]\]/g, '$2')
+    .replace(/\[\[:?([^[\]|\n]{0,255})\]\]/g, '$1')
+    .replace(/!?\[([^[\]\n]{0,500})\]\([^()\n]{0,2000}\)/g, '$1')
+    .replace(/\[\^[^[\]\n]{0,100}\]:?/g, '')
+    .replace(/^ {0,3}(?:#{1,6} |>+ ?|[-+*] |\d{1,9}[.)] |```.*$|~~~.*$|\|? ?:?-{3,}[-|: ]*$)/gm, '')
+    .replace(/[*_`|~]+/g, ' ')
+    .replace(/[ \t]{2,}|\t/g, ' ');
+}
+
+/** The excerpt of a page's latest text for a search that matched its index chunk `chunk`. */
+export function pageExcerpt(markdown: string, chunk: number, expression: string): string {
+  const from = Math.min(chunk * (SCAN_CHARS / 2), Math.max(0, markdown.length - SCAN_CHARS));
+  return makeExcerpt(skim(markdown.slice(from, from + SCAN_CHARS)), expressionWords(expression));
+}
+
+/** A word's first two letters as folded: at once for ASCII, the common case; by fold() otherwise. */
+function headOf(word: string): string {
+  const a = word.charCodeAt(0);
+  const b = word.length > 1 ? word.charCodeAt(1) : 0;
+  if (a < 128 && b < 128) {
+    const lower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+    return b === 0 ? String.fromCharCode(lower(a)) : String.fromCharCode(lower(a), lower(b));
+  }
+  return fold(word.slice(0, 4)).slice(0, 2);
 }
 
 /** The words of an FTS5 expression built by ftsExpression: each a quoted string. */
@@ -50,10 +94,9 @@ export function makeExcerpt(text: string, words: readonly string[]): string {
   const heads = new Set([...stems.keys()].map((s) => s.slice(0, 2)));
   const tokens: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
-    let term = -1;
-    const head = fold(m[0].slice(0, 4)).slice(0, 2);
-    if (heads.has(head)) term = stems.get(stemOf(m[0])) ?? -1;
-    tokens.push({ start: m.index, end: m.index + m[0].length, term });
+    const word = m[0];
+    const term = heads.has(headOf(word)) ? (stems.get(stemOf(word)) ?? -1) : -1;
+    tokens.push({ start: m.index, end: m.index + word.length, term });
   }
   if (tokens.length === 0) return '';
   const from = bestWindow(tokens, stems.size);
