@@ -116,10 +116,10 @@ export class ContentStore {
 
   constructor(private readonly db: Db) {
     this.inRead = db.transaction((fn: () => Buffer) => fn());
-    this.verifyStmt = db.prepare<[number, number], ContentRow>('SELECT id, sha1, size, encoding, data, base_id FROM content WHERE id > ? ORDER BY id LIMIT ?');
+    this.verifyStmt = db.prepare<[number, number], ContentRow>('SELECT id, lower(hex(sha1)) AS sha1, size, encoding, data, base_id FROM content WHERE id > ? ORDER BY id LIMIT ?');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM content');
-    this.bySha1 = db.prepare<[string], { id: number; size: number; base_id: number | null }>('SELECT id, size, base_id FROM content WHERE sha1 = ?');
-    this.insert = db.prepare('INSERT INTO content (sha1, size, encoding, data) VALUES (?, ?, ?, ?)');
+    this.bySha1 = db.prepare<[string], { id: number; size: number; base_id: number | null }>('SELECT id, size, base_id FROM content WHERE sha1 = unhex(?)');
+    this.insert = db.prepare('INSERT INTO content (sha1, size, encoding, data) VALUES (unhex(?), ?, ?, ?)');
     this.byId = db.prepare<[number], StoredRow>('SELECT encoding, data, base_id FROM content WHERE id = ?');
     this.promoteStmt = db.prepare('UPDATE content SET base_id = NULL, encoding = ?, data = ? WHERE id = ?');
     this.queueStmt = db.prepare<[number], { seq: number; content_id: number; base_id: number; page_id: number }>(

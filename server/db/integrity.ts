@@ -33,7 +33,7 @@ export class IntegrityStore {
     // A revision's sha1 and size are copies of its content row's; content rows are checked against
     // their own data separately (ContentStore.verify), so together every revision's text is checked.
     this.mismatchStmt = db.prepare<[number], RevisionMismatch>(
-      `SELECT r.id, p.title, r.sha1, c.sha1 AS contentSha1, r.size, c.size AS contentSize
+      `SELECT r.id, p.title, lower(hex(r.sha1)) AS sha1, lower(hex(c.sha1)) AS contentSha1, r.size, c.size AS contentSize
        FROM revision r JOIN content c ON c.id = r.content_id LEFT JOIN page p ON p.id = r.page_id
        WHERE r.sha1 <> c.sha1 OR r.size <> c.size ORDER BY r.id LIMIT ?`,
     );

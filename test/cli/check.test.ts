@@ -47,7 +47,7 @@ describe('wiki check', () => {
     },
     {
       name: "a revision whose sha1 is not its text's",
-      tamper: (db: string) => withWiki(db, (_s, d) => d.prepare("UPDATE revision SET sha1 = ? WHERE id = 1").run('0'.repeat(40))),
+      tamper: (db: string) => withWiki(db, (_s, d) => d.prepare("UPDATE revision SET sha1 = unhex(?) WHERE id = 1").run('0'.repeat(40))),
       error: /revision 1 of "Peer networks": its sha1 0{40} is not its text's [0-9a-f]{40}/,
     },
     {

@@ -124,7 +124,7 @@ describe('export and import of the rest of a wiki', () => {
         db.prepare(
           `SELECT (SELECT group_concat(tag, ' ') FROM (SELECT tag FROM revision_tag t WHERE t.revision_id = r.id ORDER BY tag)) AS tags,
            v.risk, v.reasons, v.patrolled_by IS NOT NULL AS patrolled
-           FROM revision r JOIN content c ON c.id = r.content_id LEFT JOIN review v ON v.revision_id = r.id WHERE c.sha1 = ?`,
+           FROM revision r JOIN content c ON c.id = r.content_id LEFT JOIN review v ON v.revision_id = r.id WHERE c.sha1 = unhex(?)`,
         ).get(createHash('sha1').update(source).digest('hex')) as { tags: string; risk: number; reasons: string; patrolled: number };
       // The temporary account's vandalism: its tags follow from the texts, its risk from them and the account.
       const vandalism = row('Vandalism!\n');

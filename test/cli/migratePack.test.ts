@@ -11,6 +11,7 @@ import { closeDatabase, openDatabase } from '../../server/db/connection.js';
 import { BlameStore } from '../../server/db/blame.js';
 import { ContentStore } from '../../server/db/content.js';
 import { SearchStore } from '../../server/db/search.js';
+import { createStores } from '../../server/db/stores.js';
 import { loadMigrations, migrate } from '../../server/db/migrate.js';
 import { prng } from '../helpers/random.js';
 
@@ -90,6 +91,10 @@ describe('wiki migrate packs an existing history and its authorship', () => {
     for (const [id, text] of texts) expect(content.read(id)).toBe(text);
     expect(content.verify(0, 1000).bad).toEqual([]);
     expect(db.prepare("SELECT count(*) FROM blame_cache WHERE typeof(runs) <> 'blob'").pluck().get()).toBe(0);
+    // SHA-1s kept as 20 bytes, read back as hex.
+    expect(db.prepare("SELECT count(*) FROM content WHERE typeof(sha1) <> 'blob' OR length(sha1) <> 20").pluck().get()).toBe(0);
+    expect(db.prepare("SELECT count(*) FROM revision WHERE typeof(sha1) <> 'blob' OR length(sha1) <> 20").pluck().get()).toBe(0);
+    expect(createStores(db).revisions.byId(1)!.sha1).toBe(createHash('sha1').update(texts.get(1)!).digest('hex'));
     // Each page keeps the authorship of its first revision and its latest six: 7 of 30.
     expect(out.join('\n')).toMatch(/dropped 138 rows/);
     expect(db.prepare('SELECT count(*) FROM blame_cache').pluck().get()).toBe(42);
