@@ -20,11 +20,18 @@ const packs = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND n
 const content = packs ? new ContentStore(db) : undefined;
 const packBatch = db.transaction(() => content!.packQueued(PACK_BATCH));
 
+let failedSaid = 0;
 const pack = async (): Promise<void> => {
   if (!content) return;
   const until = Date.now() + PACK_ROUND_MS;
   try {
-    while (Date.now() < until && packBatch.immediate().queued > 0) {
+    for (;;) {
+      const r = packBatch.immediate();
+      if (r.failed > failedSaid) {
+        failedSaid = r.failed;
+        console.error(`peerwiki: ${r.failed} replaced text(s) could not be stored as deltas and stay whole (run npm run wiki -- check)`);
+      }
+      if (r.queued === 0 || Date.now() >= until) break;
       // Between batches the lock is free: a save waiting on it goes first.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -103,7 +103,7 @@ describe('history stored as deltas', () => {
     const saved = history(wiki, 'Packed', 10);
     const wholeBytes = rowOf(wiki, saved[0]!.contentId).bytes;
     expect(wiki.stores.content.queued()).toBe(9);
-    expect(wiki.stores.transaction(() => wiki.stores.content.packQueued(100))).toEqual({ packed: 9, kept: 0, queued: 0 });
+    expect(wiki.stores.transaction(() => wiki.stores.content.packQueued(100))).toEqual({ packed: 9, kept: 0, queued: 0, failed: 0 });
     for (const [i, s] of saved.entries()) {
       const row = rowOf(wiki, s.contentId);
       if (i === saved.length - 1) {
@@ -169,6 +169,17 @@ describe('history stored as deltas', () => {
     expect(rowOf(wiki, ids[3]!.contentId).baseId).toBeNull();
     const fresh = new ContentStore(wiki.db);
     expect([good, vandal, later].map((_, i) => fresh.read(ids[i === 2 ? 3 : i]!.contentId))).toEqual([good, vandal, later]);
+  });
+
+  it('leaves a text whole, and goes on, when its delta cannot be made; never retrying it', () => {
+    const { wiki } = makeTestApp();
+    const saved = history(wiki, 'Broken base', 4);
+    // The newest text's stored bytes damaged: the texts replaced before it cannot be diffed against it.
+    wiki.db.prepare("UPDATE content SET encoding = 'deflate', data = x'00ff00ff' WHERE id = ?").run(saved[3]!.contentId);
+    const r = wiki.stores.transaction(() => wiki.stores.content.packQueued(100));
+    expect(r).toMatchObject({ packed: 2, kept: 1, queued: 0, failed: 1 });
+    expect(rowOf(wiki, saved[2]!.contentId).baseId).toBeNull();
+    expect(new ContentStore(wiki.db).read(saved[0]!.contentId)).toBe(saved[0]!.text);
   });
 
   it('leaves short texts and texts a delta would not shrink whole', () => {
