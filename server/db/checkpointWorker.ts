@@ -22,7 +22,7 @@ const packBatch = db.transaction(() => content!.packQueued(PACK_BATCH));
 
 let failedSaid = 0;
 const pack = async (): Promise<void> => {
-  if (!content) return;
+  if (!content?.anyQueued()) return;
   const until = Date.now() + PACK_ROUND_MS;
   try {
     for (;;) {

@@ -113,6 +113,7 @@ export class ContentStore {
   private readonly storeDeltaStmt;
   private readonly lengthenStmt;
   private readonly laterStmt;
+  private readonly anyQueuedStmt;
 
   private readonly inRead;
 
@@ -135,6 +136,7 @@ export class ContentStore {
     this.latestStmt = db.prepare<[number], number>('SELECT r.content_id FROM page p JOIN revision r ON r.id = p.latest_id WHERE p.id = ?').pluck();
     this.storeDeltaStmt = db.prepare('UPDATE content SET base_id = ?, encoding = ?, data = ? WHERE id = ? AND base_id IS NULL');
     this.lengthenStmt = db.prepare('UPDATE content SET chain = max(chain, ?) WHERE id = ?');
+    this.anyQueuedStmt = db.prepare<[], number>('SELECT 1 FROM content_pack LIMIT 1').pluck();
     this.laterStmt = db.prepare<[number, number], number>('SELECT 1 FROM content_pack WHERE content_id = ? AND seq > ?').pluck();
   }
 
@@ -267,6 +269,11 @@ export class ContentStore {
   /** How many replaced texts wait to be packed. */
   queued(): number {
     return this.queuedStmt.get()!;
+  }
+
+  /** Whether any replaced text waits to be packed: a read, so an idle packer takes no write lock. */
+  anyQueued(): boolean {
+    return this.anyQueuedStmt.get() !== undefined;
   }
 
   private packOne(id: number, baseId: number, pageId: number): boolean {

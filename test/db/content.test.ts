@@ -103,6 +103,7 @@ describe('history stored as deltas', () => {
     const saved = history(wiki, 'Packed', 10);
     const wholeBytes = rowOf(wiki, saved[0]!.contentId).bytes;
     expect(wiki.stores.content.queued()).toBe(9);
+    expect(wiki.stores.content.anyQueued()).toBe(true);
     expect(wiki.stores.transaction(() => wiki.stores.content.packQueued(100))).toEqual({ packed: 9, kept: 0, queued: 0, failed: 0 });
     for (const [i, s] of saved.entries()) {
       const row = rowOf(wiki, s.contentId);
@@ -114,6 +115,7 @@ describe('history stored as deltas', () => {
         expect(row.bytes).toBeLessThan(wholeBytes / 10);
       }
     }
+    expect(wiki.stores.content.anyQueued()).toBe(false);
     const fresh = new ContentStore(wiki.db);
     for (const s of saved) expect(fresh.get(s.contentId)).toBe(s.text);
     expect(fresh.verify(0, 100).bad).toEqual([]);
