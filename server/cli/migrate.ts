@@ -9,7 +9,7 @@
 import type { Config } from '../config.js';
 import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
 import { BlameStore } from '../db/blame.js';
-import { ContentStore } from '../db/content.js';
+import { ContentStore, type PackPlan } from '../db/content.js';
 import { createStores } from '../db/stores.js';
 import { AUTHORS_CHECKPOINT_EVERY, thinStoredAuthors } from '../wiki/blameSave.js';
 import { migrate } from '../db/migrate.js';
@@ -17,6 +17,7 @@ import { CliError, type CliIo } from './io.js';
 import { progress } from './progress.js';
 
 const PACK_BATCH = 500;
+const PACK_BYTES = 16 * 1024 * 1024;
 /** Rows rewritten a transaction (authorship runs, search texts): a few milliseconds of writes. */
 const AUTHORSHIP_BATCH = 2_000;
 const THIN_BATCH = 500;
@@ -43,10 +44,12 @@ function packAll(db: Db, io: CliIo): number {
   const total = content.queued();
   if (total === 0) return 0;
   const bar = progress(io, 'packing old revisions', total, 'texts');
-  const batch = db.transaction(() => content.packQueued(PACK_BATCH));
+  // Planned outside the write transaction, as the wiki's own packer does: a running wiki's saves
+  // wait only for the writes.
+  const write = db.transaction((plan: PackPlan) => content.applyPacks(plan));
   let packed = 0;
   for (;;) {
-    const r = batch.immediate();
+    const r = write.immediate(content.planPacks(PACK_BATCH, PACK_BYTES));
     packed += r.packed;
     bar.set(total - r.queued);
     if (r.queued === 0) break;

@@ -79,6 +79,15 @@ export const MAX_CHAIN = 32;
 /** A chain longer than this cannot have been written by this module: the database is damaged. */
 const CHAIN_LIMIT = 4 * MAX_CHAIN;
 
+/** Deltas worked out by planPacks, for applyPacks to write. */
+export interface PackPlan {
+  /** The last queue entry looked at (undefined: the queue was empty): applyPacks takes the queue up to it. */
+  lastSeq: number | undefined;
+  /** Queue entries looked at. */
+  looked: number;
+  deltas: Array<{ seq: number; id: number; baseId: number; pageId: number; delta: Buffer }>;
+}
+
 /** What packQueued() did: texts now stored as deltas, queued texts left whole, and how many are still queued. */
 export interface PackResult {
   packed: number;
@@ -114,6 +123,7 @@ export class ContentStore {
   private readonly lengthenStmt;
   private readonly laterStmt;
   private readonly anyQueuedStmt;
+  private readonly stateStmt;
 
   private readonly inRead;
 
@@ -136,6 +146,7 @@ export class ContentStore {
     this.latestStmt = db.prepare<[number], number>('SELECT r.content_id FROM page p JOIN revision r ON r.id = p.latest_id WHERE p.id = ?').pluck();
     this.storeDeltaStmt = db.prepare('UPDATE content SET base_id = ?, encoding = ?, data = ? WHERE id = ? AND base_id IS NULL');
     this.lengthenStmt = db.prepare('UPDATE content SET chain = max(chain, ?) WHERE id = ?');
+    this.stateStmt = db.prepare<[number], { base_id: number | null; chain: number }>('SELECT base_id, chain FROM content WHERE id = ?');
     this.anyQueuedStmt = db.prepare<[], number>('SELECT 1 FROM content_pack LIMIT 1').pluck();
     this.laterStmt = db.prepare<[number, number], number>('SELECT 1 FROM content_pack WHERE content_id = ? AND seq > ?').pluck();
   }
@@ -246,21 +257,65 @@ export class ContentStore {
 
   /**
    * Store up to `limit` queued texts (content_pack, oldest first) as deltas against the texts that
-   * replaced them. Call inside a write transaction. A text stays whole when it is short, when a
-   * page has it as its latest text again (a revert), when its base is no longer whole, when a delta
-   * would make a run longer than MAX_CHAIN, or when the delta would not be smaller. Every delta is
-   * applied once before it is stored, and must give back the very bytes it replaces.
+   * replaced them: planPacks then applyPacks, in the caller's transaction.
    */
   packQueued(limit: number): PackResult {
+    return this.applyPacks(this.planPacks(limit));
+  }
+
+  /**
+   * Work out the deltas of up to `limit` queued texts (oldest first), stopping early once
+   * `maxBytes` of text were looked at. Reads only, so it needs no lock: a running wiki's packer
+   * does this outside its write transaction, which then only writes (applyPacks). A megabyte-long
+   * text takes tens of milliseconds to delta, and every save would have waited on the lock for it.
+   * A text stays whole when it is short, when a page has it as its latest text again (a revert),
+   * when it was replaced again later (it is packed against its last successor then), when its
+   * base is no longer whole, when a delta would make a run longer than MAX_CHAIN, or when the
+   * delta would not be smaller. Every delta is applied once and must give back the very bytes it
+   * replaces; one that does not is counted in `failed` and its text stays whole.
+   */
+  planPacks(limit: number, maxBytes = Infinity): PackPlan {
     const queue = this.queueStmt.all(limit);
-    let packed = 0;
+    const plan: PackPlan = { lastSeq: undefined, looked: 0, deltas: [] };
+    let bytes = 0;
     for (const q of queue) {
-      // Replaced again later (reverted to, then edited): packed against its last successor instead.
+      plan.lastSeq = q.seq;
+      plan.looked++;
       if (this.laterStmt.get(q.content_id, q.seq) !== undefined) continue;
-      if (this.packOne(q.content_id, q.base_id, q.page_id)) packed++;
+      const row = this.packRowStmt.get(q.content_id);
+      if (!row || row.base_id !== null || row.size < PACK_FROM || row.chain >= MAX_CHAIN || q.content_id === q.base_id) continue;
+      if (this.latestStmt.get(q.page_id) === q.content_id) continue;
+      const base = this.packRowStmt.get(q.base_id);
+      if (!base || base.base_id !== null) continue;
+      bytes += row.size + base.size;
+      const delta = deltaOf(base, row);
+      if (delta === undefined) this.failed++;
+      // Kept raw: a delta is mostly copies, a few dozen bytes, and Node's inflate costs about 50 µs a
+      // call whatever the size, which every step of a read back through the history would pay.
+      else if (delta.length < row.data.length) plan.deltas.push({ seq: q.seq, id: q.content_id, baseId: q.base_id, pageId: q.page_id, delta });
+      if (bytes >= maxBytes) break;
     }
-    if (queue.length > 0) this.dequeueStmt.run(queue.at(-1)!.seq);
-    return { packed, kept: queue.length - packed, queued: this.queuedStmt.get()!, failed: this.failed };
+    return plan;
+  }
+
+  /**
+   * Write what planPacks worked out and take its entries off the queue. Call inside a write
+   * transaction. Each row is checked again first (texts never change, but a row may have been
+   * packed, stored whole again or become a page's latest since the plan).
+   */
+  applyPacks(plan: PackPlan): PackResult {
+    let packed = 0;
+    for (const p of plan.deltas) {
+      const row = this.stateStmt.get(p.id);
+      const base = this.stateStmt.get(p.baseId);
+      if (!row || row.base_id !== null || row.chain >= MAX_CHAIN || !base || base.base_id !== null) continue;
+      if (this.latestStmt.get(p.pageId) === p.id || this.laterStmt.get(p.id, p.seq) !== undefined) continue;
+      this.storeDeltaStmt.run(p.baseId, 'raw', p.delta, p.id);
+      this.lengthenStmt.run(row.chain + 1, p.baseId);
+      packed++;
+    }
+    if (plan.lastSeq !== undefined) this.dequeueStmt.run(plan.lastSeq);
+    return { packed, kept: plan.looked - packed, queued: this.queuedStmt.get()!, failed: this.failed };
   }
 
   /** Texts left whole because their delta could not be made or did not give them back (a bug: packing never retries them). */
@@ -274,25 +329,6 @@ export class ContentStore {
   /** Whether any replaced text waits to be packed: a read, so an idle packer takes no write lock. */
   anyQueued(): boolean {
     return this.anyQueuedStmt.get() !== undefined;
-  }
-
-  private packOne(id: number, baseId: number, pageId: number): boolean {
-    const row = this.packRowStmt.get(id);
-    if (!row || row.base_id !== null || row.size < PACK_FROM || row.chain >= MAX_CHAIN || id === baseId) return false;
-    if (this.latestStmt.get(pageId) === id) return false;
-    const base = this.packRowStmt.get(baseId);
-    if (!base || base.base_id !== null) return false;
-    const delta = deltaOf(base, row);
-    // Kept raw: a delta is mostly copies, a few dozen bytes, and Node's inflate costs about 50 µs a
-    // call whatever the size, which every step of a read back through the history would pay.
-    if (delta === undefined) {
-      this.failed++;
-      return false;
-    }
-    if (delta.length >= row.data.length) return false;
-    this.storeDeltaStmt.run(baseId, 'raw', delta, id);
-    this.lengthenStmt.run(row.chain + 1, baseId);
-    return true;
   }
 
   /**

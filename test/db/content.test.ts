@@ -184,6 +184,33 @@ describe('history stored as deltas', () => {
     expect(new ContentStore(wiki.db).read(saved[0]!.contentId)).toBe(saved[0]!.text);
   });
 
+  it('works deltas out without a lock, and writes only those still right when the write comes', () => {
+    const { wiki } = makeTestApp();
+    const saved = history(wiki, 'Planned', 4);
+    const content = wiki.stores.content;
+    // Planned outside any transaction: reads only.
+    const plan = content.planPacks(100);
+    expect(wiki.db.inTransaction).toBe(false);
+    expect(plan.deltas.map((d) => d.id)).toEqual(saved.slice(0, 3).map((s) => s.contentId));
+    // Before the write, a revert makes the second text the page's latest again.
+    const actor = createUser(wiki);
+    saveEdit(wiki.stores, { title: parseTitle('Planned'), source: saved[1]!.text, baseId: saved[3]!.id, actor });
+    const r = wiki.stores.transaction(() => content.applyPacks(plan));
+    expect(r.packed).toBe(2);
+    expect(rowOf(wiki, saved[1]!.contentId).baseId).toBeNull();
+    expect(rowOf(wiki, saved[0]!.contentId).baseId).toBe(saved[1]!.contentId);
+    // A plan stops early past its byte budget, and the queue is taken only up to what it looked at.
+    wiki.stores.transaction(() => content.packQueued(100));
+    const more = history(wiki, 'Budget', 5);
+    const small = content.planPacks(100, 1);
+    expect(small.looked).toBe(1);
+    wiki.stores.transaction(() => content.applyPacks(small));
+    expect(rowOf(wiki, more[0]!.contentId).baseId).toBe(more[1]!.contentId);
+    expect(content.queued()).toBeGreaterThan(0);
+    const fresh = new ContentStore(wiki.db);
+    for (const s of [...saved, ...more]) expect(fresh.read(s.contentId)).toBe(s.text);
+  });
+
   it('leaves short texts and texts a delta would not shrink whole', () => {
     const { wiki } = makeTestApp();
     const short = history(wiki, 'Short', 3, (i) => `A stub, version ${i}.`);
