@@ -18,7 +18,7 @@ import { progress } from './progress.js';
 
 const PACK_BATCH = 500;
 const PACK_BYTES = 16 * 1024 * 1024;
-/** Rows rewritten a transaction (authorship runs, search texts): a few milliseconds of writes. */
+/** Authorship rows rewritten a transaction: a few milliseconds of writes. */
 const AUTHORSHIP_BATCH = 2_000;
 const THIN_BATCH = 500;
 
@@ -59,46 +59,56 @@ function packAll(db: Db, io: CliIo): number {
   return packed;
 }
 
+/**
+ * Run `step` from cursor 0 until it says it is done, each call in its own write transaction (a
+ * running wiki writes in between), with a progress bar over `total` units.
+ */
+function inBatches(db: Db, io: CliIo, label: string, total: number, unit: string, step: (after: number) => { next: number | undefined; done: number }): void {
+  const bar = progress(io, label, total, unit);
+  const batch = db.transaction(step);
+  let done = 0;
+  for (let after: number | undefined = 0; after !== undefined; ) {
+    const r = batch.immediate(after);
+    done += r.done;
+    bar.set(Math.min(done, total));
+    after = r.next;
+  }
+  bar.done();
+}
+
 /** Authorship stored as JSON before runs were blobs, rewritten as blobs; how many rows. */
 function compactAuthorship(db: Db, io: CliIo): number {
   const blame = new BlameStore(db);
   const total = blame.countJson();
   if (total === 0) return 0;
-  const bar = progress(io, 'rewriting authorship', total, 'revisions');
-  const batch = db.transaction((after: number) => blame.compactJson(after, AUTHORSHIP_BATCH));
-  let done = 0;
-  for (let after: number | undefined = 0; after !== undefined; ) {
-    const r = batch.immediate(after);
-    done += r.rewritten;
-    bar.set(done);
-    after = r.lastId;
-  }
-  bar.done();
-  io.out(`rewrote the authorship of ${done} revisions in its compact form`);
-  return done;
+  let rewritten = 0;
+  inBatches(db, io, 'rewriting authorship', total, 'revisions', (after) => {
+    const r = blame.compactJson(after, AUTHORSHIP_BATCH);
+    rewritten += r.rewritten;
+    return { next: r.lastId, done: r.rewritten };
+  });
+  io.out(`rewrote the authorship of ${rewritten} revisions in its compact form`);
+  return rewritten;
 }
+
+/** Set once every page's stored authorship has been thinned: saves keep it thinned from then on. */
+const THINNED = 'authorship_thinned';
 
 /**
  * Authorship kept for every revision (before it was kept for the latest few and one in
- * AUTHORS_CHECKPOINT_EVERY) thinned the same way; how many rows were dropped. Done once: later
- * runs find nothing to drop (a database that only ever thinned has nothing either), so a marker
- * in the settings is not needed, only a pass over the pages.
+ * AUTHORS_CHECKPOINT_EVERY) thinned the same way, once per database; how many rows were dropped.
  */
 function thinAuthorship(db: Db, io: CliIo): number {
   const stores = createStores(db);
+  if (stores.settings.get(THINNED) !== undefined) return 0;
   const pages = db.prepare('SELECT count(*) FROM page').pluck().get() as number;
-  const bar = progress(io, 'thinning authorship', pages, 'pages');
-  const batch = db.transaction((after: number) => thinStoredAuthors(stores, after, THIN_BATCH));
   let dropped = 0;
-  let done = 0;
-  for (let after: number | undefined = 0; after !== undefined; ) {
-    const r = batch.immediate(after);
+  inBatches(db, io, 'thinning authorship', pages, 'pages', (after) => {
+    const r = thinStoredAuthors(stores, after, THIN_BATCH);
     dropped += r.dropped;
-    done += THIN_BATCH;
-    bar.set(Math.min(done, pages));
-    after = r.lastPageId;
-  }
-  bar.done();
+    return { next: r.lastPageId, done: THIN_BATCH };
+  });
+  stores.settings.getOrCreate(THINNED, () => new Date().toISOString());
   if (dropped > 0) io.out(`kept the authorship of each page's latest revisions and one in ${AUTHORS_CHECKPOINT_EVERY} before them: dropped ${dropped} rows`);
   return dropped;
 }

@@ -25,10 +25,8 @@ function withoutControls(text: string): string {
  */
 export const CHUNK_CHARS = 32 * 1024;
 const STRIDE = 2 ** 40;
-/** SQL: the page id of a search_index row whose id is `column`. */
-export const pageOfRow = (column: string) => `(${column} % ${STRIDE})`;
 /** SQL: the page id of a search_index row. */
-export const PAGE_OF_ROW = pageOfRow('rowid');
+export const PAGE_OF_ROW = `(rowid % ${STRIDE})`;
 /**
  * The most body matches one search ranks. FTS5 computes bm25 for every match before a LIMIT
  * (about 0.4 µs each): a word in half of 100,000 pages cost 53 ms a search. Beyond this many
@@ -121,7 +119,7 @@ export class SearchStore {
   put(pageId: number, title: string, body: string): void {
     const chunks = chunksOf(body);
     chunks.forEach((chunk, k) => this.putChunk(pageId, k, title, chunk));
-    for (let k = this.chunkCount(pageId) - 1; k >= chunks.length; k--) this.removeRow(pageId + k * STRIDE);
+    for (let k = this.chunkCount(pageId) - 1; k >= chunks.length; k--) this.remove.run(pageId + k * STRIDE);
   }
 
   /** Index chunk `k` of a page (replacing what that chunk held). */
@@ -131,22 +129,17 @@ export class SearchStore {
     this.insert.run(row, withoutControls(title), withoutControls(chunk));
   }
 
-  /** Take out one index row. */
-  private removeRow(row: number): void {
-    this.remove.run(row);
-  }
-
 
   /** Take out the page's last chunk if it is chunk `from` or later; false when there was none to take. */
   dropLastChunkFrom(pageId: number, from: number): boolean {
     const n = this.chunkCount(pageId);
     if (n <= from) return false;
-    this.removeRow(pageId + (n - 1) * STRIDE);
+    this.remove.run(pageId + (n - 1) * STRIDE);
     return true;
   }
 
   delete(pageId: number): void {
-    for (let k = this.chunkCount(pageId) - 1; k >= 0; k--) this.removeRow(pageId + k * STRIDE);
+    for (let k = this.chunkCount(pageId) - 1; k >= 0; k--) this.remove.run(pageId + k * STRIDE);
   }
 
   /**
