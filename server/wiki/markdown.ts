@@ -1,4 +1,5 @@
 /** Markdown rules of SPEC section 3: the one markdown-it instance, its wiki syntax and its URL policy (pure). */
+import type { Token } from 'markdown-it';
 import type { Title } from './title.js';
 import { md } from './markdown/md.js';
 import { footnotes } from './markdown/footnotes.js';
@@ -89,13 +90,28 @@ export function sectionAnchor(source: string, k: number): string | undefined {
 
 /** Links, categories and redirect of a source, without rendering (for link tables and the redirect table). */
 export function analyze(source: string): Analysis {
-  return toAnalysis(collect(md.parse(source, {})));
+  return toAnalysis(collect(parseForFacts(source)));
 }
 
 /** analyze() plus the plain text for the search index, from one parse (a save needs both). */
 export function analyzeForIndex(source: string): Analysis & { text: string } {
-  const tokens = md.parse(source, {});
+  const tokens = parseForFacts(source);
   return { ...toAnalysis(collect(tokens)), text: plainText(tokens) };
+}
+
+/**
+ * The tokens of `source` without the core linkify pass, which only turns bare URLs in text into
+ * links: it finds no wiki link, category or redirect, and leaves the plain text's words as
+ * written (it would only decode a URL's escapes for display), yet it was a sixth of every save's analysis. (The inline linkify rule, which decides where a URL
+ * ends and so whether a [[link]] after it is one, still runs: the links found are the renderer's.)
+ */
+function parseForFacts(source: string): Token[] {
+  md.core.ruler.disable('linkify');
+  try {
+    return md.parse(source, {});
+  } finally {
+    md.core.ruler.enable('linkify');
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, it, expect, vi } from 'vitest';
-import { analyze, headingLines, render, RENDER_VERSION, type RenderOptions } from '../../server/wiki/markdown.js';
+import { analyze, analyzeForIndex, headingLines, render, RENDER_VERSION, type RenderOptions } from '../../server/wiki/markdown.js';
 import { readLatest, renderedHtml } from '../../server/wiki/pages.js';
 import { getSection, sectionCount } from '../../server/wiki/sections.js';
 import { parseTitle } from '../../server/wiki/title.js';
@@ -239,6 +239,26 @@ describe('analyze', () => {
     const source = '#REDIRECT [[X]]\n[[A]] [[Category:C]] [[B]]';
     const { html: _html, headings: _headings, ...rest } = render(source, { existing });
     expect(rest).toEqual(analyze(source));
+  });
+
+  // Analysis skips the core linkify pass (markdown.ts parseForFacts); a bare URL that swallows a
+  // [[link]] when rendered must swallow it in the link table too, and its words stay searchable.
+  it('agrees with render beside bare URLs, and keeps their words in the plain text', () => {
+    const source = 'See http://example.org/[[Foo]] and www.example.org/[[Bar]], <http://x.org/[[Baz]]> [[Qux|q]]   and\ttabs.';
+    const { html: _html, headings: _headings, ...rest } = render(source, { existing });
+    expect(rest).toEqual(analyze(source));
+    expect(rest.links).toEqual(['Bar', 'Qux']);
+    const { text } = analyzeForIndex(source);
+    expect(text).toContain('http://example.org/[[Foo]]');
+    expect(text).toContain('www.example.org/Bar');
+    expect(text).toMatch(/ q and tabs\.$/);
+  });
+
+  it('parses a link target the same however often it recurs, long and invalid ones included', () => {
+    const long = 'L'.repeat(600);
+    for (let round = 0; round < 3; round++) {
+      expect(analyze(`[[peer_networks]] [[Peer networks]] [[${long}]] [[a<b]] [[${'M'.repeat(200)}]]`).links).toEqual(['Peer networks', 'M'.repeat(200)]);
+    }
   });
 });
 

@@ -40,6 +40,26 @@ interface LinkParts {
 // #REDIRECT [[Target]], in any case; a BOM, spaces and a colon after the keyword are allowed.
 const REDIRECT_LINE = /^\uFEFF?[ \t]*#redirect[ \t]*:?[ \t]*\[\[([^[\]\n]*)\]\]/i;
 
+/**
+ * Titles of link targets as written, parsed once: a wiki links to the same few thousand pages over
+ * and over, and parsing a title was a tenth of analysing a page. Bounded: emptied when full.
+ * Titles are immutable values, so sharing one between parses is safe.
+ */
+const linkTitles = new Map<string, Title | undefined>();
+const LINK_TITLES_MAX = 4096;
+
+/** Longer targets (never valid titles once tidied past 255 bytes, or hostile) are parsed, not kept. */
+const LINK_TITLE_KEY_MAX = 512;
+
+function linkTitle(written: string): Title | undefined {
+  if (written.length > LINK_TITLE_KEY_MAX) return tryParseTitle(written);
+  if (linkTitles.has(written)) return linkTitles.get(written);
+  const title = tryParseTitle(written);
+  if (linkTitles.size >= LINK_TITLES_MAX) linkTitles.clear();
+  linkTitles.set(written, title);
+  return title;
+}
+
 /** Split the inside of [[...]]; undefined when the target is not a valid title or in-page fragment. */
 function splitLink(inner: string): LinkParts | undefined {
   const bar = inner.indexOf('|');
@@ -52,7 +72,7 @@ function splitLink(inner: string): LinkParts | undefined {
   const rawFragment = hash < 0 ? '' : written.slice(hash + 1).trim();
   const fragment = rawFragment === '' ? undefined : slugify(rawFragment);
   if (name.trim() === '') return fragment === undefined ? undefined : { fragment, written, label, leadingColon };
-  const title = tryParseTitle(name);
+  const title = linkTitle(name);
   return title === undefined ? undefined : { title, fragment, written, label, leadingColon };
 }
 
