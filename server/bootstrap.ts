@@ -9,6 +9,7 @@ import { seedIfEmpty } from './seed/seed.js';
 import type { AppDeps } from './http/deps.js';
 import { TextWorkers } from './wiki/work/pool.js';
 import { recoverPendingRows } from './wiki/links.js';
+import { flushSearchQueue } from './wiki/searchQueue.js';
 import { startAuthorshipFill } from './wiki/blameFill.js';
 import { keyOlderBlocks } from './wiki/admin.js';
 import { startPurging, type Purger } from './cache/purge.js';
@@ -52,6 +53,8 @@ export function openWiki(config: Config, log?: (err: unknown) => void, o: OpenOp
     if (!o.prepared) {
       // Link rows a crash left half-written after their save (wiki/links.ts) are finished first.
       recoverPendingRows(stores);
+      // Search entries a crash left queued (wiki/searchQueue.ts).
+      flushSearchQueue(stores);
       keyOlderBlocks(stores);
     }
     // Subscribed last: start-up writes (seeding, crash recovery) come before any reader, so no cache holds what they change.

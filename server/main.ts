@@ -13,6 +13,7 @@ import { checkpointBeside } from './db/checkpointer.js';
 import { canTrimAllocator } from './memory.js';
 import { ViewStore, viewStoreDir } from './db/viewStore.js';
 import { runPrimary, urlOf, workerCheckpoints, workerFatal, workerPort } from './cluster.js';
+import { flushSearchQueue, searchQueueSettled } from './wiki/searchQueue.js';
 
 /** Say why this process cannot serve and exit 1; a worker tells the primary instead, which says it once. */
 function die(message: string): void {
@@ -36,6 +37,9 @@ async function closeWiki(wiki: Wiki): Promise<void> {
   await wiki.workers.close();
   // Before the database: PURGEs still queued go out (for a bounded time) first.
   await wiki.purger.close();
+  // Search entries still queued are written now rather than by the next start.
+  await searchQueueSettled(wiki.stores);
+  flushSearchQueue(wiki.stores);
   wiki.stores.stamps.close();
   closeDatabase(wiki.db);
 }

@@ -45,7 +45,9 @@ export class IntegrityStore {
       `SELECT p.id, p.title FROM page p LEFT JOIN revision r ON r.id = p.latest_id
        WHERE p.latest_id IS NOT NULL AND (r.id IS NULL OR r.page_id <> p.id) ORDER BY p.id LIMIT ?`,
     );
-    const missing = `FROM page p WHERE ${LIVE} AND NOT EXISTS (SELECT 1 FROM search_index s WHERE s.rowid = p.id)`;
+    // A page queued for the next search batch (wiki/searchQueue.ts) is not missing.
+    const missing = `FROM page p WHERE ${LIVE} AND NOT EXISTS (SELECT 1 FROM search_index s WHERE s.rowid = p.id)
+                     AND NOT EXISTS (SELECT 1 FROM search_queue q WHERE q.page_id = p.id)`;
     this.missingSearchStmt = db.prepare<[number], PageRef>(`SELECT p.id, p.title ${missing} ORDER BY p.id LIMIT ?`);
     this.countMissingSearchStmt = db.prepare<[], { n: number }>(`SELECT count(*) AS n ${missing}`);
     const notLive = (column: string) => `${column} NOT IN (SELECT p.id FROM page p WHERE ${LIVE})`;

@@ -63,6 +63,11 @@ export class SearchStore {
   private readonly titlePages;
   private readonly titles;
   private readonly titleRanked;
+  private readonly enqueueStmt;
+  private readonly dequeueStmt;
+  private readonly dequeueAnyStmt;
+  private readonly queuedStmt;
+  private readonly anyQueuedStmt;
 
   /** `budget`: at most this many body matches ranked a search (BODY_BUDGET; smaller in tests). */
   constructor(
@@ -73,6 +78,13 @@ export class SearchStore {
     this.titles = db.prepare<[string], { id: number; title: string }>('SELECT id, title FROM page WHERE id IN (SELECT value FROM json_each(?))');
     this.insert = db.prepare('INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)');
     this.has = db.prepare<[number], number>('SELECT 1 FROM search_index WHERE rowid = ?').pluck();
+    this.enqueueStmt = db.prepare('INSERT OR REPLACE INTO search_queue (page_id, revision_id) VALUES (?, ?)');
+    this.dequeueStmt = db.prepare('DELETE FROM search_queue WHERE page_id = ? AND revision_id = ?');
+    this.dequeueAnyStmt = db.prepare('DELETE FROM search_queue WHERE page_id = ?');
+    this.queuedStmt = db.prepare<[number], { pageId: number; revisionId: number }>(
+      'SELECT page_id AS pageId, revision_id AS revisionId FROM search_queue ORDER BY page_id LIMIT ?',
+    );
+    this.anyQueuedStmt = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM search_queue)').pluck();
     // Pages whose title has every word come first (every chunk carries the title, so a page's
     // chunks agree on it); within each group bm25 ranks, with title matches weighing ten times body
     // matches. A page is ranked, and excerpted, by its best chunk. Excerpts are made afterwards, for
@@ -139,7 +151,28 @@ export class SearchStore {
   }
 
   delete(pageId: number): void {
+    this.dequeueAnyStmt.run(pageId);
     for (let k = this.chunkCount(pageId) - 1; k >= 0; k--) this.remove.run(pageId + k * STRIDE);
+  }
+
+  /** Queue the page's entry to be written from `revisionId`, its latest revision (wiki/searchQueue.ts); replaces an earlier queued one. */
+  enqueue(pageId: number, revisionId: number): void {
+    this.enqueueStmt.run(pageId, revisionId);
+  }
+
+  /** Take the page off the queue: only if queued for `revisionId` when given. True when it was queued. */
+  dequeue(pageId: number, revisionId?: number): boolean {
+    return (revisionId === undefined ? this.dequeueAnyStmt.run(pageId) : this.dequeueStmt.run(pageId, revisionId)).changes > 0;
+  }
+
+  /** Up to `limit` queued pages, by page id. */
+  queued(limit: number): { pageId: number; revisionId: number }[] {
+    return this.queuedStmt.all(limit);
+  }
+
+  /** Whether any page waits to be indexed: one lookup. */
+  anyQueued(): boolean {
+    return this.anyQueuedStmt.get() === 1;
   }
 
   /**

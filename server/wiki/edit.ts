@@ -10,6 +10,7 @@ import type { TextWorkers } from './work/pool.js';
 import { finishDeferredRows, finishDeferredRowsAsync, updateRows, type DeferredRows } from './links.js';
 import { finishDeferredAuthors, finishDeferredAuthorsAsync, noteAuthors, type DeferredAuthors } from './blameSave.js';
 import { sectionAnchor } from './markdown.js';
+import { flushSearchQueue } from './searchQueue.js';
 import { isCurrent, prepareSave, prepareSaveAsync, type PreparedSave, type SaveInput } from './prepareSave.js';
 import { authorTags } from './tags.js';
 import { canonicalAddress } from './address.js';
@@ -42,8 +43,9 @@ export interface SaveResult {
 }
 
 /**
- * Save an edit in one transaction: revision, latest pointer, links, categories, search index, line
- * authorship (what is too big for the transaction is finished right after it).
+ * Save an edit in one transaction: revision, latest pointer, links, categories, line authorship,
+ * the search entry queued (what is too big for the transaction, and the queued search entries, are
+ * written right after it; the async saves below leave the search entry to the next batch).
  * @throws PageExistsError (mode 'create' on an existing page), NotFoundError (base on a missing page
  *   in mode 'update', or an unknown base), InvalidInputError (base of another page, missing section),
  *   EditConflictError (overlapping edits; nothing written), TooLargeError (over 1 MiB).
@@ -82,6 +84,8 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
   });
   finishDeferredRows(stores, result.deferredRows);
   finishDeferredAuthors(stores, result.deferredAuthors);
+  // Tools that run alone (seed, import, tests) see the index in step at once, as with the rows above.
+  flushSearchQueue(stores);
   return withAnchor(result, used.save.section);
 }
 
@@ -166,7 +170,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   recordTagsAndRisk(stores, p, { revisionId, pageId, sha1: content.sha1, actor, now });
   stores.pages.setLatest(pageId, revisionId, analysis.redirect !== undefined);
   const deferredRows = updateRows(stores, {
-    pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, fromOldText: p.links,
+    pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, sha1: content.sha1, fromOldText: p.links,
   });
   const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, sha1: content.sha1, text: p.text }, p.authors);
   stores.actors.countEditOf(actor.id);

@@ -1,8 +1,9 @@
 /**
  * Keeping a page's derived rows (link and category rows, and its search index entry) in step with
- * its latest revision. A save that changes few rows and has a short text writes them in its own
- * transaction; a bigger one (a page of 50,000 links, a 1 MiB text) marks the page pending and writes
- * the rest after the commit in small transactions, yielding to other requests between them, as
+ * its latest revision. A save that changes few rows writes them in its own transaction, and queues
+ * a short text's search entry for the next batch (searchQueue.ts); a bigger one (a page of 50,000
+ * links, a 1 MiB text) marks the page pending and writes the rest after the commit in small
+ * transactions, yielding to other requests between them, as
  * MediaWiki's LinksUpdate and search update jobs do. A newer save of the page takes over; rows left
  * pending by a crash are finished when the wiki next opens.
  */
@@ -11,6 +12,7 @@ import { changeSize, type LinkChange } from '../db/links.js';
 import type { SaveFacts } from './saveFacts.js';
 import { chunksOf } from '../db/search.js';
 import { analyzeForIndex } from './markdown.js';
+import { queueIndex } from './searchQueue.js';
 
 /** Link and category row changes a save writes inside its own transaction; more go to the batched update. */
 export const INLINE_LINK_ROWS = 200;
@@ -41,6 +43,8 @@ export interface RowsOf {
   categories: string[];
   /** The plain text to index for search. */
   text: string;
+  /** The SHA-1 of the revision's text. */
+  sha1: string;
   /** The change from the replaced text's targets, worked out before the transaction (SaveFacts.links). */
   fromOldText?: SaveFacts['links'];
 }
@@ -73,7 +77,9 @@ export function updateRows(stores: Stores, r: RowsOf): DeferredRows | undefined 
   const chunks = chunksOf(r.text);
   const indexInline = chunks.length <= INLINE_INDEX_CHUNKS && stores.search.chunkCount(r.pageId) <= INLINE_INDEX_CHUNKS;
   if (linksInline) stores.links.apply(r.pageId, change);
-  if (indexInline) stores.search.put(r.pageId, r.title, r.text);
+  // A short text's entry is written by the next search batch (searchQueue.ts); a long one's below, a chunk at a time.
+  if (indexInline) queueIndex(stores, { pageId: r.pageId, revisionId: r.revisionId, sha1: r.sha1, text: r.text });
+  else stores.search.dequeue(r.pageId);
   if (linksInline && indexInline) {
     // An earlier save's batches still under way would write rows for a text that is gone: stop them.
     stores.links.dropPending(r.pageId);

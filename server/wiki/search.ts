@@ -2,6 +2,7 @@
 import type { Stores } from '../db/stores.js';
 import { escapeHtml } from '../escape.js';
 import { pageExcerpt } from './searchExcerpt.js';
+import { flushSearchQueue } from './searchQueue.js';
 import { tryParseTitle } from './title.js';
 
 export interface SearchResult {
@@ -25,6 +26,8 @@ export function ftsExpression(query: string): string | undefined {
 export function searchPages(stores: Stores, query: string, limit: number, offset = 0): SearchResult[] {
   const expression = ftsExpression(query);
   if (!expression) return [];
+  // Saves of the last moments wait in the queue: index them first, so nobody misses their own.
+  flushSearchQueue(stores);
   return stores.search.search(expression, limit, offset).map((hit) => ({
     id: hit.id,
     title: hit.title,

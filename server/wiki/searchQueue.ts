@@ -1,0 +1,121 @@
+/**
+ * The search index written in batches, after saves. A save queues its page (one small row in its
+ * own transaction) instead of writing its FTS5 rows there: FTS5 writes a new segment for every
+ * transaction that touches it, about half of the pages a save wrote to the WAL. Batched, a
+ * hundred saves make one segment. Nobody sees the difference: a search first indexes whatever is
+ * queued (wiki/search.ts), the batch runs SEARCH_FLUSH_MS after a save, and what a crash left
+ * queued is indexed at start-up. A text too long for one transaction (links.ts) is not queued: it
+ * is indexed a chunk at a time, as before.
+ */
+import type { Stores } from '../db/stores.js';
+import { MemoKey } from '../db/memo.js';
+import { analyzeForIndex } from './markdown.js';
+
+/** From the first save queued to the batch that indexes it. */
+export const SEARCH_FLUSH_MS = 100;
+/** Pages a batch indexes in one transaction, and their plain text at most (a few ms of FTS5 work). */
+const BATCH_PAGES = 64;
+const BATCH_CHARS = 512 * 1024;
+/** Plain texts kept from saves for the batch; past this many they are dropped and worked out again. */
+const KEPT_TEXTS = 1024;
+
+/** What a save worked out that the batch needs: its plain text, so the batch need not parse the page again. */
+interface KeptText {
+  revisionId: number;
+  sha1: string;
+  text: string;
+}
+
+interface Queue {
+  texts: Map<number, KeptText>;
+  timer?: NodeJS.Timeout;
+  flushing?: Promise<void>;
+  report: (e: unknown) => void;
+}
+
+// One per database, kept by its Stores: page and revision ids are only unique within one.
+const QUEUES = new MemoKey<Queue>('search queue');
+
+function queueOf(stores: Stores): Queue {
+  return stores.memo.get(QUEUES, () => ({ texts: new Map(), report: (e: unknown) => console.error(e) }));
+}
+
+/**
+ * Inside a save's transaction: queue the page's search entry, to be written from `text` (the plain
+ * text of revision `revisionId`, whose SHA-1 is `sha1`) by the next batch.
+ */
+export function queueIndex(stores: Stores, s: { pageId: number; revisionId: number; sha1: string; text: string }): void {
+  stores.search.enqueue(s.pageId, s.revisionId);
+  const q = queueOf(stores);
+  if (q.texts.size >= KEPT_TEXTS) q.texts.clear();
+  // Kept by SHA-1 as well as id: ids handed out in a rolled-back transaction are used again.
+  q.texts.set(s.pageId, { revisionId: s.revisionId, sha1: s.sha1, text: s.text });
+  schedule(stores, q);
+}
+
+/** Index up to BATCH_PAGES queued pages in one transaction; how many were taken off the queue. */
+function indexBatch(stores: Stores, q: Queue): number {
+  return stores.transaction(() => {
+    const rows = stores.search.queued(BATCH_PAGES);
+    let chars = 0;
+    let taken = 0;
+    for (const row of rows) {
+      if (chars >= BATCH_CHARS) break;
+      taken++;
+      stores.search.dequeue(row.pageId, row.revisionId);
+      const kept = q.texts.get(row.pageId);
+      if (kept?.revisionId === row.revisionId) q.texts.delete(row.pageId);
+      const page = stores.pages.byId(row.pageId);
+      // Whatever moved the page past this revision (a save, a move, a restore) indexes it itself.
+      if (!page || page.latestId !== row.revisionId) continue;
+      const revision = stores.revisions.byId(row.revisionId)!;
+      const text = kept?.revisionId === row.revisionId && kept.sha1 === revision.sha1 ? kept.text : analyzeForIndex(stores.content.get(revision.contentId)).text;
+      stores.search.put(row.pageId, page.title.text, text);
+      chars += text.length;
+    }
+    return taken;
+  });
+}
+
+/** Index everything queued now, batch by batch (a search, start-up, tools). @returns pages taken off the queue. */
+export function flushSearchQueue(stores: Stores): number {
+  if (!stores.search.anyQueued()) return 0;
+  const q = queueOf(stores);
+  let taken = 0;
+  for (let n = indexBatch(stores, q); n > 0; n = indexBatch(stores, q)) taken += n;
+  return taken;
+}
+
+/** Settles once the batch under way, if any, is done (tests). */
+export function searchQueueSettled(stores: Stores): Promise<void> {
+  return queueOf(stores).flushing ?? Promise.resolve();
+}
+
+/** `report` hears a batch that failed (its pages stay queued for the next one). */
+export function reportSearchQueue(stores: Stores, report: (e: unknown) => void): void {
+  queueOf(stores).report = report;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function schedule(stores: Stores, q: Queue): void {
+  if (q.timer || q.flushing) return;
+  q.timer = setTimeout(() => {
+    q.timer = undefined;
+    q.flushing = drain(stores, q).finally(() => {
+      q.flushing = undefined;
+      // Queued while this batch ran: go again.
+      if (stores.db.open && stores.search.anyQueued()) schedule(stores, q);
+    });
+  }, SEARCH_FLUSH_MS);
+  q.timer.unref();
+}
+
+/** The queue in batches, other requests served between them. */
+async function drain(stores: Stores, q: Queue): Promise<void> {
+  try {
+    while (stores.db.open && indexBatch(stores, q) > 0) await tick();
+  } catch (e) {
+    if (stores.db.open) q.report(e);
+  }
+}
