@@ -5,6 +5,14 @@ import { dirname } from 'node:path';
 
 export type Db = Database.Database;
 
+/** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/** Whether `e` is SQLITE_BUSY (or one of its extended codes): another connection held the lock; nothing was written. */
+export function isBusy(e: unknown): boolean {
+  return e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY');
+}
+
 /**
  * Open (creating the file and its folder if missing) a database. ':memory:' gives a private
  * in-memory database, as tests use.
@@ -16,7 +24,7 @@ export function openDatabase(file: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // 8 MiB of page cache a connection, taken only as pages are used, in each worker process (SPEC
   // section 9: 150 MB a worker). A 1 MiB save writes several MB (text, search index, links): below
   // 16 MiB of dirty pages SQLite does not spill them to the WAL mid-transaction, which would hold

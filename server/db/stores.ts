@@ -1,5 +1,5 @@
 /** All stores of one database, built once; the domain receives this bundle. */
-import type { Db } from './connection.js';
+import { BUSY_TIMEOUT_MS, isBusy, type Db } from './connection.js';
 import { ActorStore } from './actors.js';
 import { BlameStore } from './blame.js';
 import { ReviewStore } from './review.js';
@@ -48,6 +48,14 @@ export interface Stores {
    */
   transaction<T>(fn: () => T): T;
   /**
+   * transaction() for request paths that can wait for the write lock without blocking: while
+   * another process holds it, this one serves other requests between attempts instead of sleeping
+   * in SQLite's busy handler (1, 2, 5, 10 ms and on: with two workers saving at once, one of them
+   * slept more than it worked, and two workers saved fewer edits a second than one).
+   * @throws SQLITE_BUSY (isBusy) after WRITE_WAIT_MS, as transaction() would; else whatever `fn` throws, after rolling back.
+   */
+  transactionAsync<T>(fn: () => T): Promise<T>;
+  /**
    * Run `fn`, which only reads, in one read transaction: one consistent snapshot, and one begin
    * and end for all its statements (in WAL mode each begin costs about as much as an indexed
    * lookup, so a list reading a row per item pays it once). Inside a transaction, just runs `fn`.
@@ -61,6 +69,11 @@ export interface Stores {
  * stamp (their cached HTML has the old link colours), in a small transaction of its own.
  * `report` receives what a feed subscriber throws (stderr by default).
  */
+/** How long transactionAsync waits for the write lock, as the connection's busy_timeout does (connection.ts). */
+const WRITE_WAIT_MS = BUSY_TIMEOUT_MS;
+/** Attempts at the write lock on consecutive turns of the event loop before waiting a millisecond between them. */
+const SPIN_ATTEMPTS = 200;
+
 export function createStores(db: Db, report?: (err: unknown) => void): Stores {
   const content = new ContentStore(db);
   const feed = new ChangeFeed(report);
@@ -88,6 +101,23 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
     stamps,
     memo: new Memo(),
     read: (fn) => (db.inTransaction ? fn() : db.transaction(fn).deferred()),
+    transactionAsync: async (fn) => {
+      if (db.inTransaction) return stores.transaction(fn);
+      const deadline = performance.now() + WRITE_WAIT_MS;
+      for (let attempt = 0; ; attempt++) {
+        db.pragma('busy_timeout = 0');
+        try {
+          return stores.transaction(fn);
+        } catch (e) {
+          if (!isBusy(e) || performance.now() > deadline) throw e;
+        } finally {
+          db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        }
+        // The lock is held for well under a millisecond a save: look again on the next turn of the
+        // event loop (other requests are served meanwhile), and only after many turns every millisecond.
+        await new Promise((resolve) => (attempt < SPIN_ATTEMPTS ? setImmediate(resolve) : setTimeout(resolve, 1)));
+      }
+    },
     transaction: (fn) => {
       try {
         return feed.within(() => db.transaction(fn).immediate());

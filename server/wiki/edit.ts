@@ -105,7 +105,7 @@ export async function savePlannedAsync<P extends SavePlan>(
   let used = first;
   const prepared = await prepareSaveAsync(stores, workers, first.save);
   const planHolds = first.against === undefined || prepared.page?.latestId === first.against;
-  const result = stores.transaction(() => {
+  const result = await stores.transactionAsync(() => {
     if (planHolds && isCurrent(stores, prepared)) {
       inside?.(first);
       return commitSave(stores, prepared);
@@ -123,7 +123,7 @@ export async function savePlannedAsync<P extends SavePlan>(
 export async function saveEditAsync(stores: Stores, workers: TextWorkers, input: SaveInput): Promise<SaveResult> {
   const p = await prepareSaveAsync(stores, workers, input);
   // commitSave prepares again, inline, only if a save landed while the worker ran: rare, and bounded.
-  const result = stores.transaction(() => commitSave(stores, p));
+  const result = await stores.transactionAsync(() => commitSave(stores, p));
   await finishDeferredRowsAsync(stores, result.deferredRows);
   await finishDeferredAuthorsAsync(stores, workers, result.deferredAuthors);
   return withAnchor(result, input.section);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../server/db/connection.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUSY_TIMEOUT_MS, openDatabase } from '../../server/db/connection.js';
 import { migrate } from '../../server/db/migrate.js';
 import { createStores } from '../../server/db/stores.js';
 import { MemoKey } from '../../server/db/memo.js';
@@ -13,6 +16,48 @@ function stores() {
   migrate(db);
   return createStores(db);
 }
+
+describe('createStores: transactionAsync', () => {
+  it('waits for another process\'s write lock without holding the event loop, then writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerwiki-lock-'));
+    try {
+      const file = join(dir, 'wiki.db');
+      const a = openDatabase(file);
+      migrate(a);
+      const s = createStores(a);
+      const other = openDatabase(file);
+      other.prepare('BEGIN IMMEDIATE').run();
+      let turns = 0;
+      const ticking = setInterval(() => turns++, 1);
+      const written = s.transactionAsync(() => {
+        s.settings.getOrCreate('lock test', () => 'written');
+        return 'done';
+      });
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      // Still waiting, and the event loop went on meanwhile.
+      expect(s.settings.get('lock test')).toBeUndefined();
+      expect(turns).toBeGreaterThan(10);
+      other.prepare('COMMIT').run();
+      await expect(written).resolves.toBe('done');
+      clearInterval(ticking);
+      expect(s.settings.get('lock test')).toBe('written');
+      // The connection's own busy timeout is back for everything else.
+      expect(a.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+      other.close();
+      a.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs inside a transaction already open, and passes on what the function throws', async () => {
+    const s = stores();
+    await expect(s.transactionAsync(() => {
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    expect(s.transaction(() => s.db.inTransaction)).toBe(true);
+  });
+});
 
 describe('createStores', () => {
   it('reads in one transaction with read(), and inside a transaction just runs the function', () => {

@@ -4,10 +4,13 @@ import { WikiError } from '../../wiki/errors.js';
 import { errorPage } from '../../../views/errors/error.js';
 import { pageContext } from '../views.js';
 import { retryAfter } from '../act.js';
+import { isBusy } from '../../db/connection.js';
 
 /** Errors thrown by Express's own parsers (body-parser, URL decoding), by their `type`. */
 function fromFramework(err: { status?: number; statusCode?: number; type?: string; message?: string }): WikiError | undefined {
   const status = err.status ?? err.statusCode;
+  // Another process held the database's write lock past its busy timeout: nothing was written.
+  if (isBusy(err)) return new WikiError('busy', 'The wiki is busy saving other edits; nothing was saved. Try again in a few seconds.');
   if (err.type === 'entity.too.large') return new WikiError('too_large', 'The request body is over 2 MiB.');
   if (err.type === 'entity.parse.failed') return new WikiError('invalid_json', 'The request body is not valid JSON.');
   if (err.type === 'encoding.unsupported' || err.type === 'charset.unsupported') return new WikiError('invalid_input', 'The request body must be UTF-8.');

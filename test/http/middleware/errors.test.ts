@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import express from 'express';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { errorHandler, notFound } from '../../../server/http/middleware/errors.js';
 import { authorisation } from '../../../server/http/can.js';
@@ -31,6 +32,17 @@ describe('the error handler', () => {
     expect(res.status).toBe(status);
     expect(res.body).toEqual({ error: { code, message: e.message } });
     expect(res.headers['retry-after']).toBe(wait);
+    expect(logged).toEqual([]);
+  });
+
+  it('answers a database lock held past its timeout as 503 busy with Retry-After, nothing logged', async () => {
+    const busy = new Database.SqliteError('database is locked', 'SQLITE_BUSY');
+    const { app, logged } = errorApp(busy);
+    const res = await request(app).get('/api/boom');
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('busy');
+    expect(res.body.error.message).toMatch(/nothing was saved.*try again/i);
+    expect(res.headers['retry-after']).toBe('5');
     expect(logged).toEqual([]);
   });
 
