@@ -97,8 +97,7 @@ function checkContent(db: Db, integrity: IntegrityStore, io: CliIo, problems: Pr
 
 function* revisionProblems(integrity: IntegrityStore): Iterable<Problem> {
   for (const r of integrity.revisionMismatches(LIST + 1).slice(0, LIST)) {
-    const what = r.sha1 !== r.contentSha1 ? `its sha1 ${r.sha1} is not its text's ${r.contentSha1}` : `its size ${r.size} is not its text's ${r.contentSize}`;
-    yield { text: `revision ${r.id}${r.title ? ` of "${r.title}"` : ''}: ${what}`, fix: 'restore' };
+    yield { text: `revision ${r.id}${r.title ? ` of "${r.title}"` : ''}: its size ${r.size} is not its text's ${r.contentSize}`, fix: 'restore' };
   }
   for (const p of integrity.badLatestPointers(LIST)) {
     yield { text: `page "${p.title}" (id ${p.id}) points at a latest revision that is missing or another page's`, fix: 'restore' };

@@ -82,11 +82,13 @@ export class DumpStore {
        FROM page p WHERE p.id > ? AND ${LIVE} ORDER BY p.id LIMIT ?`,
     );
     this.revisionsStmt = db.prepare<[number, number, number], RevisionRow>(
-      `SELECT r.id, r.parent_id, a.name AS author, a.kind AS author_kind, r.content_id, r.comment, r.minor, lower(hex(r.sha1)) AS sha1, r.timestamp,
+      `SELECT r.id, r.parent_id, a.name AS author, a.kind AS author_kind, r.content_id, r.comment, r.minor, lower(hex(c.sha1)) AS sha1, r.timestamp,
        (SELECT group_concat(tag, ' ') FROM revision_tag t WHERE t.revision_id = r.id) AS tags
-       FROM revision r JOIN actor a ON a.id = r.actor_id WHERE r.page_id = ? AND r.id > ? ORDER BY r.id LIMIT ?`,
+       FROM revision r JOIN actor a ON a.id = r.actor_id JOIN content c ON c.id = r.content_id WHERE r.page_id = ? AND r.id > ? ORDER BY r.id LIMIT ?`,
     );
-    this.keysStmt = db.prepare<[number], HistoryKey>('SELECT timestamp, lower(hex(sha1)) AS sha1 FROM revision WHERE page_id = ? ORDER BY id');
+    this.keysStmt = db.prepare<[number], HistoryKey>(
+      'SELECT r.timestamp, lower(hex(c.sha1)) AS sha1 FROM revision r JOIN content c ON c.id = r.content_id WHERE r.page_id = ? ORDER BY r.id',
+    );
     // A tombstoned page's deletion: the latest one of that page not undone.
     const deletion = `d.id = (SELECT max(id) FROM deletion WHERE page_id = p.id AND restored_at IS NULL)`;
     this.deletedStmt = db.prepare<[number, number], DumpDeletedPage>(

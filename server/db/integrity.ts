@@ -6,8 +6,6 @@ import { PAGE_OF_ROW } from './search.js';
 export interface RevisionMismatch {
   id: number;
   title: string | null;
-  sha1: string;
-  contentSha1: string;
   size: number;
   contentSize: number;
 }
@@ -30,12 +28,13 @@ export class IntegrityStore {
 
   constructor(db: Db) {
     this.db = db;
-    // A revision's sha1 and size are copies of its content row's; content rows are checked against
-    // their own data separately (ContentStore.verify), so together every revision's text is checked.
+    // A revision's sha1 is its content row's (migration 0017) and its size a copy of the row's;
+    // content rows are checked against their own data separately (ContentStore.verify), so
+    // together every revision's text is checked.
     this.mismatchStmt = db.prepare<[number], RevisionMismatch>(
-      `SELECT r.id, p.title, lower(hex(r.sha1)) AS sha1, lower(hex(c.sha1)) AS contentSha1, r.size, c.size AS contentSize
+      `SELECT r.id, p.title, r.size, c.size AS contentSize
        FROM revision r JOIN content c ON c.id = r.content_id LEFT JOIN page p ON p.id = r.page_id
-       WHERE r.sha1 <> c.sha1 OR r.size <> c.size ORDER BY r.id LIMIT ?`,
+       WHERE r.size <> c.size ORDER BY r.id LIMIT ?`,
     );
     this.usingStmt = db.prepare<[string, number], { id: number; title: string | null }>(
       `SELECT r.id, p.title FROM revision r LEFT JOIN page p ON p.id = r.page_id
@@ -83,7 +82,7 @@ export class IntegrityStore {
     }
   }
 
-  /** Revisions whose recorded sha1 or size differ from those of the content they point at. */
+  /** Revisions whose recorded size differs from that of the content they point at. */
   revisionMismatches(limit: number): RevisionMismatch[] {
     return this.mismatchStmt.all(limit);
   }

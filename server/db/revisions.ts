@@ -42,10 +42,10 @@ export interface ChangeFilter {
 }
 
 const SELECT = `SELECT r.id, r.page_id, r.parent_id, r.actor_id, a.name AS actor_name, a.kind AS actor_kind,
-  r.content_id, r.comment, r.minor, r.size, p.size AS parent_size, lower(hex(r.sha1)) AS sha1, r.timestamp, r.ip,
+  r.content_id, r.comment, r.minor, r.size, p.size AS parent_size, lower(hex(c.sha1)) AS sha1, r.timestamp, r.ip,
   (SELECT group_concat(tag, ' ') FROM revision_tag t WHERE t.revision_id = r.id) AS tags,
   v.risk, v.reasons, v.patrolled_by
-  FROM revision r JOIN actor a ON a.id = r.actor_id LEFT JOIN revision p ON p.id = r.parent_id
+  FROM revision r JOIN actor a ON a.id = r.actor_id JOIN content c ON c.id = r.content_id LEFT JOIN revision p ON p.id = r.parent_id
   LEFT JOIN review v ON v.revision_id = r.id`;
 
 function toRevision(r: RevisionRow): Revision {
@@ -89,8 +89,8 @@ export class RevisionStore {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO revision (page_id, parent_id, actor_id, content_id, comment, minor, size, sha1, timestamp, ip)
-       VALUES (@pageId, @parentId, @actorId, @contentId, @comment, @minor, @size, unhex(@sha1), @timestamp, @ip)`,
+      `INSERT INTO revision (page_id, parent_id, actor_id, content_id, comment, minor, size, timestamp, ip)
+       VALUES (@pageId, @parentId, @actorId, @contentId, @comment, @minor, @size, @timestamp, @ip)`,
     );
     this.selectById = db.prepare<[number], RevisionRow>(`${SELECT} WHERE r.id = ?`);
     this.insertTag = db.prepare('INSERT OR IGNORE INTO revision_tag (revision_id, tag) VALUES (?, ?)');
@@ -148,7 +148,8 @@ export class RevisionStore {
       'SELECT count(*) AS n FROM (SELECT timestamp FROM revision WHERE actor_id = ? ORDER BY id DESC LIMIT 100) WHERE timestamp >= ?',
     );
     this.bySha1Stmt = db.prepare<[number, string, number], { id: number }>(
-      'SELECT id FROM revision WHERE page_id = ? AND sha1 = unhex(?) AND id < ? ORDER BY id DESC LIMIT 1',
+      // The text's one content row (content.ts keeps each distinct text once) stands for its SHA-1.
+      'SELECT id FROM revision WHERE page_id = ? AND content_id = (SELECT id FROM content WHERE sha1 = unhex(?)) AND id < ? ORDER BY id DESC LIMIT 1',
     );
   }
 

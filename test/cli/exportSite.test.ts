@@ -40,7 +40,7 @@ function deletedRows(file: string) {
   try {
     return db.prepare(
       `SELECT d.title, d.deleted_at, a.name AS by, d.reason, d.restored_at, p.title LIKE '#deleted:%' AS tombstoned,
-       (SELECT group_concat(r.timestamp || ' ' || r.sha1 || ' ' || ra.name, ', ') FROM revision r JOIN actor ra ON ra.id = r.actor_id WHERE r.page_id = p.id) AS revisions
+       (SELECT group_concat(r.timestamp || ' ' || hex(c.sha1) || ' ' || ra.name, ', ') FROM revision r JOIN content c ON c.id = r.content_id JOIN actor ra ON ra.id = r.actor_id WHERE r.page_id = p.id) AS revisions
        FROM deletion d JOIN page p ON p.id = d.page_id JOIN actor a ON a.id = d.actor_id WHERE d.restored_at IS NULL ORDER BY d.title, d.deleted_at`,
     ).all();
   } finally {

@@ -29,15 +29,12 @@ describe('IntegrityStore', () => {
     expect(check.staleIndexRows()).toEqual({ search: 0, links: 0 });
   });
 
-  it.each([
-    { name: 'a different sha1', set: "sha1 = '0000000000000000000000000000000000000000'" },
-    { name: 'a different size', set: 'size = size + 1' },
-  ])('reports a revision whose recorded facts differ from its content: $name', ({ set }) => {
+  it('reports a revision whose recorded size differs from its content\'s', () => {
     const { db, check, a } = setup();
-    db.prepare(`UPDATE revision SET ${set} WHERE id = ?`).run(a.revision.id);
+    db.prepare('UPDATE revision SET size = size + 1 WHERE id = ?').run(a.revision.id);
     const [m, ...rest] = check.revisionMismatches(10);
     expect(rest).toEqual([]);
-    expect(m).toMatchObject({ id: a.revision.id, title: 'A', contentSha1: a.revision.sha1, contentSize: a.revision.size });
+    expect(m).toMatchObject({ id: a.revision.id, title: 'A', size: a.revision.size + 1, contentSize: a.revision.size });
   });
 
   it('says which revisions use given content ids', () => {

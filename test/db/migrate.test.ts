@@ -53,7 +53,7 @@ describe('migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     migrate(db);
-    expect(() => db.prepare("INSERT INTO revision (page_id, actor_id, content_id, size, sha1, timestamp) VALUES (99, 99, 99, 0, 'x', 'y')").run()).toThrow(/FOREIGN KEY/);
+    expect(() => db.prepare("INSERT INTO revision (page_id, actor_id, content_id, size, timestamp) VALUES (99, 99, 99, 0, 'y')").run()).toThrow(/FOREIGN KEY/);
     db.close();
   });
 });

@@ -59,13 +59,13 @@ function bulkPages(wiki: Wiki, n: number): void {
   const content = wiki.stores.content.put('Bulk text.');
   const page = wiki.db.prepare("INSERT INTO page (id, title, created_at) VALUES (?, ?, '2026-01-01T00:00:00.000Z')");
   const rev = wiki.db.prepare(
-    "INSERT INTO revision (id, page_id, actor_id, content_id, size, sha1, timestamp) VALUES (?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z')",
+    "INSERT INTO revision (id, page_id, actor_id, content_id, size, timestamp) VALUES (?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z')",
   );
   const latest = wiki.db.prepare('UPDATE page SET latest_id = ? WHERE id = ?');
   wiki.db.transaction(() => {
     for (let i = 1; i <= n; i++) {
       page.run(i, `Bulk ${i}`);
-      rev.run(i, i, actor.id, content.id, content.size, content.sha1);
+      rev.run(i, i, actor.id, content.id, content.size);
       latest.run(i, i);
     }
   })();
