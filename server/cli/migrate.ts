@@ -31,11 +31,20 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
     const packed = packAll(db, io);
     const rewritten = compactAuthorship(db, io);
     const thinned = thinAuthorship(db, io);
-    if (packed + rewritten + thinned > 0) compact(db, io);
+    // A migration that rewrote a table (0017 dropped a column) leaves its old pages free, as packing does.
+    if (packed + rewritten + thinned > 0 || freeShare(db) >= COMPACT_FREE_SHARE) compact(db, io);
     return 0;
   } finally {
     closeDatabase(db);
   }
+}
+
+/** The share of the file's pages that are free from which migrate gives them back (VACUUM). */
+const COMPACT_FREE_SHARE = 0.05;
+
+function freeShare(db: Db): number {
+  const pages = db.pragma('page_count', { simple: true }) as number;
+  return pages === 0 ? 0 : (db.pragma('freelist_count', { simple: true }) as number) / pages;
 }
 
 /** Pack every queued text; how many became deltas. */
@@ -114,8 +123,8 @@ function thinAuthorship(db: Db, io: CliIo): number {
 }
 
 /**
- * Rewrite the file without the space packing freed: rows that shrank leave their pages part empty
- * rather than free, so only a VACUUM gives it back to the file system.
+ * Rewrite the file without the space packing or a migration freed: rows that shrank leave their
+ * pages part empty, and a rewritten table its old pages free; only a VACUUM gives that back to the file system.
  */
 function compact(db: Db, io: CliIo): void {
   const before = db.pragma('page_count', { simple: true }) as number;

@@ -133,4 +133,22 @@ describe('wiki migrate packs an existing history and its authorship', () => {
     expect(after.prepare('SELECT count(*) FROM content WHERE base_id IS NOT NULL').pluck().get()).toBe(57);
     closeDatabase(after);
   });
+
+  it('gives back the pages a migration freed, even with nothing to pack', async () => {
+    const { file } = oldDatabase(2, 3);
+    const first = cliFor(file);
+    expect(await runCli(['migrate'], first.cli)).toBe(0);
+    // Free pages as a migration that rewrites a table leaves them (0017 dropped a column of revision).
+    const db = openDatabase(file);
+    db.exec("CREATE TABLE scratch (x BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO scratch SELECT randomblob(4000) FROM n; DROP TABLE scratch;");
+    const freed = db.pragma('freelist_count', { simple: true }) as number;
+    closeDatabase(db);
+    expect(freed).toBeGreaterThan(150);
+    const { cli, out } = cliFor(file);
+    expect(await runCli(['migrate'], cli)).toBe(0);
+    expect(out.join('\n')).toMatch(/compacted the database from \d+ to \d+ pages/);
+    const after = openDatabase(file);
+    expect(after.pragma('freelist_count', { simple: true })).toBe(0);
+    closeDatabase(after);
+  });
 });
