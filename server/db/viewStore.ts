@@ -28,8 +28,14 @@ import {
 import { tmpdir, uptime } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 
-/** Bytes of segments kept on disk, every worker's together; past it the oldest segments go. */
-export const VIEW_STORE_BYTES = 512 * 1024 * 1024;
+/**
+ * Bytes of segments kept on disk, every worker's together; past it the oldest segments go. At
+ * 512 MiB, the views of the 41,000 pages of a 100,000-page wiki that the benchmark's warm-up
+ * reached (13 KiB each) overflowed it: random views of them served 5,013 a second at 263 µs of
+ * server CPU each, missing and writing views again; at 1 GiB, 24,488 at 56 µs. Each view kept
+ * costs every worker an index entry besides its disk space.
+ */
+export const VIEW_STORE_BYTES = 1024 * 1024 * 1024;
 /** A worker starts a new segment when its current one would pass this. */
 export const SEGMENT_BYTES = 16 * 1024 * 1024;
 /** Gathered writes go out this often. */
