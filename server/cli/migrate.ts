@@ -31,8 +31,9 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
     const packed = packAll(db, io);
     const rewritten = compactAuthorship(db, io);
     const thinned = thinAuthorship(db, io);
-    // A migration that rewrote a table (0017 dropped a column) leaves its old pages free, as packing does.
-    if (packed + rewritten + thinned > 0 || freeShare(db) >= COMPACT_FREE_SHARE) compact(db, io);
+    // A migration may rewrite a table (0017 dropped a column of every revision row), leaving its
+    // pages part empty or free, as packing does.
+    if (applied.length + packed + rewritten + thinned > 0 || freeShare(db) >= COMPACT_FREE_SHARE) compact(db, io);
     return 0;
   } finally {
     closeDatabase(db);
