@@ -129,7 +129,7 @@ function thinAuthorship(db: Db, io: CliIo): number {
  */
 function compact(db: Db, io: CliIo): void {
   const before = db.pragma('page_count', { simple: true }) as number;
-  io.out('giving the space packing freed back to the file system (VACUUM)');
+  io.out('giving the space freed back to the file system (VACUUM)');
   try {
     db.exec('VACUUM');
     io.out(`compacted the database from ${before} to ${db.pragma('page_count', { simple: true }) as number} pages`);

@@ -50,13 +50,19 @@ export function startCheckpointer(file: string, o: CheckpointOptions = {}): Chec
     failed = true;
     o.onFailure?.();
   };
+  let exited = false;
   worker.on('error', failure);
-  worker.on('exit', failure);
+  worker.on('exit', () => {
+    exited = true;
+    failure();
+  });
   worker.unref();
   return {
     stop: async () => {
       if (stopping) return;
       stopping = true;
+      // A thread that already ended (it failed) would never answer: waiting for it hung shutdown.
+      if (exited) return;
       const stopped = new Promise<void>((resolve) => {
         worker.on('message', (m) => m === 'stopped' && resolve());
         worker.on('exit', () => resolve());

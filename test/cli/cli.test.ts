@@ -39,8 +39,11 @@ describe('wiki CLI', () => {
     const { cli, out, file } = io();
     expect(await runCli(['migrate'], cli)).toBe(0);
     expect(out[0]).toMatch(/^applied \d+ migration\(s\): 1/);
+    // Migrations may rewrite tables: the file is compacted after them.
+    expect(out.at(-1)).toMatch(/^compacted the database from \d+ to \d+ pages$/);
+    const first = out.length;
     expect(await runCli(['migrate'], cli)).toBe(0);
-    expect(out[1]).toBe(`${file} is up to date`);
+    expect(out.slice(first)).toEqual([`${file} is up to date`]);
   });
 
   it('user add creates an account with the role and a scrypt hash of the stdin password', async () => {
