@@ -2,7 +2,7 @@
 import type { Stores } from '../db/stores.js';
 import { escapeHtml } from '../escape.js';
 import { pageExcerpt } from './searchExcerpt.js';
-import { flushSearchQueue } from './searchQueue.js';
+import { flushSearchQueue, flushSearchQueueAsync } from './searchQueue.js';
 import { tryParseTitle } from './title.js';
 
 export interface SearchResult {
@@ -33,6 +33,12 @@ export function searchPages(stores: Stores, query: string, limit: number, offset
     title: hit.title,
     excerpt: excerptHtml(pageExcerpt(latestText(stores, hit.id), hit.chunk, expression)),
   }));
+}
+
+/** searchPages for a request: what is queued is indexed first without holding the event loop while another worker writes. */
+export async function searchPagesAsync(stores: Stores, query: string, limit: number, offset = 0): Promise<SearchResult[]> {
+  if (ftsExpression(query)) await flushSearchQueueAsync(stores);
+  return searchPages(stores, query, limit, offset);
 }
 
 /** A page's latest text ('' for a page without one). */

@@ -55,26 +55,34 @@ export function queueIndex(stores: Stores, s: { pageId: number; revisionId: numb
 
 /** Index up to BATCH_PAGES queued pages in one transaction; how many were taken off the queue. */
 function indexBatch(stores: Stores, q: Queue): number {
-  return stores.transaction(() => {
-    const rows = stores.search.queued(BATCH_PAGES);
-    let chars = 0;
-    let taken = 0;
-    for (const row of rows) {
-      if (chars >= BATCH_CHARS) break;
-      taken++;
-      stores.search.dequeue(row.pageId, row.revisionId);
-      const kept = q.texts.get(row.pageId);
-      if (kept?.revisionId === row.revisionId) q.texts.delete(row.pageId);
-      const page = stores.pages.byId(row.pageId);
-      // Whatever moved the page past this revision (a save, a move, a restore) indexes it itself.
-      if (!page || page.latestId !== row.revisionId) continue;
-      const revision = stores.revisions.byId(row.revisionId)!;
-      const text = kept?.revisionId === row.revisionId && kept.sha1 === revision.sha1 ? kept.text : analyzeForIndex(stores.content.get(revision.contentId)).text;
-      stores.search.put(row.pageId, page.title.text, text);
-      chars += text.length;
-    }
-    return taken;
-  });
+  return stores.transaction(() => writeBatch(stores, q));
+}
+
+/** indexBatch, waiting for another worker's write lock without holding the event loop (stores.transactionAsync). */
+function indexBatchAsync(stores: Stores, q: Queue): Promise<number> {
+  return stores.transactionAsync(() => writeBatch(stores, q));
+}
+
+/** Inside a transaction: the writes of one batch. */
+function writeBatch(stores: Stores, q: Queue): number {
+  const rows = stores.search.queued(BATCH_PAGES);
+  let chars = 0;
+  let taken = 0;
+  for (const row of rows) {
+    if (chars >= BATCH_CHARS) break;
+    taken++;
+    stores.search.dequeue(row.pageId, row.revisionId);
+    const kept = q.texts.get(row.pageId);
+    if (kept?.revisionId === row.revisionId) q.texts.delete(row.pageId);
+    const page = stores.pages.byId(row.pageId);
+    // Whatever moved the page past this revision (a save, a move, a restore) indexes it itself.
+    if (!page || page.latestId !== row.revisionId) continue;
+    const revision = stores.revisions.byId(row.revisionId)!;
+    const text = kept?.revisionId === row.revisionId && kept.sha1 === revision.sha1 ? kept.text : analyzeForIndex(stores.content.get(revision.contentId)).text;
+    stores.search.put(row.pageId, page.title.text, text);
+    chars += text.length;
+  }
+  return taken;
 }
 
 /** Index everything queued now, batch by batch (a search, start-up, tools). @returns pages taken off the queue. */
@@ -83,6 +91,18 @@ export function flushSearchQueue(stores: Stores): number {
   const q = queueOf(stores);
   let taken = 0;
   for (let n = indexBatch(stores, q); n > 0; n = indexBatch(stores, q)) taken += n;
+  return taken;
+}
+
+/**
+ * flushSearchQueue for a request: while another worker holds the write lock, this one serves
+ * other requests instead of sleeping in SQLite's busy handler. @returns pages taken off the queue.
+ */
+export async function flushSearchQueueAsync(stores: Stores): Promise<number> {
+  if (!stores.search.anyQueued()) return 0;
+  const q = queueOf(stores);
+  let taken = 0;
+  for (let n = await indexBatchAsync(stores, q); n > 0; n = await indexBatchAsync(stores, q)) taken += n;
   return taken;
 }
 
@@ -114,7 +134,7 @@ function schedule(stores: Stores, q: Queue): void {
 /** The queue in batches, other requests served between them. */
 async function drain(stores: Stores, q: Queue): Promise<void> {
   try {
-    while (stores.db.open && indexBatch(stores, q) > 0) await tick();
+    while (stores.db.open && (await indexBatchAsync(stores, q)) > 0) await tick();
   } catch (e) {
     if (stores.db.open) q.report(e);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import request from 'supertest';
 import { makeTestApp } from '../helpers/app.js';
 import { saveEdit, saveEditAsync } from '../../server/wiki/edit.js';
 import { deletePage } from '../../server/wiki/admin.js';
@@ -26,6 +27,21 @@ describe('search queue: the index written in batches after saves', () => {
     expect(searchPages(wiki.stores, 'rumours', 10).map((h) => h.title)).toEqual([title.text]);
     expect(queued(wiki)).toEqual([]);
     expect(indexed(wiki, 'rumours')).toEqual([r.page.id]);
+  });
+
+  it('answers a search over HTTP with what the API just saved, before the batch ran', async () => {
+    const { app, wiki } = makeTestApp();
+    const actor = wiki.stores.actors.system();
+    await saveEditAsync(wiki.stores, wiki.workers, { title, source: 'Words about *zeppelins*.', baseId: null, actor });
+    expect(queued(wiki)).toHaveLength(1);
+    const api = await request(app).get('/api/v1/search/page?q=zeppelins');
+    expect(api.status).toBe(200);
+    expect(api.body.pages.map((p: { title: string }) => p.title)).toEqual([title.text]);
+    await saveEditAsync(wiki.stores, wiki.workers, { title: parseTitle('Airships'), source: 'More zeppelins.', baseId: null, actor });
+    const html = await request(app).get('/special/search?q=zeppelins&fulltext=1');
+    expect(html.status).toBe(200);
+    expect(html.text).toContain('Airships');
+    expect(queued(wiki)).toEqual([]);
   });
 
   it('indexes what is queued SEARCH_FLUSH_MS after the saves, many pages in one transaction', async () => {

@@ -12,14 +12,14 @@ import { contributionsPage } from '../../../views/special/contributions.js';
 import { changesFeed } from '../../../views/feeds/changes.js';
 import { ATOM_CONTENT_TYPE } from '../../../views/feeds/atom.js';
 import { pageContext, sendHtml } from '../views.js';
-import { exactTitleMatch, searchPages, titlesStartingWith } from '../../wiki/search.js';
+import { exactTitleMatch, searchPagesAsync, titlesStartingWith } from '../../wiki/search.js';
 import { tryParseTitle, wikiPath } from '../../wiki/title.js';
 import { searchPage, suggestions } from '../../../views/special/search.js';
 
 export function specialRoutes({ stores, config, act }: RouteDeps): Router {
   const r = express.Router();
 
-  r.get('/special/search', (req, res) => {
+  r.get('/special/search', async (req, res) => {
     const query = (queryValue(req.query, 'q') ?? '').slice(0, 300);
     const fulltext = queryValue(req.query, 'fulltext') !== undefined;
     if (query && !fulltext) {
@@ -28,7 +28,7 @@ export function specialRoutes({ stores, config, act }: RouteDeps): Router {
     }
     const size = limit(queryValue(req.query, 'limit'), 20, 100);
     const from = offset(queryValue(req.query, 'offset'));
-    const results = searchPages(stores, query, size + 1, from);
+    const results = await searchPagesAsync(stores, query, size + 1, from);
     const title = query ? tryParseTitle(query) : undefined;
     sendHtml(res, searchPage(pageContext(req), {
       query,

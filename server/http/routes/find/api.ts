@@ -3,7 +3,7 @@ import express, { type Request, type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
 import { limit, offset, queryValue, text } from '../../input.js';
 import { pageRefJson, searchHitJson } from '../../present.js';
-import { searchPages, titlesStartingWith } from '../../../wiki/search.js';
+import { searchPagesAsync, titlesStartingWith } from '../../../wiki/search.js';
 import { pagesLinkingHere } from '../../../wiki/lists.js';
 import { parseTitle } from '../../../wiki/title.js';
 
@@ -15,10 +15,10 @@ function searchQuery(req: Request): string {
 export function findApiRoutes({ stores }: RouteDeps): Router {
   const r = express.Router();
 
-  r.get('/search/page', (req, res) => {
+  r.get('/search/page', async (req, res) => {
     const q = searchQuery(req);
     const size = limit(queryValue(req.query, 'limit'), 10, 100);
-    const hits = searchPages(stores, q, size, offset(queryValue(req.query, 'offset')));
+    const hits = await searchPagesAsync(stores, q, size, offset(queryValue(req.query, 'offset')));
     res.json({ pages: hits.map(searchHitJson) });
   });
 
