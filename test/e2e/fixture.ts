@@ -108,7 +108,8 @@ export function focused(page: Page): Promise<{ text: string; type: string | null
  * leads to (the redirect's target, or the form shown again) to load. Returns the POST's status.
  */
 export async function submitted(page: Page, act: () => Promise<void>): Promise<number> {
-  const response = page.waitForResponse((r) => r.request().method() === 'POST');
+  // The form's own POST, a navigation: not a live preview's (htmx) still in flight from typing.
+  const response = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest());
   const loaded = page.waitForEvent('load');
   // Whichever fails first is reported; the other must not become an unhandled rejection.
   response.catch(() => {});
