@@ -9,7 +9,7 @@ import { seedIfEmpty } from './seed/seed.js';
 import type { AppDeps } from './http/deps.js';
 import { TextWorkers } from './wiki/work/pool.js';
 import { recoverPendingRows } from './wiki/links.js';
-import { flushSearchQueue } from './wiki/searchQueue.js';
+import { flushSearchQueue, reportSearchQueue } from './wiki/searchQueue.js';
 import { startAuthorshipFill } from './wiki/blameFill.js';
 import { keyOlderBlocks } from './wiki/admin.js';
 import { startPurging, type Purger } from './cache/purge.js';
@@ -48,6 +48,8 @@ export function openWiki(config: Config, log?: (err: unknown) => void, o: OpenOp
   try {
     if (!o.prepared) migrate(db);
     const stores = createStores(db);
+    // A page the search batch cannot index is reported where the wiki reports errors (and left out).
+    if (log) reportSearchQueue(stores, log);
     const secret = installationSecret(stores, config.jwtSecret);
     const seeded = config.seed && !o.prepared ? seedIfEmpty(stores) : 0;
     if (!o.prepared) {

@@ -38,8 +38,13 @@ async function closeWiki(wiki: Wiki): Promise<void> {
   // Before the database: PURGEs still queued go out (for a bounded time) first.
   await wiki.purger.close();
   // Search entries still queued are written now rather than by the next start.
-  await searchQueueSettled(wiki.stores);
-  flushSearchQueue(wiki.stores);
+  try {
+    await searchQueueSettled(wiki.stores);
+    flushSearchQueue(wiki.stores);
+  } catch (e) {
+    // What stays queued is indexed when the wiki next opens.
+    console.error(e);
+  }
   wiki.stores.stamps.close();
   closeDatabase(wiki.db);
 }

@@ -104,14 +104,20 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
     transactionAsync: async (fn) => {
       if (db.inTransaction) return stores.transaction(fn);
       const deadline = performance.now() + WRITE_WAIT_MS;
+      const waitAgain = () => db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       for (let attempt = 0; ; attempt++) {
         db.pragma('busy_timeout = 0');
         try {
-          return stores.transaction(fn);
+          // Only BEGIN asks without waiting: the timeout is back before `fn` runs, and before the
+          // feed's subscribers write in their own transactions after the commit.
+          return stores.transaction(() => {
+            waitAgain();
+            return fn();
+          });
         } catch (e) {
           if (!isBusy(e) || performance.now() > deadline) throw e;
         } finally {
-          db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+          waitAgain();
         }
         // The lock is held for well under a millisecond a save: look again on the next turn of the
         // event loop (other requests are served meanwhile), and only after many turns every millisecond.
@@ -123,7 +129,8 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
         return feed.within(() => db.transaction(fn).immediate());
       } catch (e) {
         // Ids handed out inside a rolled-back transaction can be reused: drop anything cached since.
-        content.clearCache();
+        // (Not when the lock was not had: nothing ran, and saves retrying it would empty the cache each time.)
+        if (!isBusy(e)) content.clearCache();
         throw e;
       } finally {
         stamps.forget();

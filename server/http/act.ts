@@ -11,6 +11,7 @@ import type { Title } from '../wiki/title.js';
 import type { Actor } from '../wiki/types.js';
 import type { Html } from '../../views/html.js';
 import './context.js';
+import { isBusy } from '../db/connection.js';
 
 export interface ActOptions {
   /** Rights the actor needs, asked in this order (each on `page` when one is given). */
@@ -92,6 +93,8 @@ export function retryAfter(e: unknown): number | undefined {
  *   not to be trusted), or, for 'input', a refusal.
  */
 export function formFailure(res: Response, e: unknown, failures: FormFailures): WikiError {
+  // Another worker held the write lock past its timeout: nothing was saved, and the form keeps the text.
+  if (isBusy(e)) e = new WikiError('busy', 'The wiki is busy saving other edits; nothing was saved. Save again in a few seconds.');
   if (!(e instanceof WikiError) || e.code === 'bad_csrf') throw e;
   if (failures === 'input' && (e.status === 401 || e.status === 403)) throw e;
   const wait = retryAfter(e);

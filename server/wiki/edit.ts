@@ -84,8 +84,9 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
   });
   finishDeferredRows(stores, result.deferredRows);
   finishDeferredAuthors(stores, result.deferredAuthors);
-  // Tools that run alone (seed, import, tests) see the index in step at once, as with the rows above.
-  flushSearchQueue(stores);
+  // Tools that run alone (seed, import, tests) see the index in step at once, as with the rows
+  // above; not inside an enclosing transaction (a move's redirect), which must stay its own writes.
+  if (!stores.db.inTransaction) flushSearchQueue(stores);
   return withAnchor(result, used.save.section);
 }
 
@@ -170,7 +171,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   recordTagsAndRisk(stores, p, { revisionId, pageId, sha1: content.sha1, actor, now });
   stores.pages.setLatest(pageId, revisionId, analysis.redirect !== undefined);
   const deferredRows = updateRows(stores, {
-    pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, sha1: content.sha1, fromOldText: p.links,
+    pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, sha1: content.sha1, sourceLength: p.text.length, fromOldText: p.links,
   });
   const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, sha1: content.sha1, text: p.text }, p.authors);
   stores.actors.countEditOf(actor.id);

@@ -12,7 +12,7 @@ import { changeSize, type LinkChange } from '../db/links.js';
 import type { SaveFacts } from './saveFacts.js';
 import { chunksOf } from '../db/search.js';
 import { analyzeForIndex } from './markdown.js';
-import { queueIndex } from './searchQueue.js';
+import { QUEUE_SOURCE_MAX, queueIndex } from './searchQueue.js';
 
 /** Link and category row changes a save writes inside its own transaction; more go to the batched update. */
 export const INLINE_LINK_ROWS = 200;
@@ -43,8 +43,9 @@ export interface RowsOf {
   categories: string[];
   /** The plain text to index for search. */
   text: string;
-  /** The SHA-1 of the revision's text. */
+  /** The SHA-1 of the revision's text, and its length in UTF-16 units. */
   sha1: string;
+  sourceLength: number;
   /** The change from the replaced text's targets, worked out before the transaction (SaveFacts.links). */
   fromOldText?: SaveFacts['links'];
 }
@@ -78,7 +79,8 @@ export function updateRows(stores: Stores, r: RowsOf): DeferredRows | undefined 
   const indexInline = chunks.length <= INLINE_INDEX_CHUNKS && stores.search.chunkCount(r.pageId) <= INLINE_INDEX_CHUNKS;
   if (linksInline) stores.links.apply(r.pageId, change);
   // A short text's entry is written by the next search batch (searchQueue.ts); a long one's below, a chunk at a time.
-  if (indexInline) queueIndex(stores, { pageId: r.pageId, revisionId: r.revisionId, sha1: r.sha1, text: r.text });
+  if (indexInline && r.sourceLength <= QUEUE_SOURCE_MAX) queueIndex(stores, { pageId: r.pageId, revisionId: r.revisionId, sha1: r.sha1, text: r.text });
+  else if (indexInline) stores.search.put(r.pageId, r.title, r.text);
   else stores.search.dequeue(r.pageId);
   if (linksInline && indexInline) {
     // An earlier save's batches still under way would write rows for a text that is gone: stop them.

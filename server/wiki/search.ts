@@ -3,6 +3,7 @@ import type { Stores } from '../db/stores.js';
 import { escapeHtml } from '../escape.js';
 import { pageExcerpt } from './searchExcerpt.js';
 import { flushSearchQueue, flushSearchQueueAsync } from './searchQueue.js';
+import { isBusy } from '../db/connection.js';
 import { tryParseTitle } from './title.js';
 
 export interface SearchResult {
@@ -27,18 +28,41 @@ export function searchPages(stores: Stores, query: string, limit: number, offset
   const expression = ftsExpression(query);
   if (!expression) return [];
   // Saves of the last moments wait in the queue: index them first, so nobody misses their own.
-  flushSearchQueue(stores);
+  settle(() => flushSearchQueue(stores));
+  return ranked(stores, expression, limit, offset);
+}
+
+/** searchPages for a request: what is queued is indexed first without holding the event loop while another worker writes. */
+export async function searchPagesAsync(stores: Stores, query: string, limit: number, offset = 0): Promise<SearchResult[]> {
+  const expression = ftsExpression(query);
+  if (!expression) return [];
+  try {
+    await flushSearchQueueAsync(stores);
+  } catch (e) {
+    unsettled(e);
+  }
+  return ranked(stores, expression, limit, offset);
+}
+
+/** Run the queue's flush; should it fail (the lock held past its timeout), the search answers from the index as it stands. */
+function settle(flush: () => unknown): void {
+  try {
+    flush();
+  } catch (e) {
+    unsettled(e);
+  }
+}
+
+function unsettled(e: unknown): void {
+  if (!isBusy(e)) throw e;
+}
+
+function ranked(stores: Stores, expression: string, limit: number, offset: number): SearchResult[] {
   return stores.search.search(expression, limit, offset).map((hit) => ({
     id: hit.id,
     title: hit.title,
     excerpt: excerptHtml(pageExcerpt(latestText(stores, hit.id), hit.chunk, expression)),
   }));
-}
-
-/** searchPages for a request: what is queued is indexed first without holding the event loop while another worker writes. */
-export async function searchPagesAsync(stores: Stores, query: string, limit: number, offset = 0): Promise<SearchResult[]> {
-  if (ftsExpression(query)) await flushSearchQueueAsync(stores);
-  return searchPages(stores, query, limit, offset);
 }
 
 /** A page's latest text ('' for a page without one). */

@@ -16,8 +16,13 @@ export const SEARCH_FLUSH_MS = 100;
 /** Pages a batch indexes in one transaction, and their plain text at most (a few ms of FTS5 work). */
 const BATCH_PAGES = 64;
 const BATCH_CHARS = 512 * 1024;
-/** Plain texts kept from saves for the batch; past this many they are dropped and worked out again. */
-const KEPT_TEXTS = 1024;
+/** Plain texts kept from saves for the batch: past this many characters they are dropped, and worked out again. */
+const KEPT_CHARS = 4 * 1024 * 1024;
+/**
+ * Sources longer than this are not queued: the save indexes them itself (links.ts). A batch that
+ * has no kept plain text parses the source again, holding the write lock: this bounds that work.
+ */
+export const QUEUE_SOURCE_MAX = 64 * 1024;
 
 /** What a save worked out that the batch needs: its plain text, so the batch need not parse the page again. */
 interface KeptText {
@@ -28,6 +33,7 @@ interface KeptText {
 
 interface Queue {
   texts: Map<number, KeptText>;
+  keptChars: number;
   timer?: NodeJS.Timeout;
   flushing?: Promise<void>;
   report: (e: unknown) => void;
@@ -37,7 +43,12 @@ interface Queue {
 const QUEUES = new MemoKey<Queue>('search queue');
 
 function queueOf(stores: Stores): Queue {
-  return stores.memo.get(QUEUES, () => ({ texts: new Map(), report: (e: unknown) => console.error(e) }));
+  return stores.memo.get(QUEUES, () => ({ texts: new Map(), keptChars: 0, report: (e: unknown) => console.error(e) }));
+}
+
+function forgetTexts(q: Queue): void {
+  q.texts.clear();
+  q.keptChars = 0;
 }
 
 /**
@@ -47,8 +58,9 @@ function queueOf(stores: Stores): Queue {
 export function queueIndex(stores: Stores, s: { pageId: number; revisionId: number; sha1: string; text: string }): void {
   stores.search.enqueue(s.pageId, s.revisionId);
   const q = queueOf(stores);
-  if (q.texts.size >= KEPT_TEXTS) q.texts.clear();
+  if (q.keptChars + s.text.length > KEPT_CHARS) forgetTexts(q);
   // Kept by SHA-1 as well as id: ids handed out in a rolled-back transaction are used again.
+  q.keptChars += s.text.length - (q.texts.get(s.pageId)?.text.length ?? 0);
   q.texts.set(s.pageId, { revisionId: s.revisionId, sha1: s.sha1, text: s.text });
   schedule(stores, q);
 }
@@ -71,18 +83,36 @@ function writeBatch(stores: Stores, q: Queue): number {
   for (const row of rows) {
     if (chars >= BATCH_CHARS) break;
     taken++;
-    stores.search.dequeue(row.pageId, row.revisionId);
     const kept = q.texts.get(row.pageId);
-    if (kept?.revisionId === row.revisionId) q.texts.delete(row.pageId);
-    const page = stores.pages.byId(row.pageId);
-    // Whatever moved the page past this revision (a save, a move, a restore) indexes it itself.
-    if (!page || page.latestId !== row.revisionId) continue;
-    const revision = stores.revisions.byId(row.revisionId)!;
-    const text = kept?.revisionId === row.revisionId && kept.sha1 === revision.sha1 ? kept.text : analyzeForIndex(stores.content.get(revision.contentId)).text;
-    stores.search.put(row.pageId, page.title.text, text);
-    chars += text.length;
+    if (kept?.revisionId === row.revisionId) {
+      q.texts.delete(row.pageId);
+      q.keptChars -= kept.text.length;
+    }
+    try {
+      // A savepoint each: a page that cannot be indexed (a damaged text) is reported and left
+      // out, and never holds up the pages queued after it.
+      chars += stores.transaction(() => indexRow(stores, row, kept));
+    } catch (e) {
+      q.report(e);
+    }
+    stores.search.dequeue(row.pageId, row.revisionId);
   }
   return taken;
+}
+
+/** Index one queued page; the characters of work it took (source parsed, or plain text kept). */
+function indexRow(stores: Stores, row: { pageId: number; revisionId: number }, kept: KeptText | undefined): number {
+  const page = stores.pages.byId(row.pageId);
+  // Whatever moved the page past this revision (a save, a move, a restore) indexes it itself.
+  if (!page || page.latestId !== row.revisionId) return 0;
+  const revision = stores.revisions.byId(row.revisionId)!;
+  if (kept?.revisionId === row.revisionId && kept.sha1 === revision.sha1) {
+    stores.search.put(row.pageId, page.title.text, kept.text);
+    return kept.text.length;
+  }
+  const source = stores.content.get(revision.contentId);
+  stores.search.put(row.pageId, page.title.text, analyzeForIndex(source).text);
+  return source.length;
 }
 
 /** Index everything queued now, batch by batch (a search, start-up, tools). @returns pages taken off the queue. */
@@ -135,6 +165,8 @@ function schedule(stores: Stores, q: Queue): void {
 async function drain(stores: Stores, q: Queue): Promise<void> {
   try {
     while (stores.db.open && (await indexBatchAsync(stores, q)) > 0) await tick();
+    // Nothing queued: whatever is still kept was indexed by another process, or its page moved on.
+    if (stores.db.open) forgetTexts(q);
   } catch (e) {
     if (stores.db.open) q.report(e);
   }

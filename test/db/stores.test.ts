@@ -29,7 +29,9 @@ describe('createStores: transactionAsync', () => {
       other.prepare('BEGIN IMMEDIATE').run();
       let turns = 0;
       const ticking = setInterval(() => turns++, 1);
+      let timeoutInside = -1;
       const written = s.transactionAsync(() => {
+        timeoutInside = a.pragma('busy_timeout', { simple: true }) as number;
         s.settings.getOrCreate('lock test', () => 'written');
         return 'done';
       });
@@ -41,6 +43,8 @@ describe('createStores: transactionAsync', () => {
       await expect(written).resolves.toBe('done');
       clearInterval(ticking);
       expect(s.settings.get('lock test')).toBe('written');
+      // Only BEGIN asked without waiting: the writes inside (and the feed's after them) wait as usual.
+      expect(timeoutInside).toBe(BUSY_TIMEOUT_MS);
       // The connection's own busy timeout is back for everything else.
       expect(a.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
       other.close();

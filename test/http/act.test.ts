@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import express, { type Response } from 'express';
 import request from 'supertest';
+import Database from 'better-sqlite3';
 import { createUser, makeTestApp } from '../helpers/app.js';
 import { acting, formFailure, orForm, retryAfter, type FormFailures } from '../../server/http/act.js';
 import { authorisation } from '../../server/http/can.js';
@@ -126,6 +127,16 @@ describe('formFailure', () => {
     if (shown) expect(formFailure(res, e, failures)).toBe(e);
     else expect(() => formFailure(res, e, failures)).toThrow(e as Error);
     expect(headers['Retry-After']).toBe(wait);
+  });
+
+  it('keeps the form for a write lock held past its timeout: busy, with Retry-After', () => {
+    const headers: Record<string, string> = {};
+    const res = { set: (k: string, v: string) => (headers[k] = v) } as unknown as Response;
+    const shown = formFailure(res, new Database.SqliteError('database is locked', 'SQLITE_BUSY'), 'input');
+    expect(shown).toBeInstanceOf(WikiError);
+    expect(shown.code).toBe('busy');
+    expect(shown.message).toMatch(/nothing was saved/);
+    expect(headers['Retry-After']).toBe('5');
   });
 
   it('retryAfter is the one source of Retry-After', () => {

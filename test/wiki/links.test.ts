@@ -70,7 +70,7 @@ describe('derived rows: links, categories and the search entry', () => {
     const actor = wiki.stores.actors.system();
     const r = saveEdit(wiki.stores, { title, source: '[[Start]]', baseId: null, actor });
     const targets = Array.from({ length: INLINE_LINK_ROWS * 4 }, (_, i) => `Target ${i}`);
-    const deferred = wiki.stores.transaction(() => updateRows(wiki.stores, { pageId: r.page.id, revisionId: r.revision.id, title: title.text, links: targets, categories: [], text: 'Start', sha1: r.revision.sha1 }));
+    const deferred = wiki.stores.transaction(() => updateRows(wiki.stores, { pageId: r.page.id, revisionId: r.revision.id, title: title.text, links: targets, categories: [], text: 'Start', sha1: r.revision.sha1, sourceLength: 5 }));
     expect(deferred).toBeDefined();
     const batches = finishDeferredRowsAsync(wiki.stores, deferred); // its first batch runs now
     saveEdit(wiki.stores, { title, source: '[[Only this]]', baseId: r.revision.id, actor });
@@ -111,7 +111,7 @@ describe('derived rows: links, categories and the search entry', () => {
     const actor = wiki.stores.actors.system();
     const r = saveEdit(wiki.stores, { title, source: 'Short start', baseId: null, actor });
     const text = `${'x '.repeat(CHUNK_CHARS * 2)} quokkaword`;
-    const d = wiki.stores.transaction(() => updateRows(wiki.stores, { pageId: r.page.id, revisionId: r.revision.id, title: title.text, links: [], categories: [], text, sha1: r.revision.sha1 }));
+    const d = wiki.stores.transaction(() => updateRows(wiki.stores, { pageId: r.page.id, revisionId: r.revision.id, title: title.text, links: [], categories: [], text, sha1: r.revision.sha1, sourceLength: text.length }));
     expect(d?.index?.chunks.join('')).toBe(text);
     expect(found(wiki, 'quokkaword')).toEqual([]);
     expect(pending(wiki)).toBe(1);

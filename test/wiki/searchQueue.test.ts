@@ -4,7 +4,7 @@ import { makeTestApp } from '../helpers/app.js';
 import { saveEdit, saveEditAsync } from '../../server/wiki/edit.js';
 import { deletePage } from '../../server/wiki/admin.js';
 import { searchPages } from '../../server/wiki/search.js';
-import { flushSearchQueue, queueIndex, SEARCH_FLUSH_MS, searchQueueSettled } from '../../server/wiki/searchQueue.js';
+import { flushSearchQueue, QUEUE_SOURCE_MAX, queueIndex, reportSearchQueue, SEARCH_FLUSH_MS, searchQueueSettled } from '../../server/wiki/searchQueue.js';
 import { createStores } from '../../server/db/stores.js';
 import { IntegrityStore } from '../../server/db/integrity.js';
 import { parseTitle } from '../../server/wiki/title.js';
@@ -56,7 +56,8 @@ describe('search queue: the index written in batches after saves', () => {
     const begin = wiki.stores.transaction;
     let transactions = 0;
     wiki.stores.transaction = (fn) => {
-      transactions++;
+      // Top-level ones only: each page gets a savepoint of its own inside the batch's transaction.
+      if (!wiki.db.inTransaction) transactions++;
       return begin(fn);
     };
     await later(SEARCH_FLUSH_MS * 3);
@@ -103,6 +104,33 @@ describe('search queue: the index written in batches after saves', () => {
     flushSearchQueue(wiki.stores);
     expect(indexed(wiki, 'bogusword')).toEqual([]);
     expect(indexed(wiki, 'real')).toEqual([r.page.id]);
+  });
+
+  it('reports a page it cannot index and indexes the pages queued after it', async () => {
+    const { wiki } = makeTestApp();
+    const reported: unknown[] = [];
+    reportSearchQueue(wiki.stores, (e) => reported.push(e));
+    const actor = wiki.stores.actors.system();
+    const bad = await saveEditAsync(wiki.stores, wiki.workers, { title, source: 'Soon damaged words.', baseId: null, actor });
+    const good = await saveEditAsync(wiki.stores, wiki.workers, { title: parseTitle('Healthy'), source: 'Healthy words.', baseId: null, actor });
+    // Another process's batch (no kept text), and the first page's stored text damaged.
+    const other = createStores(wiki.db);
+    reportSearchQueue(other, (e) => reported.push(e));
+    wiki.db.prepare("UPDATE content SET encoding = 'deflate', data = x'00ff00' WHERE id = ?").run(bad.revision.contentId);
+    expect(flushSearchQueue(other)).toBe(2);
+    expect(reported).toHaveLength(1);
+    expect(indexed(wiki, 'healthy')).toEqual([good.page.id]);
+    expect(queued(wiki)).toEqual([]);
+  });
+
+  it('indexes a long source in the save itself rather than queueing a parse of it for the batch', async () => {
+    const { wiki } = makeTestApp();
+    const actor = wiki.stores.actors.system();
+    // A long source with little plain text: 100 KiB of category markers around one word.
+    const source = `Lonelyword\n\n${'[[Category:Filler]] '.repeat(Math.ceil((QUEUE_SOURCE_MAX + 1024) / 20))}`;
+    const r = await saveEditAsync(wiki.stores, wiki.workers, { title, source, baseId: null, actor });
+    expect(queued(wiki)).toEqual([]);
+    expect(indexed(wiki, 'lonelyword')).toEqual([r.page.id]);
   });
 
   it('drops the queued entry of a page deleted before the batch', async () => {
