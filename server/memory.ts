@@ -7,10 +7,9 @@
  *   glibc's malloc keeps in holes between live blocks and hands back only from the top of its heaps.
  *   Measured after eight 1 MiB renders: 20–30 MiB a worker that only malloc_trim(0) gives back.
  *
- * `processRelief.soon()` schedules one full collection (concurrent: collectInBackground) QUIET_MS
- * after the last big request (each further call pushes it back), and one malloc_trim(0) at the
- * first moment after it with no request in flight, so the cost is paid once, and never while
- * someone waits.
+ * `processRelief.soon()` schedules one full collection QUIET_MS after the last big request (each
+ * further call pushes it back), and one malloc_trim(0) at the first moment after it with no request
+ * in flight, so the cost is paid once, and never while someone waits.
  * The collection runs only where the process was started with --expose-gc (cluster.ts starts the
  * workers so); the trim only on glibc, called through koffi (an FFI with prebuilt binaries: Node
  * has no way of its own to call a C function, and a native addon of our own would need a compiler
@@ -95,22 +94,7 @@ export interface ReliefSteps {
   isIdle: () => boolean;
 }
 
-/** What V8's exposed gc() takes: 'async' runs a major collection the way V8 runs its own, marking concurrently. */
-type GcWithOptions = (options?: { type: 'major' | 'minor'; execution: 'sync' | 'async' }) => void | Promise<void>;
-
-/**
- * A full collection without stopping the world for it: gc() alone is a forced, non-incremental
- * mark-compact, which held every request of a worker for 200 to 280 ms after each megabyte-long
- * save of the hostile benchmark (the longest waits of a page view there); asked for as V8 runs its
- * own major collections, the event loop stalls about a millisecond.
- */
-export function collectInBackground(gc: GcWithOptions | undefined): void {
-  const done = gc?.({ type: 'major', execution: 'async' });
-  // A collection that fails leaves the memory where it was: nothing to report to anyone.
-  if (done && typeof done.catch === 'function') done.catch(() => {});
-}
-
-const processSteps: ReliefSteps = { collect: () => collectInBackground(exposedGc()), trim: () => void trimAllocator(), isIdle: idle };
+const processSteps: ReliefSteps = { collect: () => exposedGc()?.(), trim: () => void trimAllocator(), isIdle: idle };
 
 /**
  * One relief QUIET_MS after the last call to soon(): the collection then, under load or not; the

@@ -4,31 +4,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { TextWorkers } from '../server/wiki/work/pool.js';
-import { addQuietCheck, canTrimAllocator, collectInBackground, countRequest, idle, MemoryRelief, trimAllocator } from '../server/memory.js';
+import { addQuietCheck, canTrimAllocator, countRequest, idle, MemoryRelief, trimAllocator } from '../server/memory.js';
 
 const glibc = Boolean((process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
 const anonMiB = () => Number(/^RssAnon:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
-
-describe('collectInBackground', () => {
-  it('asks V8 for a major collection run concurrently, not a stop-the-world one', () => {
-    const asked: unknown[] = [];
-    collectInBackground((options) => {
-      asked.push(options);
-    });
-    expect(asked).toEqual([{ type: 'major', execution: 'async' }]);
-    // Without --expose-gc there is nothing to call, and nothing happens.
-    expect(() => collectInBackground(undefined)).not.toThrow();
-  });
-
-  it('is understood by this V8: the collection is under way when the call returns', async () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as Parameters<typeof collectInBackground>[0] & ((o: unknown) => unknown);
-    // A promise of the context gc() came from (so not instanceof this one's Promise).
-    const done = gc({ type: 'major', execution: 'async' }) as Promise<void> | undefined;
-    expect(typeof done?.then).toBe('function');
-    await done;
-  });
-});
 
 describe('MemoryRelief', () => {
   const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
