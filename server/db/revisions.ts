@@ -79,7 +79,7 @@ export class RevisionStore {
   private readonly factsStmt;
   private readonly nextStmt;
   private readonly prevStmt;
-  private readonly bySha1Stmt;
+  private readonly byContentStmt;
   private readonly betweenStmt;
   private readonly recentStmt;
   private readonly pagesByActorStmt;
@@ -147,9 +147,8 @@ export class RevisionStore {
     this.sinceByActorStmt = db.prepare<[number, string], { n: number }>(
       'SELECT count(*) AS n FROM (SELECT timestamp FROM revision WHERE actor_id = ? ORDER BY id DESC LIMIT 100) WHERE timestamp >= ?',
     );
-    this.bySha1Stmt = db.prepare<[number, string, number], { id: number }>(
-      // The text's one content row (content.ts keeps each distinct text once) stands for its SHA-1.
-      'SELECT id FROM revision WHERE page_id = ? AND content_id = (SELECT id FROM content WHERE sha1 = unhex(?)) AND id < ? ORDER BY id DESC LIMIT 1',
+    this.byContentStmt = db.prepare<[number, number, number], { id: number }>(
+      'SELECT id FROM revision WHERE page_id = ? AND content_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
   }
 
@@ -234,8 +233,11 @@ export class RevisionStore {
     return this.prevStmt.get(pageId, id)?.id;
   }
 
-  /** The newest earlier revision of the page with exactly this content hash, if any. */
-  earlierWithSha1(pageId: number, sha1: string, beforeId: number): number | undefined {
-    return this.bySha1Stmt.get(pageId, sha1, beforeId)?.id;
+  /**
+   * The newest earlier revision of the page with exactly this text, if any: the same content row,
+   * since content.ts keeps each distinct text once.
+   */
+  earlierWithContent(pageId: number, contentId: number, beforeId: number): number | undefined {
+    return this.byContentStmt.get(pageId, contentId, beforeId)?.id;
   }
 }

@@ -137,7 +137,7 @@ function* walkBack(stores: Stores, rev: Revision, limit: number): Generator<Step
   let parentAuthors = found.authors ?? [];
   for (const c of found.chain.reverse()) {
     const text = textOf(stores, c);
-    const revertOf = c.parentId ? stores.revisions.earlierWithSha1(c.pageId, c.sha1, c.parentId) : undefined;
+    const revertOf = c.parentId ? stores.revisions.earlierWithContent(c.pageId, c.contentId, c.parentId) : undefined;
     let authors: AuthorRuns | undefined;
     if (revertOf !== undefined) {
       authors = stores.blame.runs(revertOf, BLAME_VERSION) ?? (yield* walkBack(stores, stores.revisions.byId(revertOf)!, limit - 1));

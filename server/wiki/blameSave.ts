@@ -41,7 +41,8 @@ export interface SavedText {
   revisionId: number;
   pageId: number;
   parentId: number | null;
-  sha1: string;
+  /** The content row of its text (content.ts: one row a distinct text). */
+  contentId: number;
   text: string;
 }
 
@@ -86,7 +87,7 @@ export function noteAuthors(stores: Stores, s: SavedText, prepared: AuthorRuns |
 
 function storeAuthors(stores: Stores, s: SavedText, prepared: AuthorRuns | undefined): DeferredAuthors | undefined {
   // A revert to an earlier text (undo, restore, rollback, by hand) inherits that text's authorship.
-  const revertOf = s.parentId === null ? undefined : stores.revisions.earlierWithSha1(s.pageId, s.sha1, s.parentId);
+  const revertOf = s.parentId === null ? undefined : stores.revisions.earlierWithContent(s.pageId, s.contentId, s.parentId);
   if (revertOf !== undefined) {
     if (stores.blame.copy(revertOf, s.revisionId, BLAME_VERSION)) return undefined;
   } else if (prepared) {

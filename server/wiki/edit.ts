@@ -168,12 +168,12 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     // (mass rollback, contributions) find it however it was spelled.
     ip: input.ip ? (canonicalAddress(input.ip) ?? input.ip) : null,
   });
-  recordTagsAndRisk(stores, p, { revisionId, pageId, sha1: content.sha1, actor, now });
+  recordTagsAndRisk(stores, p, { revisionId, pageId, contentId: content.id, actor, now });
   stores.pages.setLatest(pageId, revisionId, analysis.redirect !== undefined);
   const deferredRows = updateRows(stores, {
     pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, sha1: content.sha1, sourceLength: p.text.length, fromOldText: p.links,
   });
-  const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, sha1: content.sha1, text: p.text }, p.authors);
+  const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, contentId: content.id, text: p.text }, p.authors);
   stores.actors.countEditOf(actor.id);
   const saved = stores.pages.byId(pageId)!;
   const revision = stores.revisions.byId(revisionId)!;
@@ -197,7 +197,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
 interface Written {
   revisionId: number;
   pageId: number;
-  sha1: string;
+  contentId: number;
   actor: Actor;
   now: string;
 }
@@ -212,7 +212,7 @@ const TEN_MINUTES = 10 * 60_000;
 function recordTagsAndRisk(stores: Stores, p: PreparedSave, w: Written): void {
   const authorEdits = w.actor.kind === 'system' ? Infinity : w.actor.editCount;
   const tags = new Set([...p.tags, ...authorTags(authorEdits), ...(p.input.tags ?? [])]);
-  const restored = p.oldText === null ? undefined : stores.revisions.earlierWithSha1(w.pageId, w.sha1, w.revisionId);
+  const restored = p.oldText === null ? undefined : stores.revisions.earlierWithContent(w.pageId, w.contentId, w.revisionId);
   const reverted = new Set(p.input.reverts ?? []);
   if (restored !== undefined) {
     tags.add('revert');

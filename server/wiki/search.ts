@@ -28,7 +28,11 @@ export function searchPages(stores: Stores, query: string, limit: number, offset
   const expression = ftsExpression(query);
   if (!expression) return [];
   // Saves of the last moments wait in the queue: index them first, so nobody misses their own.
-  settle(() => flushSearchQueue(stores));
+  try {
+    flushSearchQueue(stores);
+  } catch (e) {
+    answerAnyway(e);
+  }
   return ranked(stores, expression, limit, offset);
 }
 
@@ -39,21 +43,13 @@ export async function searchPagesAsync(stores: Stores, query: string, limit: num
   try {
     await flushSearchQueueAsync(stores);
   } catch (e) {
-    unsettled(e);
+    answerAnyway(e);
   }
   return ranked(stores, expression, limit, offset);
 }
 
-/** Run the queue's flush; should it fail (the lock held past its timeout), the search answers from the index as it stands. */
-function settle(flush: () => unknown): void {
-  try {
-    flush();
-  } catch (e) {
-    unsettled(e);
-  }
-}
-
-function unsettled(e: unknown): void {
+/** A flush that found the write lock held past its timeout: the search answers from the index as it stands. @throws anything else */
+function answerAnyway(e: unknown): void {
   if (!isBusy(e)) throw e;
 }
 

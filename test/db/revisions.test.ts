@@ -89,11 +89,11 @@ describe('RevisionStore reads', () => {
     expect(t.s.revisions.idsBetween(t.pageA, t.a2.id, t.a3.id)).toEqual([]);
   });
 
-  it('finds the newest earlier revision with a content hash', () => {
+  it('finds the newest earlier revision with the same text', () => {
     const t = setup();
-    expect(t.s.revisions.earlierWithSha1(t.pageA, t.a1.sha1, t.a3.id)).toBe(t.a1.id);
-    expect(t.s.revisions.earlierWithSha1(t.pageA, t.a1.sha1, t.a1.id)).toBeUndefined(); // strictly before
-    expect(t.s.revisions.earlierWithSha1(t.pageB, t.a1.sha1, t.h2.id + 1)).toBeUndefined(); // another page's
+    expect(t.s.revisions.earlierWithContent(t.pageA, t.a1.contentId, t.a3.id)).toBe(t.a1.id);
+    expect(t.s.revisions.earlierWithContent(t.pageA, t.a1.contentId, t.a1.id)).toBeUndefined(); // strictly before
+    expect(t.s.revisions.earlierWithContent(t.pageB, t.a1.contentId, t.h2.id + 1)).toBeUndefined(); // another page's
   });
 
   it('counts an account\'s recent saves and the pages edited since a time, by account or address', () => {
