@@ -9,7 +9,7 @@
 import type { Config } from '../config.js';
 import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
 import { BlameStore } from '../db/blame.js';
-import { ContentStore, type PackPlan } from '../db/content.js';
+import { ContentStore, type CompressPlan, type PackPlan } from '../db/content.js';
 import { createStores } from '../db/stores.js';
 import { AUTHORS_CHECKPOINT_EVERY, thinStoredAuthors } from '../wiki/blameSave.js';
 import { migrate } from '../db/migrate.js';
@@ -28,7 +28,7 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
   try {
     const applied = migrate(db);
     io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')} to ${config.dbFile}` : `${config.dbFile} is up to date`);
-    const packed = packAll(db, io);
+    const packed = packAll(db, io) + compressAll(db, io);
     const rewritten = compactAuthorship(db, io);
     const thinned = thinAuthorship(db, io);
     // A migration may rewrite a table (0017 dropped a column of every revision row), leaving its
@@ -67,6 +67,23 @@ function packAll(db: Db, io: CliIo): number {
   bar.done();
   io.out(`stored ${packed} of ${total} replaced texts as deltas against their successors`);
   return packed;
+}
+
+/** Deflate every text saves left raw (content_fresh); how many were looked at. */
+function compressAll(db: Db, io: CliIo): number {
+  const content = new ContentStore(db);
+  const total = content.freshCount();
+  if (total === 0) return 0;
+  const bar = progress(io, 'compressing latest texts', total, 'texts');
+  const write = db.transaction((plan: CompressPlan) => content.applyCompress(plan));
+  for (;;) {
+    const left = write.immediate(content.planCompress(PACK_BATCH, PACK_BYTES));
+    bar.set(total - left);
+    if (left === 0) break;
+  }
+  bar.done();
+  io.out(`compressed ${total} text(s) saves had stored raw`);
+  return total;
 }
 
 /**

@@ -112,6 +112,7 @@ class Loader {
         while (this.written < end) this.step(end - this.written);
         // As a running wiki does in the background: each replaced text becomes a delta (content.ts).
         this.stores.content.packQueued(Number.MAX_SAFE_INTEGER);
+        this.stores.content.compressQueued(Number.MAX_SAFE_INTEGER);
       });
       await new Promise((resolve) => setImmediate(resolve));
       progress.tick(this.written, this.o.revisions);

@@ -63,6 +63,8 @@ function replayInWiki(versions: Version[], dir: string): { bytes: number; text: 
   }
   const pack = db.transaction(() => stores.content.packQueued(500));
   while (pack.immediate().queued > 0);
+  const compress = db.transaction(() => stores.content.compressQueued(500));
+  while (compress.immediate() > 0);
   db.exec('VACUUM');
   const text = db.prepare('SELECT sum(size) FROM revision').pluck().get() as number;
   const tables = (db.prepare('SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 6').all() as Array<{ name: string; b: number }>)

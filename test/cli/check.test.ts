@@ -74,6 +74,7 @@ describe('wiki check', () => {
     withWiki(db, (stores) => {
       const t = parseTitle('Peer networks');
       saveEdit(stores, { title: t, source: 'A long enough text to be worth compressing. '.repeat(20), baseId: stores.pages.byTitle(t)!.latestId, actor: stores.actors.system() });
+      stores.transaction(() => stores.content.compressQueued(10));
     });
     expect(count(db, "SELECT count(*) FROM content WHERE encoding = 'deflate'")).toBe(1);
     expect(await runCli(['check'], capture(db).cli)).toBe(0);

@@ -43,7 +43,7 @@ async function until(check: () => boolean, ms = 10_000): Promise<boolean> {
 }
 
 describe('checkpointer', () => {
-  it('also stores replaced texts as deltas, in the background, while saves go on', async () => {
+  it('also stores replaced texts as deltas and deflates the latest, in the background, while saves go on', async () => {
     const { db, file } = fileDb();
     migrate(db);
     const stores = createStores(db);
@@ -60,12 +60,15 @@ describe('checkpointer', () => {
     expect(stores.content.queued()).toBe(5);
     const checkpoints = checkpointBeside(db, file, 50)!;
     try {
-      expect(await until(() => stores.content.queued() === 0)).toBe(true);
+      expect(await until(() => stores.content.queued() === 0 && stores.content.freshCount() === 0)).toBe(true);
     } finally {
       await checkpoints.stop();
     }
     const bases = db.prepare('SELECT base_id FROM content WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').pluck().all(JSON.stringify(contents));
     expect(bases).toEqual([...contents.slice(1), null]);
+    // The five replaced texts became deltas (raw: a few dozen bytes); only the latest was deflated.
+    const encodings = db.prepare('SELECT encoding FROM content WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').pluck().all(JSON.stringify(contents));
+    expect(encodings).toEqual(['raw', 'raw', 'raw', 'raw', 'raw', 'deflate']);
     stores.content.clearCache();
     for (let n = 0; n < 6; n++) expect(stores.content.get(contents[n]!)).toBe(text(n));
   });

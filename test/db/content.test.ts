@@ -47,9 +47,33 @@ describe('content store', () => {
       const plain: PackedText = { ...other, data: new Uint8Array(other.data) };
       expect(content.read(content.put(plain).id)).toBe(`${text}!`);
     }
-    expect(packText('x'.repeat(300)).encoding).toBe('deflate');
-    expect(packText('short').encoding).toBe('raw');
+    // Hashed only: deflating is the background packer's (compressQueued, below).
+    expect(packText('x'.repeat(300)).encoding).toBe('raw');
   });
+
+  it('queues the texts a save stores raw, and deflates them later without changing what they read as', () => {
+    const { wiki } = makeTestApp();
+    const content = wiki.stores.content;
+    const long = content.put('Peer networks share what they make. '.repeat(40));
+    content.put('short');
+    const other = content.put('Another text long enough to be worth compressing. '.repeat(8));
+    // Only texts worth compressing are queued, each once.
+    expect(content.freshCount()).toBe(2);
+    expect(content.anyFresh()).toBe(true);
+    const encoding = (id: number) => (wiki.db.prepare('SELECT encoding, length(data) AS n FROM content WHERE id = ?').get(id) as { encoding: string; n: number });
+    expect(encoding(long.id).encoding).toBe('raw');
+    const plan = content.planCompress(10);
+    // Planning writes nothing: a running wiki's packer plans outside its write transaction.
+    expect(encoding(long.id).encoding).toBe('raw');
+    expect(wiki.stores.transaction(() => content.applyCompress(plan))).toBe(0);
+    expect(encoding(long.id)).toEqual({ encoding: 'deflate', n: expect.any(Number) });
+    expect(encoding(long.id).n).toBeLessThan(long.size / 10);
+    expect(encoding(other.id).encoding).toBe('deflate');
+    expect(content.anyFresh()).toBe(false);
+    content.clearCache();
+    expect(content.get(long.id)).toBe('Peer networks share what they make. '.repeat(40));
+  });
+
 
   it('hashes and compresses a long save\'s text before the write transaction, on a text thread', async () => {
     const workers = new TextWorkers({ offloadFrom: 1000 });
@@ -97,6 +121,17 @@ describe('history stored as deltas', () => {
     for (let row = rowOf(wiki, id); row.baseId !== null; row = rowOf(wiki, row.baseId)) depth++;
     return depth;
   };
+
+  it('never deflates a queued text that became a delta first', () => {
+    const { wiki } = makeTestApp();
+    const saved = history(wiki, 'Replaced', 3);
+    wiki.stores.transaction(() => wiki.stores.content.packQueued(100));
+    const plan = wiki.stores.content.planCompress(100);
+    // Two of the three became deltas; only the latest text is deflated.
+    expect(plan.rows.map((r) => r.id)).toEqual([saved[2]!.contentId]);
+    wiki.stores.transaction(() => wiki.stores.content.applyCompress(plan));
+    for (const s of saved) expect(new ContentStore(wiki.db).get(s.contentId)).toBe(s.text);
+  });
 
   it('stores each replaced text as a small delta against its successor, and reads every text back', () => {
     const { wiki } = makeTestApp();
