@@ -1,6 +1,6 @@
 /** createApp(deps) builds the Express app from its stores and config; it never listens. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { AppDeps, RouteDeps } from './http/deps.js';
@@ -39,7 +39,7 @@ export function createApp(
   app.set('query parser', 'simple');
   // X-Forwarded-For is read by clientAddress, only from WIKI_TRUSTED_PROXIES, never by Express.
   app.set('trust proxy', false);
-  const csrf = csrfTokens(deps.secret, deps.config.secureCookies);
+  const csrf = csrfTokens(deps.secret, deps.config.secureCookies, editFormPost);
 
   // Before anything else: a page view kept as bytes needs no routing, headers or rights (viewCache.ts).
   // The server answers such views before Express (servingViews); this serves the app alone (tests).
@@ -113,6 +113,16 @@ export function createApp(
   app.use(notFound);
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/**
+ * The edit form's posts (save, preview, conflict resolution, live preview): refused for their CSRF
+ * token, they show the form again with the text (wikiEdit.ts) instead of an error page.
+ */
+function editFormPost(req: Request): boolean {
+  if (req.method !== 'POST' || !req.path.startsWith('/wiki/')) return false;
+  const action = req.query.action;
+  return action === undefined || action === 'submit' || action === 'preview';
 }
 
 /**

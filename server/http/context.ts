@@ -17,6 +17,11 @@ declare module 'express-serve-static-core' {
     csrfToken: string;
     /** Whether this response has read csrfToken (its page holds a form). */
     csrfMade: () => boolean;
+    /**
+     * Set when a form post that keeps its words (csrf.ts `keepsForm`: the edit form) came without a
+     * valid CSRF token: the route must change nothing and show the form again with the text.
+     */
+    csrfRefused?: Error;
     /** What the actor may do (can.ts), set by the first middleware. */
     can: Can;
   }

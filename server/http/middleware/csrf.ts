@@ -13,7 +13,15 @@ import '../context.js';
 
 export const CSRF_COOKIE = 'pw_csrf';
 
-export function csrfTokens(secret: string, secure: boolean): { issue: RequestHandler; check: RequestHandler } {
+/** What a refused token is told: the same words wherever it is refused. */
+export const CSRF_REFUSED = 'The form has expired or did not come from this wiki (missing or wrong CSRF token).';
+
+/**
+ * `keepsForm` names the form posts whose routes show the form again, text kept, when the token is
+ * refused (the edit form: cleared cookies or a tab left open must not cost anyone their words).
+ * For those the check sets `req.csrfRefused` and lets the route run; the route changes nothing then.
+ */
+export function csrfTokens(secret: string, secure: boolean, keepsForm: (req: Request) => boolean = () => false): { issue: RequestHandler; check: RequestHandler } {
   const sign = (id: string) => createHmac('sha256', secret).update(`csrf:${id}`).digest('base64url');
   /**
    * The token is made on first use: a page with a form (or a logged-in reader's page, whose header
@@ -46,7 +54,11 @@ export function csrfTokens(secret: string, secure: boolean): { issue: RequestHan
     if (!needsCheck(req)) return next();
     const sent = req.get('x-csrf-token') ?? formBody(req).csrf;
     if (typeof sent === 'string' && sent !== '' && equal(sent, req.csrfToken)) return next();
-    next(new WikiError('bad_csrf', 'The form has expired or did not come from this wiki (missing or wrong CSRF token). Reload the page and try again; nothing was changed.'));
+    if (keepsForm(req)) {
+      req.csrfRefused = new WikiError('bad_csrf', `${CSRF_REFUSED} Nothing was saved. Your text is below, in a fresh form: save again.`);
+      return next();
+    }
+    next(new WikiError('bad_csrf', `${CSRF_REFUSED} Reload the page and try again; nothing was changed.`));
   };
   return { issue, check };
 }

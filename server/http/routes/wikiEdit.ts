@@ -41,16 +41,23 @@ export function editHandlers(deps: RouteDeps) {
     }));
   }
 
-  /** POST ?action=preview: the rendered fragment for htmx. */
+  /**
+   * POST ?action=preview: the rendered fragment for htmx. A preview writes nothing, so one refused
+   * for its token is still shown (htmx swaps only a 2xx), with a word that saving needs a fresh form.
+   */
   async function preview(req: Request, res: Response, title: Title): Promise<void> {
     const source = text('source', formBody(req).source);
     const rendered = await renderSource(stores, workers, source, title, config.externalImages);
-    sendText(res.type('html'), rendered);
+    const warning = req.csrfRefused
+      ? '<p class="form-error" role="alert">This form has expired (its security token is no longer valid), so saving it would be refused. Your text is safe: press Save or Preview and the wiki shows it again in a fresh form.</p>'
+      : '';
+    sendText(res.type('html'), warning + rendered);
   }
 
   /** POST ?action=submit: save, or show the form again (preview, conflict, error) with the text kept. */
   async function submit(req: Request, res: Response, title: Title): Promise<void> {
     const body = formBody(req);
+    if (req.csrfRefused) return formAgain(req, res, title, body, req.csrfRefused);
     if (body.do === 'resolve') {
       let resolved: EditFormModel | undefined;
       // Whatever went wrong, the editor's own text comes back to them.
@@ -73,6 +80,33 @@ export function editHandlers(deps: RouteDeps) {
       return;
     }
     return save(req, res, model);
+  }
+
+  /**
+   * A post refused for its CSRF token (cleared cookies, a tab left open past a restart of the
+   * secret): nothing is saved, and the form comes back with what was sent (the text, the summary,
+   * the base, a conflict's resolved text, a preview) and a fresh token, saying what happened.
+   * Only reads are done here: nothing the post asks for is trusted to write.
+   */
+  async function formAgain(req: Request, res: Response, title: Title, body: Body, refused: Error): Promise<void> {
+    const exists = readLatest(stores, title) !== undefined;
+    const kept = (name: string) => (typeof body[name] === 'string' && (body[name] as string).isWellFormed() ? (body[name] as string) : '');
+    const id = (name: string) => (typeof body[name] === 'string' && /^[1-9][0-9]{0,15}$/.test(body[name] as string) ? Number(body[name]) : undefined);
+    let model: EditFormModel = { title, exists, source: kept('source'), summary: kept('summary'), minor: flag(body.minor), baseId: id('base'), error: refused.message };
+    if (body.do === 'resolve') {
+      model = { ...model, source: kept('mine') };
+      // The choices made on the conflict screen, applied again (a read): the merged text comes back.
+      try {
+        model = { ...(await resolvedModel(title, body)), error: refused.message };
+      } catch {
+        // The resolution itself cannot be made now: the editor's own text comes back.
+      }
+    } else {
+      const section = body.section === undefined || body.section === '' ? undefined : Number(body.section);
+      if (section !== undefined && Number.isSafeInteger(section) && section >= 0) model = { ...model, section };
+      if (body.do === 'preview') model = { ...model, previewHtml: await renderSource(stores, workers, model.source, title, config.externalImages) };
+    }
+    sendHtml(res, editPage(pageContext(req), model), 403);
   }
 
   /**
