@@ -8,6 +8,7 @@ import { migrate } from '../db/migrate.js';
 import { createStores, type Stores } from '../db/stores.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { userNameProblem } from '../auth/accounts.js';
+import { normalUserName } from '../wiki/title.js';
 import type { Actor, Role } from '../wiki/types.js';
 import { CliError, type CliIo } from './io.js';
 
@@ -42,9 +43,11 @@ function registered(stores: Stores, name: string, hint: string): Actor {
 }
 
 export async function userCommand(config: Config, args: string[], io: CliIo): Promise<number> {
-  const [sub, name, ...rest] = args;
+  const [sub, typed, ...rest] = args;
   if (sub !== 'add' && sub !== 'role' && sub !== 'password') throw new CliError(USAGE);
-  if (!name) throw new CliError(USAGE);
+  if (!typed) throw new CliError(USAGE);
+  // Names as people type them (SPEC section 7): `alice` is the account `Alice`.
+  const name = normalUserName(typed);
   if (sub === 'role') {
     if (rest.length !== 1) throw new CliError('usage: user role NAME admin|user');
     const wanted = role(rest[0]);

@@ -2,7 +2,7 @@
 import type { Stores } from '../db/stores.js';
 import type { ChangeFilter } from '../db/revisions.js';
 import { InvalidInputError, NotFoundError } from '../wiki/errors.js';
-import { NAMESPACES } from '../wiki/title.js';
+import { NAMESPACES, normalUserName } from '../wiki/title.js';
 import { flag, limit, optionalId, queryValue } from './input.js';
 
 export interface ParsedChangeFilter extends ChangeFilter {
@@ -24,7 +24,7 @@ export function parseChangeFilter(stores: Stores, q: Record<string, unknown>, o:
   f.beforeId = optionalId('older_than', keep('older_than'));
   const user = keep('user');
   if (user !== undefined) {
-    const actor = stores.actors.byName(user.replace(/_/g, ' ')) ?? stores.actors.byName(user);
+    const actor = stores.actors.byName(normalUserName(user));
     if (!actor) throw new NotFoundError(`user: there is no account "${user}".`);
     f.actorId = actor.id;
   }

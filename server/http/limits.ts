@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Actor } from '../wiki/types.js';
 import { InvalidInputError } from '../wiki/errors.js';
 import { limitSubject } from '../wiki/address.js';
+import { normalUserName } from '../wiki/title.js';
 import { MAX_USER_NAME } from '../auth/accounts.js';
 import type { Db } from '../db/connection.js';
 import { SqliteRateLimiter, type RateLimiter } from './middleware/rateLimit.js';
@@ -79,5 +80,6 @@ export class Limits {
 // Counting code points of a megabyte-long name would itself cost; its UTF-16 length settles most.
 const tooLong = (name: string) => name.length > MAX_USER_NAME && (name.length > 2 * MAX_USER_NAME || Array.from(name).length > MAX_USER_NAME);
 
-// The address comes first: it has no "|" of its own, while a name might.
-const accountKey = (name: string, ip: string | undefined) => `login:a:${limitSubject(ip)}|${name}`;
+// The address comes first: it has no "|" of its own, while a name might. The name as the account
+// is named: `alice`, `Alice` and `alice_` are one account, so they count against one limit.
+const accountKey = (name: string, ip: string | undefined) => `login:a:${limitSubject(ip)}|${normalUserName(name)}`;

@@ -9,7 +9,7 @@ import { InvalidInputError, NotFoundError, WikiError } from './errors.js';
 import { can } from './rights.js';
 import { analyzeForIndex } from './markdown.js';
 import { cutComment, saveEdit } from './edit.js';
-import type { Title } from './title.js';
+import { normalUserName, type Title } from './title.js';
 import type { Actor, Block, Page, ProtectionLevel } from './types.js';
 
 function livePage(stores: Stores, title: Title): Page {
@@ -46,7 +46,7 @@ export function blockTarget(stores: Stores, by: Actor, target: string, expiry: s
   if (name === '') throw new InvalidInputError('target must be a user name, an IP address, or a CIDR range such as 10.0.0.0/24.');
   const range = parseBlockRange(name);
   return stores.transaction(() => {
-    const actor = range ? undefined : stores.actors.byName(name);
+    const actor = range ? undefined : stores.actors.byName(normalUserName(name));
     if (!range && !actor) throw new NotFoundError(`There is no account "${name}", and it is not an IP address or range.`);
     if (actor && actor.id === by.id) throw new InvalidInputError('You cannot block yourself.');
     const block = stores.blocks.create(

@@ -10,6 +10,7 @@ import { finishDeferredRows } from './links.js';
 import { finishDeferredAuthors } from './blameSave.js';
 import { commitSave, cutComment, prepareSave, type PreparedSave, type SaveInput, type SaveResult } from './edit.js';
 import type { Actor, Page, Revision } from './types.js';
+import { normalUserName } from './title.js';
 
 export type MassTarget = { actorId: number; name: string } | { ip: string; name: string };
 
@@ -29,7 +30,7 @@ export function massTarget(stores: Stores, raw: string): MassTarget {
   // Stored addresses are canonical (::ffff:10.0.0.5 is kept as 10.0.0.5), so the target is too.
   const ip = canonicalAddress(name);
   if (ip !== undefined) return { ip, name: ip };
-  const actor = stores.actors.byName(name);
+  const actor = stores.actors.byName(normalUserName(name));
   if (!actor) throw new NotFoundError(`There is no account "${name}".`);
   return { actorId: actor.id, name: actor.name };
 }

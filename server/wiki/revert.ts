@@ -10,7 +10,7 @@ import { EditConflictError, InvalidInputError, NotFoundError, WikiError } from '
 import { cutComment, savePlannedAsync, type SavePlan, type SaveResult } from './edit.js';
 import { merge3, type MergeResult } from './merge.js';
 import type { TextWorkers } from './work/pool.js';
-import type { Title } from './title.js';
+import { normalUserName, type Title } from './title.js';
 import type { Actor, Page, Revision } from './types.js';
 
 export interface RevertInput {
@@ -160,7 +160,7 @@ export function rollback(stores: Stores, workers: TextWorkers, input: RevertInpu
   const planned = () => {
     const plan = planRollback(stores, input.title);
     const by = plan.undone[0]!.actor.name;
-    if (input.from !== undefined && input.from !== by) {
+    if (input.from !== undefined && normalUserName(input.from) !== by) {
       throw new WikiError('edit_conflict', `${by} has edited "${plan.page.title.text}" since the edits by ${input.from} you meant to roll back; nothing was rolled back. Look at the history first.`);
     }
     return {

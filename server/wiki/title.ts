@@ -103,6 +103,19 @@ export function tryParseTitle(raw: string): Title | undefined {
   }
 }
 
+/**
+ * The account name a typed user name stands for (SPEC sections 2 and 5): the title rules without
+ * namespaces, so `alice` is the account `Alice`, `bob_smith` is `Bob smith`, and people log in,
+ * block and filter by a name as they type it. Every place a user name comes in goes through this.
+ * A name the title rules cannot read (an IPv6 address, a name with a colon) comes back tidied
+ * only: a lookup then finds nothing, and registering says what to fix.
+ */
+export function normalUserName(typed: string): string {
+  if (typeof typed !== 'string' || !typed.isWellFormed()) return typed;
+  const tidied = tidy(typed);
+  return tidied.includes(':') ? tidied : (tryParseTitle(tidied)?.text ?? tidied);
+}
+
 /** The path of a title's page: /wiki/Peer_networks/History, each segment percent-encoded. */
 export function wikiPath(title: Title | string): string {
   const key = typeof title === 'string' ? title.replace(/ /g, '_') : title.key;

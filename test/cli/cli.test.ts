@@ -56,6 +56,21 @@ describe('wiki CLI', () => {
     expect(await verifyPassword('a long enough password', row.hash!)).toBe(true);
   });
 
+  it('user add and user role take a name as people type it: `alice` is the account Alice', async () => {
+    const { cli, out, err, file } = io('a long enough password\n');
+    expect(await runCli(['user', 'add', 'alice', '--role', 'admin'], cli)).toBe(0);
+    expect(out[0]).toMatch(/^created admin Alice \(id \d+\)$/);
+    expect(actorRow(file, 'Alice')).toMatchObject({ kind: 'user', role: 'admin' });
+    expect(actorRow(file, 'alice')).toBeUndefined();
+    expect(await runCli(['user', 'role', 'alice', 'user'], cli)).toBe(0);
+    expect(actorRow(file, 'Alice')!.role).toBe('user');
+    // The same name typed another way is the same account: taken.
+    expect(await runCli(['user', 'add', ' alice_ '], cli)).toBe(2);
+    expect(err.join('\n')).toMatch(/the name "Alice" is taken/);
+    expect(await runCli(['user', 'add', 'bob_smith'], cli)).toBe(0);
+    expect(actorRow(file, 'Bob smith')).toMatchObject({ kind: 'user', role: 'user' });
+  });
+
   it('user role changes the role', async () => {
     const { cli, file } = io('a long enough password');
     await runCli(['user', 'add', 'Bob', '--role', 'admin'], cli);

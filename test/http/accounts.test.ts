@@ -82,6 +82,25 @@ describe('API accounts', () => {
     expect(res.status).toBe(409);
   });
 
+  it('takes names as people type them: `alice` registers Alice, who logs in as `alice` or `Alice`', async () => {
+    const { app } = makeTestApp();
+    const reg = await request(app).post('/api/v1/auth/register').send({ username: 'alice', password });
+    expect(reg.status).toBe(201);
+    expect(reg.body.user.name).toBe('Alice');
+    const under = await request(app).post('/api/v1/auth/register').send({ username: 'bob_smith', password });
+    expect(under.body.user.name).toBe('Bob smith');
+    for (const typed of ['alice', 'Alice', ' alice ', 'alice_']) {
+      const login = await request(app).post('/api/v1/auth/login').send({ username: typed, password });
+      expect(login.status, typed).toBe(200);
+      expect(login.body.user.name).toBe('Alice');
+    }
+    expect((await request(app).post('/api/v1/auth/login').send({ username: 'bob smith', password })).status).toBe(200);
+    // A name that normalizes to a taken one is taken.
+    const taken = await request(app).post('/api/v1/auth/register').send({ username: 'alice', password });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.message).toMatch(/"alice" is the name "Alice", which is taken/);
+  });
+
   it('logout revokes every earlier token', async () => {
     const { app, wiki } = makeTestApp();
     const user = createUser(wiki, { name: 'Eve', password });
@@ -115,6 +134,14 @@ describe('API accounts', () => {
     const res = await request(app).post('/api/v1/auth/login').send({ username: 'Gus', password });
     expect(res.status).toBe(429);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('counts every spelling of a name against the one account\'s limit', async () => {
+    const { app, wiki } = makeTestApp();
+    createUser(wiki, { name: 'Gus', password });
+    const spellings = ['gus', 'Gus', 'gus_', ' gus', 'Gus_'];
+    for (let i = 0; i < 10; i++) await request(app).post('/api/v1/auth/login').send({ username: spellings[i % spellings.length], password: 'wrong password!' }).expect(401);
+    expect((await request(app).post('/api/v1/auth/login').send({ username: 'gus', password })).status).toBe(429);
   });
 
   it('limits new accounts per IP address an hour', async () => {
@@ -203,6 +230,17 @@ describe('browser accounts', () => {
     expect(res.status).toBe(303);
     expect((await agent.get('/wiki/Main_Page')).text).toContain('>Kim</a>');
     expect(wiki.stores.actors.byName('Kim')!.kind).toBe('user');
+  });
+
+  it('registers and logs in through the forms with the name as typed', async () => {
+    const { app, wiki } = makeTestApp();
+    const { agent, csrf } = await browser(app, '/register');
+    const res = await agent.post('/register').type('form').send({ username: 'kim_lee', password, password_confirm: password, csrf });
+    expect(res.status).toBe(303);
+    expect(wiki.stores.actors.byName('Kim lee')!.kind).toBe('user');
+    const other = await browser(app, '/login');
+    expect((await other.agent.post('/login').type('form').send({ username: 'kim lee', password, csrf: other.csrf })).status).toBe(303);
+    expect((await other.agent.get('/wiki/Main_Page')).text).toContain('>Kim lee</a>');
   });
 
   it('refuses the login form without a CSRF token', async () => {

@@ -13,7 +13,7 @@ import { changesFeed } from '../../../views/feeds/changes.js';
 import { ATOM_CONTENT_TYPE } from '../../../views/feeds/atom.js';
 import { pageContext, sendHtml } from '../views.js';
 import { exactTitleMatch, searchPagesAsync, titlesStartingWith } from '../../wiki/search.js';
-import { tryParseTitle, wikiPath } from '../../wiki/title.js';
+import { normalUserName, tryParseTitle, wikiPath } from '../../wiki/title.js';
 import { searchPage, suggestions } from '../../../views/special/search.js';
 
 export function specialRoutes({ stores, config, act }: RouteDeps): Router {
@@ -47,7 +47,7 @@ export function specialRoutes({ stores, config, act }: RouteDeps): Router {
 
   r.get('/special/contributions/:user', (req, res) => {
     const name = text('user', req.params.user);
-    const actor = stores.actors.byName(name.replace(/_/g, ' ')) ?? stores.actors.byName(name);
+    const actor = stores.actors.byName(normalUserName(name));
     if (!actor) throw new NotFoundError(`There is no account named "${name}".`);
     const size = limit(queryValue(req.query, 'limit'), 50, 500);
     const olderThan = optionalId('older_than', queryValue(req.query, 'older_than'));
