@@ -7,6 +7,8 @@ import type { Db } from './connection.js';
 export interface SearchHit {
   id: number;
   title: string;
+  /** Every word of the query is in the title. */
+  inTitle: boolean;
   /** The chunk of the page's text that matched best (0 for all but long pages). */
   chunk: number;
 }
@@ -92,14 +94,14 @@ export class SearchStore {
     // Both tiers: every title match (fewer than a page of results here), then the body matches,
     // at most BODY_BUDGET of them. A title match is ranked by its score with title words counted
     // twice, as in the title tier alone, so the order does not depend on which query ran.
-    this.ranked = db.prepare<{ q: string; both: string; limit: number; offset: number; budget: number }, { id: number; row: number }>(
+    this.ranked = db.prepare<{ q: string; both: string; limit: number; offset: number; budget: number }, { id: number; row: number; inTitle: number }>(
       `WITH hit AS MATERIALIZED (
          SELECT rowid AS row, ${PAGE_OF_ROW} AS id, 1 AS inTitle, bm25(search_index, 10.0, 1.0) AS score
          FROM search_index WHERE search_index MATCH @both
          UNION ALL
          SELECT * FROM (SELECT rowid AS row, ${PAGE_OF_ROW} AS id, 0 AS inTitle, bm25(search_index, 10.0, 1.0) AS score
                         FROM search_index WHERE search_index MATCH @q LIMIT @budget))
-       SELECT id, row FROM hit GROUP BY id ORDER BY max(inTitle) DESC, min(score), id
+       SELECT id, row, max(inTitle) AS inTitle FROM hit GROUP BY id ORDER BY max(inTitle) DESC, min(score), id
        LIMIT @limit OFFSET @offset`,
     );
     // The first tier alone: pages with every word in the title, few next to the body matches of a
@@ -108,11 +110,11 @@ export class SearchStore {
     this.titlePages = db.prepare<{ inTitle: string; upTo: number }, number>(
       `SELECT count(*) FROM (SELECT DISTINCT ${PAGE_OF_ROW} FROM search_index WHERE search_index MATCH @inTitle LIMIT @upTo)`,
     ).pluck();
-    this.titleRanked = db.prepare<{ both: string; limit: number; offset: number; budget: number }, { id: number; row: number }>(
+    this.titleRanked = db.prepare<{ both: string; limit: number; offset: number; budget: number }, { id: number; row: number; inTitle: number }>(
       `WITH hit AS MATERIALIZED (
          SELECT rowid AS row, ${PAGE_OF_ROW} AS id, bm25(search_index, 10.0, 1.0) AS score
          FROM search_index WHERE search_index MATCH @both LIMIT @budget)
-       SELECT id, row FROM hit GROUP BY id ORDER BY min(score), id
+       SELECT id, row, 1 AS inTitle FROM hit GROUP BY id ORDER BY min(score), id
        LIMIT @limit OFFSET @offset`,
     );
   }
@@ -194,7 +196,7 @@ export class SearchStore {
     const titles = new Map(this.titles.all(JSON.stringify(ranked.map((r) => r.id))).map((t) => [t.id, t.title]));
     return ranked.flatMap((r) => {
       const title = titles.get(r.id);
-      return title === undefined ? [] : [{ id: r.id, title, chunk: Math.floor(r.row / STRIDE) }];
+      return title === undefined ? [] : [{ id: r.id, title, inTitle: r.inTitle === 1, chunk: Math.floor(r.row / STRIDE) }];
     });
   }
 }

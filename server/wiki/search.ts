@@ -9,19 +9,30 @@ import { tryParseTitle } from './title.js';
 export interface SearchResult {
   id: number;
   title: string;
+  /** Every word of the query is in the title: shown first, in their own section. */
+  inTitle: boolean;
   /** HTML: escaped text with matches in <mark>. */
   excerpt: string;
 }
 
 /**
+ * The shortest last word searched as a prefix too: a letter or two would match a large part of
+ * the index's terms, each merged into the search.
+ */
+export const PREFIX_FROM = 3;
+
+/**
  * Every word of the query becomes a quoted FTS5 string, so quotes, NEAR, *, -, parentheses and
- * column filters typed by a reader are searched for as words, never parsed as syntax.
+ * column filters typed by a reader are searched for as words, never parsed as syntax. The last
+ * word also matches as a prefix (`"comm"*`), as the search box's suggestions do: what someone is
+ * still typing, or stopped typing, finds what they were offered.
  * undefined when the query has no words at all.
  */
 export function ftsExpression(query: string): string | undefined {
   const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
   if (!words || words.length === 0) return undefined;
-  return words.slice(0, 32).map((w) => `"${w}"`).join(' ');
+  const kept = words.slice(0, 32);
+  return kept.map((w, i) => (i === kept.length - 1 && [...w].length >= PREFIX_FROM ? `"${w}"*` : `"${w}"`)).join(' ');
 }
 
 export function searchPages(stores: Stores, query: string, limit: number, offset = 0): SearchResult[] {
@@ -57,6 +68,7 @@ function ranked(stores: Stores, expression: string, limit: number, offset: numbe
   return stores.search.search(expression, limit, offset).map((hit) => ({
     id: hit.id,
     title: hit.title,
+    inTitle: hit.inTitle,
     excerpt: excerptHtml(pageExcerpt(latestText(stores, hit.id), hit.chunk, expression)),
   }));
 }

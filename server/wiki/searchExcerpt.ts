@@ -68,9 +68,12 @@ function headOf(word: string): string {
   return fold(word.slice(0, 4)).slice(0, 2);
 }
 
-/** The words of an FTS5 expression built by ftsExpression: each a quoted string. */
+/**
+ * The words of an FTS5 expression built by ftsExpression: each a quoted string, a prefix one
+ * (`"comm"*`) given with its `*` (`comm*`).
+ */
 export function expressionWords(expression: string): string[] {
-  return [...expression.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]!.replace(/""/g, '"'));
+  return [...expression.matchAll(/"((?:[^"]|"")*)"(\*?)/g)].map((m) => m[1]!.replace(/""/g, '"') + m[2]!);
 }
 
 interface Token {
@@ -83,19 +86,31 @@ interface Token {
 /** An excerpt of `text` around the query `words` (see the module comment). */
 export function makeExcerpt(text: string, words: readonly string[]): string {
   const stems = new Map<string, number>();
+  // A word ending in `*` matches as a prefix: any word whose folded form starts with it (the last
+  // query word, which the index matches as a prefix too: search.ts ftsExpression).
+  const prefixes: Array<{ prefix: string; term: number }> = [];
   for (const w of words) {
+    const isPrefix = w.endsWith('*');
     for (const m of w.matchAll(TOKEN)) {
       const s = stemOf(m[0]);
       if (!stems.has(s)) stems.set(s, stems.size);
+      if (isPrefix) prefixes.push({ prefix: fold(m[0]), term: stems.get(s)! });
     }
   }
   // A word can only stem to a query word's stem if it starts with the stem's first letters
   // (Porter only rewrites endings): only such words are stemmed.
-  const heads = new Set([...stems.keys()].map((s) => s.slice(0, 2)));
+  const heads = new Set([...stems.keys(), ...prefixes.map((p) => p.prefix)].map((s) => s.slice(0, 2)));
   const tokens: Token[] = [];
   for (const m of text.matchAll(TOKEN)) {
     const word = m[0];
-    const term = heads.has(headOf(word)) ? (stems.get(stemOf(word)) ?? -1) : -1;
+    let term = -1;
+    if (heads.has(headOf(word))) {
+      term = stems.get(stemOf(word)) ?? -1;
+      if (term < 0 && prefixes.length > 0) {
+        const folded = fold(word);
+        term = prefixes.find((p) => folded.startsWith(p.prefix))?.term ?? -1;
+      }
+    }
     tokens.push({ start: m.index, end: m.index + word.length, term });
   }
   if (tokens.length === 0) return '';

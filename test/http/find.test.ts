@@ -96,6 +96,22 @@ describe('full-text search', () => {
     expect(excerptHtml('<i>\u0001x\u0002')).toBe('&lt;i&gt;<mark>x</mark>');
   });
 
+  it('shows title matches first, in their own section, numbered on into the text matches', async () => {
+    const { app, wiki } = makeTestApp();
+    createPages(wiki, 1, () => ({ title: 'Mesh networking', source: 'Radios relay for each other.' }));
+    createPages(wiki, 1, () => ({ title: 'Community radio', source: 'A mesh of volunteers, on the air.' }));
+    const res = await request(app).get('/special/search?q=mesh&fulltext=1');
+    expect(res.status).toBe(200);
+    const titles = res.text.indexOf('Page title matches');
+    const text = res.text.indexOf('Page text matches');
+    expect(titles).toBeGreaterThan(-1);
+    expect(text).toBeGreaterThan(titles);
+    expect(res.text.indexOf('href="/wiki/Mesh_networking"')).toBeGreaterThan(titles);
+    expect(res.text.indexOf('href="/wiki/Mesh_networking"')).toBeLessThan(text);
+    expect(res.text.indexOf('href="/wiki/Community_radio"')).toBeGreaterThan(text);
+    expect(res.text).toContain('<ol class="search-results" start="2">');
+  });
+
   it('pages through results in HTML with previous and next links', async () => {
     const { app, wiki } = makeTestApp();
     createPages(wiki, 25, (i) => ({ title: `Topic ${String(i).padStart(2, '0')}`, source: 'About peers.' }));

@@ -4,16 +4,18 @@ import { excerptHtml, exactTitleMatch, ftsExpression, searchPages, titlesStartin
 
 describe('ftsExpression: what a reader types is words, never FTS5 syntax', () => {
   it.each([
-    { name: 'plain words', q: 'peer networks', want: '"peer" "networks"' },
-    { name: 'double quotes', q: '"exact phrase', want: '"exact" "phrase"' },
-    { name: 'a quote inside a word', q: 'o"brien', want: '"o" "brien"' },
+    { name: 'plain words', q: 'peer networks', want: '"peer" "networks"*' },
+    { name: 'double quotes', q: '"exact phrase', want: '"exact" "phrase"*' },
+    { name: 'a quote inside a word', q: 'o"brien', want: '"o" "brien"*' },
     { name: 'NEAR', q: 'NEAR(gossip protocol, 3)', want: '"NEAR" "gossip" "protocol" "3"' },
-    { name: 'boolean operators', q: 'cats AND dogs OR NOT birds', want: '"cats" "AND" "dogs" "OR" "NOT" "birds"' },
-    { name: 'prefix star and minus', q: 'gos* -spam', want: '"gos" "spam"' },
-    { name: 'a column filter', q: 'title:secret', want: '"title" "secret"' },
+    { name: 'boolean operators', q: 'cats AND dogs OR NOT birds', want: '"cats" "AND" "dogs" "OR" "NOT" "birds"*' },
+    { name: 'prefix star and minus', q: 'gos* -spam', want: '"gos" "spam"*' },
+    { name: 'a column filter', q: 'title:secret', want: '"title" "secret"*' },
     { name: 'parentheses and carets', q: '(a) ^b {c}', want: '"a" "b" "c"' },
     { name: 'letters and digits of any script', q: 'Zürich 東京 ٣', want: '"Zürich" "東京" "٣"' },
-    { name: 'decomposed letters, composed (NFC)', q: 'Cafe\u0301', want: '"Café"' },
+    { name: 'decomposed letters, composed (NFC)', q: 'Cafe\u0301', want: '"Café"*' },
+    // A last word shorter than PREFIX_FROM is a word only: a letter or two would match much of the index.
+    { name: 'a short last word', q: 'peer to', want: '"peer" "to"' },,
   ])('$name', ({ q, want }) => {
     expect(ftsExpression(q)).toBe(want);
   });
@@ -28,7 +30,7 @@ describe('ftsExpression: what a reader types is words, never FTS5 syntax', () =>
 
   it('keeps at most 32 words', () => {
     const q = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
-    expect(ftsExpression(q)!.split(' ')).toEqual(Array.from({ length: 32 }, (_, i) => `"w${i}"`));
+    expect(ftsExpression(q)!.split(' ')).toEqual(Array.from({ length: 32 }, (_, i) => `"w${i}"${i === 31 ? '*' : ''}`));
   });
 });
 
@@ -70,6 +72,23 @@ describe('searchPages, exactTitleMatch, titlesStartingWith', () => {
     expect(exactTitleMatch(wiki.stores, 'gossip_protocol')?.title.text).toBe('Gossip protocol');
     expect(exactTitleMatch(wiki.stores, 'Gossip')).toBeUndefined();
     expect(exactTitleMatch(wiki.stores, '[[bad]]')).toBeUndefined();
+  });
+
+  it('finds what the search box suggests: the last word matches as a prefix, marked in the excerpt', () => {
+    const { wiki } = makeTestApp();
+    createPage(wiki, { title: 'Commons-based peer production', source: 'Wikipedia and free software are made this way.' });
+    createPage(wiki, { title: 'Allotments', source: 'A community garden shares its tools.' });
+    createPage(wiki, { title: 'Elsewhere', source: 'Nothing to see.' });
+    // What autocomplete offers for `comm` is found by pressing Enter on it.
+    expect(titlesStartingWith(wiki.stores, 'comm', 10).map((p) => p.title.text)).toEqual(['Commons-based peer production']);
+    const hits = searchPages(wiki.stores, 'comm', 10);
+    expect(hits.map((h) => h.title)).toEqual(['Commons-based peer production', 'Allotments']);
+    expect(hits[0]!.inTitle).toBe(true);
+    expect(hits[1]!.inTitle).toBe(false);
+    expect(hits[1]!.excerpt).toContain('<mark>community</mark>');
+    // Only the last word: earlier words are whole words (stemmed) as before.
+    expect(searchPages(wiki.stores, 'comm garden', 10).map((h) => h.title)).toEqual([]);
+    expect(searchPages(wiki.stores, 'community gard', 10).map((h) => h.title)).toEqual(['Allotments']);
   });
 
   it('lists titles starting with the query, normalised as a title', () => {

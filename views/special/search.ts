@@ -28,14 +28,26 @@ export function searchPage(ctx: ViewContext, m: SearchModel): Html {
       </form>
       ${m.createTitle ? html`<p>There is no page titled "${m.createTitle}". <a href="${wikiPath(m.createTitle)}?action=edit">Create it</a>.</p>` : null}
       ${m.query && m.results.length === 0 ? html`<p class="no-results">No pages match "${m.query}".</p>` : null}
-      <ol class="search-results" start="${m.offset + 1}">
-        ${m.results.map((r) => html`<li><a href="${wikiPath(r.title)}">${r.title}</a><p class="excerpt">${trustedHtml(r.excerpt)}</p></li>`)}
-      </ol>
+      ${resultSections(m)}
       <p class="pager">
         ${m.offset > 0 ? html`<a href="/special/search?q=${q}&fulltext=1&offset=${Math.max(0, m.offset - m.limit)}">Previous ${m.limit}</a>` : null}
         ${m.hasMore ? html`<a rel="next" href="/special/search?q=${q}&fulltext=1&offset=${m.offset + m.limit}">Next ${m.limit}</a>` : null}
       </p>`,
   });
+}
+
+/**
+ * Pages with every word in their title first, in their own section (as MediaWiki's "Page title
+ * matches"), then those matched by their text; numbered on across both and across pages.
+ */
+function resultSections(m: SearchModel): Html {
+  const byTitle = m.results.filter((r) => r.inTitle);
+  const byText = m.results.filter((r) => !r.inTitle);
+  const list = (results: SearchResult[], start: number) => html`<ol class="search-results" start="${start}">
+        ${results.map((r) => html`<li><a href="${wikiPath(r.title)}">${r.title}</a><p class="excerpt">${trustedHtml(r.excerpt)}</p></li>`)}
+      </ol>`;
+  return html`${byTitle.length ? html`<h2 class="search-section" id="title-matches">Page title matches</h2>${list(byTitle, m.offset + 1)}` : null}
+      ${byText.length ? html`<h2 class="search-section" id="text-matches">Page text matches</h2>${list(byText, m.offset + byTitle.length + 1)}` : null}`;
 }
 
 export function suggestions(pages: Page[]): Html {
