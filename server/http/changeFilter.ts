@@ -1,7 +1,8 @@
 /** Parsing the filters of recent changes (SPEC sections 4 and 5) from a query string. */
 import type { Stores } from '../db/stores.js';
 import type { ChangeFilter } from '../db/revisions.js';
-import { InvalidInputError, NotFoundError } from '../wiki/errors.js';
+import { InvalidInputError, NotFoundError, WikiError } from '../wiki/errors.js';
+import type { ViewerCan } from './present.js';
 import { NAMESPACES, normalUserName } from '../wiki/title.js';
 import { flag, limit, optionalId, queryValue } from './input.js';
 
@@ -12,8 +13,11 @@ export interface ParsedChangeFilter extends ChangeFilter {
 
 const NS = new Map<string, string>([['', ''], ['main', ''], ...NAMESPACES.map((n) => [n.toLowerCase(), n] as [string, string])]);
 
-/** @throws InvalidInputError naming the bad filter; NotFoundError for an unknown user. */
-export function parseChangeFilter(stores: Stores, q: Record<string, unknown>, o: { defaultLimit: number; maxLimit: number }): ParsedChangeFilter {
+/**
+ * @throws InvalidInputError naming the bad filter; NotFoundError for an unknown user; WikiError
+ *   forbidden for `min_risk` from someone who may not see risk (patrollers only).
+ */
+export function parseChangeFilter(stores: Stores, q: Record<string, unknown>, o: { defaultLimit: number; maxLimit: number; can: ViewerCan }): ParsedChangeFilter {
   const query: Record<string, string> = {};
   const keep = (name: string) => {
     const v = queryValue(q, name);
@@ -47,6 +51,7 @@ export function parseChangeFilter(stores: Stores, q: Record<string, unknown>, o:
   }
   const minRisk = keep('min_risk');
   if (minRisk !== undefined) {
+    if (!o.can('patrol')) throw new WikiError('forbidden', 'min_risk: risk scores are for patrollers (admins); filter by tag instead, such as tag=new-user.');
     if (!/^\d{1,3}$/.test(minRisk) || Number(minRisk) > 100) throw new InvalidInputError('min_risk must be a whole number from 0 to 100.');
     f.minRisk = Number(minRisk);
   }

@@ -10,6 +10,11 @@ export type ViewerCan = (right: Right) => boolean;
 function ipJson(r: Revision, can: ViewerCan): { ip?: string } {
   return r.actor.kind === 'temp' && r.ip && can('view-ip') ? { ip: r.ip } : {};
 }
+
+/** The risk score and its reasons for patrollers; `risk: null` for everyone else (the shape stays). */
+function riskJson(r: Revision, can: ViewerCan): { risk: number | null; risk_reasons?: string[] } {
+  return can('patrol') ? { risk: r.risk, risk_reasons: r.riskReasons } : { risk: null };
+}
 import type { Comparison } from '../wiki/diff.js';
 import type { BlameBlock } from '../wiki/blame.js';
 import type { Block, LogEntry } from '../db/admin.js';
@@ -98,8 +103,7 @@ export function changeJson(r: Revision, page: Page, can: ViewerCan) {
     delta: r.size - r.parentSize,
     tags: r.tags,
     new_page: r.parentId === null,
-    risk: r.risk,
-    risk_reasons: r.riskReasons,
+    ...riskJson(r, can),
     patrolled: r.patrolled,
     ...ipJson(r, can),
   };

@@ -4,13 +4,13 @@ import { makeTestApp, createUser } from '../helpers/app.js';
 import { WikiError } from '../../server/wiki/errors.js';
 
 // The same filters through /special/recent-changes and the API: revert.test.ts and patrol-ui.test.ts.
-const LIMITS = { defaultLimit: 50, maxLimit: 500 };
+// As a patroller reads them: min_risk is theirs only (see below).
+const LIMITS = { defaultLimit: 50, maxLimit: 500, can: () => true };
 
 function setup() {
   const { wiki } = makeTestApp();
   const alice = createUser(wiki, { name: 'Alice Smith' });
-  const under = createUser(wiki, { name: 'Under_score' });
-  return { stores: wiki.stores, alice, under };
+  return { stores: wiki.stores, alice };
 }
 
 afterEach(() => vi.useRealTimers());
@@ -47,9 +47,16 @@ describe('parseChangeFilter', () => {
     expect(parseChangeFilter(stores, { user }, LIMITS).actorId).toBe(alice.id);
   });
 
-  it('finds a user whose name really has an underscore', () => {
-    const { stores, under } = setup();
-    expect(parseChangeFilter(stores, { user: 'Under_score' }, LIMITS).actorId).toBe(under.id);
+  it('finds a user by the name as typed: first letter in any case (normalUserName)', () => {
+    const { stores, alice } = setup();
+    expect(parseChangeFilter(stores, { user: 'alice_Smith' }, LIMITS).actorId).toBe(alice.id);
+  });
+
+  it('refuses min_risk to anyone who may not see risk, saying what to use instead', () => {
+    const { stores } = setup();
+    const reader = { ...LIMITS, can: () => false };
+    expect(() => parseChangeFilter(stores, { min_risk: '30' }, reader)).toThrow(/risk scores are for patrollers.*tag=new-user/);
+    expect(parseChangeFilter(stores, { tag: 'new-user' }, reader).tag).toBe('new-user');
   });
 
   it('turns days into a since time that many days before now', () => {

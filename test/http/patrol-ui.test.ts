@@ -155,15 +155,37 @@ describe('recent changes', () => {
     expect(res.text).toMatch(/<h2 class="changes-day">\d+ \w+ \d{4}<\/h2>/);
     expect(res.text).toMatch(/href="\/wiki\/One\?diff=\d+&amp;oldid=\d+">diff<\/a> \| <a href="\/wiki\/One\?action=history">hist<\/a>/);
     expect(res.text).toContain('tag-blanking');
-    expect(res.text).toMatch(/class="risk risk-\w+" title="[^"]*blanks the page/);
+    // Risk is for patrollers: readers see the tags only.
+    expect(res.text).not.toMatch(/class="risk /);
+    expect(res.text).not.toContain('blanks the page');
+    expect(res.text).not.toContain('name="min_risk"');
     expect(res.text).toContain('<span class="delta-neg">');
     const help = await request(app).get('/special/recent-changes?namespace=Help');
     expect(help.text).toContain('Help:Two');
     expect(help.text).not.toContain('>One</a>');
-    const risky = await request(app).get('/special/recent-changes?min_risk=40');
+    expect((await request(app).get('/special/recent-changes?min_risk=40')).status).toBe(403);
+    const { agent } = await asAdmin(app);
+    const patrolled = await agent.get('/special/recent-changes');
+    expect(patrolled.text).toMatch(/class="risk risk-\w+" title="[^"]*blanks the page/);
+    expect(patrolled.text).toContain('name="min_risk"');
+    const risky = await agent.get('/special/recent-changes?min_risk=40');
+    expect(risky.status).toBe(200);
     expect(risky.text).not.toContain('Help:Two');
-    const bad = await request(app).get('/special/recent-changes?min_risk=500');
+    const bad = await agent.get('/special/recent-changes?min_risk=500');
     expect(bad.status).toBe(400);
+  });
+
+  it('shows risk beside edits in history and diffs to admins only; readers see the tags', async () => {
+    const { app, wiki, alice, vandal } = setup();
+    save(wiki, 'One', alice, 'first text that is comfortably long enough');
+    save(wiki, 'One', vandal, 'x');
+    for (const path of ['/wiki/One?action=history', '/special/contributions/Vandal']) {
+      const reader = await request(app).get(path);
+      expect(reader.text, path).toContain('tag-blanking');
+      expect(reader.text, path).not.toContain('blanks the page');
+      const { agent } = await asAdmin(app);
+      expect((await agent.get(path)).text, path).toMatch(/class="risk risk-\w+" title="[^"]*blanks the page/);
+    }
   });
 
   it('shows a rollback link to admins only', async () => {

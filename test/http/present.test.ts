@@ -39,7 +39,12 @@ describe('shapes', () => {
   });
 
   it('a change says whether it made the page', () => {
-    expect(changeJson(rev({ parentId: null }), page, may())).toMatchObject({ revision_id: 9, new_page: true, risk: 10, patrolled: false });
+    expect(changeJson(rev({ parentId: null }), page, may())).toMatchObject({ revision_id: 9, new_page: true, risk: null, patrolled: false });
+  });
+
+  it('a change carries its risk and reasons for patrollers only', () => {
+    expect(changeJson(rev({}), page, may('patrol'))).toMatchObject({ risk: 10, risk_reasons: expect.any(Array) });
+    expect(changeJson(rev({}), page, may('view-ip'))).not.toHaveProperty('risk_reasons');
   });
 
   it('a conflict carries both texts, with the message given', () => {

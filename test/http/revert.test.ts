@@ -224,13 +224,13 @@ describe('mass rollback', () => {
 });
 
 describe('GET /api/v1/recent-changes', () => {
-  it('lists changes newest first with risk, tags and filters', async () => {
-    const { app, wiki, alice, vandal, admin } = setup();
+  it('lists changes newest first with risk (for patrollers), tags and filters', async () => {
+    const { app, wiki, alice, vandal, admin, asAdmin } = setup();
     editor(wiki, 'One')(alice, 'first page text, long enough to not be a blank');
     editor(wiki, 'Two')(vandal, 'second');
     editor(wiki, 'One')(vandal, 'X');
     editor(wiki, 'Two')(admin, 'admin edit');
-    const all = await request(app).get('/api/v1/recent-changes');
+    const all = await request(app).get('/api/v1/recent-changes').set('authorization', asAdmin);
     expect(all.status).toBe(200);
     const ids = all.body.changes.map((c: { revision_id: number }) => c.revision_id);
     expect(ids).toEqual([...ids].sort((x: number, y: number) => y - x));
@@ -242,7 +242,15 @@ describe('GET /api/v1/recent-changes', () => {
     expect(adminEdit.patrolled).toBe(true);
     const byUser = await request(app).get('/api/v1/recent-changes?user=Vandal');
     expect(byUser.body.changes).toHaveLength(2);
-    const risky = await request(app).get('/api/v1/recent-changes?min_risk=40');
+    // Everyone else sees the tags, and no score: the field is there, null.
+    const anonymous = await request(app).get('/api/v1/recent-changes');
+    const seen = anonymous.body.changes.find((c: { revision_id: number }) => c.revision_id === blank.revision_id);
+    expect(seen).toMatchObject({ tags: expect.arrayContaining(['blanking']), risk: null });
+    expect(seen).not.toHaveProperty('risk_reasons');
+    const refused = await request(app).get('/api/v1/recent-changes?min_risk=40');
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toMatch(/risk scores are for patrollers/);
+    const risky = await request(app).get('/api/v1/recent-changes?min_risk=40').set('authorization', asAdmin);
     expect(risky.body.changes.map((c: { revision_id: number }) => c.revision_id)).toEqual([blank.revision_id]);
     const tagged = await request(app).get('/api/v1/recent-changes?tag=new');
     expect(tagged.body.changes).toHaveLength(2);
@@ -254,7 +262,7 @@ describe('GET /api/v1/recent-changes', () => {
 
   it.each([
     { name: 'a zero limit', q: 'limit=0', status: 400, code: 'invalid_input' },
-    { name: 'a risk over 100', q: 'min_risk=101', status: 400, code: 'invalid_input' },
+    { name: 'a risk filter from a reader', q: 'min_risk=10', status: 403, code: 'forbidden' },
     { name: 'a tag that is no tag name', q: 'tag=DROP TABLE', status: 400, code: 'invalid_input' },
     { name: 'a non-numeric older_than', q: 'older_than=x', status: 400, code: 'invalid_input' },
     { name: 'an unknown user', q: 'user=Nobody', status: 404, code: 'not_found' },

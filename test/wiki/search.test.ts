@@ -15,7 +15,7 @@ describe('ftsExpression: what a reader types is words, never FTS5 syntax', () =>
     { name: 'letters and digits of any script', q: 'Zürich 東京 ٣', want: '"Zürich" "東京" "٣"' },
     { name: 'decomposed letters, composed (NFC)', q: 'Cafe\u0301', want: '"Café"*' },
     // A last word shorter than PREFIX_FROM is a word only: a letter or two would match much of the index.
-    { name: 'a short last word', q: 'peer to', want: '"peer" "to"' },,
+    { name: 'a short last word', q: 'peer to', want: '"peer" "to"' },
   ])('$name', ({ q, want }) => {
     expect(ftsExpression(q)).toBe(want);
   });

@@ -6,7 +6,7 @@ import type { Change } from '../../server/wiki/changes.js';
 function summary(c: Change): string {
   const r = c.revision;
   const delta = r.size - r.parentSize;
-  const facts = [`${delta > 0 ? '+' : ''}${delta} bytes`, ...(r.minor ? ['minor'] : []), ...(r.tags.length ? [`tags: ${r.tags.join(', ')}`] : []), ...(r.risk > 0 ? [`risk ${r.risk}: ${r.riskReasons.join(', ')}`] : [])];
+  const facts = [`${delta > 0 ? '+' : ''}${delta} bytes`, ...(r.minor ? ['minor'] : []), ...(r.tags.length ? [`tags: ${r.tags.join(', ')}`] : [])];
   return `${r.comment || 'No edit summary'} (${facts.join('; ')})`;
 }
 

@@ -53,7 +53,7 @@ export function comparePage(ctx: ViewContext, m: CompareModel): Html {
           ${m.older && m.older.id !== m.latestId ? html`${restoreLink(path, m.older.id, 'restore the older version')} ·` : null}
           ${m.newer.id !== m.latestId ? html`${restoreLink(path, m.newer.id, 'restore the newer version')} ·` : null}
           ${m.newer.id === m.latestId && ctx.can('rollback', m.title) ? html`${rollbackLink(path, m.newer.actor.name)} ·` : null}
-          ${riskBadge(m.newer)}</p>
+          ${riskBadge(ctx, m.newer)}</p>
         ${diffTable(m.comparison, { view: m.view, oldLabel: m.older ? `Revision ${m.older.id}` : 'Empty', newLabel: `Revision ${m.newer.id}` })}
       </div>`,
   });

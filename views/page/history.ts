@@ -72,7 +72,7 @@ function historyRow(ctx: ViewContext, path: string, r: Revision, latestId: numbe
     ${sizeDelta(r.size - r.parentSize)}
     ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
     ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
-    ${riskBadge(r)}
+    ${riskBadge(ctx, r)}
     <span class="row-actions">${r.parentId ? html`(${undoLink(path, r.id)})` : null}
       ${r.id !== latestId ? html`(${restoreLink(path, r.id)})` : null}
       ${r.id === latestId && rollback ? html`(${rollbackLink(path, r.actor.name)})` : null}</span>

@@ -41,7 +41,7 @@ export function changeRow(ctx: ViewContext, c: Change): Html {
     ${userLink(r.actor)}
     ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
     ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
-    ${riskBadge(r)}
+    ${riskBadge(ctx, r)}
     ${editIp(ctx, r)}
     ${r.parentId ? html`[${undoLink(path, r.id)}]` : null}
     ${c.page.latestId === r.id && r.parentId && ctx.can('rollback', c.page.title) ? html`[${rollbackLink(path, r.actor.name)}]` : null}
@@ -68,7 +68,7 @@ export function changesPage(ctx: ViewContext, m: ChangesModel): Html {
         <label>User <input name="user" type="text" value="${q.user ?? ''}" size="12"></label>
         <label>Namespace <select name="namespace"><option value="">all</option><option value="main"${sel('namespace', 'main')}>(main)</option>${NAMESPACES.map((n) => html`<option${sel('namespace', n)}>${n}</option>`)}</select></label>
         <label>Tag <select name="tag"><option value="">any</option>${TAGS.map((t) => html`<option${sel('tag', t)}>${t}</option>`)}</select></label>
-        <label>Risk at least <input name="min_risk" type="number" min="0" max="100" value="${q.min_risk ?? ''}" size="3"></label>
+        ${ctx.can('patrol') ? html`<label>Risk at least <input name="min_risk" type="number" min="0" max="100" value="${q.min_risk ?? ''}" size="3"></label>` : null}
         <label class="checkbox"><input type="checkbox" name="hideminor" value="1"${q.hideminor ? html` checked` : null}> Hide minor edits</label>
         <button type="submit">Show</button>
       </form>

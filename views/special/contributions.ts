@@ -35,7 +35,7 @@ export function contributionsPage(ctx: ViewContext, m: ContributionsModel): Html
           ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
           ${r.id === page.latestId ? html`<strong class="current">current</strong>` : null}
           ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
-          ${riskBadge(r)}
+          ${riskBadge(ctx, r)}
         </li>`;
       })}</ul>
       ${m.olderThan ? html`<p class="pager"><a rel="next" href="${base}?older_than=${m.olderThan}&amp;limit=${m.limit}">Older ${m.limit}</a></p>` : null}`,

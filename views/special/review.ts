@@ -28,7 +28,7 @@ function reviewItem(ctx: ViewContext, c: Change, patrols: boolean): Html {
   const diffUrl = r.parentId ? `${path}?diff=${r.id}&oldid=${r.parentId}` : `${path}?oldid=${r.id}`;
   const csrf = html`<input type="hidden" name="csrf" value="${ctx.csrfToken}">`;
   return html`<li class="review-item" id="review-${r.id}">
-    <p>${riskBadge(r) ?? html`<span class="risk risk-none">risk 0</span>`}
+    <p>${ctx.can('patrol') ? (riskBadge(ctx, r) ?? html`<span class="risk risk-none">risk 0</span>`) : null}
       <a href="${path}">${c.page.title.text}</a> · ${timeTag(r.timestamp)} · ${userLink(r.actor)} · ${sizeDelta(r.size - r.parentSize)}
       ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
       ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}</p>

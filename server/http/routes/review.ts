@@ -21,7 +21,7 @@ export function reviewRoutes({ stores, config, act }: RouteDeps): Router {
     const q = { ...(req.query as Record<string, unknown>) };
     const atom = q.format === 'atom';
     delete q.format;
-    const filter = parseChangeFilter(stores, q, { defaultLimit: 50, maxLimit: 500 });
+    const filter = parseChangeFilter(stores, q, { defaultLimit: 50, maxLimit: 500, can: req.can });
     const rows = recentChanges(stores, { ...filter, limit: filter.limit + 1 });
     const changes = rows.slice(0, filter.limit);
     if (atom) {

@@ -49,7 +49,7 @@ export function reviewApi(deps: RouteDeps): Router {
   });
 
   r.get('/recent-changes', (req, res) => {
-    const filter = parseChangeFilter(stores, req.query, { defaultLimit: 50, maxLimit: 500 });
+    const filter = parseChangeFilter(stores, req.query, { defaultLimit: 50, maxLimit: 500, can: req.can });
     res.json({ changes: recentChanges(stores, filter).map((c) => changeJson(c.revision, c.page, req.can)) });
   });
 
