@@ -2,13 +2,31 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
 import { titleFromPath, queryValue } from '../input.js';
-import { WikiError } from '../../wiki/errors.js';
+import { NotFoundError, WikiError } from '../../wiki/errors.js';
+import { specialTarget } from '../specialNames.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
 import { viewHandlers } from './wikiRead.js';
 import { editHandlers } from './wikiEdit.js';
 import { historyHandlers } from './wikiHistory.js';
 import { adminHandlers } from './wikiAdmin.js';
 import { revertHandlers } from './wikiRevert.js';
+
+/**
+ * /wiki/Special:NAME: where MediaWiki's special page leads here (its path), or a 404 that lists
+ * ours for a name this wiki has not; undefined for any other title.
+ */
+function specialPage(raw: string, req: Request): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  const found = specialTarget(decoded, req.actor, req.query as Record<string, unknown>);
+  if (!found) return undefined;
+  if ('to' in found) return found.to;
+  throw new NotFoundError(`There is no special page "${found.unknown}" on this wiki. Special pages live under /special/: recent changes, search, all pages, categories, the log, random page.`);
+}
 
 export type WikiHandler = (req: Request, res: Response, title: Title) => void | Promise<void>;
 
@@ -48,6 +66,8 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') return next();
     const raw = req.path.slice(1);
     if (raw === '') return res.redirect(302, '/wiki/Main_Page');
+    const special = req.method === 'POST' ? undefined : specialPage(raw, req);
+    if (special) return res.redirect(302, special);
     const title = titleFromPath(raw);
     if (req.method !== 'POST' && decodeURIComponent(raw) !== title.key) {
       // One URL per page, as MediaWiki does: /wiki/peer_networks → /wiki/Peer_networks.
