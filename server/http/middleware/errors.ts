@@ -20,6 +20,20 @@ function fromFramework(err: { status?: number; statusCode?: number; type?: strin
   return undefined;
 }
 
+/** The path of the wiki page the reader came from (Referer), when it is this wiki's and not this request itself. */
+function cameFrom(req: Request): string | undefined {
+  const referer = req.get('referer');
+  if (!referer) return undefined;
+  try {
+    const from = new URL(referer);
+    if (from.host !== req.get('host') || !/^https?:$/.test(from.protocol)) return undefined;
+    const path = from.pathname + from.search;
+    return path === req.originalUrl ? undefined : path;
+  } catch {
+    return undefined;
+  }
+}
+
 function wantsJson(req: Request): boolean {
   return req.originalUrl.startsWith('/api/');
 }
@@ -42,6 +56,6 @@ export function errorHandler(log: (err: unknown) => void = (e) => console.error(
       res.status(status).json({ error: { code, message: error.message } });
       return;
     }
-    res.status(status).type('html').send(errorPage(pageContext(req), status, error.message).value);
+    res.status(status).type('html').send(errorPage(pageContext(req), status, error.message, { back: cameFrom(req) }).value);
   };
 }

@@ -80,7 +80,7 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
     if (!handler) {
       const other = req.method === 'POST' ? get : post;
       if (Object.hasOwn(other, action)) throw new WikiError('invalid_input', `The action "${action}" needs a ${req.method === 'POST' ? 'GET' : 'POST'} request.`);
-      throw new WikiError('unknown_action', `Unknown action "${action}". Known actions: ${[...new Set([...Object.keys(get), ...Object.keys(post)])].join(', ')}.`);
+      throw new WikiError('unknown_action', `Pages here have no "${action}" action. You can read "${title.text}", edit it, or see its history, who wrote which line (action=blame) or facts about it (action=info).${action === 'print' ? ' To print it, use your browser\'s Print: the page prints without the wiki\'s menus.' : ''}`);
     }
     return handler(req, res, title);
   };
