@@ -118,6 +118,9 @@ describe('every page type, at 360 and 1440 px, light and dark', () => {
         if (p.prepare) await p.prepare(page);
         const where = `${p.name} at ${view.width} px, ${view.colorScheme}`;
         problems.push(...described(where, await violations(page)));
+        // Nothing runs off the right edge, where a reader on a phone would never see it.
+        const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+        if (width > view.width) problems.push(`${where}: the page is ${width} px wide, wider than the screen`);
         await page.screenshot({ path: join(TOUR_DIR, `${p.name}-${view.width}-${view.colorScheme}.png`), fullPage: true });
       }
     }

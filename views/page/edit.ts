@@ -99,7 +99,7 @@ function conflictResolver(ctx: ViewContext, m: EditFormModel): Html {
   const c = m.conflict!;
   let n = 0;
   const parts = c.regions.map((r) => {
-    if (r.kind === 'ok') return r.lines.length ? html`<pre class="merge-ok">${r.lines.join('\n')}</pre>` : null;
+    if (r.kind === 'ok') return r.lines.length ? html`<pre class="merge-ok" tabindex="0" aria-label="Lines merged without conflict">${r.lines.join('\n')}</pre>` : null;
     const i = n++;
     return html`<fieldset class="merge-hunk" id="hunk-${i}">
       <legend>Conflict ${i + 1}</legend>
