@@ -6,6 +6,8 @@ import type { Title } from '../server/wiki/title.js';
 /** The fingerprinted URLs of the static files every page loads. */
 export interface AssetUrls {
   css: string;
+  /** The print stylesheet: for paper, and for the screen with ?printable=yes. */
+  print: string;
   js: string;
   htmx: string;
   favicon: string;

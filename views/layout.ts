@@ -15,6 +15,8 @@ export interface LayoutOptions {
   footer?: Html;
   /** Ask robots not to index (edit forms, old revisions, diffs). */
   noindex?: boolean;
+  /** The printable form on screen too (?printable=yes): the print stylesheet for every medium. */
+  printable?: boolean;
   /** An Atom feed that follows this page, advertised to feed readers. */
   feed?: { href: string; title: string };
   body: Html;
@@ -38,6 +40,7 @@ ${token ? html`<meta name="csrf-token" content="${token}">` : null}
 ${o.noindex ? html`<meta name="robots" content="noindex,nofollow">` : null}
 ${o.feed ? html`<link rel="alternate" type="application/atom+xml" href="${o.feed.href}" title="${o.feed.title}">` : null}
 <link rel="stylesheet" href="${ctx.assets.css}">
+<link rel="stylesheet" href="${ctx.assets.print}" media="${o.printable ? 'all' : 'print'}">
 <link rel="icon" type="image/svg+xml" href="${ctx.assets.favicon}">
 <link rel="search" type="application/opensearchdescription+xml" href="/special/search" title="Peerwiki">
 <script src="${ctx.assets.htmx}" defer></script>
@@ -118,6 +121,7 @@ function moreActions(ctx: ViewContext, page: Title, exists: boolean): Html {
         [`${path}?action=info`, 'Page information'],
         [`/special/links-here/${encodeURIComponent(page.key)}`, 'What links here'],
         [`${path}?action=blame`, 'Who wrote what'],
+        [`${path}?printable=yes`, 'Printable version'],
         ...tool(registered, 'move', 'Move'),
         ...tool(ctx.can('protect', page), 'protect', 'Protect'),
         ...tool(ctx.can('delete', page), 'delete', 'Delete'),

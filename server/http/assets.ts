@@ -11,6 +11,7 @@ const HTMX_FILE = join(require.resolve('htmx.org/package.json'), '..', 'dist', '
 
 const files: Record<string, string> = {
   'peerwiki.css': join(STATIC_DIR, 'peerwiki.css'),
+  'print.css': join(STATIC_DIR, 'print.css'),
   'peerwiki.js': join(STATIC_DIR, 'peerwiki.js'),
   'htmx.min.js': HTMX_FILE,
   'favicon.svg': join(STATIC_DIR, 'favicon.svg'),

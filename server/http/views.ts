@@ -9,6 +9,7 @@ import './context.js';
 // assetUrl hashes each file once, when http/assets.ts loads.
 const assets = (): AssetUrls => ({
   css: assetUrl('peerwiki.css'),
+  print: assetUrl('print.css'),
   js: assetUrl('peerwiki.js'),
   htmx: assetUrl('htmx.min.js'),
   favicon: assetUrl('favicon.svg'),

@@ -64,6 +64,7 @@ describe('every page type, at 360 and 1440 px, light and dark', () => {
     const pages: Array<{ name: string; path: string; as?: 'admin'; prepare?: (page: Page) => Promise<void> }> = [
       { name: 'article', path: '/wiki/Tour' },
       { name: 'main-page', path: '/wiki/Main_Page' },
+      { name: 'printable', path: '/wiki/Tour?printable=yes' },
       { name: 'old-revision', path: `/wiki/Tour?oldid=${older}` },
       { name: 'missing-page', path: '/wiki/Nothing_here_yet' },
       { name: 'edit', path: '/wiki/Tour?action=edit' },
@@ -125,5 +126,29 @@ describe('every page type, at 360 and 1440 px, light and dark', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('printing an article', () => {
+  it('prints the text, footnotes and where external links lead, without the wiki\'s chrome', async () => {
+    const admin = await wiki.admin();
+    const { page } = admin;
+    await save(page, '/wiki/Printed', 'Read [the RFCs](https://www.rfc-editor.org) and [[Wikipedia]].[^1]\n\n[^1]: Kept on paper.');
+    const check = async () => {
+      expect(await page.locator('.page-tabs').isVisible()).toBe(false);
+      expect(await page.locator('.watch-star').isVisible()).toBe(false);
+      expect(await page.locator('.site-header .search').isVisible()).toBe(false);
+      expect(await page.locator('.footnotes').isVisible()).toBe(true);
+      const after = await page.locator('.page-body a.external').first().evaluate((a) => a.ownerDocument.defaultView.getComputedStyle(a, '::after').content as string);
+      expect(after).toContain('https://www.rfc-editor.org');
+    };
+    await page.goto('/wiki/Printed');
+    await page.emulateMedia({ media: 'print' });
+    await check();
+    // ?printable=yes shows the same on screen.
+    await page.emulateMedia({ media: 'screen' });
+    await page.goto('/wiki/Printed?printable=yes');
+    await check();
+    await page.screenshot({ path: join(TOUR_DIR, 'printable-article.png'), fullPage: true });
   });
 });

@@ -46,3 +46,18 @@ describe('error pages', () => {
     expect(res.text).not.toMatch(/rollback, |undelete/);
   });
 });
+
+describe('?printable=yes', () => {
+  it('links the print stylesheet for the screen, with its own validator; plain views link it for print', async () => {
+    const { app, wiki } = makeTestApp();
+    createPage(wiki, { title: 'Gossip', source: 'text' });
+    const plain = await request(app).get('/wiki/Gossip');
+    expect(plain.text).toMatch(/<link rel="stylesheet" href="\/static\/print\.css\?v=[0-9a-f]{12}" media="print">/);
+    const printable = await request(app).get('/wiki/Gossip?printable=yes');
+    expect(printable.status).toBe(200);
+    expect(printable.text).toMatch(/<link rel="stylesheet" href="\/static\/print\.css\?v=[0-9a-f]{12}" media="all">/);
+    expect(printable.headers.etag).not.toBe(plain.headers.etag);
+    expect(plain.text).toContain('href="/wiki/Gossip?printable=yes">Printable version');
+    expect((await request(app).get('/static/print.css')).text).toContain('.page-tabs');
+  });
+});

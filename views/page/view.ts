@@ -26,6 +26,8 @@ export interface PageViewModel {
   watch?: { watched: boolean };
   /** On a Category: page, its members (listed above its own text). */
   members?: { list: CategoryMembers; limit: number };
+  /** ?printable=yes: the page as it prints (static/print.css on screen). */
+  printable?: boolean;
 }
 
 export function pageView(ctx: ViewContext, m: PageViewModel): Html {
@@ -40,7 +42,8 @@ export function pageView(ctx: ViewContext, m: PageViewModel): Html {
     title: m.title.text,
     page: m.title,
     tab: 'read',
-    noindex: m.old !== undefined,
+    noindex: m.old !== undefined || m.printable === true,
+    printable: m.printable,
     footer: html`<p class="last-edited">This page was last edited ${timeTag(m.latest.timestamp)} by ${userLink(m.latest.actor)}.</p>`,
     body: html`<h1 class="page-title">${m.title.text}</h1>
       ${m.watch ? watchStar(m.title, m.watch.watched, ctx.csrfToken) : null}

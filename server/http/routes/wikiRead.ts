@@ -17,6 +17,7 @@ import { pageExtras } from './find/pageExtras.js';
 export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
   async function view(req: Request, res: Response, title: Title): Promise<void> {
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
+    const printable = queryValue(req.query, 'printable') === 'yes';
     const follow = queryValue(req.query, 'redirect') !== 'no' && oldid === undefined;
     // Read before the page itself, for the byte cache: a change landing in between leaves the kept
     // copy's stamp older than its body, so the next request renders again (never the reverse).
@@ -39,7 +40,7 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
     // Until its authorship is derived (an older database, a save still deriving it), a page shows
     // without block authors: the ETag says so, and no byte copy of it is kept.
     const authors = oldid !== undefined || authorsStored(stores, read.revision.id);
-    const facts = `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}${authors ? '' : '-a0'}`;
+    const facts = `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}${authors ? '' : '-a0'}${printable ? '-print' : ''}`;
     if (notModified(req, res, { facts, modified: read.revision.timestamp, kind: 'page' })) return;
     const old = oldid !== undefined
       ? {
@@ -57,6 +58,7 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
       latest: latest.revision,
       watch: extras.watch,
       members: extras.members,
+      printable,
     });
     // A Category: page's stamp changes with its members (db/links.ts), so it is kept as bytes too.
     if (before === undefined || old || extras.watch !== undefined || !authors) return sendHtml(res, body);
