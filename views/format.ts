@@ -10,8 +10,19 @@ export function formatDate(iso: string): string {
   return `${hh}:${mm}, ${d.getUTCDate()} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
 
+/** "2026-12-01 14:05:09 UTC": the exact time, shown on hover. */
+export function exactTime(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+/** A time as people read it, the exact one on hover and for machines. */
 export function timeTag(iso: string): Html {
-  return html`<time datetime="${iso}">${formatDate(iso)}</time>`;
+  return html`<time datetime="${iso}" title="${exactTime(iso)}">${formatDate(iso)}</time>`;
+}
+
+/** An expiry as stored ("infinite" or an ISO time) in readable form. */
+export function expiryTag(expiry: string | null | undefined): Html {
+  return !expiry || expiry === 'infinite' ? html`no end date` : html`until ${timeTag(expiry)}`;
 }
 
 /** A signed size change, coloured by the stylesheet: +12, −40, 0. */

@@ -103,7 +103,7 @@ function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {
     </ul>
     <ul class="action-tabs">
       ${item('read', path, 'Read', tab === 'read')}
-      ${item('edit', `${path}?action=edit`, exists ? 'Edit' : 'Create', tab === 'edit')}
+      ${item('edit', `${path}?action=edit`, !exists ? 'Create' : ctx.can('edit', page) ? 'Edit' : 'View source', tab === 'edit')}
       ${item('history', `${path}?action=history`, 'History', tab === 'history')}
       <li class="more-actions">${moreActions(ctx, page, exists)}</li>
     </ul>

@@ -38,6 +38,7 @@ export class PageStore {
   private readonly selectById;
   private readonly insertStmt;
   private readonly updateLatest;
+  private readonly touchStmt;
   private readonly touchLinkers;
   private readonly existingStmt;
   private readonly countStmt;
@@ -59,6 +60,7 @@ export class PageStore {
     this.updateLatest = db.prepare('UPDATE page SET latest_id = ?, is_redirect = ?, touched = touched + 1 WHERE id = ?');
     // Pages that link to the title, and, for a Category page, the pages in that category (their
     // category footer links to it).
+    this.touchStmt = db.prepare('UPDATE page SET touched = touched + 1 WHERE id = ?');
     this.touchLinkers = db.prepare(
       `UPDATE page SET touched = touched + 1 WHERE id IN (SELECT from_page FROM link WHERE to_title = @title)
        OR id IN (SELECT page_id FROM category_link WHERE category = @category)`,
@@ -124,6 +126,11 @@ export class PageStore {
   tombstone(pageId: number): void {
     this.touchCategoriesStmt.run(pageId);
     this.renameStmt.run(`#deleted:${pageId}`, '', pageId);
+  }
+
+  /** Something shown on the page besides its text changed (its protection): kept copies of it are stale. */
+  touch(pageId: number): void {
+    this.touchStmt.run(pageId);
   }
 
   /** A page was created or deleted: pages linking to it must re-render their red/blue links. */

@@ -25,6 +25,8 @@ export function protectPage(stores: Stores, by: Actor, title: Title, level: Prot
     const page = livePage(stores, title);
     if (level === 'none') stores.protection.clear(page.id);
     else stores.protection.set(page.id, { level, expiry, reason: cutComment(reason) }, by.id, now);
+    // Its lock mark and its tabs ("Edit" or "View source") change.
+    stores.pages.touch(page.id);
     stores.log.add({
       type: 'protect', action: level === 'none' ? 'unprotect' : 'protect', actorId: by.id, target: page.title.text,
       reason: cutComment(reason), details: level === 'none' ? {} : { level, expiry: expiry ?? 'infinite' }, timestamp: now,

@@ -61,12 +61,20 @@ describe('every page type, at 360 and 1440 px, light and dark', () => {
     const [newer, older] = [Math.max(...ids.map(Number)), Math.min(...ids.map(Number))];
 
     const admin = await wiki.admin();
+    // A protected page, for the lock and "View source".
+    await save(writer.page, '/wiki/Locked', 'A page only admins may edit.');
+    await admin.page.goto('/wiki/Locked?action=protect');
+    await admin.page.locator('#level').selectOption('full');
+    await admin.page.locator('#expiry').fill('30 days');
+    expect(await submitted(admin.page, () => admin.page.getByRole('button', { name: 'Confirm protection' }).click())).toBe(303);
     const pages: Array<{ name: string; path: string; as?: 'admin'; prepare?: (page: Page) => Promise<void> }> = [
       { name: 'article', path: '/wiki/Tour' },
       { name: 'main-page', path: '/wiki/Main_Page' },
       { name: 'printable', path: '/wiki/Tour?printable=yes' },
       { name: 'old-revision', path: `/wiki/Tour?oldid=${older}` },
       { name: 'missing-page', path: '/wiki/Nothing_here_yet' },
+      { name: 'protected', path: '/wiki/Locked' },
+      { name: 'view-source', path: '/wiki/Locked?action=edit' },
       { name: 'edit', path: '/wiki/Tour?action=edit' },
       {
         name: 'edit-preview', path: '/wiki/Tour?action=edit',

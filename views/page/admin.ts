@@ -4,6 +4,7 @@ import { layout } from '../layout.js';
 import type { ViewContext } from '../context.js';
 import { wikiPath, type Title } from '../../server/wiki/title.js';
 import type { Protection } from '../../server/db/admin.js';
+import { expiryTag } from '../format.js';
 
 function frame(ctx: ViewContext, title: Title, heading: string, action: string, fields: Html, button: string, note?: Html, error?: string): Html {
   return layout(ctx, {
@@ -32,7 +33,7 @@ export function protectForm(ctx: ViewContext, title: Title, current: Protection 
     <p class="form-field"><label for="expiry">Expires</label>
       <input id="expiry" name="expiry" type="text" value="${current?.expiry ?? 'infinite'}" aria-describedby="expiry-hint">
       <small id="expiry-hint" class="hint">"infinite", a duration such as "3 days", or a time such as 2027-01-31T12:00:00Z.</small></p>`,
-  'Confirm protection', current ? html`<p>Now: ${current.level} protection${current.expiry ? `, until ${current.expiry}` : ', with no end date'}.</p>` : undefined, error);
+  'Confirm protection', current ? html`<p>Now: ${current.level} protection, ${expiryTag(current.expiry)}.</p>` : undefined, error);
 }
 
 export function deleteForm(ctx: ViewContext, title: Title, revisions: number, error?: string): Html {

@@ -2,7 +2,7 @@
 import { attr, html, trustedHtml, type Html, type Piece } from '../html.js';
 import { layout } from '../layout.js';
 import type { ViewContext } from '../context.js';
-import { wikiPath, type Title } from '../../server/wiki/title.js';
+import { talkTitleOf, wikiPath, type Title } from '../../server/wiki/title.js';
 import { diffTable } from './diff.js';
 import type { Comparison } from '../../server/wiki/diff.js';
 import type { MergeRegion } from '../../server/wiki/merge.js';
@@ -48,6 +48,28 @@ export function editPage(ctx: ViewContext, m: EditFormModel): Html {
       ${!ctx.actor && ctx.anonEdits ? html`<p class="anon-notice">You are not logged in. Saving makes a temporary account for you; your IP address will be visible to administrators. <a href="/login?returnto=${encodeURIComponent(ctx.path)}">Log in</a> to edit under your own name.</p>` : null}
       ${editForm(ctx, m)}
       ${m.conflict ? conflictTexts(m.conflict) : null}`,
+  });
+}
+
+/**
+ * "View source": the text of a page the viewer may not edit (protected, blocked, or editing needs
+ * an account), read-only, with the reason and what would let them edit: logging in, the talk page.
+ */
+export function sourcePage(ctx: ViewContext, m: { title: Title; source: string; reason: string }): Html {
+  const talk = talkTitleOf(m.title);
+  const back = encodeURIComponent(ctx.path);
+  return layout(ctx, {
+    title: `View source for ${m.title.text}`,
+    page: m.title,
+    tab: 'edit',
+    exists: true,
+    noindex: true,
+    body: html`<h1 class="page-title">View source for ${m.title.text}</h1>
+      <div class="source-notice" role="note"><p>You cannot edit this page. ${m.reason}</p>
+        <p>${ctx.actor?.kind === 'user' ? null : html`<a href="/login?returnto=${back}">Log in</a> or <a href="/register?returnto=${back}">create an account</a> if that would let you edit it. `}${talk && talk.text !== m.title.text ? html`You can suggest a change on the <a href="${wikiPath(talk)}">talk page</a>. ` : null}You can copy the text below.</p></div>
+      <label for="source" class="source-label">Source of ${m.title.text}</label>
+      <textarea id="source" class="view-source" readonly rows="25" spellcheck="false">
+${m.source}</textarea>`,
   });
 }
 

@@ -2,7 +2,7 @@
 import { html, type Html } from '../html.js';
 import { layout } from '../layout.js';
 import type { ViewContext } from '../context.js';
-import { bytes, timeTag, userLink } from '../format.js';
+import { bytes, expiryTag, timeTag, userLink } from '../format.js';
 import { wikiPath, type Title } from '../../server/wiki/title.js';
 import type { Revision } from '../../server/wiki/types.js';
 import type { Protection } from '../../server/db/admin.js';
@@ -33,7 +33,7 @@ export function infoPage(ctx: ViewContext, m: InfoModel): Html {
         ${row('Distinct editors', m.editors.toLocaleString('en'))}
         ${row('Size', bytes(m.latest.size))}
         ${row('Redirect', m.isRedirect ? 'yes' : 'no')}
-        ${row('Protection', m.protection ? `${m.protection.level}${m.protection.expiry ? `, until ${m.protection.expiry}` : ', no end date'}` : 'none')}
+        ${row('Protection', m.protection ? html`${m.protection.level}, ${expiryTag(m.protection.expiry)}` : 'none')}
         ${row('Pages linking here', html`<a href="/special/links-here/${encodeURIComponent(m.title.key)}">${m.backlinks.toLocaleString('en')}</a>`)}
       </table>`,
   });

@@ -2,9 +2,9 @@
 import { html, trustedHtml, type Html, type Piece } from '../html.js';
 import { layout } from '../layout.js';
 import type { ViewContext } from '../context.js';
-import { timeTag, userLink } from '../format.js';
-import { wikiPath, type Title } from '../../server/wiki/title.js';
-import type { Revision } from '../../server/wiki/types.js';
+import { expiryTag, timeTag, userLink } from '../format.js';
+import { talkTitleOf, wikiPath, type Title } from '../../server/wiki/title.js';
+import type { Protection, Revision } from '../../server/wiki/types.js';
 import type { CategoryMembers } from '../../server/wiki/lists.js';
 import { watchStar } from '../partials/watchStar.js';
 import { categoryMembersList } from '../partials/categoryMembers.js';
@@ -28,6 +28,8 @@ export interface PageViewModel {
   members?: { list: CategoryMembers; limit: number };
   /** ?printable=yes: the page as it prints (static/print.css on screen). */
   printable?: boolean;
+  /** The protection in force, shown as a lock with its level and expiry. */
+  protection?: Protection;
 }
 
 export function pageView(ctx: ViewContext, m: PageViewModel): Html {
@@ -47,10 +49,22 @@ export function pageView(ctx: ViewContext, m: PageViewModel): Html {
     footer: html`<p class="last-edited">This page was last edited ${timeTag(m.latest.timestamp)} by ${userLink(m.latest.actor)}.</p>`,
     body: html`<h1 class="page-title">${m.title.text}</h1>
       ${m.watch ? watchStar(m.title, m.watch.watched, ctx.csrfToken) : null}
+      ${m.protection ? protectionNote(ctx, m.title, m.protection) : null}
       ${notes}
       ${m.members ? categoryMembersList(m.title, m.members.list, m.members.limit) : null}
       <div class="page-body">${trustedHtml(m.bodyHtml)}</div>`,
   });
+}
+
+/** The lock: who may edit, until when, why; for those who may not, where to see the source and to log in. */
+function protectionNote(ctx: ViewContext, title: Title, p: Protection): Html {
+  const who = p.level === 'full' ? 'administrators' : 'registered users';
+  const path = wikiPath(title);
+  const mayEdit = ctx.can('edit', title);
+  const talk = talkTitleOf(title);
+  return html`<p class="protection-note" role="note"><svg class="lock" aria-hidden="true" focusable="false" width="14" height="16" viewBox="0 0 14 16"><path fill="currentColor" d="M7 1a4 4 0 0 0-4 4v2H2a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-1V5a4 4 0 0 0-4-4zm-2.5 4a2.5 2.5 0 0 1 5 0v2h-5z"/></svg>
+    This page is protected: only ${who} may edit it, ${expiryTag(p.expiry)}${p.reason ? html` (${p.reason})` : null}.
+    ${mayEdit ? null : html`You can <a href="${path}?action=edit">view its source</a>${ctx.actor?.kind === 'user' ? null : html` or <a href="/login?returnto=${encodeURIComponent(`${path}?action=edit`)}">log in</a>`}${talk && talk.text !== title.text ? html`, and suggest changes on its <a href="${wikiPath(talk)}">talk page</a>` : null}.`}</p>`;
 }
 
 function oldBanner(path: string, rev: Revision, old: NonNullable<PageViewModel['old']>): Html {

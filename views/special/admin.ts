@@ -2,7 +2,7 @@
 import { html, type Html } from '../html.js';
 import { layout } from '../layout.js';
 import type { ViewContext } from '../context.js';
-import { timeTag, userLink } from '../format.js';
+import { expiryTag, timeTag, userLink } from '../format.js';
 import { wikiPath } from '../../server/wiki/title.js';
 import type { Block, LogEntry } from '../../server/db/admin.js';
 
@@ -28,8 +28,8 @@ export function logPage(ctx: ViewContext, entries: LogEntry[], type: string | un
       <ul class="log">${entries.map((e) => html`<li>
         ${timeTag(e.timestamp)} ${userLink(e.actor)} ${VERBS[e.action] ?? e.action} ${target(e)}
         ${e.type === 'move' && typeof e.details.to === 'string' ? html` to <a href="${wikiPath(e.details.to)}">${e.details.to}</a>` : null}
-        ${e.type === 'protect' && e.details.level ? html` [${String(e.details.level)}, expires ${String(e.details.expiry)}]` : null}
-        ${e.type === 'block' && e.action === 'block' ? html` (expires ${String(e.details.expiry)})` : null}
+        ${e.type === 'protect' && e.details.level ? html` [${String(e.details.level)}, ${expiryTag(typeof e.details.expiry === 'string' ? e.details.expiry : null)}]` : null}
+        ${e.type === 'block' && e.action === 'block' ? html` (${expiryTag(typeof e.details.expiry === 'string' ? e.details.expiry : null)})` : null}
         ${e.reason ? html`<span class="comment">(${e.reason})</span>` : null}
       </li>`)}</ul>
       ${olderThan ? html`<p class="pager"><a rel="next" href="/special/log?older_than=${olderThan}${type ? `&type=${type}` : ''}">Older</a></p>` : null}`,

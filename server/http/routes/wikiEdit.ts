@@ -11,15 +11,24 @@ import { compareTextsOffThread } from '../../wiki/compare.js';
 import { EditConflictError, InvalidInputError } from '../../wiki/errors.js';
 import { getSection } from '../../wiki/sections.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
-import { editPage, type EditFormModel } from '../../../views/page/edit.js';
+import { editPage, sourcePage, type EditFormModel } from '../../../views/page/edit.js';
 
 export function editHandlers(deps: RouteDeps) {
   const { stores, config, workers, act } = deps;
 
   /** GET ?action=edit (&section=K, &oldid=N to start from an old revision's text). */
   function form(req: Request, res: Response, title: Title): void {
-    req.can.require('edit', title);
     const latest = readLatest(stores, title);
+    if (!req.can('edit', title)) {
+      // An existing page's text may always be read: shown read-only, with why and what would help.
+      if (!latest) req.can.require('edit', title);
+      try {
+        req.can.require('edit', title);
+      } catch (e) {
+        sendHtml(res, sourcePage(pageContext(req), { title: latest!.page.title, source: latest!.source, reason: (e as Error).message }));
+        return;
+      }
+    }
     const section = sectionParam(queryValue(req.query, 'section'));
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     let source = latest ? latest.source : '';

@@ -18,6 +18,7 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
   async function view(req: Request, res: Response, title: Title): Promise<void> {
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const printable = queryValue(req.query, 'printable') === 'yes';
+    const protection = (page: { id: number }) => stores.protection.get(page.id, new Date().toISOString());
     const follow = queryValue(req.query, 'redirect') !== 'no' && oldid === undefined;
     // Read before the page itself, for the byte cache: a change landing in between leaves the kept
     // copy's stamp older than its body, so the next request renders again (never the reverse).
@@ -40,7 +41,8 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
     // Until its authorship is derived (an older database, a save still deriving it), a page shows
     // without block authors: the ETag says so, and no byte copy of it is kept.
     const authors = oldid !== undefined || authorsStored(stores, read.revision.id);
-    const facts = `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}${authors ? '' : '-a0'}${printable ? '-print' : ''}`;
+    const locked = protection(page);
+    const facts = `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}${authors ? '' : '-a0'}${printable ? '-print' : ''}${locked ? `-lock${locked.level}${locked.expiry ?? ''}` : ''}`;
     if (notModified(req, res, { facts, modified: read.revision.timestamp, kind: 'page' })) return;
     const old = oldid !== undefined
       ? {
@@ -59,9 +61,11 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
       watch: extras.watch,
       members: extras.members,
       printable,
+      protection: locked,
     });
     // A Category: page's stamp changes with its members (db/links.ts), so it is kept as bytes too.
-    if (before === undefined || old || extras.watch !== undefined || !authors) return sendHtml(res, body);
+    // A protected page is not kept as bytes: its lock (and its tabs) must go when the protection expires.
+    if (before === undefined || old || extras.watch !== undefined || !authors || locked) return sendHtml(res, body);
     // The page shown (a redirect's target) must still be the one read: else keep nothing.
     const shown = stores.pages.stamp(page.title.text) === stores.pages.stampOf(page) ? stores.pages.stampOf(page) : undefined;
     if (latest.redirectedFrom) views.sendAndKeep(req, res, body, [title.text, page.title.text], [before, shown]);
