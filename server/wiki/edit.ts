@@ -232,4 +232,11 @@ function recordTagsAndRisk(stores: Stores, p: PreparedSave, w: Written): void {
   const trusted = w.actor.kind === 'system' || (w.actor.kind === 'user' && w.actor.role === 'admin');
   const shown = w.actor.kind === 'system' ? { score: 0, reasons: [] } : risk;
   stores.review.put(w.revisionId, shown.score, shown.reasons, trusted ? w.actor.id : null, w.now);
+  // An undo, restore or rollback has dealt with the edits it reverts: off the review queue, reviewed
+  // by whoever reverted them. (Its own edit is scored and queued like any other.)
+  for (const id of p.input.reverts ?? []) {
+    if (stores.review.markPatrolled(id, w.actor.id, w.now)) {
+      stores.feed.note({ type: 'patrol', revisionId: id, pageId: w.pageId, actorId: w.actor.id, timestamp: w.now, linkColours: [] });
+    }
+  }
 }

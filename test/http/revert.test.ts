@@ -126,6 +126,23 @@ describe('rollback', () => {
     expect(rev.comment).toBe('Reverted edits by Vandal to the last revision by Alice');
     for (const v of [v1, v2]) expect(tagsOf(wiki, v.id)).toContain('reverted');
     expect(tagsOf(wiki, good.id)).not.toContain('reverted');
+    // Dealt with: the rolled-back edits leave the review queue, the good one stays.
+    for (const v of [v1, v2]) expect(wiki.stores.revisions.byId(v.id)!.patrolled).toBe(true);
+    expect(wiki.stores.revisions.byId(good.id)!.patrolled).toBe(false);
+    expect(wiki.stores.review.queue(50, 0)).not.toEqual(expect.arrayContaining([v1.id]));
+  });
+
+  it('an undo marks the edit it undoes reviewed, by whoever undid it', async () => {
+    const { app, wiki, alice, bob, vandal, asAlice } = setup();
+    const save = editor(wiki, 'V');
+    save(bob, 'line one\nline two');
+    const bad = save(vandal, 'line one\nline two\nspam');
+    const later = save(bob, 'line zero\nline one\nline two\nspam');
+    const res = await request(app).post('/api/v1/page/V/undo').set('authorization', asAlice).send({ revision: bad.id });
+    expect(res.status).toBe(200);
+    expect(wiki.stores.revisions.byId(bad.id)!.patrolled).toBe(true);
+    expect(wiki.db.prepare('SELECT patrolled_by FROM review WHERE revision_id = ?').pluck().get(bad.id)).toBe(alice.id);
+    expect(wiki.stores.revisions.byId(later.id)!.patrolled).toBe(false);
   });
 
   it('is for admins only: users and anonymous are refused, nothing changes', async () => {
