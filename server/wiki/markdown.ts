@@ -5,7 +5,7 @@ import { md } from './markdown/md.js';
 import { footnotes } from './markdown/footnotes.js';
 import { applyImagePolicy } from './markdown/images.js';
 import {
-  addEditLinks, addToc, assignHeadingIds, headingIndexes, markBlockAuthors, MAX_DECORATED_HEADINGS, readHeadings, renderEditSection,
+  addEditLinks, addToc, assignHeadingIds, headingIndexes, inlineText, markBlockAuthors, MAX_DECORATED_HEADINGS, readHeadings, renderEditSection,
   renderToc, type Heading,
 } from './markdown/toc.js';
 import { inlineNestingRule } from './markdown/nesting.js';
@@ -79,6 +79,18 @@ md.renderer.rules.wiki_toc = renderToc;
 export function headingLines(source: string): { line: number; level: number }[] {
   const tokens = md.parse(source, {});
   return headingIndexes(tokens).map((i) => ({ line: tokens[i]!.map![0], level: Number(tokens[i]!.tag.slice(1)) }));
+}
+
+/**
+ * The text of the heading a source starts with (a section's own heading), as the table of contents
+ * shows it; undefined when the source does not start with a heading.
+ */
+export function leadingHeadingText(source: string): string | undefined {
+  const tokens = md.parse(source, {});
+  const i = headingIndexes(tokens)[0];
+  if (i === undefined || tokens[i]!.map![0] !== 0) return undefined;
+  const text = inlineText(tokens[i + 1]?.children ?? null).trim();
+  return text === '' ? undefined : text;
 }
 
 /** The id the renderer gives the K-th heading (1-based), for landing on a section after saving it. */

@@ -10,7 +10,7 @@ import { merge3, type MergeResult } from './merge.js';
 import type { TextWorkers } from './work/pool.js';
 import { prepareAuthors, prepareAuthorsAsync, type ParentText } from './blameSave.js';
 import type { AuthorRuns } from './authorship.js';
-import { replaceSection } from './sections.js';
+import { replaceSection, sectionSummary } from './sections.js';
 import type { TextSignals } from './risk.js';
 import type { Title } from './title.js';
 import type { Actor, Page } from './types.js';
@@ -150,7 +150,8 @@ function prepared(
   return {
     input: state.input,
     page: state.page,
-    comment: cutComment(state.input.comment),
+    // A section edit saved without a summary says which section it changed, as MediaWiki's do.
+    comment: cutComment(state.input.comment) || (state.input.section ? (sectionSummary(state.input.source) ?? '') : ''),
     text,
     merged: merged !== undefined,
     oldText,

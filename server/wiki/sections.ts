@@ -1,6 +1,6 @@
 /** Section splitting for ?action=edit&section=K, on the heading lines the renderer itself finds (pure). */
 import { InvalidInputError } from './errors.js';
-import { headingLines } from './markdown.js';
+import { headingLines, leadingHeadingText } from './markdown.js';
 
 /**
  * Offset where each line starts, plus source.length at the end. Lines end at `\r\n`, `\r` or `\n`,
@@ -62,4 +62,19 @@ export function replaceSection(source: string, k: number, text: string): string 
     glue = (endsLine ? '' : '\n') + (hadBlank && !endsBlank ? '\n' : '');
   }
   return source.slice(0, span[0]) + text + glue + after;
+}
+
+/** Longest heading text a summary quotes: summaries are at most 500 characters in all. */
+const SUMMARY_HEADING_MAX = 200;
+
+/**
+ * MediaWiki's automatic summary of a section edit, `/* Heading *\/`, from the section's own text
+ * (its heading as edited); undefined for the lead section or text that does not start with a
+ * heading. History and recent changes show it as a link to the section (views/partials/comment.ts).
+ */
+export function sectionSummary(sectionText: string): string | undefined {
+  const heading = leadingHeadingText(sectionText.slice(0, 64 * 1024));
+  if (heading === undefined) return undefined;
+  const text = Array.from(heading.replace(/\*\//g, '* /')).slice(0, SUMMARY_HEADING_MAX).join('');
+  return `/* ${text} */`;
 }

@@ -9,6 +9,7 @@ import type { Revision } from '../../server/wiki/types.js';
 import type { Comparison } from '../../server/wiki/diff.js';
 import { restoreLink, rollbackLink, undoLink } from '../partials/actions.js';
 import { riskBadge } from '../partials/risk.js';
+import { commentHtml } from '../partials/comment.js';
 
 export interface CompareModel {
   title: Title;
@@ -27,7 +28,7 @@ function header(path: string, r: Revision | undefined, label: string): Html {
   return html`<div class="diff-header">
     <strong>${label}: <a href="${path}?oldid=${r.id}">revision as of ${timeTag(r.timestamp)}</a></strong>
     <p>${userLink(r.actor)} · ${bytes(r.size)}${r.minor ? html` · <abbr title="minor edit">m</abbr>` : null}</p>
-    ${r.comment ? html`<p class="comment">${r.comment}</p>` : null}
+    ${r.comment ? html`<p class="comment">${commentHtml(path, r.comment)}</p>` : null}
   </div>`;
 }
 

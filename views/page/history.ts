@@ -8,6 +8,7 @@ import type { Revision } from '../../server/wiki/types.js';
 import { restoreLink, rollbackLink, undoLink } from '../partials/actions.js';
 import { riskBadge } from '../partials/risk.js';
 import { editIp } from '../partials/ip.js';
+import { commentHtml } from '../partials/comment.js';
 
 export interface HistoryModel {
   title: Title;
@@ -70,7 +71,7 @@ function historyRow(ctx: ViewContext, path: string, r: Revision, latestId: numbe
     ${r.minor ? html`<abbr class="minor" title="minor edit">m</abbr>` : null}
     <span class="size">(${bytes(r.size)})</span>
     ${sizeDelta(r.size - r.parentSize)}
-    ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
+    ${r.comment ? html`<span class="comment">(${commentHtml(path, r.comment)})</span>` : null}
     ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
     ${riskBadge(ctx, r)}
     <span class="row-actions">${r.parentId ? html`(${undoLink(path, r.id)})` : null}

@@ -8,6 +8,7 @@ import type { Change } from '../../server/wiki/changes.js';
 import { rollbackLink, undoLink } from '../partials/actions.js';
 import { riskBadge } from '../partials/risk.js';
 import { editIp } from '../partials/ip.js';
+import { commentHtml } from '../partials/comment.js';
 
 export interface ChangesModel {
   changes: Change[];
@@ -39,7 +40,7 @@ export function changeRow(ctx: ViewContext, c: Change): Html {
     <a href="${path}">${c.page.title.text}</a>; <time datetime="${r.timestamp}">${time}</time>
     ${sizeDelta(r.size - r.parentSize)}
     ${userLink(r.actor)}
-    ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
+    ${r.comment ? html`<span class="comment">(${commentHtml(path, r.comment)})</span>` : null}
     ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
     ${riskBadge(ctx, r)}
     ${editIp(ctx, r)}

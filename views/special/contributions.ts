@@ -6,6 +6,7 @@ import { sizeDelta, timeTag } from '../format.js';
 import { wikiPath } from '../../server/wiki/title.js';
 import type { Actor, Page, Revision } from '../../server/wiki/types.js';
 import { riskBadge } from '../partials/risk.js';
+import { commentHtml } from '../partials/comment.js';
 
 export interface ContributionsModel {
   actor: Actor;
@@ -32,7 +33,7 @@ export function contributionsPage(ctx: ViewContext, m: ContributionsModel): Html
           ${sizeDelta(r.size - r.parentSize)}
           ${r.minor ? html`<abbr class="minor" title="minor edit">m</abbr>` : null}
           <a href="${path}">${page.title.text}</a>
-          ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
+          ${r.comment ? html`<span class="comment">(${commentHtml(path, r.comment)})</span>` : null}
           ${r.id === page.latestId ? html`<strong class="current">current</strong>` : null}
           ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
           ${riskBadge(ctx, r)}

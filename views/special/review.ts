@@ -7,6 +7,7 @@ import { wikiPath } from '../../server/wiki/title.js';
 import type { Change } from '../../server/wiki/changes.js';
 import { riskBadge } from '../partials/risk.js';
 import { rollbackLink } from '../partials/actions.js';
+import { commentHtml } from '../partials/comment.js';
 
 export function reviewPage(ctx: ViewContext, changes: Change[], offset: number, limit: number, hasMore: boolean): Html {
   const patrols = ctx.can('patrol');
@@ -30,7 +31,7 @@ function reviewItem(ctx: ViewContext, c: Change, patrols: boolean): Html {
   return html`<li class="review-item" id="review-${r.id}">
     <p>${ctx.can('patrol') ? (riskBadge(ctx, r) ?? html`<span class="risk risk-none">risk 0</span>`) : null}
       <a href="${path}">${c.page.title.text}</a> · ${timeTag(r.timestamp)} · ${userLink(r.actor)} · ${sizeDelta(r.size - r.parentSize)}
-      ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
+      ${r.comment ? html`<span class="comment">(${commentHtml(path, r.comment)})</span>` : null}
       ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}</p>
     <div class="review-actions">
       <a href="${diffUrl}" hx-get="${diffUrl}" hx-select="#diff-view" hx-target="#review-diff-${r.id}" hx-swap="innerHTML">Show diff</a>

@@ -6,6 +6,7 @@ import { sizeDelta, timeTag, userLink } from '../format.js';
 import { wikiPath } from '../../server/wiki/title.js';
 import type { WatchlistChanges } from '../../server/wiki/watchlist.js';
 import { withQuery } from '../partials/pager.js';
+import { commentHtml } from '../partials/comment.js';
 
 export function watchlistPage(ctx: ViewContext, m: WatchlistChanges & { limit: number; olderThanShown?: number }): Html {
   return layout(ctx, {
@@ -25,7 +26,7 @@ export function watchlistPage(ctx: ViewContext, m: WatchlistChanges & { limit: n
           <a class="page" href="${path}">${page.title.text}</a>
           ${sizeDelta(r.size - r.parentSize)}
           ${userLink(r.actor)}
-          ${r.comment ? html`<span class="comment">(${r.comment})</span>` : null}
+          ${r.comment ? html`<span class="comment">(${commentHtml(path, r.comment)})</span>` : null}
           ${r.id === page.latestId ? html`<strong class="current">current</strong>` : null}
           ${r.tags.length ? html`<span class="tags">${r.tags.map((t) => html`<span class="tag tag-${t}">${t}</span>`)}</span>` : null}
         </li>`;

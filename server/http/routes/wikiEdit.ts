@@ -9,7 +9,7 @@ import { saveEditAsync } from '../../wiki/edit.js';
 import { resolveConflict } from '../../wiki/conflict.js';
 import { compareTextsOffThread } from '../../wiki/compare.js';
 import { EditConflictError, InvalidInputError } from '../../wiki/errors.js';
-import { getSection } from '../../wiki/sections.js';
+import { getSection, sectionSummary } from '../../wiki/sections.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
 import { editPage, sourcePage, type EditFormModel } from '../../../views/page/edit.js';
 
@@ -32,17 +32,21 @@ export function editHandlers(deps: RouteDeps) {
     const section = sectionParam(queryValue(req.query, 'section'));
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     let source = latest ? latest.source : '';
+    let summary = oldid !== undefined ? `Restored revision ${oldid}` : '';
     if (latest && oldid !== undefined) source = readRevision(stores, latest.page, oldid).source;
     if (latest && section !== undefined) {
       const part = getSection(source, section);
       if (part === undefined) throw new InvalidInputError(`"${title.text}" has no section ${section}; edit the whole page instead.`);
       source = part;
+      // As MediaWiki: the summary starts with the section's name, and the editor adds to it.
+      const named = section > 0 ? sectionSummary(part) : undefined;
+      if (named) summary = `${named} `;
     }
     sendHtml(res, editPage(pageContext(req), {
       title: latest?.page.title ?? title,
       exists: latest !== undefined,
       source,
-      summary: oldid !== undefined ? `Restored revision ${oldid}` : '',
+      summary,
       minor: false,
       // Editing an old revision's text starts from the latest: saving it restores the old text.
       baseId: latest?.page.latestId,
