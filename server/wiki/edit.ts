@@ -181,6 +181,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     type: 'save', pageId, title: saved.title, revisionId, parentId: revision.parentId, created: !page, merged: p.merged,
     section: input.section ?? null, tags: revision.tags, actorId: actor.id, timestamp: now, linkColours: page ? [] : [saved.title],
   });
+  markRevertedReviewed(stores, input.reverts ?? [], { pageId, actor, now });
   return {
     status: 'saved',
     page: saved,
@@ -232,9 +233,15 @@ function recordTagsAndRisk(stores: Stores, p: PreparedSave, w: Written): void {
   const trusted = w.actor.kind === 'system' || (w.actor.kind === 'user' && w.actor.role === 'admin');
   const shown = w.actor.kind === 'system' ? { score: 0, reasons: [] } : risk;
   stores.review.put(w.revisionId, shown.score, shown.reasons, trusted ? w.actor.id : null, w.now);
-  // An undo, restore or rollback has dealt with the edits it reverts: off the review queue, reviewed
-  // by whoever reverted them. (Its own edit is scored and queued like any other.)
-  for (const id of p.input.reverts ?? []) {
+}
+
+/**
+ * An undo or rollback has dealt with the edits it reverts: off the review queue, reviewed by
+ * whoever reverted them, each with its patrol event after the save's. (The revert itself is
+ * scored and queued like any other edit.)
+ */
+function markRevertedReviewed(stores: Stores, reverts: readonly number[], w: { pageId: number; actor: Actor; now: string }): void {
+  for (const id of reverts) {
     if (stores.review.markPatrolled(id, w.actor.id, w.now)) {
       stores.feed.note({ type: 'patrol', revisionId: id, pageId: w.pageId, actorId: w.actor.id, timestamp: w.now, linkColours: [] });
     }
