@@ -1,6 +1,6 @@
 /** Fighting vandalism as an admin: recent changes, the review queue (htmx in place), undo and rollback, with and without JavaScript. */
 import { describe, expect, it } from 'vitest';
-import type { Dialog, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { screenshot } from './browser.js';
 import { submitted } from './fixture.js';
 import { useWikiWithAdmin } from './users.js';
@@ -16,16 +16,6 @@ async function blank(page: Page, path: string, text = VANDAL_TEXT): Promise<stri
   expect(await submitted(page, () => page.getByRole('button', { name: 'Save changes' }).click())).toBe(303);
   expect(await page.locator('.page-body').innerText()).toBe(text);
   return original;
-}
-
-/** Accepts the next dialog and resolves with its kind and message ("confirm: ..."). */
-function acceptNextDialog(page: Page): Promise<string> {
-  return new Promise((resolve, reject) => {
-    page.once('dialog', (d: Dialog) => {
-      const seen = `${d.type()}: ${d.message()}`;
-      d.accept().then(() => resolve(seen), reject);
-    });
-  });
 }
 
 /** The text of a page's first paragraph in its Markdown source (up to the first blank line). */
@@ -94,13 +84,19 @@ describe('patrolling with JavaScript', () => {
     await page.reload();
     expect(await page.locator(`#${itemId}`).count()).toBe(0);
 
-    // Undo from the history: htmx asks with the browser's own confirm(), then posts.
+    // Undo from the history: htmx opens the confirmation in place, with the diff and a summary.
     await page.goto('/wiki/Peer_progressivism?action=history');
+    await markDocument(page);
     const bad = page.locator('ul.history > li').first();
     expect(await bad.locator('a.date').getAttribute('href')).toBe(`/wiki/Peer_progressivism?oldid=${revId}`);
-    const asked = acceptNextDialog(page);
     await bad.locator('a.action-undo').click();
-    expect(await asked).toBe(`confirm: Undo revision ${revId}, keeping later edits?`);
+    const panel = bad.locator('.revert-panel');
+    await panel.waitFor();
+    expect(await sameDocument(page)).toBe(true);
+    expect(await panel.locator('table.diff').count()).toBe(1);
+    expect(await panel.locator('input[name="summary"]').inputValue()).toMatch(new RegExp(`^Undid revision ${revId} by `));
+    await panel.locator('input[name="summary"]').fill('Undo: vandalism');
+    expect(await submitted(page, () => panel.getByRole('button', { name: 'Undo this change' }).click())).toBe(303);
     await page.waitForURL(/\/wiki\/Peer_progressivism$/);
     const body = page.locator('.page-body');
     await body.locator('p').first().waitFor();
@@ -130,9 +126,11 @@ describe('patrolling with JavaScript', () => {
     await page.waitForURL(/\?diff=\d+&oldid=\d+$/);
     const rollback = page.locator('#diff-view .diff-options a.action-rollback');
     expect(await rollback.innerText()).toBe('rollback');
-    const asked = acceptNextDialog(page);
     await rollback.click();
-    expect(await asked).toBe(`confirm: Roll back every latest edit by ${vandalName} in one step?`);
+    const panel = page.locator('#diff-view .revert-panel');
+    await panel.waitFor();
+    expect(await panel.innerText()).toContain(vandalName);
+    expect(await submitted(page, () => panel.getByRole('button', { name: 'Roll back' }).click())).toBe(303);
     await page.waitForURL(/\/wiki\/World_Wide_Web$/);
     await page.locator('.page-body p').first().waitFor();
     expect(await page.locator('.page-body').innerText()).not.toContain('cheap watches');

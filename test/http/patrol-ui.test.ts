@@ -88,12 +88,16 @@ describe('undo, restore and rollback in the browser', () => {
     expect(revisionCount(wiki)).toBe(count + 1);
   });
 
-  it('offers undo, restore and (to admins) rollback links with hx-confirm in history and on diffs', async () => {
+  it('offers undo, restore and (to admins) rollback links that open their confirmation in place, in history and on diffs', async () => {
     const { app, wiki, alice, vandal } = setup();
     const good = save(wiki, 'P', alice, 'good');
     const bad = save(wiki, 'P', vandal, 'bad');
     const anon = await request(app).get('/wiki/P?action=history');
-    expect(anon.text).toContain(`href="/wiki/P?action=undo&amp;rev=${bad.id}" hx-post="/wiki/P?action=undo&amp;rev=${bad.id}" hx-confirm=`);
+    // No bare confirm(): htmx fetches the confirmation page's panel (diff and summary) next to the link.
+    expect(anon.text).toContain(`href="/wiki/P?action=undo&amp;rev=${bad.id}" hx-get="/wiki/P?action=undo&amp;rev=${bad.id}" hx-select=".revert-panel" hx-target="this" hx-swap="afterend" hx-trigger="click once"`);
+    expect(anon.text).not.toContain('hx-confirm');
+    const panel = await request(app).get(`/wiki/P?action=undo&rev=${bad.id}`).set('HX-Request', 'true');
+    expect(panel.text).toMatch(/<section class="revert-panel"[\s\S]*name="summary"[\s\S]*<table class="diff[\s\S]*<\/section>/);
     expect(anon.text).toContain(`href="/wiki/P?action=revert&amp;to=${good.id}"`);
     expect(anon.text).not.toContain('action=rollback');
     const { agent } = await asAdmin(app);

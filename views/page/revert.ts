@@ -29,14 +29,17 @@ export function confirmPage(ctx: ViewContext, m: ConfirmModel): Html {
     tab: 'history',
     noindex: true,
     body: html`<h1 class="page-title">${m.heading}: "${m.title.text}"</h1>
+      <section class="revert-panel" aria-label="${m.heading}">
+      <h2 class="revert-panel-title">${m.heading}</h2>
       ${m.explanation}
       ${m.problem ? html`<div class="form-error" role="alert">${m.problem} <a href="${wikiPath(m.title)}?action=edit">Edit the page by hand</a>.</div>` : html`
       <form class="admin-form" method="post" action="${m.action}">
         <input type="hidden" name="csrf" value="${ctx.csrfToken}">
-        <p class="form-field"><label for="summary">Summary</label><input id="summary" name="summary" type="text" maxlength="500" value="${m.defaultSummary}"></p>
+        <p class="form-field"><label for="summary">Summary</label><input id="summary" name="summary" type="text" maxlength="500" value="${m.defaultSummary}" autofocus></p>
         <p><button type="submit" class="primary">${m.button}</button> <a href="${wikiPath(m.title)}?action=history">Cancel</a></p>
       </form>`}
-      ${m.comparison ? html`<h2>The change this makes</h2>${diffTable(m.comparison, { oldLabel: 'Current text', newLabel: 'After' })}` : null}`,
+      ${m.comparison ? html`<h3>The change this makes</h3>${diffTable(m.comparison, { oldLabel: 'Current text', newLabel: 'After' })}` : null}
+      </section>`,
   });
 }
 
