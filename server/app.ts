@@ -116,13 +116,13 @@ export function createApp(
 }
 
 /**
- * The edit form's posts (save, preview, conflict resolution, live preview): refused for their CSRF
+ * The edit form's posts (save, preview, show changes, conflict resolution): refused for their CSRF
  * token, they show the form again with the text (wikiEdit.ts) instead of an error page.
  */
 function editFormPost(req: Request): boolean {
   if (req.method !== 'POST' || !req.path.startsWith('/wiki/')) return false;
   const action = req.query.action;
-  return action === undefined || action === 'submit' || action === 'preview';
+  return action === undefined || action === 'submit' || action === 'preview' || action === 'changes';
 }
 
 /**

@@ -103,3 +103,11 @@ document.addEventListener('htmx:responseError', (event) => {
     window.location.assign(link.href);
   }
 });
+
+// After a save the page is at ?saved=1 (the notice "Your edit was saved."): the address bar shows
+// the page's own URL again, so a reload or a copied link does not say it again.
+(function () {
+  if (!/[?&]saved=1(?:&|$)/.test(window.location.search) || !window.history.replaceState) return;
+  var rest = window.location.search.replace(/([?&])saved=1(&|$)/, function (_m, lead, tail) { return tail ? lead : ''; });
+  window.history.replaceState(window.history.state, '', window.location.pathname + (rest === '?' ? '' : rest) + window.location.hash);
+})();

@@ -68,7 +68,7 @@ ${o.body}
 
 function searchBox(): Html {
   return html`<form class="search" action="/special/search" method="get" role="search">
-    <input type="search" name="q" placeholder="Search Peerwiki" aria-label="Search Peerwiki" autocomplete="off" role="combobox"
+    <input type="search" name="q" placeholder="Search Peerwiki" aria-label="Search Peerwiki" autocomplete="off" role="combobox" accesskey="f" title="Search Peerwiki [alt-shift-f]"
       hx-get="/special/search/suggest" hx-trigger="input changed delay:250ms" hx-target="#search-suggestions" hx-swap="innerHTML">
     <button type="submit">Search</button>
     <div id="search-suggestions" class="search-suggestions" role="listbox" aria-label="Suggestions"></div>
@@ -94,8 +94,12 @@ function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {
   const talk = talkTitleOf(page);
   const onTalk = talk !== undefined && page.text === talk.text && page.text !== subject.text;
   const path = wikiPath(page);
-  const item = (id: Tab | 'subject', href: string, label: string, current: boolean) =>
-    html`<li${current ? html` class="selected"` : null}><a href="${href}"${current ? html` aria-current="page"` : null}>${label}</a></li>`;
+  // Access keys as MediaWiki has them (Alt+Shift+E edit, H history), said in each tab's tooltip.
+  const keys: Partial<Record<Tab | 'subject', string>> = { edit: 'e', history: 'h' };
+  const item = (id: Tab | 'subject', href: string, label: string, current: boolean) => {
+    const key = keys[id];
+    return html`<li${current ? html` class="selected"` : null}><a href="${href}"${current ? html` aria-current="page"` : null}${key ? html` accesskey="${key}" title="${label} [alt-shift-${key}]"` : null}>${label}</a></li>`;
+  };
   return html`<nav class="page-tabs" aria-label="Page">
     <ul class="namespace-tabs">
       ${item('subject', wikiPath(subject), subject.namespace === '' ? 'Article' : subject.namespace === 'User' ? 'User page' : subject.namespace, !onTalk && tab !== 'none')}

@@ -50,17 +50,22 @@ describe('protecting a page', () => {
     expect(await anon.locator('#source').inputValue()).toBe(typed);
     expect(await anon.locator('#summary').inputValue()).toBe('Anonymous addition');
 
-    // Opening the form afresh says the same thing.
+    // Opening the form afresh: "View source", the text read-only, why, and a way to log in.
     const { page: other } = await wiki.visit();
-    const res = await other.goto('/wiki/Internet_standards?action=edit');
-    expect(res?.status()).toBe(401);
-    expect(await other.locator('.error-message').innerText()).toContain('This page is protected');
+    await other.goto('/wiki/Internet_standards');
+    expect(await other.locator('.protection-note').innerText()).toContain('only registered users may edit it');
+    await other.locator('.page-tabs a', { hasText: 'View source' }).click();
+    await other.waitForURL(/action=edit$/);
+    expect(await other.locator('h1').innerText()).toBe('View source for Internet standards');
+    expect(await other.locator('textarea#source').getAttribute('readonly')).not.toBeNull();
+    expect(await other.locator('.source-notice').innerText()).toContain('This page is protected');
+    expect(await other.locator('.source-notice a', { hasText: 'Log in' }).getAttribute('href')).toBe('/login?returnto=%2Fwiki%2FInternet_standards%3Faction%3Dedit');
 
     // The protection is logged, and the form shows it.
     await admin.goto('/special/log?type=protect');
-    expect(await admin.locator('ul.log > li').first().innerText()).toMatch(/Admin protected Internet standards \[semi, expires infinite\]\s*\(Browser test: semi-protection\)/);
+    expect(await admin.locator('ul.log > li').first().innerText()).toMatch(/Admin protected Internet standards \[semi, no end date\]\s*\(Browser test: semi-protection\)/);
     await admin.goto('/wiki/Internet_standards?action=protect');
-    expect(await admin.locator('.content').innerText()).toContain('Now: semi protection, with no end date.');
+    expect(await admin.locator('.content').innerText()).toContain('Now: semi protection, no end date.');
     expect(await admin.locator('#level').inputValue()).toBe('semi');
 
     // Unprotect: the same form, "Everyone".
@@ -121,7 +126,7 @@ describe('blocking an IP address', () => {
     await admin.goto('/special/log?type=block');
     expect(await admin.locator('ul.log > li').allInnerTexts()).toEqual([
       expect.stringMatching(/Admin unblocked/),
-      expect.stringMatching(new RegExp(`Admin blocked 127\\.0\\.0\\.1 \\(expires \\S+\\)\\s*\\(${REASON}\\)`)),
+      expect.stringMatching(new RegExp(`Admin blocked 127\\.0\\.0\\.1 \\(until \\d\\d:\\d\\d, [^)]+\\)\\s*\\(${REASON}\\)`)),
     ]);
 
     // Unblocked: the same form saves now.

@@ -109,13 +109,21 @@ describe('editing a page through the form', () => {
     await screenshot(page, 'diff-inline');
   });
 
-  it('keeps the diff inside a 360 px screen, scrolling sideways within its box', async () => {
+  it('stacks the diff on a 360 px screen: older above newer, nothing off-screen', async () => {
     expect(diffUrl).not.toBe('');
     const { page } = await wiki.visit({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     await page.goto(diffUrl);
     expect(await documentWidth(page)).toBeLessThanOrEqual(360);
     const scroller = await page.locator('#diff-view').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
-    expect(scroller.scroll).toBeGreaterThan(scroller.client);
+    expect(scroller.scroll).toBeLessThanOrEqual(scroller.client);
+    // Every changed line inside the screen; where a row has both halves, the older above the newer.
+    const cells = await page.locator('#diff-view tr.diff-change').evaluateAll((rows) => rows.map((row) =>
+      [...row.querySelectorAll('td.diff-text')].map((td) => td.getBoundingClientRect()).filter((r) => r.width > 0).map((r) => ({ y: r.y, right: r.right }))));
+    expect(cells.length).toBeGreaterThan(0);
+    for (const row of cells) {
+      for (const cell of row) expect(cell.right).toBeLessThanOrEqual(360);
+      if (row.length === 2) expect(row[1]!.y).toBeGreaterThan(row[0]!.y);
+    }
     await screenshot(page, 'diff-mobile');
   });
 

@@ -19,8 +19,8 @@ describe('reading pages', () => {
     expect(res.text).not.toContain('csrf-token');
     expect(res.headers['set-cookie']).toBeUndefined();
     expect(res.text).toMatch(/<form class="search" action="\/special\/search"/);
-    expect(res.text).toMatch(/href="\/wiki\/Peer_network\?action=edit">Edit</);
-    expect(res.text).toMatch(/href="\/wiki\/Peer_network\?action=history">History</);
+    expect(res.text).toMatch(/href="\/wiki\/Peer_network\?action=edit" accesskey="e" title="Edit \[alt-shift-e\]">Edit</);
+    expect(res.text).toMatch(/href="\/wiki\/Peer_network\?action=history" accesskey="h" title="History \[alt-shift-h\]">History</);
     expect(res.text).toMatch(/href="\/wiki\/Talk:Peer_network">Talk</);
     expect(res.text).toMatch(/last edited <time[^>]*>.*<\/time> by <a[^>]*>Peerwiki<\/a>/);
     expect(res.text).toMatch(/<script src="\/static\/htmx\.min\.js\?v=[0-9a-f]+" defer><\/script>/);
@@ -243,7 +243,7 @@ describe('editing in the browser', () => {
     const res = await agent.post('/wiki/New_page?action=submit').type('form')
       .send({ source: 'Brand new', summary: 'start', base: '', csrf });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/wiki/New_page');
+    expect(res.headers.location).toBe('/wiki/New_page?saved=1');
     expect(String(res.headers['set-cookie'])).toMatch(/pw_session=/);
     const view = await agent.get('/wiki/New_page');
     expect(view.text).toContain('Brand new');
@@ -257,7 +257,7 @@ describe('editing in the browser', () => {
     const res = await agent.post('/wiki/S?action=submit').type('form')
       .send({ source: '## One\n\nChanged\n', summary: 'fix', minor: '1', base: String(id), section: '1', csrf });
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/wiki/S#one');
+    expect(res.headers.location).toBe('/wiki/S?saved=1#one');
     const latest = wiki.stores.pages.byTitle({ text: 'S' } as never)!;
     const rev = wiki.stores.revisions.byId(latest.latestId)!;
     expect(wiki.stores.content.get(rev.contentId)).toBe('Intro\n\n## One\n\nChanged\n\n## Two\n\nSecond\n');

@@ -20,6 +20,12 @@ export interface EditFormModel {
   previewHtml?: Piece;
   /** What is wrong with the last submission, in words that say what to fix. */
   error?: string;
+  /** Something to know before saving (the page changed since the form was opened), not an error. */
+  notice?: string;
+  /** "Watch this page", for accounts that keep a watchlist: whether it is ticked. */
+  watch?: boolean;
+  /** "Show changes": the text being edited against its base. */
+  changes?: Comparison;
   /** Set when the last save conflicted with someone else's. */
   conflict?: {
     currentId: number;
@@ -43,6 +49,7 @@ export function editPage(ctx: ViewContext, m: EditFormModel): Html {
     noindex: true,
     body: html`<h1 class="page-title">${heading}${what}</h1>
       ${m.error ? html`<div class="form-error" role="alert">${m.error}</div>` : null}
+      ${m.notice ? html`<div class="anon-notice edit-notice" role="status">${m.notice}</div>` : null}
       ${m.conflict ? conflictNotice(m) : null}
       ${m.conflict ? conflictResolver(ctx, m) : null}
       ${!ctx.actor && ctx.anonEdits ? html`<p class="anon-notice">You are not logged in. Saving makes a temporary account for you; your IP address will be visible to administrators. <a href="/login?returnto=${encodeURIComponent(ctx.path)}">Log in</a> to edit under your own name.</p>` : null}
@@ -90,18 +97,27 @@ ${m.source}</textarea>
       <label for="summary">Summary</label>
       <input id="summary" name="summary" type="text" maxlength="500" value="${m.summary}" placeholder="Briefly describe your changes">
       <label class="checkbox"><input type="checkbox" name="minor" value="1"${attr(m.minor, 'checked')}> This is a minor edit</label>
+      ${m.watch !== undefined ? html`<input type="hidden" name="watch_shown" value="1"><label class="checkbox"><input type="checkbox" name="watch" value="1"${attr(m.watch, 'checked')}> Watch this page</label>` : null}
     </div>
     <div class="edit-buttons">
-      <button type="submit" name="do" value="save" class="primary">Save changes</button>
-      <button type="submit" name="do" value="preview">Show preview</button>
+      <button type="submit" name="do" value="save" class="primary" accesskey="s" title="Save your changes [alt-shift-s]">Save changes</button>
+      <button type="submit" name="do" value="preview" accesskey="p" title="Preview your changes [alt-shift-p]">Show preview</button>
+      <button type="submit" name="do" value="changes" accesskey="v" title="Show which changes you made to the text [alt-shift-v]"
+        hx-post="${wikiPath(m.title)}?action=changes" hx-target="#changes-view" hx-swap="innerHTML">Show changes</button>
       <a href="${wikiPath(m.title)}" class="cancel">Cancel</a>
     </div>
   </form>
+  <div id="changes-view" class="edit-changes" aria-live="polite">${m.changes ? changesFragment(m.changes) : null}</div>
   <section class="preview" aria-labelledby="preview-title">
     <h2 id="preview-title">Preview</h2>
     <div id="live-preview" class="page-body" aria-live="polite">${m.previewHtml !== undefined ? trustedHtml(m.previewHtml) : html`<p class="hint">The preview updates as you type.</p>`}</div>
   </section>
   <p class="help-link"><a href="/wiki/Help:Markdown">Markdown help</a> · <a href="/wiki/Help:Editing">Editing help</a></p>`;
+}
+
+/** "Show changes": the base revision's text against the text in the box (also what htmx swaps in). */
+export function changesFragment(c: Comparison): Html {
+  return html`<h2>Your changes</h2>${diffTable(c, { oldLabel: 'Latest revision', newLabel: 'Your text' })}`;
 }
 
 function conflictNotice(m: EditFormModel): Html {

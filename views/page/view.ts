@@ -30,6 +30,8 @@ export interface PageViewModel {
   printable?: boolean;
   /** The protection in force, shown as a lock with its level and expiry. */
   protection?: Protection;
+  /** Just saved by this reader (?saved=1): say so. */
+  saved?: boolean;
 }
 
 export function pageView(ctx: ViewContext, m: PageViewModel): Html {
@@ -47,7 +49,7 @@ export function pageView(ctx: ViewContext, m: PageViewModel): Html {
     noindex: m.old !== undefined || m.printable === true,
     printable: m.printable,
     footer: html`<p class="last-edited">This page was last edited ${timeTag(m.latest.timestamp)} by ${userLink(m.latest.actor)}.</p>`,
-    body: html`<h1 class="page-title">${m.title.text}</h1>
+    body: html`${m.saved ? html`<p class="saved-notice" role="status">Your edit was saved.</p>` : null}<h1 class="page-title">${m.title.text}</h1>
       ${m.watch ? watchStar(m.title, m.watch.watched, ctx.csrfToken) : null}
       ${m.protection ? protectionNote(ctx, m.title, m.protection) : null}
       ${notes}

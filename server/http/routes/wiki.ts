@@ -54,6 +54,7 @@ export function wikiRoutes(deps: RouteDeps): RequestHandler {
   const post: Record<string, WikiHandler> = {
     submit: edit.submit,
     preview: edit.preview,
+    changes: edit.changes,
     protect: admin.protect,
     delete: admin.delete,
     undelete: admin.undelete,

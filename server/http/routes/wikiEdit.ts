@@ -4,14 +4,16 @@ import type { RouteDeps } from '../deps.js';
 import { flag, formBody, optionalId, positiveId, queryValue, sectionParam, text, type Body } from '../input.js';
 import { pageContext, sendHtml, sendText } from '../views.js';
 import { orForm } from '../act.js';
-import { readLatest, readRevision, renderSource } from '../../wiki/pages.js';
+import { readLatest, readRevision, renderSource, requireLatest } from '../../wiki/pages.js';
 import { saveEditAsync } from '../../wiki/edit.js';
 import { resolveConflict } from '../../wiki/conflict.js';
 import { compareTextsOffThread } from '../../wiki/compare.js';
 import { EditConflictError, InvalidInputError } from '../../wiki/errors.js';
-import { getSection, sectionSummary } from '../../wiki/sections.js';
+import { getSection, replaceSection, sectionSummary } from '../../wiki/sections.js';
 import { wikiPath, type Title } from '../../wiki/title.js';
-import { editPage, sourcePage, type EditFormModel } from '../../../views/page/edit.js';
+import { changesFragment, editPage, sourcePage, type EditFormModel } from '../../../views/page/edit.js';
+import { canWatch, setWatched } from '../../wiki/watchlist.js';
+import type { Comparison } from '../../wiki/diff.js';
 
 export function editHandlers(deps: RouteDeps) {
   const { stores, config, workers, act } = deps;
@@ -48,6 +50,8 @@ export function editHandlers(deps: RouteDeps) {
       source,
       summary,
       minor: false,
+      // As MediaWiki by default: pages you create and edit go on your watchlist (untick to not).
+      watch: canWatch(req.actor) ? true : undefined,
       // Editing an old revision's text starts from the latest: saving it restores the old text.
       baseId: latest?.page.latestId,
       section: latest ? section : undefined,
@@ -65,6 +69,24 @@ export function editHandlers(deps: RouteDeps) {
       ? '<p class="form-error" role="alert">This form has expired (its security token is no longer valid), so saving it would be refused. Your text is safe: press Save or Preview and the wiki shows it again in a fresh form.</p>'
       : '';
     sendText(res.type('html'), warning + rendered);
+  }
+
+  /**
+   * "Show changes": the text in the box (a section spliced into its base) against the revision it
+   * was started from, or against nothing for a new page. Reads only.
+   */
+  async function changesOf(title: Title, body: Body): Promise<Comparison> {
+    const source = text('source', body.source);
+    const baseId = optionalId('base', body.base);
+    const section = sectionParam(body.section);
+    const base = baseId !== undefined ? readRevision(stores, requireLatest(stores, title).page, baseId).source : '';
+    const mine = section !== undefined && baseId !== undefined ? replaceSection(base, section, source) : source;
+    return compareTextsOffThread(workers, base, mine, {});
+  }
+
+  /** POST ?action=changes: "Show changes" for htmx, the diff fragment swapped in under the form. */
+  async function changes(req: Request, res: Response, title: Title): Promise<void> {
+    sendHtml(res, changesFragment(await changesOf(title, formBody(req))));
   }
 
   /** POST ?action=submit: save, or show the form again (preview, conflict, error) with the text kept. */
@@ -87,12 +109,30 @@ export function editHandlers(deps: RouteDeps) {
       minor: flag(body.minor),
       baseId: optionalId('base', body.base),
       section: sectionParam(body.section),
+      watch: watchBox(req, body),
     };
     if (body.do === 'preview') {
-      sendHtml(res, editPage(pageContext(req), { ...model, previewHtml: await renderSource(stores, workers, model.source, title, config.externalImages) }));
+      sendHtml(res, editPage(pageContext(req), { ...model, notice: changedSince(title, model.baseId), previewHtml: await renderSource(stores, workers, model.source, title, config.externalImages) }));
+      return;
+    }
+    if (body.do === 'changes') {
+      sendHtml(res, editPage(pageContext(req), { ...model, notice: changedSince(title, model.baseId), changes: await changesOf(title, body) }));
       return;
     }
     return save(req, res, model);
+  }
+
+  /** The "Watch this page" box as sent: ticked or not when the form had it, ticked by default. */
+  function watchBox(req: Request, body: Body): boolean | undefined {
+    if (!canWatch(req.actor)) return undefined;
+    return body.watch_shown === '1' ? flag(body.watch) : true;
+  }
+
+  /** At preview time: a word that someone saved the page since this form was opened (the save will merge). */
+  function changedSince(title: Title, baseId: number | undefined): string | undefined {
+    const latest = readLatest(stores, title);
+    if (!latest || baseId === undefined || latest.page.latestId === baseId) return undefined;
+    return `This page has changed since you started editing: someone saved revision ${latest.page.latestId}. When you save, your changes are merged with theirs; where they overlap, you will see both and choose.`;
   }
 
   /**
@@ -105,7 +145,7 @@ export function editHandlers(deps: RouteDeps) {
     const exists = readLatest(stores, title) !== undefined;
     const kept = (name: string) => (typeof body[name] === 'string' && (body[name] as string).isWellFormed() ? (body[name] as string) : '');
     const id = (name: string) => (typeof body[name] === 'string' && /^[1-9][0-9]{0,15}$/.test(body[name] as string) ? Number(body[name]) : undefined);
-    let model: EditFormModel = { title, exists, source: kept('source'), summary: kept('summary'), minor: flag(body.minor), baseId: id('base'), error: refused.message };
+    let model: EditFormModel = { title, exists, source: kept('source'), summary: kept('summary'), minor: flag(body.minor), baseId: id('base'), watch: watchBox(req, body), error: refused.message };
     if (body.do === 'resolve') {
       model = { ...model, source: kept('mine') };
       // The choices made on the conflict screen, applied again (a read): the merged text comes back.
@@ -169,8 +209,10 @@ export function editHandlers(deps: RouteDeps) {
         ip: ip ?? null,
         mode: 'form',
       }));
+      // The box on the form: watch (or stop watching) the page, as MediaWiki does on save.
+      if (model.watch !== undefined && body.watch_shown === '1') setWatched(stores, req.actor, result.page.title, model.watch);
       const anchor = result.anchor;
-      res.redirect(303, wikiPath(result.page.title) + (anchor ? `#${encodeURIComponent(anchor)}` : ''));
+      res.redirect(303, `${wikiPath(result.page.title)}?saved=1${anchor ? `#${encodeURIComponent(anchor)}` : ''}`);
     }, async (e) => editPage(pageContext(req), e instanceof EditConflictError
       ? { ...model, ...(await conflictModel(e)) }
       // Keep what was typed: show the form again with the reason.
@@ -193,5 +235,5 @@ export function editHandlers(deps: RouteDeps) {
     };
   }
 
-  return { form, preview, submit };
+  return { form, preview, changes, submit };
 }

@@ -18,6 +18,8 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
   async function view(req: Request, res: Response, title: Title): Promise<void> {
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const printable = queryValue(req.query, 'printable') === 'yes';
+    // Where a save lands (wikiEdit.ts): "Your edit was saved." for the one who saved, never shared.
+    const saved = queryValue(req.query, 'saved') === '1' && oldid === undefined;
     const protection = (page: { id: number }) => stores.protection.get(page.id, new Date().toISOString());
     const follow = queryValue(req.query, 'redirect') !== 'no' && oldid === undefined;
     // Read before the page itself, for the byte cache: a change landing in between leaves the kept
@@ -42,7 +44,7 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
     // without block authors: the ETag says so, and no byte copy of it is kept.
     const authors = oldid !== undefined || authorsStored(stores, read.revision.id);
     const locked = protection(page);
-    const facts = `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}${authors ? '' : '-a0'}${printable ? '-print' : ''}${locked ? `-lock${locked.level}${locked.expiry ?? ''}` : ''}`;
+    const facts = `v${RENDER_VERSION}-p${page.id}-r${read.revision.id}-t${page.touched}-${latest.redirectedFrom?.key ?? ''}${extras.etag}-${imagePolicyKey(config.externalImages)}${authors ? '' : '-a0'}${printable ? '-print' : ''}${locked ? `-lock${locked.level}${locked.expiry ?? ''}` : ''}${saved ? '-saved' : ''}`;
     if (notModified(req, res, { facts, modified: read.revision.timestamp, kind: 'page' })) return;
     const old = oldid !== undefined
       ? {
@@ -62,7 +64,9 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
       members: extras.members,
       printable,
       protection: locked,
+      saved,
     });
+    if (saved) res.set('Cache-Control', 'private, no-store');
     // A Category: page's stamp changes with its members (db/links.ts), so it is kept as bytes too.
     // A protected page is not kept as bytes: its lock (and its tabs) must go when the protection expires.
     if (before === undefined || old || extras.watch !== undefined || !authors || locked) return sendHtml(res, body);
