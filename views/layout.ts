@@ -67,7 +67,7 @@ ${o.body}
 }
 
 function searchBox(): Html {
-  return html`<form class="search" action="/special/search" method="get" role="search">
+  return html`<form class="search" action="/special/search" method="get" role="search" aria-label="Site search">
     <input type="search" name="q" placeholder="Search Peerwiki" aria-label="Search Peerwiki" autocomplete="off" role="combobox" accesskey="f" title="Search Peerwiki [alt-shift-f]"
       hx-get="/special/search/suggest" hx-trigger="input changed delay:250ms" hx-target="#search-suggestions" hx-swap="innerHTML">
     <button type="submit">Search</button>

@@ -34,7 +34,8 @@ interface Violation {
 async function violations(page: Page): Promise<Violation[]> {
   await page.evaluate(AXE);
   const found = (await page.evaluate('axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations)')) as Violation[];
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  // And two landmarks of one kind told apart by nothing (a search box on the search page): moderate for axe, named by the issue.
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical' || v.id === 'landmark-unique');
 }
 
 function described(where: string, vs: Violation[]): string[] {

@@ -21,7 +21,7 @@ export function searchPage(ctx: ViewContext, m: SearchModel): Html {
   return layout(ctx, {
     title: m.query ? `Search results for "${m.query}"` : 'Search',
     body: html`<h1 class="page-title">Search</h1>
-      <form class="search-page" action="/special/search" method="get" role="search">
+      <form class="search-page" action="/special/search" method="get" role="search" aria-label="Search the wiki's pages">
         <input type="search" name="q" value="${m.query}" aria-label="Search words">
         <input type="hidden" name="fulltext" value="1">
         <button type="submit">Search</button>
