@@ -15,6 +15,8 @@ import { isCurrent, prepareSave, prepareSaveAsync, type PreparedSave, type SaveI
 import { authorTags } from './tags.js';
 import { canonicalAddress } from './address.js';
 import { scoreRisk } from './risk.js';
+import { expandSignatures, mayHaveSignatures } from './signatures.js';
+import { saveFacts } from './saveFacts.js';
 import type { Actor, Page, Revision } from './types.js';
 
 // What a save takes and how it is prepared live in prepareSave.ts; importers of edit.ts keep them here.
@@ -130,6 +132,15 @@ export async function saveEditAsync(stores: Stores, workers: TextWorkers, input:
   return withAnchor(result, input.section);
 }
 
+/** A prepared save with its signatures expanded for `name`, and the facts of the text that makes. */
+function signedAs(p: PreparedSave, name: string, now: string): PreparedSave {
+  const text = expandSignatures(p.text, name, new Date(now));
+  if (text === p.text) return p;
+  const { analysis, tags, signals, packed } = saveFacts({ oldText: p.oldText, text });
+  // Authorship and the link change are derived after the commit (their inputs were the old text).
+  return { ...p, text, analysis, tags, signals, packed, links: undefined, authors: undefined };
+}
+
 /** The result with the anchor of its saved section (SaveResult.anchor), found after the write transaction. */
 function withAnchor(result: SaveResult, section: number | null | undefined): SaveResult {
   return section ? { ...result, anchor: sectionAnchor(result.text, section) } : result;
@@ -141,16 +152,19 @@ function withAnchor(result: SaveResult, section: number | null | undefined): Sav
  * @throws as saveEdit does.
  */
 export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
-  const p = isCurrent(stores, prepared) ? prepared : prepareSave(stores, prepared.input);
+  let p = isCurrent(stores, prepared) ? prepared : prepareSave(stores, prepared.input);
   const { input, page } = p;
   if (page && !p.analysis) {
     // A null edit writes nothing, not even a temporary account.
     const actor = input.actor === 'temporary' ? undefined : input.actor;
     return { status: 'nochange', page: stores.pages.byId(page.id)!, revision: stores.revisions.byId(page.latestId)!, actor, created: false, merged: false, text: p.text };
   }
-  const analysis = p.analysis!;
   const actor = input.actor === 'temporary' ? stores.actors.createTemporary() : input.actor;
   const now = input.timestamp ?? new Date().toISOString();
+  // A new temporary account's name is known only now: its signatures are expanded here (rare: the
+  // first save of someone not logged in, signing), and the text's facts worked out again.
+  if (input.actor === 'temporary' && input.sign && mayHaveSignatures(p.text)) p = signedAs(p, actor.name, now);
+  const analysis = p.analysis!;
   const pageId = page ? page.id : stores.pages.create(input.title, now);
   // Hashed and compressed in the preparation (on a text thread for a long text): here it is only written.
   const content = stores.content.put(p.packed ?? p.text);

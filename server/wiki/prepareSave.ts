@@ -11,6 +11,7 @@ import type { TextWorkers } from './work/pool.js';
 import { prepareAuthors, prepareAuthorsAsync, type ParentText } from './blameSave.js';
 import type { AuthorRuns } from './authorship.js';
 import { replaceSection, sectionSummary } from './sections.js';
+import { expandSignatures } from './signatures.js';
 import type { TextSignals } from './risk.js';
 import type { Title } from './title.js';
 import type { Actor, Page } from './types.js';
@@ -37,6 +38,11 @@ export interface SaveInput {
   tags?: string[];
   /** Revisions this save undoes: each gets the `reverted` tag. */
   reverts?: number[];
+  /**
+   * Expand signatures (`~~~~`, signatures.ts) in the text, as a person's save from the form or the
+   * API does; never for reverts, moves, imports or the wiki's own saves, which keep texts exactly.
+   */
+  sign?: boolean;
 }
 
 /** A save worked out against one state of its page (see isCurrent), ready for commitSave. */
@@ -127,7 +133,9 @@ interface SaveState {
 }
 
 function readSaveState(stores: Stores, input: SaveInput): SaveState {
-  const source = normalizeSource(input.source);
+  const typed = normalizeSource(input.source);
+  // A new temporary account's signatures wait for its name (edit.ts commitSave).
+  const source = input.sign && input.actor !== 'temporary' ? expandSignatures(typed, input.actor.name, new Date(input.timestamp ?? Date.now())) : typed;
   if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
     throw new TooLargeError('Page source is over 1 MiB; split it into several pages.');
   }

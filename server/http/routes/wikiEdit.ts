@@ -208,6 +208,7 @@ export function editHandlers(deps: RouteDeps) {
         actor,
         ip: ip ?? null,
         mode: 'form',
+        sign: true,
       }));
       // The box on the form: watch (or stop watching) the page, as MediaWiki does on save.
       if (model.watch !== undefined && body.watch_shown === '1') setWatched(stores, req.actor, result.page.title, model.watch);

@@ -30,6 +30,7 @@ export function pageApi(deps: RouteDeps): Router {
         actor,
         ip: ip ?? null,
         mode,
+        sign: true,
       }));
       res.status(result.created ? 201 : 200).json({
         ...pageJson(result.page, result.revision, result.text),

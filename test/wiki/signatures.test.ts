@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { expandSignatures, signatureTime } from '../../server/wiki/signatures.js';
+import { browser, createPage, createUser, makeTestApp, tokenFor } from '../helpers/app.js';
+import { saveEdit } from '../../server/wiki/edit.js';
+import { parseTitle } from '../../server/wiki/title.js';
+
+const NOW = new Date('2026-12-07T09:05:00Z');
+const SIG = '[[User:Alice Smith|Alice Smith]] ([[User talk:Alice Smith|talk]])';
+const TIME = '09:05, 7 December 2026 (UTC)';
+
+describe('expandSignatures', () => {
+  it.each([
+    ['I agree. ~~~~', `I agree. ${SIG} ${TIME}`],
+    ['Name only ~~~', `Name only ${SIG}`],
+    ['Time only ~~~~~', `Time only ${TIME}`],
+    ['Six ~~~~~~ stays', 'Six ~~~~~~ stays'],
+    ['Two ~~ stays', 'Two ~~ stays'],
+    ['In `~~~~` code, out ~~~~', `In \`~~~~\` code, out ${SIG} ${TIME}`],
+    ['Unclosed ` tick ~~~', `Unclosed \` tick ${SIG}`],
+    ['```\n~~~~\n```\nafter ~~~', `\`\`\`\n~~~~\n\`\`\`\nafter ${SIG}`],
+    ['~~~\nin a tilde fence ~~~~\n~~~\nout ~~~~~', `~~~\nin a tilde fence ~~~~\n~~~\nout ${TIME}`],
+    ['para\n\n    indented ~~~~\n\nback ~~~', `para\n\n    indented ~~~~\n\nback ${SIG}`],
+  ])('%j', (text, want) => {
+    expect(expandSignatures(text, 'Alice Smith', NOW)).toBe(want);
+  });
+
+  it('formats the time as MediaWiki signs', () => {
+    expect(signatureTime(NOW)).toBe(TIME);
+  });
+
+  it('reads a line of many code spans and tildes once: work grows with the text, not its square', () => {
+    // Runs of every length, each unmatched but the last: a naive search for each closing run rescans the rest.
+    const line = (n: number) => Array.from({ length: n }, (_, i) => '`'.repeat((i % 50) + 1) + ' ~~~ ').join('');
+    const time = (n: number) => {
+      const text = line(n);
+      const t0 = performance.now();
+      for (let k = 0; k < 5; k++) expandSignatures(text, 'A', NOW);
+      return performance.now() - t0;
+    };
+    time(2000);
+    const small = time(4000);
+    const large = time(16000);
+    // Four times the input: linear work takes about four times as long; quadratic, sixteen.
+    expect(large / small).toBeLessThan(9);
+  });
+});
+
+describe('signing on save', () => {
+  it('signs a form save with the account name, and an API save too; never a revert', async () => {
+    const { app, wiki } = makeTestApp();
+    const alice = createUser(wiki, { name: 'Alice Smith' });
+    const [base] = createPage(wiki, { title: 'Talk:Mesh', source: 'Topic.' });
+    const res = await request(app).put('/api/v1/page/Talk:Mesh').set('authorization', `Bearer ${tokenFor(wiki, alice)}`)
+      .send({ source: 'Topic.\n\n:I agree. ~~~~', latest: { id: base } });
+    expect(res.status).toBe(200);
+    expect(res.body.source).toMatch(/^Topic\.\n\n:I agree\. \[\[User:Alice Smith\|Alice Smith\]\] \(\[\[User talk:Alice Smith\|talk\]\]\) \d\d:\d\d, \d+ \w+ \d{4} \(UTC\)$/);
+    // The wiki's own saves (here: a script's saveEdit) keep tildes as typed.
+    const kept = saveEdit(wiki.stores, { title: parseTitle('Literal'), source: 'Tildes ~~~~ kept.', baseId: null, actor: alice });
+    expect(kept.text).toBe('Tildes ~~~~ kept.');
+  });
+
+  it('signs a first save without an account with the new temporary account\'s name', async () => {
+    const { app, wiki } = makeTestApp();
+    createPage(wiki, { title: 'Talk:Gossip', source: 'Start.' });
+    const { agent, csrf } = await browser(app, '/wiki/Talk:Gossip?action=edit');
+    const base = wiki.stores.pages.byTitle(parseTitle('Talk:Gossip'))!.latestId;
+    expect((await agent.post('/wiki/Talk:Gossip?action=submit').type('form').send({ csrf, source: 'Start.\n\nHello ~~~', base: String(base) })).status).toBe(303);
+    const latest = wiki.stores.revisions.byId(wiki.stores.pages.byTitle(parseTitle('Talk:Gossip'))!.latestId)!;
+    expect(latest.actor.kind).toBe('temp');
+    const text = (await request(app).get('/wiki/Talk:Gossip?action=raw')).text;
+    expect(text).toBe(`Start.\n\nHello [[User:${latest.actor.name}|${latest.actor.name}]] ([[User talk:${latest.actor.name}|talk]])`);
+    // The link tables follow the signed text.
+    const linksHere = await request(app).get(`/api/v1/page/${encodeURIComponent(`User:${latest.actor.name}`)}/links/here`);
+    expect(linksHere.body.pages.map((p: { title: string }) => p.title)).toContain('Talk:Gossip');
+  });
+});
