@@ -95,9 +95,9 @@ function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {
   const onTalk = talk !== undefined && page.text === talk.text && page.text !== subject.text;
   const path = wikiPath(page);
   // Access keys as MediaWiki has them (Alt+Shift+E edit, H history), said in each tab's tooltip.
-  const keys: Partial<Record<Tab | 'subject', string>> = { edit: 'e', history: 'h' };
-  const item = (id: Tab | 'subject', href: string, label: string, current: boolean) => {
-    const key = keys[id];
+  const keys: Record<string, string> = { edit: 'e', history: 'h', 'new-topic': '+' };
+  const item = (id: Tab | 'subject' | 'new-topic', href: string, label: string, current: boolean) => {
+    const key = Object.hasOwn(keys, id) ? keys[id] : undefined;
     return html`<li${current ? html` class="selected"` : null}><a href="${href}"${current ? html` aria-current="page"` : null}${key ? html` accesskey="${key}" title="${label} [alt-shift-${key}]"` : null}>${label}</a></li>`;
   };
   return html`<nav class="page-tabs" aria-label="Page">
@@ -108,6 +108,7 @@ function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {
     <ul class="action-tabs">
       ${item('read', path, 'Read', tab === 'read')}
       ${item('edit', `${path}?action=edit`, !exists ? 'Create' : ctx.can('edit', page) ? 'Edit' : 'View source', tab === 'edit')}
+      ${onTalk && ctx.can('edit', page) ? item('new-topic', `${path}?action=edit&section=new`, 'Add topic', false) : null}
       ${item('history', `${path}?action=history`, 'History', tab === 'history')}
       <li class="more-actions">${moreActions(ctx, page, exists)}</li>
     </ul>

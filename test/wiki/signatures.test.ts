@@ -75,3 +75,35 @@ describe('signing on save', () => {
     expect(linksHere.body.pages.map((p: { title: string }) => p.title)).toContain('Talk:Gossip');
   });
 });
+
+describe('Add topic (?action=edit&section=new)', () => {
+  it('appends the subject as a heading and the signed text, with a section summary', async () => {
+    const { app, wiki } = makeTestApp();
+    const alice = createUser(wiki, { name: 'Alice Smith' });
+    createPage(wiki, { title: 'Talk:Mesh', source: '## Old topic\n\nOld words.\n' });
+    const view = await request(app).get('/wiki/Talk:Mesh');
+    expect(view.text).toContain('href="/wiki/Talk:Mesh?action=edit&amp;section=new" accesskey="+"');
+    const form = await request(app).get('/wiki/Talk:Mesh?action=edit&section=new');
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('Adding a new topic to Talk:Mesh');
+    expect(form.text).toContain('<input type="hidden" name="section" value="new">');
+    expect(form.text).toMatch(/<input id="subject" name="subject"/);
+    const { agent, csrf } = await browser(app, '/wiki/Talk:Mesh?action=edit&section=new');
+    // Someone else edits the page after the form opened: a new topic goes after their words, no conflict.
+    saveEdit(wiki.stores, { title: parseTitle('Talk:Mesh'), source: '## Old topic\n\nOld words.\n\n:A reply.\n', baseId: wiki.stores.pages.byTitle(parseTitle('Talk:Mesh'))!.latestId, actor: alice });
+    const res = await agent.post('/wiki/Talk:Mesh?action=submit').type('form').send({ csrf, section: 'new', subject: 'Radios\nand range', source: 'What range do the radios have? ~~~' });
+    expect(res.status).toBe(303);
+    const latest = wiki.stores.revisions.byId(wiki.stores.pages.byTitle(parseTitle('Talk:Mesh'))!.latestId)!;
+    const text = (await request(app).get('/wiki/Talk:Mesh?action=raw')).text;
+    expect(text).toBe(`## Old topic\n\nOld words.\n\n:A reply.\n\n## Radios and range\n\nWhat range do the radios have? [[User:${latest.actor.name}|${latest.actor.name}]] ([[User talk:${latest.actor.name}|talk]])\n`);
+    expect(latest.comment).toBe('/* Radios and range */ new section');
+  });
+
+  it('starts a talk page that did not exist', async () => {
+    const { app, wiki } = makeTestApp();
+    const { agent, csrf } = await browser(app, '/wiki/Talk:Nothing?action=edit&section=new');
+    expect((await agent.post('/wiki/Talk:Nothing?action=submit').type('form').send({ csrf, section: 'new', subject: 'First', source: 'Hello.' })).status).toBe(303);
+    expect((await request(app).get('/wiki/Talk:Nothing?action=raw')).text).toBe('## First\n\nHello.\n');
+    expect(wiki.stores.pages.byTitle(parseTitle('Talk:Nothing'))).toBeDefined();
+  });
+});

@@ -26,6 +26,8 @@ export interface EditFormModel {
   watch?: boolean;
   /** "Show changes": the text being edited against its base. */
   changes?: Comparison;
+  /** "Add topic" (?action=edit&section=new): the new section's heading; the text box holds its text only. */
+  newTopic?: { subject: string };
   /** Set when the last save conflicted with someone else's. */
   conflict?: {
     currentId: number;
@@ -39,7 +41,7 @@ export interface EditFormModel {
 }
 
 export function editPage(ctx: ViewContext, m: EditFormModel): Html {
-  const heading = m.conflict ? 'Edit conflict: ' : m.exists ? 'Editing ' : 'Creating ';
+  const heading = m.conflict ? 'Edit conflict: ' : m.newTopic ? 'Adding a new topic to ' : m.exists ? 'Editing ' : 'Creating ';
   const what = m.section !== undefined ? `${m.title.text} (section ${m.section})` : m.title.text;
   return layout(ctx, {
     title: heading + what,
@@ -88,7 +90,11 @@ function editForm(ctx: ViewContext, m: EditFormModel): Html {
     <input type="hidden" name="user" value="${ctx.actor?.id ?? ''}">
     <input type="hidden" name="base" value="${m.baseId ?? ''}">
     ${m.section !== undefined ? html`<input type="hidden" name="section" value="${m.section}">` : null}
-    <label for="source" class="visually-hidden">Page source (Markdown)</label>
+    ${m.newTopic ? html`<input type="hidden" name="section" value="new">
+    <p class="form-field topic-subject"><label for="subject">Subject</label>
+      <input id="subject" name="subject" type="text" maxlength="200" value="${m.newTopic.subject}" aria-describedby="subject-hint">
+      <small id="subject-hint" class="hint">The heading of your topic. Sign your text with ~~~~ (see <a href="/wiki/Help:Talk_pages">Help:Talk pages</a>).</small></p>
+    <label for="source">Your text</label>` : html`<label for="source" class="visually-hidden">Page source (Markdown)</label>`}
     <textarea id="source" name="source" rows="24" spellcheck="true"
       hx-post="${previewUrl}" hx-trigger="input changed delay:600ms" hx-target="#live-preview" hx-swap="innerHTML"
       hx-sync="this:replace" hx-indicator="#live-preview">

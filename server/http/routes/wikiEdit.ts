@@ -31,6 +31,13 @@ export function editHandlers(deps: RouteDeps) {
         return;
       }
     }
+    if (queryValue(req.query, 'section') === 'new') {
+      sendHtml(res, editPage(pageContext(req), {
+        title: latest?.page.title ?? title, exists: latest !== undefined, source: '', summary: '', minor: false,
+        baseId: latest?.page.latestId, newTopic: { subject: '' }, watch: canWatch(req.actor) ? true : undefined,
+      }));
+      return;
+    }
     const section = sectionParam(queryValue(req.query, 'section'));
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     let source = latest ? latest.source : '';
@@ -93,6 +100,7 @@ export function editHandlers(deps: RouteDeps) {
   async function submit(req: Request, res: Response, title: Title): Promise<void> {
     const body = formBody(req);
     if (req.csrfRefused) return formAgain(req, res, title, body, req.csrfRefused);
+    if (body.section === 'new') return addTopic(req, res, title, body);
     if (body.do === 'resolve') {
       let resolved: EditFormModel | undefined;
       // Whatever went wrong, the editor's own text comes back to them.
@@ -120,6 +128,33 @@ export function editHandlers(deps: RouteDeps) {
       return;
     }
     return save(req, res, model);
+  }
+
+  /**
+   * "Add topic" (SPEC section 11): the subject becomes a `## ` heading and the text goes under it,
+   * appended to the page as it is when saved (not as it was when the form opened, so two people
+   * adding topics at once do not conflict). Preview and Show changes show the topic as it will read.
+   */
+  async function addTopic(req: Request, res: Response, title: Title, body: Body): Promise<void> {
+    const subject = text('subject', body.subject).replace(/\s+/g, ' ').trim();
+    const topic = text('source', body.source, { required: true });
+    const latest = readLatest(stores, title);
+    const section = `${subject ? `## ${subject}\n\n` : ''}${topic.replace(/\s+$/, '')}\n`;
+    const whole = latest ? `${latest.source.replace(/\s+$/, '')}\n\n${section}` : section;
+    const model: EditFormModel = {
+      title, exists: latest !== undefined, source: topic, summary: text('summary', body.summary), minor: flag(body.minor),
+      baseId: latest?.page.latestId, newTopic: { subject }, watch: watchBox(req, body),
+    };
+    if (body.do === 'preview') {
+      sendHtml(res, editPage(pageContext(req), { ...model, previewHtml: await renderSource(stores, workers, section, title, config.externalImages) }));
+      return;
+    }
+    if (body.do === 'changes') {
+      sendHtml(res, editPage(pageContext(req), { ...model, changes: await compareTextsOffThread(workers, latest?.source ?? '', whole, {}) }));
+      return;
+    }
+    const summary = model.summary || (subject ? `/* ${subject} */ new section` : 'New section');
+    return save(req, res, { ...model, source: whole, summary, newTopic: undefined });
   }
 
   /** The "Watch this page" box as sent: ticked or not when the form had it, ticked by default. */
