@@ -53,8 +53,12 @@ export function createApp(
     if (req.method !== 'PURGE') return next();
     res.status(405).set('Allow', 'GET, HEAD, POST').type('text/plain').send('PURGE is answered by the HTTP cache in front of the wiki (WIKI_PURGE_URLS), not by the wiki itself; nothing was changed.\n');
   });
-  // First, so that every page (error pages too) knows what its viewer may do.
+  // First, so that every page (error pages too) knows what its viewer may do, and which pages exist.
   app.use(authorisation(deps.stores, deps.config.anonEdits));
+  app.use((req, _res, next) => {
+    req.pageExists = (title) => deps.stores.pages.stamp(title.text) !== undefined;
+    next();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {

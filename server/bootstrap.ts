@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { openDatabase, type Db } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createStores, type Stores } from './db/stores.js';
+import { touchPairsOnChange } from './wiki/pairs.js';
 import { TokenService } from './auth/tokens.js';
 import { seedIfEmpty } from './seed/seed.js';
 import type { AppDeps } from './http/deps.js';
@@ -48,6 +49,8 @@ export function openWiki(config: Config, log?: (err: unknown) => void, o: OpenOp
   try {
     if (!o.prepared) migrate(db);
     const stores = createStores(db);
+    // A page's tab to its talk page (and back) is red while the other is missing (wiki/pairs.ts).
+    touchPairsOnChange(stores);
     // A page the search batch cannot index is reported where the wiki reports errors (and left out).
     if (log) reportSearchQueue(stores, log);
     const secret = installationSecret(stores, config.jwtSecret);

@@ -23,6 +23,8 @@ export interface ViewContext {
   path: string;
   /** WIKI_ANON_EDITS: whether saving without an account is possible at all. */
   anonEdits: boolean;
+  /** Whether a page has this title: a tab to a missing page is a red link. */
+  exists?: (title: Title) => boolean;
   /** Whether the viewer may do `right` (on `page`): templates ask this, never the viewer's role. */
   can: (right: Right, page?: Title) => boolean;
   assets: AssetUrls;

@@ -96,14 +96,17 @@ function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {
   const path = wikiPath(page);
   // Access keys as MediaWiki has them (Alt+Shift+E edit, H history), said in each tab's tooltip.
   const keys: Record<string, string> = { edit: 'e', history: 'h', 'new-topic': '+' };
-  const item = (id: Tab | 'subject' | 'new-topic', href: string, label: string, current: boolean) => {
+  const item = (id: Tab | 'subject' | 'new-topic', href: string, label: string, current: boolean, missing = false) => {
     const key = Object.hasOwn(keys, id) ? keys[id] : undefined;
-    return html`<li${current ? html` class="selected"` : null}><a href="${href}"${current ? html` aria-current="page"` : null}${key ? html` accesskey="${key}" title="${label} [alt-shift-${key}]"` : null}>${label}</a></li>`;
+    const hint = missing ? ` (page does not exist)` : '';
+    return html`<li${current ? html` class="selected"` : null}><a href="${href}"${missing ? html` class="new"` : null}${current ? html` aria-current="page"` : null}${key ? html` accesskey="${key}" title="${label} [alt-shift-${key}]"` : missing ? html` title="${label}${hint}"` : null}>${label}</a></li>`;
   };
+  // A tab to the other page of the pair, when it does not exist, is a red link to creating it.
+  const missing = (t: Title) => t.text !== page.text && ctx.exists !== undefined && !ctx.exists(t);
   return html`<nav class="page-tabs" aria-label="Page">
     <ul class="namespace-tabs">
-      ${item('subject', wikiPath(subject), subject.namespace === '' ? 'Article' : subject.namespace === 'User' ? 'User page' : subject.namespace, !onTalk && tab !== 'none')}
-      ${talk ? item('talk', wikiPath(talk), 'Talk', onTalk) : null}
+      ${item('subject', wikiPath(subject), subject.namespace === '' ? 'Article' : subject.namespace === 'User' ? 'User page' : subject.namespace, !onTalk && tab !== 'none', missing(subject))}
+      ${talk ? item('talk', wikiPath(talk), 'Talk', onTalk, missing(talk)) : null}
     </ul>
     <ul class="action-tabs">
       ${item('read', path, 'Read', tab === 'read')}

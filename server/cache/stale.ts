@@ -3,6 +3,7 @@ import type { Stores } from '../db/stores.js';
 import type { PageTitleRow } from '../db/links.js';
 import type { ChangeEvent, Title } from '../wiki/types.js';
 import { tryParseTitle, wikiPath } from '../wiki/title.js';
+import { pairOf } from '../wiki/pairs.js';
 
 /**
  * Pages whose links changed colour that one event purges, all its linkColours titles together
@@ -81,6 +82,11 @@ export function staleUrls(stores: Stores, event: ChangeEvent, linkingCap = LINKI
     case 'unblock':
     case 'patrol':
       break;
+  }
+  // A page and its talk page show a tab to each other, red while the other is missing.
+  for (const t of event.linkColours) {
+    const pair = pairOf(t);
+    if (pair) addPage(pair);
   }
   const skipped = addLinkingPages(stores, event.linkColours, urls, linkingCap);
   return { urls: [...urls], skipped };

@@ -39,6 +39,7 @@ export class PageStore {
   private readonly insertStmt;
   private readonly updateLatest;
   private readonly touchStmt;
+  private readonly touchTitleStmt;
   private readonly touchLinkers;
   private readonly existingStmt;
   private readonly countStmt;
@@ -61,6 +62,7 @@ export class PageStore {
     // Pages that link to the title, and, for a Category page, the pages in that category (their
     // category footer links to it).
     this.touchStmt = db.prepare('UPDATE page SET touched = touched + 1 WHERE id = ?');
+    this.touchTitleStmt = db.prepare('UPDATE page SET touched = touched + 1 WHERE title = ?');
     this.touchLinkers = db.prepare(
       `UPDATE page SET touched = touched + 1 WHERE id IN (SELECT from_page FROM link WHERE to_title = @title)
        OR id IN (SELECT page_id FROM category_link WHERE category = @category)`,
@@ -131,6 +133,11 @@ export class PageStore {
   /** Something shown on the page besides its text changed (its protection): kept copies of it are stale. */
   touch(pageId: number): void {
     this.touchStmt.run(pageId);
+  }
+
+  /** touch() by title; nothing when no page has it. */
+  touchTitle(titleText: string): void {
+    this.touchTitleStmt.run(titleText);
   }
 
   /** A page was created or deleted: pages linking to it must re-render their red/blue links. */

@@ -1,6 +1,7 @@
 /** What the middleware attaches to each request, typed once for every route. */
 import type { Actor } from '../wiki/types.js';
 import type { Can } from './can.js';
+import type { Title } from '../wiki/title.js';
 
 export type AuthVia = 'bearer' | 'cookie' | 'none';
 
@@ -24,6 +25,8 @@ declare module 'express-serve-static-core' {
     csrfRefused?: Error;
     /** What the actor may do (can.ts), set by the first middleware. */
     can: Can;
+    /** Whether a page has this title (for tabs: a missing talk page's tab is a red link). */
+    pageExists: (title: Title) => boolean;
   }
 }
 

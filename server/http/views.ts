@@ -26,6 +26,7 @@ export function pageContext(req: Request): ViewContext {
     path: req.originalUrl,
     anonEdits: req.can.anonEdits,
     can: req.can,
+    exists: req.pageExists,
     assets: assets(),
   };
 }

@@ -57,3 +57,20 @@ describe('times', () => {
     expect(log.text).toMatch(/<time datetime="[^"]+" title="\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC">/);
   });
 });
+
+describe('talk tabs', () => {
+  it('are red links while the talk page is missing, and turn blue when it is made, even on a kept copy', async () => {
+    const { app, wiki } = makeTestApp();
+    createPage(wiki, { title: 'Mesh', source: 'x' });
+    const before = await request(app).get('/wiki/Mesh');
+    expect(before.text).toContain('<a href="/wiki/Talk:Mesh" class="new" title="Talk (page does not exist)">Talk</a>');
+    // Viewed again: served as kept bytes. Then the talk page is made.
+    await request(app).get('/wiki/Mesh');
+    createPage(wiki, { title: 'Talk:Mesh', source: 'A topic.' });
+    const after = await request(app).get('/wiki/Mesh');
+    expect(after.text).toContain('<a href="/wiki/Talk:Mesh">Talk</a>');
+    // And the other way: a talk page whose article is missing shows a red Article tab.
+    createPage(wiki, { title: 'Talk:Nowhere', source: 'Why is there no article?' });
+    expect((await request(app).get('/wiki/Talk:Nowhere')).text).toContain('<a href="/wiki/Nowhere" class="new" title="Article (page does not exist)">Article</a>');
+  });
+});
