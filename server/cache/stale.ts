@@ -83,10 +83,14 @@ export function staleUrls(stores: Stores, event: ChangeEvent, linkingCap = LINKI
     case 'patrol':
       break;
   }
-  // A page and its talk page show a tab to each other, red while the other is missing.
+  // A page and its talk page show a tab to each other, red while the other is missing: the other's
+  // views with tabs are stale, when it exists (a missing page's 404 may stay cached for its seconds).
   for (const t of event.linkColours) {
     const pair = pairOf(t);
-    if (pair) addPage(pair);
+    if (pair && stores.pages.byTitle(pair)) {
+      const p = wikiPath(pair);
+      for (const u of [p, `${p}?redirect=no`, `${p}?action=history`, `${p}?action=info`]) urls.add(u);
+    }
   }
   const skipped = addLinkingPages(stores, event.linkColours, urls, linkingCap);
   return { urls: [...urls], skipped };

@@ -71,16 +71,18 @@ describe('staleUrls', () => {
     expect(urls).toContain('/wiki/Category:Overlays');
   });
 
-  it('creating a page turns links to it blue: the linking pages, its categories, and its talk page\'s tabs', () => {
+  it('creating a page turns links to it blue: the linking pages and its categories', () => {
     const { wiki } = sampleWiki();
     const { urls } = staleOf(wiki, () => save(wiki, 'Missing page', 'Now here. [[Category:New things]]\n'));
-    expect(urls).toEqual(new Set([...pagePaths('Missing page'), ...pagePaths('Talk:Missing page'), '/wiki/Gossip', '/wiki/Category:New_things']));
+    expect(urls).toEqual(new Set([...pagePaths('Missing page'), '/wiki/Gossip', '/wiki/Category:New_things']));
   });
 
-  it('creating a talk page turns its page\'s Talk tab blue', () => {
+  it('creating a talk page turns its page\'s Talk tab blue: the pages with tabs', () => {
     const { wiki } = sampleWiki();
+    save(wiki, 'User:Alice', 'Hello.\n');
     const { urls } = staleOf(wiki, () => save(wiki, 'User talk:Alice', 'Welcome!\n'));
-    for (const u of pagePaths('User:Alice')) expect(urls).toContain(u);
+    for (const u of ['/wiki/User:Alice', '/wiki/User:Alice?action=history', '/wiki/User:Alice?action=info']) expect(urls).toContain(u);
+    expect(urls).not.toContain('/wiki/User:Alice?action=raw');
   });
 
   it('creating a Category page purges its members (their category box links to it)', () => {
@@ -103,7 +105,6 @@ describe('staleUrls', () => {
     const { urls } = staleOf(wiki, () => act(wiki, admin));
     expect(urls).toEqual(new Set([
       ...pagePaths('Peer networks'),
-      ...pagePaths('Talk:Peer networks'),
       '/wiki/Gossip',
       '/wiki/P2P',
       '/wiki/P2P?redirect=no',
