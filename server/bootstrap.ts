@@ -5,6 +5,7 @@ import { openDatabase, type Db } from './db/connection.js';
 import { migrate } from './db/migrate.js';
 import { createStores, type Stores } from './db/stores.js';
 import { touchPairsOnChange } from './wiki/pairs.js';
+import { watchPairsOnCreate } from './wiki/watchlist.js';
 import { TokenService } from './auth/tokens.js';
 import { seedIfEmpty } from './seed/seed.js';
 import type { AppDeps } from './http/deps.js';
@@ -51,6 +52,8 @@ export function openWiki(config: Config, log?: (err: unknown) => void, o: OpenOp
     const stores = createStores(db);
     // A page's tab to its talk page (and back) is red while the other is missing (wiki/pairs.ts).
     touchPairsOnChange(stores);
+    // Watching a page watches its talk page, also one made later (wiki/watchlist.ts).
+    watchPairsOnCreate(stores);
     // A page the search batch cannot index is reported where the wiki reports errors (and left out).
     if (log) reportSearchQueue(stores, log);
     const secret = installationSecret(stores, config.jwtSecret);

@@ -26,6 +26,14 @@ export class WatchlistStore {
     this.hasStmt = db.prepare<[number, number], { found: number }>('SELECT 1 AS found FROM watchlist WHERE actor_id = ? AND page_id = ?');
     this.countStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM watchlist WHERE actor_id = ?');
     this.changesStmt = db.prepare<Record<string, unknown>, { id: number }>(WATCHLIST_SQL.changes);
+    this.copyStmt = db.prepare('INSERT OR IGNORE INTO watchlist (actor_id, page_id, created_at) SELECT actor_id, ?, ? FROM watchlist WHERE page_id = ?');
+  }
+
+  private readonly copyStmt;
+
+  /** Everyone who watches page `from` now watches page `to` as well (one statement, by the watchlist_page index). */
+  copyWatchers(from: number, to: number, now: string): void {
+    this.copyStmt.run(to, now, from);
   }
 
   /** Follow a page; watching it twice is one watch. */

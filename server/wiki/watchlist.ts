@@ -2,6 +2,7 @@
 import type { Stores } from '../db/stores.js';
 import { NotFoundError, WikiError } from './errors.js';
 import type { Title } from './title.js';
+import { pairOf } from './pairs.js';
 import type { Actor, Page, Revision } from './types.js';
 
 /** Whether this account may keep a watchlist (a registered account, not a temporary one). */
@@ -18,16 +19,40 @@ export function requireWatcher(actor: Actor | undefined): Actor {
 }
 
 /**
- * Watch (or, with `watched` false, unwatch) a page. Doing it twice changes nothing more.
+ * Watch (or, with `watched` false, unwatch) a page and, as MediaWiki does, its talk page (or the
+ * page a talk page is about) with it. Doing it twice changes nothing more. A talk page that does
+ * not exist yet is watched when it is made (watchPairsOnCreate).
  * @throws WikiError unauthorized (not a registered account), NotFoundError (no such page).
  */
 export function setWatched(stores: Stores, actor: Actor | undefined, title: Title, watched: boolean): Page {
   const who = requireWatcher(actor);
   const page = stores.pages.byTitle(title);
   if (!page) throw new NotFoundError(`There is no page "${title.text}" to watch.`);
-  if (watched) stores.watchlist.add(who.id, page.id, new Date().toISOString());
-  else stores.watchlist.remove(who.id, page.id);
+  const pairTitle = pairOf(page.title);
+  const pair = pairTitle ? stores.pages.byTitle(pairTitle) : undefined;
+  const now = new Date().toISOString();
+  stores.transaction(() => {
+    for (const p of pair ? [page, pair] : [page]) {
+      if (watched) stores.watchlist.add(who.id, p.id, now);
+      else stores.watchlist.remove(who.id, p.id);
+    }
+  });
   return page;
+}
+
+/**
+ * When a page is made (or undeleted), everyone watching the other page of its pair watches it too:
+ * a new talk page's first thread reaches those who watch the article. From the change feed, after
+ * the commit; subscribed once at start-up.
+ */
+export function watchPairsOnCreate(stores: Stores): void {
+  stores.feed.subscribe((event) => {
+    if (!(event.type === 'save' && event.created) && event.type !== 'undelete') return;
+    const page = stores.pages.byTitle(event.title);
+    const pairTitle = pairOf(event.title);
+    const pair = pairTitle ? stores.pages.byTitle(pairTitle) : undefined;
+    if (page && pair) stores.transaction(() => stores.watchlist.copyWatchers(pair.id, page.id, event.timestamp));
+  });
 }
 
 /** Whether the account watches the page; false for anyone who cannot watch. */
