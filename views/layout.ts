@@ -60,7 +60,7 @@ ${o.body}
 <footer class="site-footer">
   ${o.footer ?? null}
   <p>Peerwiki is written by its readers. Anyone can edit; every revision is kept.
-  <a href="/wiki/Help:Editing">How to edit</a> · <a href="/special/recent-changes">Recent changes</a> · <a href="/special/all-pages">All pages</a></p>
+  <a href="/wiki/Help:Editing">How to edit</a> · <a href="/special/recent-changes">Recent changes</a> · <a href="/special/random">Random page</a> · <a href="/special/all-pages">All pages</a> · <a href="/special/categories">Categories</a> · <a href="/special/special-pages">Special pages</a> · <a href="/wiki/Category:Help">Help</a></p>
 </footer>
 </body>
 </html>`;

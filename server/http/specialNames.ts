@@ -40,6 +40,7 @@ const TARGETS: Record<string, Target> = {
   mytalk: own((a) => wikiPath(`User talk:${a.name}`), 'MyTalk'),
   mycontributions: own((a) => `/special/contributions/${enc(a.name.replace(/ /g, '_'))}`, 'MyContributions'),
   massrollback: () => '/special/mass-rollback',
+  specialpages: () => '/special/special-pages',
   nuke: () => '/special/mass-rollback',
 };
 

@@ -108,6 +108,7 @@ describe('every page type, at 360 and 1440 px, light and dark', () => {
       { name: 'review', path: '/special/review', as: 'admin' },
       { name: 'search', path: '/special/search?q=peer+networks&fulltext=1' },
       { name: 'all-pages', path: '/special/all-pages' },
+      { name: 'special-pages', path: '/special/special-pages' },
       { name: 'log', path: '/special/log' },
       { name: 'contributions', path: '/special/contributions/Admin' },
       { name: 'login', path: '/login' },

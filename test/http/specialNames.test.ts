@@ -43,3 +43,24 @@ describe('/wiki/Special:…', () => {
     expect(res.text).not.toContain('action=edit');
   });
 });
+
+describe('/special/special-pages', () => {
+  it('lists every special page by group; admin tools only for admins; MediaWiki\'s name leads there', async () => {
+    const { app, wiki } = makeTestApp();
+    const res = await request(app).get('/special/special-pages');
+    expect(res.status).toBe(200);
+    for (const href of ['/special/recent-changes', '/special/log', '/special/review', '/special/all-pages', '/special/categories', '/special/wanted-pages', '/special/orphaned-pages', '/special/random', '/special/search', '/special/links-here', '/login', '/register']) {
+      expect(res.text, href).toContain(`<a href="${href}">`);
+    }
+    expect(res.text).not.toContain('href="/special/block"');
+    const { agent } = await sessionBrowser(app, wiki, createUser(wiki, { name: 'Admin', role: 'admin' }), '/special/special-pages');
+    const admin = await agent.get('/special/special-pages');
+    expect(admin.text).toContain('<a href="/special/block">');
+    expect(admin.text).toContain('<a href="/special/mass-rollback">');
+    expect(admin.text).toContain('<a href="/special/watchlist">');
+    expect((await request(app).get('/wiki/Special:SpecialPages')).headers.location).toBe('/special/special-pages');
+    // Every page's footer leads around the wiki.
+    const page = await request(app).get('/special/all-pages');
+    for (const href of ['/special/recent-changes', '/special/random', '/special/all-pages', '/special/categories', '/special/special-pages', '/wiki/Category:Help']) expect(page.text).toContain(`<a href="${href}">`);
+  });
+});

@@ -15,9 +15,14 @@ import { pageContext, sendHtml } from '../views.js';
 import { exactTitleMatch, searchPagesAsync, titlesStartingWith } from '../../wiki/search.js';
 import { normalUserName, tryParseTitle, wikiPath } from '../../wiki/title.js';
 import { searchPage, suggestions } from '../../../views/special/search.js';
+import { specialPagesPage } from '../../../views/special/specialPages.js';
 
 export function specialRoutes({ stores, config, act }: RouteDeps): Router {
   const r = express.Router();
+
+  r.get('/special/special-pages', (req, res) => {
+    sendHtml(res, specialPagesPage(pageContext(req)));
+  });
 
   r.get('/special/search', async (req, res) => {
     const query = (queryValue(req.query, 'q') ?? '').slice(0, 300);

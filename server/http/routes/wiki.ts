@@ -25,7 +25,7 @@ function specialPage(raw: string, req: Request): string | undefined {
   const found = specialTarget(decoded, req.actor, req.query as Record<string, unknown>);
   if (!found) return undefined;
   if ('to' in found) return found.to;
-  throw new NotFoundError(`There is no special page "${found.unknown}" on this wiki. Special pages live under /special/: recent changes, search, all pages, categories, the log, random page.`);
+  throw new NotFoundError(`There is no special page "${found.unknown}" on this wiki. /special/special-pages lists every one.`);
 }
 
 export type WikiHandler = (req: Request, res: Response, title: Title) => void | Promise<void>;
