@@ -64,3 +64,19 @@ describe('/special/special-pages', () => {
     for (const href of ['/special/recent-changes', '/special/random', '/special/all-pages', '/special/categories', '/special/special-pages', '/wiki/Category:Help']) expect(page.text).toContain(`<a href="${href}">`);
   });
 });
+
+describe('a user page', () => {
+  it('links the account\'s contributions, and for admins blocking it and the block log', async () => {
+    const { app, wiki } = makeTestApp();
+    createUser(wiki, { name: 'Alice Smith' });
+    const { createPage } = await import('../helpers/app.js');
+    createPage(wiki, { title: 'User:Alice Smith', source: 'Hello, I write about mesh networks.' });
+    const reader = await request(app).get('/wiki/User:Alice_Smith');
+    expect(reader.text).toContain('<a href="/special/contributions/Alice_Smith">Contributions of Alice Smith</a>');
+    expect(reader.text).not.toContain('/special/block?target=');
+    const { agent } = await sessionBrowser(app, wiki, createUser(wiki, { name: 'Admin', role: 'admin' }), '/wiki/User:Alice_Smith');
+    const admin = await agent.get('/wiki/User:Alice_Smith');
+    expect(admin.text).toContain('<a href="/special/block?target=Alice%20Smith">Block Alice Smith</a>');
+    expect(admin.text).toContain('<a href="/special/log?type=block">Block log</a>');
+  });
+});

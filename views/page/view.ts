@@ -52,10 +52,21 @@ export function pageView(ctx: ViewContext, m: PageViewModel): Html {
     body: html`${m.saved ? html`<p class="saved-notice" role="status">Your edit was saved.</p>` : null}<h1 class="page-title">${m.title.text}</h1>
       ${m.watch ? watchStar(m.title, m.watch.watched, ctx.csrfToken) : null}
       ${m.protection ? protectionNote(ctx, m.title, m.protection) : null}
+      ${userTools(ctx, m.title)}
       ${notes}
       ${m.members ? categoryMembersList(m.title, m.members.list, m.members.limit) : null}
       <div class="page-body">${trustedHtml(m.bodyHtml)}</div>`,
   });
+}
+
+/** On a user page or user talk page: the account's contributions and, for admins, blocking it and the block log. */
+function userTools(ctx: ViewContext, title: Title): Html | null {
+  if (title.namespace !== 'User' && title.namespace !== 'User talk') return null;
+  const name = title.name.split('/')[0]!;
+  const key = encodeURIComponent(name.replace(/ /g, '_'));
+  return html`<p class="user-tools"><a href="/special/contributions/${key}">Contributions of ${name}</a>${ctx.can('block')
+    ? html` · <a href="/special/block?target=${encodeURIComponent(name)}">Block ${name}</a> · <a href="/special/log?type=block">Block log</a>`
+    : null}</p>`;
 }
 
 /** The lock: who may edit, until when, why; for those who may not, where to see the source and to log in. */
