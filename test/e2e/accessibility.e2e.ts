@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { SCREENSHOT_DIR } from './browser.js';
 import { submitted } from './fixture.js';
 import { useWikiWithAdmin } from './users.js';
@@ -50,93 +50,107 @@ async function save(page: Page, path: string, text: string, summary = ''): Promi
   expect(await submitted(page, () => page.getByRole('button', { name: 'Save changes' }).click())).toBe(303);
 }
 
-describe('every page type, at 360 and 1440 px, light and dark', () => {
-  it('has no serious or critical accessibility violation, and is photographed', async () => {
-    mkdirSync(TOUR_DIR, { recursive: true });
-    // Content to look at: a page with a history, a talk page, a conflict waiting to happen.
-    const writer = await wiki.visit();
-    await save(writer.page, '/wiki/Tour', 'Peer networks are **open**. See [[Wikipedia]] and [[Missing page]].\n\n## History\n\nThe [internet](https://example.org) came first.[^1]\n\n[^1]: A footnote.\n\n[[Category:Tour]]', 'first');
-    await save(writer.page, '/wiki/Tour', 'Peer networks are **open** and *decentralized*. See [[Wikipedia]] and [[Missing page]].\n\n## History\n\nThe [internet](https://example.org) came first.[^1]\n\n| Year | Event |\n|---|---|\n| 1969 | ARPANET |\n\n[^1]: A footnote.\n\n[[Category:Tour]]', 'second');
-    await writer.page.goto('/wiki/Tour?action=history');
-    const ids = await writer.page.locator('input[name="oldid"]').evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value));
-    const [newer, older] = [Math.max(...ids.map(Number)), Math.min(...ids.map(Number))];
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+interface TourPage {
+  name: string;
+  path: string;
+  as?: 'admin';
+  prepare?: (page: Page) => Promise<void>;
+}
 
-    const admin = await wiki.admin();
-    // A protected page, for the lock and "View source".
-    await save(writer.page, '/wiki/Locked', 'A page only admins may edit.');
-    await admin.page.goto('/wiki/Locked?action=protect');
-    await admin.page.locator('#level').selectOption('full');
-    await admin.page.locator('#expiry').fill('30 days');
-    expect(await submitted(admin.page, () => admin.page.getByRole('button', { name: 'Confirm protection' }).click())).toBe(303);
-    const pages: Array<{ name: string; path: string; as?: 'admin'; prepare?: (page: Page) => Promise<void> }> = [
-      { name: 'article', path: '/wiki/Tour' },
-      { name: 'main-page', path: '/wiki/Main_Page' },
-      { name: 'printable', path: '/wiki/Tour?printable=yes' },
-      { name: 'old-revision', path: `/wiki/Tour?oldid=${older}` },
-      { name: 'missing-page', path: '/wiki/Nothing_here_yet' },
-      { name: 'protected', path: '/wiki/Locked' },
-      { name: 'view-source', path: '/wiki/Locked?action=edit' },
-      { name: 'edit', path: '/wiki/Tour?action=edit' },
-      {
-        name: 'edit-preview', path: '/wiki/Tour?action=edit',
-        prepare: async (page) => {
-          await submitted(page, () => page.getByRole('button', { name: 'Preview' }).click());
-        },
+/** The pages to visit, over content made once for the whole tour (a history, a protected page, a conflict to come). */
+async function tourContent(): Promise<{ pages: TourPage[]; adminState: StorageState }> {
+  mkdirSync(TOUR_DIR, { recursive: true });
+  // Content to look at: a page with a history, a talk page, a conflict waiting to happen.
+  const writer = await wiki.visit();
+  await save(writer.page, '/wiki/Tour', 'Peer networks are **open**. See [[Wikipedia]] and [[Missing page]].\n\n## History\n\nThe [internet](https://example.org) came first.[^1]\n\n[^1]: A footnote.\n\n[[Category:Tour]]', 'first');
+  await save(writer.page, '/wiki/Tour', 'Peer networks are **open** and *decentralized*. See [[Wikipedia]] and [[Missing page]].\n\n## History\n\nThe [internet](https://example.org) came first.[^1]\n\n| Year | Event |\n|---|---|\n| 1969 | ARPANET |\n\n[^1]: A footnote.\n\n[[Category:Tour]]', 'second');
+  await writer.page.goto('/wiki/Tour?action=history');
+  const ids = await writer.page.locator('input[name="oldid"]').evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value));
+  const [newer, older] = [Math.max(...ids.map(Number)), Math.min(...ids.map(Number))];
+
+  const admin = await wiki.admin();
+  // A protected page, for the lock and "View source".
+  await save(writer.page, '/wiki/Locked', 'A page only admins may edit.');
+  await admin.page.goto('/wiki/Locked?action=protect');
+  await admin.page.locator('#level').selectOption('full');
+  await admin.page.locator('#expiry').fill('30 days');
+  expect(await submitted(admin.page, () => admin.page.getByRole('button', { name: 'Confirm protection' }).click())).toBe(303);
+  const pages: TourPage[] = [
+    { name: 'article', path: '/wiki/Tour' },
+    { name: 'main-page', path: '/wiki/Main_Page' },
+    { name: 'printable', path: '/wiki/Tour?printable=yes' },
+    { name: 'old-revision', path: `/wiki/Tour?oldid=${older}` },
+    { name: 'missing-page', path: '/wiki/Nothing_here_yet' },
+    { name: 'protected', path: '/wiki/Locked' },
+    { name: 'view-source', path: '/wiki/Locked?action=edit' },
+    { name: 'edit', path: '/wiki/Tour?action=edit' },
+    {
+      name: 'edit-preview', path: '/wiki/Tour?action=edit',
+      prepare: async (page) => {
+        await submitted(page, () => page.getByRole('button', { name: 'Preview' }).click());
       },
-      {
-        name: 'edit-conflict', path: '/wiki/Tour?action=edit',
-        prepare: async (page) => {
-          // Someone else rewrites the first line while this form is open; this form rewrites it too.
-          const other = await wiki.visit();
-          await other.page.goto('/wiki/Tour?action=edit');
-          const theirs = await other.page.locator('#source').inputValue();
-          await other.page.locator('#source').fill(theirs.replace(/^[^\n]*/, `Their first line, ${Date.now()}.`));
-          expect(await submitted(other.page, () => other.page.getByRole('button', { name: 'Save changes' }).click())).toBe(303);
-          const mine = await page.locator('#source').inputValue();
-          await page.locator('#source').fill(mine.replace(/^[^\n]*/, 'My own first line.'));
-          expect(await submitted(page, () => page.getByRole('button', { name: 'Save changes' }).click())).toBe(409);
-        },
+    },
+    {
+      name: 'edit-conflict', path: '/wiki/Tour?action=edit',
+      prepare: async (page) => {
+        // Someone else rewrites the first line while this form is open; this form rewrites it too.
+        const other = await wiki.visit();
+        await other.page.goto('/wiki/Tour?action=edit');
+        const theirs = await other.page.locator('#source').inputValue();
+        await other.page.locator('#source').fill(theirs.replace(/^[^\n]*/, `Their first line, ${Date.now()}.`));
+        expect(await submitted(other.page, () => other.page.getByRole('button', { name: 'Save changes' }).click())).toBe(303);
+        const mine = await page.locator('#source').inputValue();
+        await page.locator('#source').fill(mine.replace(/^[^\n]*/, 'My own first line.'));
+        expect(await submitted(page, () => page.getByRole('button', { name: 'Save changes' }).click())).toBe(409);
       },
-      { name: 'history', path: '/wiki/Tour?action=history' },
-      { name: 'diff', path: `/wiki/Tour?diff=${newer}&oldid=${older}` },
-      { name: 'diff-inline', path: `/wiki/Tour?diff=${newer}&oldid=${older}&view=inline` },
-      { name: 'blame', path: '/wiki/Tour?action=blame' },
-      { name: 'info', path: '/wiki/Tour?action=info' },
-      { name: 'category', path: '/wiki/Category:Tour' },
-      { name: 'recent-changes', path: '/special/recent-changes' },
-      { name: 'recent-changes-admin', path: '/special/recent-changes', as: 'admin' },
-      { name: 'review', path: '/special/review', as: 'admin' },
-      { name: 'search', path: '/special/search?q=peer+networks&fulltext=1' },
-      { name: 'all-pages', path: '/special/all-pages' },
-      { name: 'special-pages', path: '/special/special-pages' },
-      { name: 'log', path: '/special/log' },
-      { name: 'contributions', path: '/special/contributions/Admin' },
-      { name: 'login', path: '/login' },
-      { name: 'register', path: '/register' },
-      { name: 'delete', path: '/wiki/Tour?action=delete', as: 'admin' },
-      { name: 'protect', path: '/wiki/Tour?action=protect', as: 'admin' },
-      { name: 'block', path: '/special/block', as: 'admin' },
-      { name: 'error-404', path: '/wiki/Tour?oldid=999999' },
-      { name: 'error-action', path: '/wiki/Tour?action=nonsense' },
-    ];
+    },
+    { name: 'history', path: '/wiki/Tour?action=history' },
+    { name: 'diff', path: `/wiki/Tour?diff=${newer}&oldid=${older}` },
+    { name: 'diff-inline', path: `/wiki/Tour?diff=${newer}&oldid=${older}&view=inline` },
+    { name: 'blame', path: '/wiki/Tour?action=blame' },
+    { name: 'info', path: '/wiki/Tour?action=info' },
+    { name: 'category', path: '/wiki/Category:Tour' },
+    { name: 'recent-changes', path: '/special/recent-changes' },
+    { name: 'recent-changes-admin', path: '/special/recent-changes', as: 'admin' },
+    { name: 'review', path: '/special/review', as: 'admin' },
+    { name: 'search', path: '/special/search?q=peer+networks&fulltext=1' },
+    { name: 'all-pages', path: '/special/all-pages' },
+    { name: 'special-pages', path: '/special/special-pages' },
+    { name: 'log', path: '/special/log' },
+    { name: 'contributions', path: '/special/contributions/Admin' },
+    { name: 'login', path: '/login' },
+    { name: 'register', path: '/register' },
+    { name: 'delete', path: '/wiki/Tour?action=delete', as: 'admin' },
+    { name: 'protect', path: '/wiki/Tour?action=protect', as: 'admin' },
+    { name: 'block', path: '/special/block', as: 'admin' },
+    { name: 'error-404', path: '/wiki/Tour?oldid=999999' },
+    { name: 'error-action', path: '/wiki/Tour?action=nonsense' },
+  ];
+  return { pages, adminState: await admin.context.storageState() };
+}
+let content: ReturnType<typeof tourContent> | undefined;
+
+describe('every page type, at 360 and 1440 px, light and dark', () => {
+  // One test a view: each stays well inside its time on a slower machine than this one.
+  it.each(VIEWS)('$width px, $colorScheme: no serious or critical accessibility violation, nothing wider than the screen; photographed', async (view) => {
+    const { pages, adminState } = await (content ??= tourContent());
     const problems: string[] = [];
-    for (const view of VIEWS) {
-      const reader = await wiki.visit({ viewport: { width: view.width, height: view.height }, colorScheme: view.colorScheme, bypassCSP: true });
-      const patroller = await wiki.visit({ viewport: { width: view.width, height: view.height }, colorScheme: view.colorScheme, bypassCSP: true, storageState: await admin.context.storageState() });
-      for (const p of pages) {
-        const page = p.as === 'admin' ? patroller.page : reader.page;
-        await page.goto(p.path);
-        if (p.prepare) await p.prepare(page);
-        const where = `${p.name} at ${view.width} px, ${view.colorScheme}`;
-        problems.push(...described(where, await violations(page)));
-        // Nothing runs off the right edge, where a reader on a phone would never see it.
-        const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
-        if (width > view.width) problems.push(`${where}: the page is ${width} px wide, wider than the screen`);
-        await page.screenshot({ path: join(TOUR_DIR, `${p.name}-${view.width}-${view.colorScheme}.png`), fullPage: true });
-      }
+    const reader = await wiki.visit({ viewport: { width: view.width, height: view.height }, colorScheme: view.colorScheme, bypassCSP: true });
+    const patroller = await wiki.visit({ viewport: { width: view.width, height: view.height }, colorScheme: view.colorScheme, bypassCSP: true, storageState: adminState });
+    for (const p of pages) {
+      const page = p.as === 'admin' ? patroller.page : reader.page;
+      await page.goto(p.path);
+      if (p.prepare) await p.prepare(page);
+      const where = `${p.name} at ${view.width} px, ${view.colorScheme}`;
+      problems.push(...described(where, await violations(page)));
+      // Nothing runs off the right edge, where a reader on a phone would never see it.
+      const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      if (width > view.width) problems.push(`${where}: the page is ${width} px wide, wider than the screen`);
+      await page.screenshot({ path: join(TOUR_DIR, `${p.name}-${view.width}-${view.colorScheme}.png`), fullPage: true });
     }
     expect(problems).toEqual([]);
-  });
+  }, 180_000);
 });
 
 describe('printing an article', () => {
