@@ -6,6 +6,8 @@ import { migrate } from './db/migrate.js';
 import { createStores, type Stores } from './db/stores.js';
 import { touchPairsOnChange } from './wiki/pairs.js';
 import { watchPairsOnCreate } from './wiki/watchlist.js';
+import { mailNotifications } from './wiki/notifications.js';
+import { createMail } from './mail.js';
 import { TokenService } from './auth/tokens.js';
 import { seedIfEmpty } from './seed/seed.js';
 import type { AppDeps } from './http/deps.js';
@@ -67,10 +69,13 @@ export function openWiki(config: Config, log?: (err: unknown) => void, o: OpenOp
     }
     // Subscribed last: start-up writes (seeding, crash recovery) come before any reader, so no cache holds what they change.
     const purger = startPurging(stores, config);
+    // Mail about notifications, for those who asked for it, when the wiki sends mail (wiki/notifications.ts).
+    const mail = createMail(config, log);
+    mailNotifications(stores, mail, config.publicUrl);
     const workers = new TextWorkers();
     // Line authorship a crash left pending, or an older database never stored, derived in the background (wiki/blameFill.ts).
     if (o.background ?? true) void startAuthorshipFill(stores, workers, log);
-    return { db, stores, config, secret, tokens: new TokenService(secret), workers, seeded, log, purger };
+    return { db, stores, config, secret, tokens: new TokenService(secret), workers, seeded, log, purger, mail };
   } catch (e) {
     db.close();
     throw e;

@@ -25,6 +25,10 @@ export interface Config {
   workers: number;
   /** WIKI_PURGE_URLS: base URLs of HTTP caches that get a PURGE for every URL a change makes stale, without a trailing slash. */
   purgeUrls: readonly string[];
+  /** WIKI_SMTP_URL: where the wiki's mail goes (password resets, notifications); undefined: the wiki sends no mail. */
+  smtpUrl: string | undefined;
+  /** WIKI_MAIL_FROM: the sender of the wiki's mail. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +90,22 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return Number(v);
 }
 
+/** WIKI_SMTP_URL: an smtp:// or smtps:// URL (user and password in it, as nodemailer takes them), or unset. */
+function smtpUrl(env: Env): string | undefined {
+  const v = env.WIKI_SMTP_URL?.trim();
+  if (!v) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^smtps?:$/.test(url.protocol) || url.hostname === '') {
+    throw new ConfigError('WIKI_SMTP_URL must be an SMTP server URL such as smtp://user:pass@mail.example:587 (or smtps:// for TLS from the start); unset it to send no mail.');
+  }
+  return v;
+}
+
 /** @throws ConfigError with a message naming the variable and what it must be. */
 export function loadConfig(env: Env = process.env): Config {
   const port = int(env, 'PORT', 3000, 0, 65535);
@@ -113,6 +133,8 @@ export function loadConfig(env: Env = process.env): Config {
     externalImages: externalImages(env),
     workers: int(env, 'WIKI_WORKERS', availableParallelism(), 1, 256),
     purgeUrls: purgeUrls(env),
+    smtpUrl: smtpUrl(env),
+    mailFrom: env.WIKI_MAIL_FROM || `Peerwiki <wiki@${new URL(publicUrl).hostname.replace(/^\[|\]$/g, '')}>`,
   });
 }
 

@@ -37,6 +37,9 @@ async function closeWiki(wiki: Wiki): Promise<void> {
   await wiki.workers.close();
   // Before the database: PURGEs still queued go out (for a bounded time) first.
   await wiki.purger.close();
+  // Mail still queued goes out (each message tried a bounded number of times) before the process ends.
+  await wiki.mail.idle();
+  wiki.mail.close();
   // Search entries still queued are written now rather than by the next start.
   try {
     await searchQueueSettled(wiki.stores);

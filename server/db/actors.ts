@@ -19,8 +19,30 @@ function toActor(r: ActorRow): Actor {
   return { id: r.id, name: r.name, kind: r.kind, role: r.role, tokenVersion: r.token_version, editCount: r.edit_count, createdAt: r.created_at };
 }
 
+/** What an account keeps besides its name and role (SPEC section 11, /special/preferences). */
+export interface Preferences {
+  /** The verified address; null when none. */
+  email: string | null;
+  emailNotifications: boolean;
+  watchEdited: boolean;
+}
+
+/** What the account has not read yet: the first unseen change to its user talk page, and the notifications cursor. */
+export interface Unseen {
+  talkUnread: number | null;
+  notificationsSeen: number;
+}
+
 export class ActorStore {
   private readonly db: Db;
+  private readonly prefsStmt;
+  private readonly setPrefsStmt;
+  private readonly setEmailStmt;
+  private readonly byEmailStmt;
+  private readonly unseenStmt;
+  private readonly talkUnreadStmt;
+  private readonly talkReadStmt;
+  private readonly seenStmt;
   private readonly selectById;
   private readonly selectByName;
   private readonly insertStmt;
@@ -42,6 +64,16 @@ export class ActorStore {
     this.updateHash = db.prepare('UPDATE actor SET password_hash = ?, token_version = token_version + 1 WHERE id = ?');
     this.updateRole = db.prepare('UPDATE actor SET role = ? WHERE id = ?');
     this.bumpVersion = db.prepare('UPDATE actor SET token_version = token_version + 1 WHERE id = ?');
+    this.prefsStmt = db.prepare<[number], { email: string | null; email_notifications: number; watch_edited: number }>(
+      'SELECT email, email_notifications, watch_edited FROM actor WHERE id = ?',
+    );
+    this.setPrefsStmt = db.prepare('UPDATE actor SET email_notifications = ?, watch_edited = ? WHERE id = ?');
+    this.setEmailStmt = db.prepare('UPDATE actor SET email = ? WHERE id = ?');
+    this.byEmailStmt = db.prepare<[string, number], ActorRow>(`SELECT ${COLUMNS} FROM actor WHERE email = ? AND kind = 'user' ORDER BY id LIMIT ?`);
+    this.unseenStmt = db.prepare<[number], { talk_unread: number | null; notifications_seen: number }>('SELECT talk_unread, notifications_seen FROM actor WHERE id = ?');
+    this.talkUnreadStmt = db.prepare('UPDATE actor SET talk_unread = coalesce(talk_unread, ?) WHERE id = ?');
+    this.talkReadStmt = db.prepare('UPDATE actor SET talk_unread = NULL WHERE id = ? AND talk_unread IS NOT NULL');
+    this.seenStmt = db.prepare('UPDATE actor SET notifications_seen = max(notifications_seen, ?) WHERE id = ?');
     this.systemStmt = db.prepare<[], ActorRow>(`SELECT ${COLUMNS} FROM actor WHERE kind = 'system' ORDER BY id LIMIT 1`);
     // The newest temporary account of the year whose name ends in digits only: an imported one
     // may be named otherwise (~2026-imported), and its suffix is no number to count on from.
@@ -115,5 +147,45 @@ export class ActorStore {
   /** Make every earlier token of the account invalid. */
   revokeTokens(id: number): void {
     this.bumpVersion.run(id);
+  }
+
+  /** Defaults for an unknown account: nothing stored, pages edited watched. */
+  preferences(id: number): Preferences {
+    const r = this.prefsStmt.get(id);
+    return { email: r?.email ?? null, emailNotifications: r?.email_notifications === 1, watchEdited: r ? r.watch_edited === 1 : true };
+  }
+
+  setPreferences(id: number, p: { emailNotifications: boolean; watchEdited: boolean }): void {
+    this.setPrefsStmt.run(p.emailNotifications ? 1 : 0, p.watchEdited ? 1 : 0, id);
+  }
+
+  /** Set (or, with null, remove) the account's verified address. */
+  setEmail(id: number, email: string | null): void {
+    this.setEmailStmt.run(email, id);
+  }
+
+  /** Registered accounts whose verified address is `email` (compared as stored: lower case), at most `limit`. */
+  byEmail(email: string, limit: number): Actor[] {
+    return this.byEmailStmt.all(email, limit).map(toActor);
+  }
+
+  unseen(id: number): Unseen {
+    const r = this.unseenStmt.get(id);
+    return { talkUnread: r?.talk_unread ?? null, notificationsSeen: r?.notifications_seen ?? 0 };
+  }
+
+  /** Someone else changed the account's user talk page in `revisionId` (the first such unseen revision is kept). */
+  markTalkUnread(id: number, revisionId: number): void {
+    this.talkUnreadStmt.run(revisionId, id);
+  }
+
+  /** The owner has seen their user talk page; true when there was something unseen. */
+  markTalkRead(id: number): boolean {
+    return this.talkReadStmt.run(id).changes === 1;
+  }
+
+  /** Notifications up to revision `revisionId` are read (the cursor never goes back). */
+  markNotificationsSeen(id: number, revisionId: number): void {
+    this.seenStmt.run(revisionId, id);
   }
 }

@@ -15,11 +15,20 @@ interface BlockRow {
   reason: string;
   by_actor: number;
   created_at: string;
+  anon_only: number;
+  autoblock: number;
+  allow_usertalk: number;
+  parent_id: number | null;
+  by_name: string;
 }
 
 const toBlock = (r: BlockRow): Block => ({
   id: r.id, actorId: r.actor_id, ip: r.ip, target: r.target, expiry: r.expiry, reason: r.reason, byActor: r.by_actor, createdAt: r.created_at,
+  anonOnly: r.anon_only === 1, autoblock: r.autoblock === 1, allowUsertalk: r.allow_usertalk === 1, parentId: r.parent_id, byName: r.by_name,
 });
+
+// Every read names the admin: the page a blocked person sees says who blocked them (SPEC section 11).
+const BLOCK_COLUMNS = 'b.*, a.name AS by_name';
 
 export class ProtectionStore {
   private readonly select;
@@ -66,21 +75,34 @@ export class BlockStore {
   private readonly removeStmt;
   private readonly unkeyedStmt;
   private readonly setKeysStmt;
+  private readonly childrenStmt;
+  private readonly autoblockAtStmt;
 
   constructor(db: Db) {
     this.insert = db.prepare(
-      'INSERT INTO block (actor_id, ip, target, expiry, reason, by_actor, created_at, range_start, range_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO block (actor_id, ip, target, expiry, reason, by_actor, created_at, range_start, range_end, anon_only, autoblock, allow_usertalk, parent_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // Expiries are ISO strings with four-digit years (wiki/expiry.ts), so text order is time order.
-    const active = 'removed_at IS NULL AND (expiry IS NULL OR expiry > ?)';
-    this.byActorStmt = db.prepare<[number, string], BlockRow>(`SELECT * FROM block WHERE actor_id = ? AND ${active} ORDER BY id DESC LIMIT 1`);
+    const active = 'b.removed_at IS NULL AND (b.expiry IS NULL OR b.expiry > @now)';
+    const from = 'FROM block b JOIN actor a ON a.id = b.by_actor';
+    this.byActorStmt = db.prepare<{ actor: number; now: string }, BlockRow>(
+      `SELECT ${BLOCK_COLUMNS} ${from} WHERE b.actor_id = @actor AND ${active} ORDER BY b.id DESC LIMIT 1`,
+    );
     // range_start BETWEEN floor AND key reads only the stretch of the block_range index where a
     // range holding the address can start (migration 0006); range_end then picks those that reach it.
-    this.byRangeStmt = db.prepare<[string, string, string, string], BlockRow>(
-      `SELECT * FROM block INDEXED BY block_range WHERE range_start BETWEEN ? AND ? AND range_end >= ? AND ${active} ORDER BY id DESC LIMIT 1`,
+    // A registered account passes blocks of anonymous users only.
+    this.byRangeStmt = db.prepare<{ floor: string; key: string; now: string; registered: number }, BlockRow>(
+      `SELECT ${BLOCK_COLUMNS} FROM block b INDEXED BY block_range JOIN actor a ON a.id = b.by_actor
+       WHERE b.range_start BETWEEN @floor AND @key AND b.range_end >= @key AND ${active} AND (b.anon_only = 0 OR @registered = 0)
+       ORDER BY b.id DESC LIMIT 1`,
     );
-    this.byIdStmt = db.prepare<[number], BlockRow>('SELECT * FROM block WHERE id = ? AND removed_at IS NULL');
-    this.activeStmt = db.prepare<[string, number], BlockRow>(`SELECT * FROM block WHERE ${active} ORDER BY id DESC LIMIT ?`);
+    this.byIdStmt = db.prepare<[number], BlockRow>(`SELECT ${BLOCK_COLUMNS} ${from} WHERE b.id = ? AND b.removed_at IS NULL`);
+    this.activeStmt = db.prepare<{ now: string; limit: number }, BlockRow>(`SELECT ${BLOCK_COLUMNS} ${from} WHERE ${active} ORDER BY b.id DESC LIMIT @limit`);
+    this.childrenStmt = db.prepare<[number], { id: number }>('SELECT id FROM block WHERE parent_id = ? AND removed_at IS NULL');
+    this.autoblockAtStmt = db.prepare<{ parent: number; ip: string; now: string }, { id: number }>(
+      `SELECT b.id FROM block b WHERE b.parent_id = @parent AND b.ip = @ip AND ${active} LIMIT 1`,
+    );
     this.removeStmt = db.prepare('UPDATE block SET removed_at = ? WHERE id = ? AND removed_at IS NULL');
     this.unkeyedStmt = db.prepare<[], { id: number; ip: string }>(
       'SELECT id, ip FROM block WHERE ip IS NOT NULL AND range_start IS NULL AND removed_at IS NULL',
@@ -103,17 +125,30 @@ export class BlockStore {
 
   /** Store a block; `range` is required for an address or range block (`ip` set), absent for an account. */
   create(b: Omit<Block, 'id'>, range?: BlockRange): Block {
-    const info = this.insert.run(b.actorId, b.ip, b.target, b.expiry, b.reason, b.byActor, b.createdAt, range?.start ?? null, range?.end ?? null);
+    const info = this.insert.run(
+      b.actorId, b.ip, b.target, b.expiry, b.reason, b.byActor, b.createdAt, range?.start ?? null, range?.end ?? null,
+      b.anonOnly ? 1 : 0, b.autoblock ? 1 : 0, b.allowUsertalk ? 1 : 0, b.parentId,
+    );
     return { ...b, id: Number(info.lastInsertRowid) };
+  }
+
+  /** Ids of the active autoblocks made from account block `parentId`. */
+  children(parentId: number): number[] {
+    return this.childrenStmt.all(parentId).map((r) => r.id);
+  }
+
+  /** Whether account block `parentId` already has an autoblock in force on address `ip` (canonical). */
+  hasAutoblockAt(parentId: number, ip: string, now: string): boolean {
+    return this.autoblockAtStmt.get({ parent: parentId, ip, now }) !== undefined;
   }
 
   /**
    * The newest block in force at `now` on this account, else on a range holding this address
    * (`address` from wiki/address.ts lookupKeys); undefined when there is none.
    */
-  activeFor(actorId: number | undefined, address: { key: string; floor: string } | undefined, now: string): Block | undefined {
-    const byActor = actorId !== undefined ? this.byActorStmt.get(actorId, now) : undefined;
-    const byRange = !byActor && address ? this.byRangeStmt.get(address.floor, address.key, address.key, now) : undefined;
+  activeFor(actorId: number | undefined, address: { key: string; floor: string } | undefined, now: string, registered = false): Block | undefined {
+    const byActor = actorId !== undefined ? this.byActorStmt.get({ actor: actorId, now }) : undefined;
+    const byRange = !byActor && address ? this.byRangeStmt.get({ floor: address.floor, key: address.key, now, registered: registered ? 1 : 0 }) : undefined;
     const row = byActor ?? byRange;
     return row && toBlock(row);
   }
@@ -125,7 +160,7 @@ export class BlockStore {
   }
 
   active(now: string, limit: number): Block[] {
-    return this.activeStmt.all(now, limit).map(toBlock);
+    return this.activeStmt.all({ now, limit }).map(toBlock);
   }
 
   remove(id: number, now: string): boolean {

@@ -117,6 +117,7 @@ export class RevisionStore {
     this.prevStmt = db.prepare<[number, number], { id: number }>(
       'SELECT id FROM revision WHERE page_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
+    this.lastAddressStmt = db.prepare<[number], { ip: string }>('SELECT ip FROM revision WHERE actor_id = ? AND ip IS NOT NULL ORDER BY id DESC LIMIT 1');
     this.pagesByActorStmt = db.prepare<[number, string], { page_id: number }>(
       'SELECT DISTINCT page_id FROM revision WHERE actor_id = ? AND timestamp >= ? ORDER BY page_id',
     );
@@ -170,6 +171,13 @@ export class RevisionStore {
       minRisk: f.minRisk ?? null,
       latestOnly: f.latestOnly ? 1 : 0,
     }).map(toRevision);
+  }
+
+  private readonly lastAddressStmt;
+
+  /** The address the account last saved from (canonical form), if any save of it has one. */
+  lastAddressOf(actorId: number): string | undefined {
+    return this.lastAddressStmt.get(actorId)?.ip;
   }
 
   /** Pages with revisions by this account, or from this IP address, at or after `since`. */

@@ -13,6 +13,8 @@ import { RevisionStore } from './revisions.js';
 import { SearchStore } from './search.js';
 import { SettingStore } from './settings.js';
 import { WatchlistStore } from './watchlist.js';
+import { NotificationStore } from './notifications.js';
+import { AccountLinkStore } from './accountLinks.js';
 import { ChangeFeed } from './feed.js';
 import { Memo } from './memo.js';
 import { Stamps } from './stamps.js';
@@ -35,6 +37,8 @@ export interface Stores {
   review: ReviewStore;
   lists: ListStore;
   watchlist: WatchlistStore;
+  notifications: NotificationStore;
+  accountLinks: AccountLinkStore;
   /** Committed changes (db/feed.ts): the domain notes them inside its writes; subscribers hear them after commit. */
   feed: ChangeFeed;
   /** Page stamps for the view cache's checks: PageStore.stamp, cheaper (db/stamps.ts). */
@@ -97,6 +101,8 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
     review: new ReviewStore(db),
     lists: new ListStore(db),
     watchlist: new WatchlistStore(db),
+    notifications: new NotificationStore(db),
+    accountLinks: new AccountLinkStore(db),
     feed,
     stamps,
     memo: new Memo(),

@@ -2,7 +2,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Stores } from '../db/stores.js';
 import { can as allowed, type Right, type RightsContext } from '../wiki/rights.js';
-import { blockOf, protectionOf, requireRight, type Who } from '../wiki/guard.js';
+import { blockOf, isOwnTalk, protectionOf, requireRight, type Who } from '../wiki/guard.js';
 import type { Title } from '../wiki/title.js';
 import type { Block, Protection } from '../wiki/types.js';
 import './context.js';
@@ -41,6 +41,7 @@ export function requestCan(stores: Stores, anonEdits: boolean, req: Request): Ca
       if (!protections.has(key)) protections.set(key, protectionOf(stores, page));
       return protections.get(key);
     },
+    ownTalk: page !== undefined && isOwnTalk(w.actor, page),
   });
   const can = (right: Right, page?: Title): boolean => {
     const w = who(right);

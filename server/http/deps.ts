@@ -6,6 +6,7 @@ import type { Limits } from './limits.js';
 import type { Act } from './act.js';
 import type { TextWorkers } from '../wiki/work/pool.js';
 import type { ViewCache } from './viewCache.js';
+import type { Mail } from '../mail.js';
 
 export interface AppDeps {
   stores: Stores;
@@ -15,6 +16,8 @@ export interface AppDeps {
   workers: TextWorkers;
   /** The installation's secret (JWT_SECRET or the generated one), also keying CSRF tokens. */
   secret: string;
+  /** The wiki's outgoing mail (WIKI_SMTP_URL); NO_MAIL when it sends none. */
+  mail: Mail;
   /** Where unexpected errors are reported (tests silence or capture it). */
   log?: (err: unknown) => void;
 }

@@ -79,6 +79,18 @@ export function flag(value: unknown): boolean {
   return value === true || value === 'true' || value === '1' || value === 'on' || value === 'yes';
 }
 
+/**
+ * An optional yes/no field: undefined when absent (the caller's default holds), else true or false.
+ * @throws InvalidInputError for anything else, naming the field.
+ */
+export function optionalFlag(name: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (value === true || value === false) return value;
+  if (typeof value === 'string' && /^(true|1|on|yes)$/i.test(value)) return true;
+  if (typeof value === 'string' && /^(false|0|off|no)$/i.test(value)) return false;
+  throw new InvalidInputError(`${name} must be true or false.`);
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -83,7 +83,12 @@ export function blameJson(rev: Revision, blocks: BlameBlock[]) {
 }
 
 export function blockJson(b: Block) {
-  return { id: b.id, target: b.target, expiry: b.expiry ?? 'infinite', reason: b.reason, timestamp: b.createdAt };
+  return {
+    id: b.id, target: b.target, expiry: b.expiry ?? 'infinite', reason: b.reason, timestamp: b.createdAt,
+    by: b.byName ?? null, anon_only: b.anonOnly, autoblock: b.autoblock, allow_usertalk: b.allowUsertalk,
+    // An autoblock names the account block it comes from; its address is never in the list (as MediaWiki hides it).
+    ...(b.parentId !== null ? { autoblock_of: b.parentId } : {}),
+  };
 }
 
 export function logJson(e: LogEntry) {

@@ -5,6 +5,7 @@
  */
 import type { Stores } from '../db/stores.js';
 import { parseBlockRange, parseCidr, rangeKeys } from './address.js';
+import { autoblockAddress } from './autoblock.js';
 import { InvalidInputError, NotFoundError, WikiError } from './errors.js';
 import { can } from './rights.js';
 import { analyzeForIndex } from './markdown.js';
@@ -35,14 +36,25 @@ export function protectPage(stores: Stores, by: Actor, title: Title, level: Prot
   });
 }
 
+/** The choices of a block besides its target, expiry and reason (SPEC section 11); each has its default. */
+export interface BlockOptions {
+  /** Address and range blocks: stop only people without a registered account. Default true. */
+  anonOnly?: boolean;
+  /** Account blocks: block the account's last address, and each address it then tries to edit from, for a day. Default true. */
+  autoblock?: boolean;
+  /** Whether the blocked person may still edit their own user talk page, to appeal. Default true. */
+  allowUsertalk?: boolean;
+}
+
 /**
  * Block an account (by name), an IP address or a CIDR range. Addresses and ranges are stored in
  * canonical form (`::ffff:10.0.0.5` and `010.000.000.005` are `10.0.0.5`), so every spelling of
- * an address is stopped by one block.
+ * an address is stopped by one block. An account block with autoblock also blocks the address the
+ * account last saved from (autoblockAddress).
  * @throws NotFoundError for an unknown account; InvalidInputError for an empty target, yourself,
  *   or a range wider than IPv4 /16 or IPv6 /19.
  */
-export function blockTarget(stores: Stores, by: Actor, target: string, expiry: string | null, reason: string): Block {
+export function blockTarget(stores: Stores, by: Actor, target: string, expiry: string | null, reason: string, o: BlockOptions = {}): Block {
   const now = new Date().toISOString();
   const name = target.trim();
   if (name === '') throw new InvalidInputError('target must be a user name, an IP address, or a CIDR range such as 10.0.0.0/24.');
@@ -52,22 +64,30 @@ export function blockTarget(stores: Stores, by: Actor, target: string, expiry: s
     if (!range && !actor) throw new NotFoundError(`There is no account "${name}", and it is not an IP address or range.`);
     if (actor && actor.id === by.id) throw new InvalidInputError('You cannot block yourself.');
     const block = stores.blocks.create(
-      { actorId: actor?.id ?? null, ip: range?.text ?? null, target: actor?.name ?? range!.text, expiry, reason: cutComment(reason), byActor: by.id, createdAt: now },
+      {
+        actorId: actor?.id ?? null, ip: range?.text ?? null, target: actor?.name ?? range!.text, expiry, reason: cutComment(reason), byActor: by.id, createdAt: now,
+        anonOnly: range ? (o.anonOnly ?? true) : false, autoblock: actor ? (o.autoblock ?? true) : false, allowUsertalk: o.allowUsertalk ?? true, parentId: null,
+      },
       range && rangeKeys(range),
     );
-    stores.log.add({ type: 'block', action: 'block', actorId: by.id, target: block.target, reason: block.reason, details: { id: block.id, expiry: expiry ?? 'infinite' }, timestamp: now });
+    const details = { id: block.id, expiry: expiry ?? 'infinite', anon_only: block.anonOnly, autoblock: block.autoblock, allow_usertalk: block.allowUsertalk };
+    stores.log.add({ type: 'block', action: 'block', actorId: by.id, target: block.target, reason: block.reason, details, timestamp: now });
     stores.feed.note({ type: 'block', blockId: block.id, target: block.target, expiry, actorId: by.id, timestamp: now, linkColours: [] });
-    return block;
+    const last = actor && block.autoblock ? stores.revisions.lastAddressOf(actor.id) : undefined;
+    if (last) autoblockAddress(stores, { ...block, byName: by.name }, last, now);
+    return { ...block, byName: by.name };
   });
 }
 
-/** Lift a block. @throws NotFoundError when there is no such active block. */
+/** Lift a block, and the autoblocks it made. @throws NotFoundError when there is no such active block. */
 export function unblock(stores: Stores, by: Actor, id: number, reason = ''): void {
   const now = new Date().toISOString();
   stores.transaction(() => {
     const block = stores.blocks.byId(id);
     if (!block || !stores.blocks.remove(id, now)) throw new NotFoundError(`There is no active block ${id}.`);
-    stores.log.add({ type: 'block', action: 'unblock', actorId: by.id, target: block.target, reason: cutComment(reason), details: { id }, timestamp: now });
+    for (const child of stores.blocks.children(id)) stores.blocks.remove(child, now);
+    const action = block.parentId !== null ? 'unblock-autoblock' : 'unblock';
+    stores.log.add({ type: 'block', action, actorId: by.id, target: block.target, reason: cutComment(reason), details: { id }, timestamp: now });
     stores.feed.note({ type: 'unblock', blockId: id, target: block.target, actorId: by.id, timestamp: now, linkColours: [] });
   });
 }

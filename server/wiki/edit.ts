@@ -5,6 +5,7 @@
  * reads only immutable rows, so it is done before the write transaction; inside it the page's latest
  * revision is checked again and the work redone only if someone saved in between.
  */
+import { noteSave } from './notifications.js';
 import type { Stores } from '../db/stores.js';
 import type { TextWorkers } from './work/pool.js';
 import { finishDeferredRows, finishDeferredRowsAsync, updateRows, type DeferredRows } from './links.js';
@@ -189,6 +190,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   });
   const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, contentId: content.id, text: p.text }, p.authors);
   stores.actors.countEditOf(actor.id);
+  noteSave(stores, { revisionId, pageId, title: input.title, actor, now });
   const saved = stores.pages.byId(pageId)!;
   const revision = stores.revisions.byId(revisionId)!;
   stores.feed.note({

@@ -22,6 +22,8 @@ export interface RightsContext {
   protection?: Protection;
   /** The block in force on the actor or their IP address, if any. */
   block?: Block;
+  /** Whether the page acted on is the actor's own user talk page (where a blocked person may appeal). */
+  ownTalk?: boolean;
 }
 
 /** Edits a registered user needs before moving pages. */
@@ -42,7 +44,9 @@ export function can(actor: Actor | undefined, right: Right, ctx: RightsContext):
   if (right === 'read') return true;
   // A blocked admin loses the admin tools too while blocked (another admin lifts the block).
   if (ADMIN_ONLY.has(right)) return admin && (!ctx.block || KEPT_WHEN_BLOCKED.has(right));
-  if (ctx.block && right !== 'register') return false;
+  // A blocked person may still write on their own user talk page to appeal, unless the block says no.
+  const appeal = right === 'edit' && ctx.ownTalk === true && ctx.block?.allowUsertalk === true;
+  if (ctx.block && right !== 'register' && !appeal) return false;
   switch (right) {
     case 'register':
       return !ctx.block;
@@ -62,13 +66,37 @@ function readableTime(iso: string): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
+/**
+ * What a blocked person is told (SPEC section 11): why, until when, by whom, and how to appeal.
+ * An autoblock names the block it comes from, not the address.
+ */
+export function blockMessage(actor: Actor | undefined, block: Block): string {
+  const registered = actor !== undefined && actor.kind !== 'temp';
+  const until = block.expiry ? `until ${readableTime(block.expiry)}` : 'with no end date';
+  const why = block.reason ? `: ${block.reason}` : '';
+  const what = block.parentId !== null
+    ? `Your address is blocked automatically ${until}, because a blocked account edited from it recently${why}`
+    : block.actorId !== null
+      ? `You are blocked ${until}${why}`
+      : `Editing from your address${block.anonOnly ? ' without an account' : ''} is blocked ${until}${why}`;
+  const by = block.byName ? ` Blocked by ${block.byName}.` : '';
+  const appeal = block.allowUsertalk && actor !== undefined
+    ? ` You can still read every page, and you may appeal on your own talk page, User talk:${actor.name}.`
+    : ' You can still read every page. To appeal, see Help:Blocking policy.';
+  const login = block.anonOnly && !registered ? ' Logged-in users are not blocked: log in to edit.' : '';
+  return `${what.replace(/([^.!?])$/, '$1.')}${by}${login}${appeal}`;
+}
+
 /** Why `right` is refused, in words that say what would allow it; undefined when allowed. */
 export function refusal(actor: Actor | undefined, right: Right, ctx: RightsContext): { status: 401 | 403; message: string } | undefined {
   if (can(actor, right, ctx)) return undefined;
   const registered = actor !== undefined && actor.kind !== 'temp';
   if (ctx.block && (!ADMIN_ONLY.has(right) || (registered && actor.role === 'admin'))) {
-    const until = ctx.block.expiry ? `until ${readableTime(ctx.block.expiry)}` : 'with no end date';
-    return { status: 403, message: `You are blocked ${until}${ctx.block.reason ? `: ${ctx.block.reason}` : ''}. You can still read every page.` };
+    if (right === 'register') {
+      const until = ctx.block.expiry ? `until ${readableTime(ctx.block.expiry)}` : 'with no end date';
+      return { status: 403, message: `You are blocked from creating accounts from this address ${until}${ctx.block.reason ? `: ${ctx.block.reason}` : ''}. You can still read every page.` };
+    }
+    return { status: 403, message: blockMessage(actor, ctx.block) };
   }
   if (ADMIN_ONLY.has(right)) {
     return registered

@@ -87,6 +87,16 @@ export interface Block {
   reason: string;
   byActor: number;
   createdAt: string;
+  /** An address or range block that stops only people without a registered account (temporary accounts included). */
+  anonOnly: boolean;
+  /** An account block that also blocks the addresses the account edits from (autoblocks, below). */
+  autoblock: boolean;
+  /** Whether the blocked person may still edit their own user talk page, to appeal. */
+  allowUsertalk: boolean;
+  /** Set on an autoblock: the account block whose last address this is. */
+  parentId: number | null;
+  /** The admin's name (joined in when read; absent on a block just made). */
+  byName?: string;
 }
 
 export type LogType = 'protect' | 'block' | 'delete' | 'move' | 'rollback' | 'patrol';

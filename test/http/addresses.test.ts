@@ -142,10 +142,27 @@ describe('blocks by address and range', () => {
     expect((await anonSave(app, outside, 'Out')).status).toBe(201);
   });
 
+  it('lets a logged-in user edit at an address blocked for anonymous users only (the default), but not a temporary account', async () => {
+    const { app, wiki, asAdmin } = setup({ trustedProxies: ['127.0.0.1'] });
+    const asUser = `Bearer ${tokenFor(wiki, wiki.stores.actors.byName('User')!)}`;
+    const made = await request(app).post('/api/v1/blocks').set('authorization', asAdmin).send({ target: '192.0.2.0/24', reason: 'school' }).expect(201);
+    expect(made.body).toMatchObject({ anon_only: true, autoblock: false, allow_usertalk: true });
+    const userSave = await request(app).post('/api/v1/page').set('authorization', asUser).set('x-forwarded-for', '192.0.2.44').send({ title: 'U', source: 'x' });
+    expect(userSave.status).toBe(201);
+    const anon = await anonSave(app, '192.0.2.45', 'Anon');
+    expect(anon.status).toBe(403);
+    expect(anon.body.error.message).toMatch(/without an account is blocked .*school.*log in to edit/);
+    // A temporary account made elsewhere is still someone without an account here.
+    const temp = await anonSave(app, '198.51.100.9', 'Elsewhere');
+    const cookie = temp.headers['set-cookie']!;
+    const again = await request(app).post('/api/v1/page').set('cookie', cookie).set('x-forwarded-for', '192.0.2.46').send({ title: 'Again', source: 'x' });
+    expect(again.status).toBe(403);
+  });
+
   it('stops a logged-in user at a blocked address, and lifting the block lets them edit', async () => {
     const { app, wiki, asAdmin } = setup({ trustedProxies: ['127.0.0.1'] });
     const asUser = `Bearer ${tokenFor(wiki, wiki.stores.actors.byName('User')!)}`;
-    const block = await request(app).post('/api/v1/blocks').set('authorization', asAdmin).send({ target: '192.0.2.0/24' });
+    const block = await request(app).post('/api/v1/blocks').set('authorization', asAdmin).send({ target: '192.0.2.0/24', anon_only: false });
     const save = () => request(app).post('/api/v1/page').set('authorization', asUser).set('x-forwarded-for', '192.0.2.44').send({ title: 'U', source: 'x' });
     expect((await save()).status).toBe(403);
     await request(app).delete(`/api/v1/blocks/${block.body.id}`).set('authorization', asAdmin).expect(204);

@@ -99,8 +99,14 @@ describe('blocks', () => {
     expect(edit.status).toBe(403);
     expect(edit.body.error.message).toMatch(/blocked until 2099-01-01 00:00 UTC: spamming links/);
     expect(revisionCount(wiki)).toBe(0);
+    // Trying to edit carried the block to the address tried from, as an autoblock that names no address.
     const list = await request(app).get('/api/v1/blocks').set('authorization', asAdmin);
-    expect(list.body.blocks).toHaveLength(1);
+    expect(list.body.blocks).toEqual([
+      expect.objectContaining({ target: 'User', autoblock_of: res.body.id, anon_only: false }),
+      expect.objectContaining({ id: res.body.id, target: 'User', autoblock: true, allow_usertalk: true, by: 'Admin' }),
+    ]);
+    expect(JSON.stringify(list.body)).not.toMatch(/127\.0\.0\.1/);
+    // Lifting the block lifts its autoblocks with it.
     expect((await request(app).delete(`/api/v1/blocks/${res.body.id}`).set('authorization', asAdmin)).status).toBe(204);
     expect((await request(app).post('/api/v1/page').set('authorization', asUser).send({ title: 'Fine', source: 'x' })).status).toBe(201);
     const log = await request(app).get('/api/v1/log?type=block');
@@ -135,7 +141,7 @@ describe('blocks', () => {
     const res = await agent.post('/special/block').type('form').send({ target: 'User', expiry: '2 days', reason: 'cool off', csrf });
     expect(res.status).toBe(303);
     const page = await agent.get('/special/block');
-    expect(page.text).toContain('User — until');
+    expect(page.text).toContain('>User</a> — until');
     expect(page.text).toContain('(cool off)');
   });
 });

@@ -56,7 +56,7 @@ describe('the request\'s can', () => {
     // The block is on the blocked user's account, not on their address: a new account may be made from it.
     expect(() => canOf(wiki, actors['blocked user']).require('register')).not.toThrow();
     blockTarget(wiki.stores, actors.admin!, '192.0.2.1', null, 'address');
-    expect(() => canOf(wiki, undefined).require('register')).toThrow(/You are blocked/);
+    expect(() => canOf(wiki, undefined).require('register')).toThrow(/You are blocked from creating accounts/);
   });
 });
 

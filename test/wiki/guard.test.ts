@@ -19,8 +19,9 @@ function setup() {
   createPage(wiki, { title: 'Locked' });
   protectPage(s, admin, T('Locked'), 'full', null, 'war');
   const accountBlock = blockTarget(s, admin, 'Vandal', null, 'spam');
-  const rangeBlock = blockTarget(s, admin, '203.0.113.0/24', null, 'open proxy');
-  return { wiki, s, admin, alice, vandal, accountBlock, rangeBlock };
+  const rangeBlock = blockTarget(s, admin, '203.0.113.0/24', null, 'open proxy', { anonOnly: false });
+  const schoolBlock = blockTarget(s, admin, '192.0.2.0/24', null, 'school');
+  return { wiki, s, admin, alice, vandal, accountBlock, rangeBlock, schoolBlock };
 }
 type Ctx = ReturnType<typeof setup>;
 
@@ -32,6 +33,8 @@ describe('rightsContext', () => {
     { name: 'anyone inside a blocked range', who: () => ({ actor: undefined, ip: '203.0.113.77' }), block: (c) => c.rangeBlock.id },
     { name: 'a registered user inside a blocked range', who: (c) => ({ actor: c.alice, ip: '203.0.113.77' }), block: (c) => c.rangeBlock.id },
     { name: 'another spelling of an address in the range', who: () => ({ actor: undefined, ip: '::ffff:203.0.113.5' }), block: (c) => c.rangeBlock.id },
+    { name: 'someone not logged in inside a range blocked for anonymous users', who: () => ({ actor: undefined, ip: '192.0.2.9' }), block: (c) => c.schoolBlock.id },
+    { name: 'a registered user inside a range blocked for anonymous users only', who: (c) => ({ actor: c.alice, ip: '192.0.2.9' }), block: () => undefined },
     { name: 'an address just outside the range', who: () => ({ actor: undefined, ip: '203.0.114.0' }), block: () => undefined },
     { name: 'an admin inside a blocked range (shared address)', who: (c) => ({ actor: c.admin, ip: '203.0.113.77' }), block: () => undefined },
     { name: 'an address that does not parse', who: () => ({ actor: undefined, ip: 'not an address' }), block: () => undefined },

@@ -11,7 +11,7 @@ const established = actor({ editCount: 10 });
 const admin = actor({ role: 'admin' });
 const semi: Protection = { level: 'semi', expiry: null, reason: '' };
 const full: Protection = { level: 'full', expiry: null, reason: '' };
-const block: Block = { id: 1, actorId: 1, ip: null, target: 'X', expiry: null, reason: 'spam', byActor: 2, createdAt: '' };
+const block: Block = { id: 1, actorId: 1, ip: null, target: 'X', expiry: null, reason: 'spam', byActor: 2, createdAt: '', anonOnly: false, autoblock: true, allowUsertalk: true, parentId: null };
 
 describe('can', () => {
   it.each([

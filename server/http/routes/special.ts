@@ -1,7 +1,7 @@
 /** /special/*: search and the page lists. */
 import express, { type Router } from 'express';
 import type { RouteDeps } from '../deps.js';
-import { formBody, limit, offset, optionalId, parseLogType, positiveId, queryValue, text } from '../input.js';
+import { flag, formBody, limit, optionalFlag, offset, optionalId, parseLogType, positiveId, queryValue, text } from '../input.js';
 import { orForm } from '../act.js';
 import { blockTarget, unblock } from '../../wiki/admin.js';
 import { parseExpiry } from '../../wiki/expiry.js';
@@ -98,7 +98,11 @@ export function specialRoutes({ stores, config, act }: RouteDeps): Router {
     const body = formBody(req);
     const target = text('target', body.target);
     await orForm(res, 'input', async () => {
-      await act(req, res, {}, ({ by }) => blockTarget(stores, by, target, parseExpiry(body.expiry), text('reason', body.reason)));
+      // The form shows its three boxes ticked as the defaults are; an unticked box sends nothing,
+      // so with the form's marker present a missing box is a no (the API leaves it to the default).
+      const box = (name: string) => (body.options === '1' ? flag(body[name]) : optionalFlag(name, body[name]));
+      const options = { anonOnly: box('anon_only'), autoblock: box('autoblock'), allowUsertalk: box('allow_usertalk') };
+      await act(req, res, {}, ({ by }) => blockTarget(stores, by, target, parseExpiry(body.expiry), text('reason', body.reason), options));
       res.redirect(303, '/special/block');
     }, (e) => blockPage(pageContext(req), blocks(), e.message, target));
   });

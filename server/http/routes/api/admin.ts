@@ -1,7 +1,7 @@
 /** /api/v1 admin acts: protect, delete, undelete, move, blocks, and the public log. */
 import express, { type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
-import { flag, jsonBody, limit, optionalId, parseLevel, parseLogType, positiveId, queryValue, text, titleFromParam } from '../../input.js';
+import { flag, optionalFlag, jsonBody, limit, optionalId, parseLevel, parseLogType, positiveId, queryValue, text, titleFromParam } from '../../input.js';
 import { blockJson, logJson, pageJson } from '../../present.js';
 import { blockTarget, deletePage, movePage, protectPage, undeletePage, unblock } from '../../../wiki/admin.js';
 import { parseExpiry } from '../../../wiki/expiry.js';
@@ -54,7 +54,12 @@ export function adminApi({ stores, act }: RouteDeps): Router {
   r.post('/blocks', async (req, res) => {
     req.can.require('block');
     const body = jsonBody(req);
-    const block = await act(req, res, {}, ({ by }) => blockTarget(stores, by, text('target', body.target, { required: true }), parseExpiry(body.expiry), text('reason', body.reason)));
+    const options = {
+      anonOnly: optionalFlag('anon_only', body.anon_only),
+      autoblock: optionalFlag('autoblock', body.autoblock),
+      allowUsertalk: optionalFlag('allow_usertalk', body.allow_usertalk),
+    };
+    const block = await act(req, res, {}, ({ by }) => blockTarget(stores, by, text('target', body.target, { required: true }), parseExpiry(body.expiry), text('reason', body.reason), options));
     res.status(201).json(blockJson(block));
   });
 
