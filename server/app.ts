@@ -5,7 +5,7 @@ import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { AppDeps, RouteDeps } from './http/deps.js';
 import { Limits } from './http/limits.js';
-import { session } from './http/middleware/session.js';
+import { alerting, session } from './http/middleware/session.js';
 import { csrfTokens } from './http/middleware/csrf.js';
 import { errorHandler, notFound } from './http/middleware/errors.js';
 import { emptyBody, strictQuery, strictUtf8 } from './http/middleware/body.js';
@@ -17,6 +17,7 @@ import { specialRoutes } from './http/routes/special.js';
 import { accountRoutes } from './http/routes/account.js';
 import { findRoutes } from './http/routes/find/index.js';
 import { reviewRoutes } from './http/routes/review.js';
+import { notificationRoutes } from './http/routes/notifications.js';
 import { acting } from './http/act.js';
 import { authorisation } from './http/can.js';
 import { ViewCache } from './http/viewCache.js';
@@ -87,6 +88,7 @@ export function createApp(
   app.use(clientAddress(deps.config.trustedProxies));
   app.use(cookieParser());
   app.use(session(deps.stores, deps.tokens));
+  app.use(alerting(deps.stores));
   app.use(csrf.issue);
   // Until a route says more (validators on pages: freshness.ts), an anonymous answer may be shared
   // for seconds, as a list that changes with every edit may; a signed-in one never.
@@ -112,6 +114,7 @@ export function createApp(
   // Before /wiki: it serves /wiki/{T}?action=history&format=atom and passes other /wiki/ requests on.
   app.use(findRoutes(deps));
   app.use(reviewRoutes(deps));
+  app.use(notificationRoutes(deps));
   app.use('/wiki', wikiRoutes(deps));
   app.use(specialRoutes(deps));
   app.use(notFound);

@@ -2,6 +2,7 @@
 import type { Actor } from '../server/wiki/types.js';
 import type { Right } from '../server/wiki/rights.js';
 import type { Title } from '../server/wiki/title.js';
+import type { Alerts } from '../server/wiki/notifications.js';
 
 /** The fingerprinted URLs of the static files every page loads. */
 export interface AssetUrls {
@@ -28,4 +29,6 @@ export interface ViewContext {
   /** Whether the viewer may do `right` (on `page`): templates ask this, never the viewer's role. */
   can: (right: Right, page?: Title) => boolean;
   assets: AssetUrls;
+  /** What the header tells a signed-in or temporary account (new messages, unread notifications); read only when shown. */
+  readonly alerts?: Alerts;
 }

@@ -1,6 +1,7 @@
 /** The page frame: header with site name and search, page tabs, content, footer. */
 import { html, type Html } from './html.js';
 import type { ViewContext } from './context.js';
+import { UNREAD_CAP } from '../server/wiki/notifications.js';
 import { subjectTitleOf, talkTitleOf, wikiPath, type Title } from '../server/wiki/title.js';
 
 export type Tab = 'read' | 'edit' | 'history' | 'talk' | 'none';
@@ -53,6 +54,7 @@ ${o.feed ? html`<link rel="alternate" type="application/atom+xml" href="${o.feed
   ${searchBox()}
   ${userLinks(ctx)}
 </header>
+${newMessagesBar(ctx)}
 ${o.page ? tabs(ctx, o.page, o.tab ?? 'read', o.exists ?? true) : null}
 <main id="content" class="content">
 ${o.body}
@@ -79,14 +81,52 @@ function userLinks(ctx: ViewContext): Html {
   const back = encodeURIComponent(ctx.path);
   if (!ctx.actor || ctx.actor.kind === 'temp') {
     return html`<nav class="user-links" aria-label="Account">
-      ${ctx.actor ? html`<span class="temp-user" title="A temporary account, kept in a cookie">${ctx.actor.name}</span>` : null}
+      ${ctx.actor ? html`<a class="temp-user" href="${wikiPath(`User talk:${ctx.actor.name}`)}" title="A temporary account, kept in a cookie: its talk page">${ctx.actor.name}</a>` : null}
       <a href="/login?returnto=${back}">Log in</a> <a href="/register?returnto=${back}">Create account</a>
     </nav>`;
   }
+  const name = ctx.actor.name;
+  const unread = ctx.alerts?.unread ?? 0;
+  const count = unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread);
+  // Menus are <details>: they open without JavaScript. With htmx the notifications link opens the
+  // newest few in place; without it, it is the notifications page.
   return html`<nav class="user-links" aria-label="Account">
-    <a href="${wikiPath(`User:${ctx.actor.name}`)}">${ctx.actor.name}</a>
-    <form method="post" action="/logout" class="inline-form"><input type="hidden" name="csrf" value="${ctx.csrfToken}"><button type="submit" class="link-button">Log out</button></form>
+    <span class="notifications-menu">
+      <a class="notifications-link" href="/special/notifications" hx-get="/special/notifications?panel=1" hx-target="#notifications-panel" hx-swap="innerHTML"
+        aria-label="Notifications${unread > 0 ? `, ${count} unread` : ''}">Notifications${unread > 0 ? html` <span class="badge" id="notifications-badge">${count}</span>` : html`<span id="notifications-badge"></span>`}</a>
+      <span id="notifications-panel" class="notifications-panel" aria-live="polite"></span>
+    </span>
+    <details class="user-menu menu"><summary><span class="visually-hidden">Account menu of </span>${name}</summary><ul>
+      <li><a href="${wikiPath(`User:${name}`)}">User page</a></li>
+      <li><a href="${wikiPath(`User talk:${name}`)}">Talk</a></li>
+      <li><a href="/special/contributions/${encodeURIComponent(name)}">Contributions</a></li>
+      <li><a href="/special/watchlist">Watchlist</a></li>
+      <li><a href="/special/notifications">Notifications</a></li>
+      <li><a href="/special/preferences">Preferences</a></li>
+      <li><form method="post" action="/logout" class="inline-form"><input type="hidden" name="csrf" value="${ctx.csrfToken}"><button type="submit" class="link-button">Log out</button></form></li>
+    </ul></details>
+    ${adminTools(ctx)}
   </nav>`;
+}
+
+/** The admin tools, for those who may use them (SPEC section 11): review queue, log, blocks, mass rollback. */
+function adminTools(ctx: ViewContext): Html {
+  const tools: [string, string][] = [
+    ...(ctx.can('patrol') ? [['/special/review', 'Review queue'] as [string, string]] : []),
+    ['/special/log', 'Log'],
+    ...(ctx.can('block') ? [['/special/block', 'Blocks'] as [string, string]] : []),
+    ...(ctx.can('rollback') ? [['/special/mass-rollback', 'Mass rollback'] as [string, string]] : []),
+  ];
+  if (tools.length === 1) return html``;
+  return html`<details class="admin-menu menu"><summary>Admin tools</summary><ul>${tools.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}</ul></details>`;
+}
+
+/** "You have new messages": while someone else's change to your user talk page is unseen (SPEC section 11). */
+function newMessagesBar(ctx: ViewContext): Html | null {
+  const m = ctx.alerts?.newMessages;
+  if (!m) return null;
+  const talk = wikiPath(m.talk);
+  return html`<p class="new-messages" role="status">You have <a href="${talk}">new messages</a> (<a href="${talk}?diff=${String(m.diff.newer)}${m.diff.older !== null ? `&oldid=${m.diff.older}` : ''}">${m.diff.older !== null ? 'changes' : 'first message'}</a>).</p>`;
 }
 
 function tabs(ctx: ViewContext, page: Title, tab: Tab, exists: boolean): Html {

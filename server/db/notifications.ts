@@ -41,7 +41,7 @@ export class NotificationStore {
     this.watchersStmt = db.prepare(
       `INSERT OR IGNORE INTO notification (actor_id, revision_id, page_id, type)
        SELECT actor_id, @revision, @page, CASE WHEN actor_id = @owner THEN 'user-talk' ELSE 'watched' END
-       FROM watchlist WHERE page_id = @page AND actor_id <> @author`,
+       FROM watchlist WHERE page_id IN (@page, @pair) AND actor_id <> @author`,
     );
     this.ownerStmt = db.prepare(`INSERT OR REPLACE INTO notification (actor_id, revision_id, page_id, type) VALUES (?, ?, ?, 'user-talk')`);
     this.unreadStmt = db.prepare<[number, number, number], { n: number }>(
@@ -61,18 +61,22 @@ export class NotificationStore {
       `DELETE FROM notification WHERE actor_id = @actor AND revision_id <
          (SELECT revision_id FROM notification WHERE actor_id = @actor ORDER BY revision_id DESC LIMIT 1 OFFSET @keep)`,
     );
-    this.mailStmt = db.prepare<{ page: number; author: number }, MailRecipient>(
-      `SELECT a.id, a.name, a.email, a.notifications_seen AS seen FROM watchlist w JOIN actor a ON a.id = w.actor_id
-       WHERE w.page_id = @page AND w.actor_id <> @author AND a.email_notifications = 1 AND a.email IS NOT NULL`,
+    this.mailStmt = db.prepare<{ page: number; pair: number; author: number }, MailRecipient>(
+      `SELECT DISTINCT a.id, a.name, a.email, a.notifications_seen AS seen FROM watchlist w JOIN actor a ON a.id = w.actor_id
+       WHERE w.page_id IN (@page, @pair) AND w.actor_id <> @author AND a.email_notifications = 1 AND a.email IS NOT NULL`,
     );
     this.mailOwnerStmt = db.prepare<[number], MailRecipient>(
       'SELECT id, name, email, notifications_seen AS seen FROM actor WHERE id = ? AND email_notifications = 1 AND email IS NOT NULL',
     );
   }
 
-  /** Tell everyone watching `page` but its author of `revision`; and the page's owner (a user talk page's), watching or not. */
-  add(n: { revisionId: number; pageId: number; authorId: number; ownerId: number | undefined }): void {
-    this.watchersStmt.run({ revision: n.revisionId, page: n.pageId, owner: n.ownerId ?? 0, author: n.authorId });
+  /**
+   * Tell everyone watching `page` but its author of `revision`, and the page's owner (a user talk
+   * page's), watching or not. `pairId`: the other page of a page just created, whose watchers
+   * watch it from now on (wiki/watchlist.ts) and hear of its first revision too.
+   */
+  add(n: { revisionId: number; pageId: number; authorId: number; ownerId: number | undefined; pairId?: number }): void {
+    this.watchersStmt.run({ revision: n.revisionId, page: n.pageId, pair: n.pairId ?? n.pageId, owner: n.ownerId ?? 0, author: n.authorId });
     if (n.ownerId !== undefined && n.ownerId !== n.authorId) this.ownerStmt.run(n.ownerId, n.revisionId, n.pageId);
   }
 
@@ -100,12 +104,12 @@ export class NotificationStore {
 
   /** Keep the person's newest `keep` notifications. */
   trim(actorId: number, keep = KEEP_NOTIFICATIONS): void {
-    this.trimStmt.run({ actor: actorId, keep });
+    this.trimStmt.run({ actor: actorId, keep: keep - 1 });
   }
 
-  /** Who wants mail about a change to `pageId` by `authorId`: its watchers and its owner, with email notifications on. */
-  mailRecipients(pageId: number, authorId: number, ownerId: number | undefined): MailRecipient[] {
-    const found = this.mailStmt.all({ page: pageId, author: authorId });
+  /** Who wants mail about a change to `pageId` by `authorId`: its watchers (and `pairId`'s, as add), and its owner, with email notifications on. */
+  mailRecipients(pageId: number, authorId: number, ownerId: number | undefined, pairId?: number): MailRecipient[] {
+    const found = this.mailStmt.all({ page: pageId, pair: pairId ?? pageId, author: authorId });
     if (ownerId !== undefined && ownerId !== authorId && !found.some((r) => r.id === ownerId)) {
       const owner = this.mailOwnerStmt.get(ownerId);
       if (owner) found.push(owner);

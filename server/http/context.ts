@@ -2,6 +2,7 @@
 import type { Actor } from '../wiki/types.js';
 import type { Can } from './can.js';
 import type { Title } from '../wiki/title.js';
+import type { Alerts } from '../wiki/notifications.js';
 
 export type AuthVia = 'bearer' | 'cookie' | 'none';
 
@@ -25,6 +26,8 @@ declare module 'express-serve-static-core' {
     csrfRefused?: Error;
     /** What the actor may do (can.ts), set by the first middleware. */
     can: Can;
+    /** The actor's alerts (new messages, unread notifications), looked up once when first asked; undefined for nobody. */
+    alerts: () => Alerts | undefined;
     /** Whether a page has this title (for tabs: a missing talk page's tab is a red link). */
     pageExists: (title: Title) => boolean;
   }

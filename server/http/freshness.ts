@@ -38,7 +38,10 @@ function viewerPart(req: Request): string {
   if (isAnonymous(req)) return 'anon';
   const rights = VIEWER_RIGHTS.map((r) => (req.can(r) ? 1 : 0)).join('');
   const a = req.actor;
-  return createHash('sha1').update(`${a?.id ?? 0}:${a?.name ?? ''}:${a?.kind ?? ''}:${rights}:${req.csrfToken}`).digest('base64url').slice(0, 12);
+  // The header's new-messages bar and unread count are part of what the viewer sees.
+  const al = req.alerts?.();
+  const alerts = al ? `${al.unread}:${al.newMessages?.fromRevision ?? ''}` : '';
+  return createHash('sha1').update(`${a?.id ?? 0}:${a?.name ?? ''}:${a?.kind ?? ''}:${rights}:${req.csrfToken}:${alerts}`).digest('base64url').slice(0, 12);
 }
 
 /**

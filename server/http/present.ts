@@ -1,4 +1,5 @@
 /** Domain objects → the JSON shapes of SPEC section 5. The only place those shapes are written. */
+import type { NotificationItem } from '../wiki/notifications.js';
 import type { Page, Revision } from '../wiki/types.js';
 import type { EditConflictError } from '../wiki/errors.js';
 import type { Right } from '../wiki/rights.js';
@@ -131,4 +132,9 @@ export function searchHitJson(hit: { id: number; title: string; excerpt: string 
  */
 export function conflictJson(e: EditConflictError, message = e.message) {
   return { error: { code: e.code, message }, base: e.baseId, current: { id: e.current.id, source: e.current.source } };
+}
+
+/** A notification (SPEC section 11). */
+export function notificationJson(n: NotificationItem) {
+  return { type: n.type, title: n.title, revision: n.revisionId, user: userJson({ id: n.userId, name: n.userName }), timestamp: n.timestamp, read: n.read };
 }

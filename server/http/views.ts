@@ -28,6 +28,9 @@ export function pageContext(req: Request): ViewContext {
     can: req.can,
     exists: req.pageExists,
     assets: assets(),
+    get alerts() {
+      return req.alerts?.();
+    },
   };
 }
 

@@ -190,7 +190,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   });
   const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, contentId: content.id, text: p.text }, p.authors);
   stores.actors.countEditOf(actor.id);
-  noteSave(stores, { revisionId, pageId, title: input.title, actor, now });
+  noteSave(stores, { revisionId, pageId, title: input.title, actor, created: !page, now });
   const saved = stores.pages.byId(pageId)!;
   const revision = stores.revisions.byId(revisionId)!;
   stores.feed.note({

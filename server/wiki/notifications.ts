@@ -25,14 +25,16 @@ export function talkOwner(stores: Stores, title: Title): Actor | undefined {
  * user talk page (their new-messages bar); with "watch pages I edit" on, `actor` watches the page
  * and its talk page (or subject page) from now on.
  */
-export function noteSave(stores: Stores, s: { revisionId: number; pageId: number; title: Title; actor: Actor; now: string }): void {
+export function noteSave(stores: Stores, s: { revisionId: number; pageId: number; title: Title; actor: Actor; created: boolean; now: string }): void {
   const owner = talkOwner(stores, s.title);
-  stores.notifications.add({ revisionId: s.revisionId, pageId: s.pageId, authorId: s.actor.id, ownerId: owner?.id });
+  const watches = s.actor.kind === 'user' && stores.actors.preferences(s.actor.id).watchEdited;
+  // The other page of the pair matters for a page just made (its watchers hear of it) and for watching both.
+  const pairTitle = s.created || watches ? pairOf(s.title) : undefined;
+  const pair = pairTitle ? stores.pages.byTitle(pairTitle) : undefined;
+  stores.notifications.add({ revisionId: s.revisionId, pageId: s.pageId, authorId: s.actor.id, ownerId: owner?.id, pairId: s.created ? pair?.id : undefined });
   if (owner && owner.id !== s.actor.id) stores.actors.markTalkUnread(owner.id, s.revisionId);
-  if (s.actor.kind === 'user' && stores.actors.preferences(s.actor.id).watchEdited) {
+  if (watches) {
     stores.watchlist.add(s.actor.id, s.pageId, s.now);
-    const pairTitle = pairOf(s.title);
-    const pair = pairTitle ? stores.pages.byTitle(pairTitle) : undefined;
     if (pair) stores.watchlist.add(s.actor.id, pair.id, s.now);
   }
 }
@@ -40,7 +42,7 @@ export function noteSave(stores: Stores, s: { revisionId: number; pageId: number
 /** What a page's header tells a signed-in (or temporary) account. */
 export interface Alerts {
   /** Set while the account's user talk page has changes by others it has not seen. */
-  newMessages?: { talk: Title; fromRevision: number };
+  newMessages?: { talk: Title; fromRevision: number; diff: { newer: number; older: number | null } };
   /** Unread notifications, up to UNREAD_CAP (registered accounts only). */
   unread: number;
 }
@@ -49,7 +51,12 @@ export interface Alerts {
 export function alertsOf(stores: Stores, actor: Actor, talk: Title): Alerts {
   const unseen = stores.actors.unseen(actor.id);
   const unread = actor.kind === 'user' ? stores.notifications.unread(actor.id, unseen.notificationsSeen, UNREAD_CAP) : 0;
-  return { unread, ...(unseen.talkUnread !== null ? { newMessages: { talk, fromRevision: unseen.talkUnread } } : {}) };
+  if (unseen.talkUnread === null) return { unread };
+  // The diff from before the first unseen change to the page as it is now.
+  const first = stores.revisions.byId(unseen.talkUnread);
+  const page = stores.pages.byTitle(talk);
+  if (!first || !page) return { unread };
+  return { unread, newMessages: { talk, fromRevision: unseen.talkUnread, diff: { newer: page.latestId, older: first.parentId } } };
 }
 
 /** The account viewed `title`: when it is their own user talk page, the new-messages bar goes. True when it was showing. */
@@ -110,7 +117,9 @@ export function mailNotifications(stores: Stores, mail: NotificationMail, public
   stores.feed.subscribe((event) => {
     if (event.type !== 'save') return;
     const owner = talkOwner(stores, event.title);
-    const recipients = stores.notifications.mailRecipients(event.pageId, event.actorId, owner?.id);
+    const pairTitle = event.created ? pairOf(event.title) : undefined;
+    const pair = pairTitle ? stores.pages.byTitle(pairTitle) : undefined;
+    const recipients = stores.notifications.mailRecipients(event.pageId, event.actorId, owner?.id, pair?.id);
     if (recipients.length === 0) return;
     const author = stores.actors.byId(event.actorId)?.name ?? 'someone';
     const link = `${publicUrl}${wikiPath(event.title)}?diff=${event.revisionId}${event.parentId ? `&oldid=${event.parentId}` : ''}`;

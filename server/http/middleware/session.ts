@@ -4,6 +4,8 @@ import type { Stores } from '../../db/stores.js';
 import type { TokenService } from '../../auth/tokens.js';
 import type { Actor } from '../../wiki/types.js';
 import { WikiError } from '../../wiki/errors.js';
+import { alertsOf, type Alerts } from '../../wiki/notifications.js';
+import { tryParseTitle } from '../../wiki/title.js';
 import '../context.js';
 
 export const SESSION_COOKIE = 'pw_session';
@@ -51,4 +53,22 @@ export function setSessionCookie(res: Response, req: Request, tokens: TokenServi
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
   req.actor = actor;
   return { token, expiresAt };
+}
+
+/**
+ * Sets req.alerts: the actor's new messages and unread count, read once, when a page's header or
+ * validator first asks (a view answered from validators alone never reads them twice).
+ */
+export function alerting(stores: Stores): RequestHandler {
+  return (req, _res, next) => {
+    let found: Alerts | undefined;
+    req.alerts = () => {
+      const actor = req.actor;
+      const talk = actor && actor.kind !== 'system' ? tryParseTitle(`User talk:${actor.name}`) : undefined;
+      if (!actor || !talk) return undefined;
+      found ??= alertsOf(stores, actor, talk);
+      return found;
+    };
+    next();
+  };
 }

@@ -1,4 +1,5 @@
 /** Reading pages: latest, old revisions (?oldid), redirects, raw source. */
+import { sawPage } from '../../wiki/notifications.js';
 import type { Request, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
 import { optionalId, queryValue } from '../input.js';
@@ -16,6 +17,8 @@ import { pageExtras } from './find/pageExtras.js';
 
 export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
   async function view(req: Request, res: Response, title: Title): Promise<void> {
+    // Reading your own user talk page ends "You have new messages", before the header is made.
+    if (req.actor) sawPage(stores, req.actor, title);
     const oldid = optionalId('oldid', queryValue(req.query, 'oldid'));
     const printable = queryValue(req.query, 'printable') === 'yes';
     // Where a save lands (wikiEdit.ts): "Your edit was saved." for the one who saved, never shared.

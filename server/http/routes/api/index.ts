@@ -9,6 +9,7 @@ import { authApi } from './auth.js';
 import { adminApi } from './admin.js';
 import { reviewApi } from './review.js';
 import { findApi } from '../find/index.js';
+import { notificationApi } from '../notifications.js';
 
 /**
  * A sub-app of its own, for one setting: Express's strong ETag on every answer, which with
@@ -33,5 +34,6 @@ export function apiRoutes(deps: RouteDeps): Express {
   r.use(adminApi(deps));
   r.use(reviewApi(deps));
   r.use(findApi(deps));
+  r.use(notificationApi(deps));
   return r;
 }
