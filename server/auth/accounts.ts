@@ -64,6 +64,11 @@ export async function changePassword(stores: Stores, actor: Actor, oldPassword: 
   if (!(await checkLogin(stores, actor.name, oldPassword))) throw new WikiError('unauthorized', 'old_password is wrong.');
   const problem = passwordProblem(newPassword);
   if (problem) throw new InvalidInputError(`new_password: ${problem}`);
-  stores.actors.setPasswordHash(actor.id, await hashPasswordAsync(newPassword));
-  return stores.actors.byId(actor.id)!;
+  const hash = await hashPasswordAsync(newPassword);
+  return stores.transaction(() => {
+    stores.actors.setPasswordHash(actor.id, hash);
+    // A reset link asked for earlier must not undo the change.
+    stores.accountLinks.dropAll(actor.id, 'reset-password', new Date().toISOString());
+    return stores.actors.byId(actor.id)!;
+  });
 }

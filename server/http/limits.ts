@@ -14,6 +14,8 @@ const HOUR = 60 * MINUTE;
 /** Failed logins allowed per account from one address, and per address, in a quarter hour. */
 export const FAILED_LOGINS_PER_ACCOUNT = 10;
 export const FAILED_LOGINS_PER_IP = 30;
+/** Reset links asked for from one address in an hour (MediaWiki's default for password resets). */
+export const MAIL_REQUESTS_PER_HOUR = 5;
 /** Users with this many edits get four times the save limit. */
 const ESTABLISHED_EDITS = 10;
 
@@ -69,6 +71,11 @@ export class Limits {
   loginFailed(name: string, ip: string | undefined): void {
     this.limiter.record(accountKey(name, ip), FAILED_LOGINS_PER_ACCOUNT, QUARTER_HOUR);
     this.limiter.record(`login:ip:${limitSubject(ip)}`, FAILED_LOGINS_PER_IP, QUARTER_HOUR);
+  }
+
+  /** Count a request that sends mail (a reset link) from this address: a few an hour. @throws RateLimitedError */
+  mailRequest(ip: string | undefined): void {
+    this.limiter.hit(`mail:ip:${limitSubject(ip)}`, MAIL_REQUESTS_PER_HOUR, HOUR, `Too many reset links asked for from your address: at most ${MAIL_REQUESTS_PER_HOUR} an hour. Try again later.`);
   }
 
   /** Stop the limiter's timer (at shutdown, and when a test is done with its app). */

@@ -42,6 +42,12 @@ const TARGETS: Record<string, Target> = {
   massrollback: () => '/special/mass-rollback',
   specialpages: () => '/special/special-pages',
   nuke: () => '/special/mass-rollback',
+  notifications: () => '/special/notifications',
+  preferences: () => '/special/preferences',
+  changepassword: () => '/special/change-password',
+  passwordreset: () => '/special/reset-password',
+  resetpass: () => '/special/reset-password',
+  confirmemail: () => '/special/confirm-email',
 };
 
 /**

@@ -28,6 +28,7 @@ export function loginPage(ctx: ViewContext, m: AccountFormModel): Html {
         ${field('password', 'Password', 'password', '', 'current-password')}
         <p><button type="submit" class="primary">Log in</button></p>
       </form>
+      <p><a href="/special/reset-password">Forgot your password?</a></p>
       <p>No account yet? <a href="/register?returnto=${encodeURIComponent(m.returnto)}">Create one</a>: it takes a name and a password.</p>`,
   });
 }

@@ -22,6 +22,7 @@ const GROUPS: Array<{ heading: string; entries: Entry[] }> = [
       { href: '/special/log', label: 'Log', what: 'protections, blocks, deletions, moves and rollbacks' },
       { href: '/special/review', label: 'Review queue', what: 'edits nobody has reviewed yet, riskiest first' },
       { href: '/special/watchlist', label: 'Watchlist', what: 'changes to the pages you watch', account: true },
+      { href: '/special/notifications', label: 'Notifications', what: 'changes others made to pages you watch, and messages on your talk page', account: true },
     ],
   },
   {
@@ -46,6 +47,9 @@ const GROUPS: Array<{ heading: string; entries: Entry[] }> = [
     entries: [
       { href: '/login', label: 'Log in', what: 'to your account' },
       { href: '/register', label: 'Create account', what: 'a name of your own on this wiki' },
+      { href: '/special/reset-password', label: 'Reset password', what: 'a link to choose a new password, sent to your confirmed address' },
+      { href: '/special/preferences', label: 'Preferences', what: 'your email address, mail about notifications, what you watch', account: true },
+      { href: '/special/change-password', label: 'Change password', what: 'with your current one; you are logged out everywhere else', account: true },
       { href: '/special/block', label: 'Block and unblock', what: 'accounts, addresses and ranges, and the blocks in force', right: 'block' },
       { href: '/special/mass-rollback', label: 'Mass rollback', what: 'every recent edit of one account or address, after a preview', right: 'rollback' },
     ],
