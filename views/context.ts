@@ -1,5 +1,5 @@
 /** What every page template needs to know about the request it renders for. */
-import type { Actor } from '../server/wiki/types.js';
+import type { Actor, Block } from '../server/wiki/types.js';
 import type { Right } from '../server/wiki/rights.js';
 import type { Title } from '../server/wiki/title.js';
 import type { Alerts } from '../server/wiki/notifications.js';
@@ -29,6 +29,8 @@ export interface ViewContext {
   /** Whether the viewer may do `right` (on `page`): templates ask this, never the viewer's role. */
   can: (right: Right, page?: Title) => boolean;
   assets: AssetUrls;
+  /** The block in force on the viewer, if any: pages refusing an edit say why and how to appeal. */
+  readonly block?: Block;
   /** What the header tells a signed-in or temporary account (new messages, unread notifications); read only when shown. */
   readonly alerts?: Alerts;
 }

@@ -28,6 +28,7 @@ export const KEEP_NOTIFICATIONS = 500;
 export class NotificationStore {
   private readonly watchersStmt;
   private readonly ownerStmt;
+  private readonly tellStmt;
   private readonly unreadStmt;
   private readonly listStmt;
   private readonly newestStmt;
@@ -43,6 +44,7 @@ export class NotificationStore {
        SELECT actor_id, @revision, @page, CASE WHEN actor_id = @owner THEN 'user-talk' ELSE 'watched' END
        FROM watchlist WHERE page_id IN (@page, @pair) AND actor_id <> @author`,
     );
+    this.tellStmt = db.prepare(`INSERT OR IGNORE INTO notification (actor_id, revision_id, page_id, type) VALUES (?, ?, ?, 'watched')`);
     this.ownerStmt = db.prepare(`INSERT OR REPLACE INTO notification (actor_id, revision_id, page_id, type) VALUES (?, ?, ?, 'user-talk')`);
     this.unreadStmt = db.prepare<[number, number, number], { n: number }>(
       'SELECT count(*) AS n FROM (SELECT 1 FROM notification WHERE actor_id = ? AND revision_id > ? LIMIT ?)',
@@ -78,6 +80,11 @@ export class NotificationStore {
   add(n: { revisionId: number; pageId: number; authorId: number; ownerId: number | undefined; pairId?: number }): void {
     this.watchersStmt.run({ revision: n.revisionId, page: n.pageId, pair: n.pairId ?? n.pageId, owner: n.ownerId ?? 0, author: n.authorId });
     if (n.ownerId !== undefined && n.ownerId !== n.authorId) this.ownerStmt.run(n.ownerId, n.revisionId, n.pageId);
+  }
+
+  /** Tell one person of a revision (an appeal, to the admin who blocked its author). */
+  tell(actorId: number, revisionId: number, pageId: number): void {
+    this.tellStmt.run(actorId, revisionId, pageId);
   }
 
   /** Notifications above revision `seen`, counted up to `cap`. */

@@ -14,6 +14,8 @@ export interface Can {
   require(right: Right, page?: Title): void;
   /** WIKI_ANON_EDITS, for what views say to people without an account. */
   readonly anonEdits: boolean;
+  /** The block in force on the request's actor or address, if any (for the page that says why, and how to appeal). */
+  block(): Block | undefined;
 }
 
 /**
@@ -50,6 +52,7 @@ export function requestCan(stores: Stores, anonEdits: boolean, req: Request): Ca
   return Object.assign(can, {
     require: (right: Right, page?: Title) => requireRight(stores, anonEdits, who(right), right, page),
     anonEdits,
+    block: () => context(who('edit'), undefined).block,
   });
 }
 

@@ -31,6 +31,9 @@ export function pageContext(req: Request): ViewContext {
     get alerts() {
       return req.alerts?.();
     },
+    get block() {
+      return req.can.block();
+    },
   };
 }
 

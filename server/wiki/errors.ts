@@ -101,3 +101,10 @@ export class RateLimitedError extends WikiError {
     super('rate_limited', message);
   }
 }
+
+/** Refused because of a block (rights.ts blockMessage): pages show the block's facts and how to appeal. */
+export class BlockedError extends WikiError {
+  constructor(message: string) {
+    super('forbidden', message);
+  }
+}

@@ -2,7 +2,7 @@
 import type { Stores } from '../db/stores.js';
 import { canonicalAddress, lookupKeys, parseAddress } from './address.js';
 import { autoblockAddress } from './autoblock.js';
-import { WikiError } from './errors.js';
+import { BlockedError, WikiError } from './errors.js';
 import { refusal, type Right, type RightsContext } from './rights.js';
 import type { Title } from './title.js';
 import type { Actor, Block, Protection } from './types.js';
@@ -54,5 +54,6 @@ export function requireRight(stores: Stores, anonEdits: boolean, who: Who, right
   // A blocked account trying to edit from a new address carries its autoblock there (MediaWiki does the same).
   const address = who.ip === undefined ? undefined : canonicalAddress(who.ip);
   if (right === 'edit' && ctx.block?.actorId != null && address) autoblockAddress(stores, ctx.block, address);
+  if (ctx.block && no.status === 403 && no.blocked) throw new BlockedError(no.message);
   throw new WikiError(no.status === 401 ? 'unauthorized' : 'forbidden', no.message);
 }

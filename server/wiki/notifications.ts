@@ -33,6 +33,9 @@ export function noteSave(stores: Stores, s: { revisionId: number; pageId: number
   const pair = pairTitle ? stores.pages.byTitle(pairTitle) : undefined;
   stores.notifications.add({ revisionId: s.revisionId, pageId: s.pageId, authorId: s.actor.id, ownerId: owner?.id, pairId: s.created ? pair?.id : undefined });
   if (owner && owner.id !== s.actor.id) stores.actors.markTalkUnread(owner.id, s.revisionId);
+  // A blocked person writing on their own talk page is appealing: the admin who blocked them hears of it.
+  const block = owner && owner.id === s.actor.id ? stores.blocks.activeFor(owner.id, undefined, s.now) : undefined;
+  if (block && block.byActor !== owner!.id) stores.notifications.tell(block.byActor, s.revisionId, s.pageId);
   if (watches) {
     stores.watchlist.add(s.actor.id, s.pageId, s.now);
     if (pair) stores.watchlist.add(s.actor.id, pair.id, s.now);

@@ -88,7 +88,7 @@ export function blockMessage(actor: Actor | undefined, block: Block): string {
 }
 
 /** Why `right` is refused, in words that say what would allow it; undefined when allowed. */
-export function refusal(actor: Actor | undefined, right: Right, ctx: RightsContext): { status: 401 | 403; message: string } | undefined {
+export function refusal(actor: Actor | undefined, right: Right, ctx: RightsContext): { status: 401 | 403; message: string; blocked?: true } | undefined {
   if (can(actor, right, ctx)) return undefined;
   const registered = actor !== undefined && actor.kind !== 'temp';
   if (ctx.block && (!ADMIN_ONLY.has(right) || (registered && actor.role === 'admin'))) {
@@ -96,7 +96,7 @@ export function refusal(actor: Actor | undefined, right: Right, ctx: RightsConte
       const until = ctx.block.expiry ? `until ${readableTime(ctx.block.expiry)}` : 'with no end date';
       return { status: 403, message: `You are blocked from creating accounts from this address ${until}${ctx.block.reason ? `: ${ctx.block.reason}` : ''}. You can still read every page.` };
     }
-    return { status: 403, message: blockMessage(actor, ctx.block) };
+    return { status: 403, message: blockMessage(actor, ctx.block), blocked: true };
   }
   if (ADMIN_ONLY.has(right)) {
     return registered

@@ -2,6 +2,7 @@
  * A plain error page: what went wrong, in words the reader can act on, and the likely next steps
  * (the page itself, its history, a search for it, going back, logging in) instead of a dead end.
  */
+import { blockedNotice } from '../partials/blocked.js';
 import { html, type Html } from '../html.js';
 import { layout } from '../layout.js';
 import type { ViewContext } from '../context.js';
@@ -21,6 +22,8 @@ const HEADINGS: Record<number, string> = {
 export interface ErrorPageOptions {
   /** A page of this wiki the reader came from (the Referer, same origin only): "Go back" leads there. */
   back?: string;
+  /** Refused because of a block: the page says why, until when, by whom, and how to appeal. */
+  blocked?: boolean;
 }
 
 /** The wiki page a request path is about (/wiki/Title?…), if it names a valid title. */
@@ -52,7 +55,7 @@ export function errorPage(ctx: ViewContext, status: number, message: string, o: 
   return layout(ctx, {
     title: heading,
     noindex: true,
-    body: html`<h1>${heading}</h1><p class="error-message">${message}</p>
+    body: html`<h1>${heading}</h1>${o.blocked && ctx.block ? blockedNotice(ctx) : html`<p class="error-message">${message}</p>`}
       <h2 class="next-steps-heading">What you can do</h2>
       <ul class="next-steps">${steps}</ul>
       <form class="search-page" action="/special/search" method="get">

@@ -1,6 +1,6 @@
 /** The 404 handler and the one final error handler: WikiError codes → status, HTML or JSON. */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { WikiError } from '../../wiki/errors.js';
+import { BlockedError, WikiError } from '../../wiki/errors.js';
 import { errorPage } from '../../../views/errors/error.js';
 import { pageContext } from '../views.js';
 import { retryAfter } from '../act.js';
@@ -56,6 +56,6 @@ export function errorHandler(log: (err: unknown) => void = (e) => console.error(
       res.status(status).json({ error: { code, message: error.message } });
       return;
     }
-    res.status(status).type('html').send(errorPage(pageContext(req), status, error.message, { back: cameFrom(req) }).value);
+    res.status(status).type('html').send(errorPage(pageContext(req), status, error.message, { back: cameFrom(req), blocked: error instanceof BlockedError }).value);
   };
 }
