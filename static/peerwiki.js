@@ -111,3 +111,21 @@ document.addEventListener('htmx:responseError', (event) => {
   var rest = window.location.search.replace(/([?&])saved=1(&|$)/, function (_m, lead, tail) { return tail ? lead : ''; });
   window.history.replaceState(window.history.state, '', window.location.pathname + (rest === '?' ? '' : rest) + window.location.hash);
 })();
+
+// Header menus (<details>: they open without JavaScript) and the notifications panel close when
+// the reader clicks elsewhere or presses Escape, as menus do.
+(function () {
+  function closeAll(except) {
+    var open = document.querySelectorAll('.user-links details[open]');
+    for (var i = 0; i < open.length; i++) if (open[i] !== except) open[i].removeAttribute('open');
+    var panel = document.getElementById('notifications-panel');
+    if (panel && !(except && panel.contains(except))) panel.textContent = '';
+  }
+  document.addEventListener('click', function (e) {
+    var inside = e.target instanceof Element ? e.target.closest('.user-links details, #notifications-panel, .notifications-link') : null;
+    closeAll(inside);
+  });
+  document.addEventListener('keydown', function (e) {
+    if (e.key === 'Escape') closeAll(null);
+  });
+})();

@@ -70,6 +70,8 @@ async function tourContent(): Promise<{ pages: TourPage[]; adminState: StorageSt
   const [newer, older] = [Math.max(...ids.map(Number)), Math.min(...ids.map(Number))];
 
   const admin = await wiki.admin();
+  // A message for the admin: the new-messages bar and an unread notification on the admin's pages.
+  await save(writer.page, '/wiki/User_talk:Admin', '## Hello\n\nA question about the tour. ~~~~');
   // A protected page, for the lock and "View source".
   await save(writer.page, '/wiki/Locked', 'A page only admins may edit.');
   await admin.page.goto('/wiki/Locked?action=protect');
@@ -124,6 +126,17 @@ async function tourContent(): Promise<{ pages: TourPage[]; adminState: StorageSt
     { name: 'delete', path: '/wiki/Tour?action=delete', as: 'admin' },
     { name: 'protect', path: '/wiki/Tour?action=protect', as: 'admin' },
     { name: 'block', path: '/special/block', as: 'admin' },
+    {
+      name: 'menus-open', path: '/wiki/Tour', as: 'admin',
+      prepare: async (page) => {
+        await page.locator('details.user-menu > summary').click();
+        await page.locator('details.admin-menu > summary').click();
+      },
+    },
+    { name: 'notifications', path: '/special/notifications', as: 'admin' },
+    { name: 'preferences', path: '/special/preferences', as: 'admin' },
+    { name: 'change-password', path: '/special/change-password', as: 'admin' },
+    { name: 'reset-password', path: '/special/reset-password' },
     { name: 'error-404', path: '/wiki/Tour?oldid=999999' },
     { name: 'error-action', path: '/wiki/Tour?action=nonsense' },
   ];

@@ -42,17 +42,25 @@ for (const js of [true, false]) {
       await page.getByRole('button', { name: 'Create account' }).click();
       expect((await response).status()).toBe(303);
       await page.waitForURL(/\/wiki\/Peer_network$/);
-      const me = header(page).getByRole('link', { name });
-      expect(await me.getAttribute('href')).toBe(`/wiki/User:${name.replace(/ /g, '_')}`);
-      expect(await header(page).getByRole('button', { name: 'Log out' }).isVisible()).toBe(true);
+      // The user menu bears the name; it opens (a <details>, with or without JavaScript) on the account's pages.
+      const menu = header(page).locator('details.user-menu');
+      expect(await menu.locator('summary').innerText()).toContain(name);
+      expect(await menu.getByRole('button', { name: 'Log out' }).isVisible()).toBe(false);
+      await menu.locator('summary').click();
+      expect(await menu.getByRole('link', { name: 'User page' }).getAttribute('href')).toBe(`/wiki/User:${name.replace(/ /g, '_')}`);
+      for (const item of ['Talk', 'Contributions', 'Watchlist', 'Notifications', 'Preferences']) expect(await menu.getByRole('link', { name: item, exact: true }).isVisible()).toBe(true);
+      expect(await menu.getByRole('button', { name: 'Log out' }).isVisible()).toBe(true);
       expect(await header(page).getByRole('link', { name: 'Log in' }).count()).toBe(0);
       expect(await header(page).locator('.temp-user').count()).toBe(0);
+      // Not an admin: no admin tools.
+      expect(await header(page).locator('details.admin-menu').count()).toBe(0);
+      if (!js) await screenshot(page, 'user-menu');
 
-      // Log out with the header button: back to the Main Page, logged out for real.
-      await header(page).getByRole('button', { name: 'Log out' }).click();
+      // Log out from the menu: back to the Main Page, logged out for real.
+      await menu.getByRole('button', { name: 'Log out' }).click();
       await page.waitForURL(/\/wiki\/Main_Page$/);
       expect(await header(page).getByRole('link', { name: 'Log in' }).isVisible()).toBe(true);
-      expect(await header(page).getByRole('link', { name }).count()).toBe(0);
+      expect(await header(page).locator('details.user-menu').count()).toBe(0);
       expect((await page.goto('/special/watchlist'))?.status()).toBe(401);
     });
 
@@ -76,14 +84,14 @@ for (const js of [true, false]) {
       expect(await error.innerText()).toBe('Wrong user name or password.');
       expect(await page.locator('#username').inputValue()).toBe(name);
       expect(await page.locator('#password').inputValue()).toBe('');
-      expect(await header(page).getByRole('link', { name }).count()).toBe(0);
+      expect(await header(page).locator('details.user-menu').count()).toBe(0);
       if (!js) await screenshot(page, 'login-error');
 
       // The form still knows where to go back to.
       await page.locator('#password').fill(PASSWORD);
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.waitForURL(/\/wiki\/Wikipedia$/);
-      expect(await header(page).getByRole('link', { name }).isVisible()).toBe(true);
+      expect(await header(page).locator('details.user-menu summary').innerText()).toContain(name);
       expect((await page.goto('/special/watchlist'))?.status()).toBe(200);
     });
   });

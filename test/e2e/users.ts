@@ -57,7 +57,7 @@ export function useWikiWithAdmin(): AdminWiki {
       if (session) return wiki.visit({ ...o, storageState: session });
       const visitor = await wiki.visit(o);
       await logIn(visitor.page, ADMIN.name, ADMIN.password);
-      expect(await visitor.page.locator('.site-header .user-links a', { hasText: ADMIN.name }).count(), 'logged in as the admin').toBe(1);
+      expect(await visitor.page.locator('.site-header .user-links details.user-menu summary', { hasText: ADMIN.name }).count(), 'logged in as the admin').toBe(1);
       session = await visitor.context.storageState();
       return visitor;
     },

@@ -16,11 +16,10 @@ function setup() {
   return { ...t, admin, user, bystander, asAdmin: bearer(admin), bearer };
 }
 
-/** A save through the API from address `from`, with `auth` (a Bearer token or a cookie) or none. */
-function saveFrom(app: Express, from: string, title: string, auth?: { bearer?: string; cookie?: string[] | string }) {
+/** A save through the API from address `from`, with a Bearer token or none. */
+function saveFrom(app: Express, from: string, title: string, auth?: { bearer?: string }) {
   const req = request(app).post('/api/v1/page').set('x-forwarded-for', from);
   if (auth?.bearer) req.set('authorization', auth.bearer);
-  if (auth?.cookie) req.set('cookie', auth.cookie);
   return req.send({ title, source: `Text of ${title}.`, comment: 'test' });
 }
 

@@ -76,8 +76,8 @@ export function sourcePage(ctx: ViewContext, m: { title: Title; source: string; 
     noindex: true,
     body: html`<h1 class="page-title">View source for ${m.title.text}</h1>
       ${blockedNotice(ctx)}
-      <div class="source-notice" role="note">${ctx.block ? null : html`<p>You cannot edit this page. ${m.reason}</p>`}
-        <p>${ctx.actor?.kind === 'user' || ctx.block ? null : html`<a href="/login?returnto=${back}">Log in</a> or <a href="/register?returnto=${back}">create an account</a> if that would let you edit it. `}${talk && talk.text !== m.title.text && !ctx.block ? html`You can suggest a change on the <a href="${wikiPath(talk)}">talk page</a>. ` : null}You can copy the text below.</p></div>
+      ${ctx.block ? html`<p>You can copy the text below.</p>` : html`<div class="source-notice" role="note"><p>You cannot edit this page. ${m.reason}</p>
+        <p>${ctx.actor?.kind === 'user' ? null : html`<a href="/login?returnto=${back}">Log in</a> or <a href="/register?returnto=${back}">create an account</a> if that would let you edit it. `}${talk && talk.text !== m.title.text ? html`You can suggest a change on the <a href="${wikiPath(talk)}">talk page</a>. ` : null}You can copy the text below.</p></div>`}
       <label for="source" class="source-label">Source of ${m.title.text}</label>
       <textarea id="source" class="view-source" readonly rows="25" spellcheck="false">
 ${m.source}</textarea>`,
