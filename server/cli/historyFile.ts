@@ -348,5 +348,13 @@ function parseSite(v: unknown, line: number, where?: string): SiteRecord {
   const out: Record<string, unknown> = { kind };
   for (const name of Object.keys(fields)) out[name] = r[name];
   if (kind === 'account' && typeof r.passwordHash === 'string') out.passwordHash = r.passwordHash;
+  // A block's choices came later (SPEC section 11): optional, so older exports still import.
+  if (kind === 'block') {
+    for (const name of ['anonOnly', 'autoblock', 'allowUsertalk']) {
+      if (r[name] === undefined) continue;
+      if (typeof r[name] !== 'boolean') throw bad(line, `"${name}" of a block record must be true or false`, where);
+      out[name] = r[name];
+    }
+  }
   return out as unknown as SiteRecord;
 }

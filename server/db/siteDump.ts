@@ -41,6 +41,10 @@ export interface BlockRecord {
   by: string;
   createdAt: string;
   removedAt: string | null;
+  /** The block's choices (SPEC section 11); absent in exports made before them, read as those blocks were: 0, 0, 1. */
+  anonOnly?: boolean;
+  autoblock?: boolean;
+  allowUsertalk?: boolean;
 }
 
 export interface LogRecord {
@@ -99,9 +103,13 @@ export class SiteDump {
       `SELECT p.title, pr.level, pr.expiry, pr.reason, a.name AS by, pr.created_at
        FROM protection pr JOIN page p ON p.id = pr.page_id JOIN actor a ON a.id = pr.actor_id WHERE ${LIVE} ORDER BY pr.page_id`,
     );
-    this.blocks = db.prepare<[], Omit<BlockRecord, 'kind' | 'rangeStart' | 'rangeEnd' | 'createdAt' | 'removedAt'> & { range_start: string | null; range_end: string | null; created_at: string; removed_at: string | null }>(
-      `SELECT b.target, t.name AS account, b.ip, b.range_start, b.range_end, b.expiry, b.reason, a.name AS by, b.created_at, b.removed_at
-       FROM block b LEFT JOIN actor t ON t.id = b.actor_id JOIN actor a ON a.id = b.by_actor ORDER BY b.id`,
+    // Autoblocks are left behind: they last a day, and hold an address only for the wiki that saw it used.
+    this.blocks = db.prepare<[], Omit<BlockRecord, 'kind' | 'rangeStart' | 'rangeEnd' | 'createdAt' | 'removedAt' | 'anonOnly' | 'autoblock' | 'allowUsertalk'> & {
+      range_start: string | null; range_end: string | null; created_at: string; removed_at: string | null; anon_only: number; autoblock: number; allow_usertalk: number;
+    }>(
+      `SELECT b.target, t.name AS account, b.ip, b.range_start, b.range_end, b.expiry, b.reason, a.name AS by, b.created_at, b.removed_at,
+         b.anon_only, b.autoblock, b.allow_usertalk
+       FROM block b LEFT JOIN actor t ON t.id = b.actor_id JOIN actor a ON a.id = b.by_actor WHERE b.parent_id IS NULL ORDER BY b.id`,
     );
     this.logRows = db.prepare<[], Omit<LogRecord, 'kind'>>(
       'SELECT l.type, l.action, l.timestamp, a.name AS by, l.target, l.reason, l.details FROM log l JOIN actor a ON a.id = l.actor_id ORDER BY l.id',
@@ -121,7 +129,8 @@ export class SiteDump {
     );
     this.sameBlock = db.prepare<[string, string], number>('SELECT 1 FROM block WHERE target = ? AND created_at = ?').pluck();
     this.insertBlock = db.prepare(
-      'INSERT INTO block (actor_id, ip, target, expiry, reason, by_actor, created_at, removed_at, range_start, range_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO block (actor_id, ip, target, expiry, reason, by_actor, created_at, removed_at, range_start, range_end, anon_only, autoblock, allow_usertalk)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.sameLog = db.prepare<[string, string, string, string], number>('SELECT 1 FROM log WHERE type = ? AND action = ? AND timestamp = ? AND target = ?').pluck();
     this.insertLog = db.prepare('INSERT INTO log (type, action, timestamp, actor_id, target, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?)');
@@ -141,6 +150,7 @@ export class SiteDump {
       yield {
         kind: 'block', target: b.target, account: b.account, ip: b.ip, rangeStart: b.range_start, rangeEnd: b.range_end,
         expiry: b.expiry, reason: b.reason, by: b.by, createdAt: b.created_at, removedAt: b.removed_at,
+        anonOnly: b.anon_only === 1, autoblock: b.autoblock === 1, allowUsertalk: b.allow_usertalk === 1,
       };
     }
     for (const l of this.logRows.iterate()) yield { kind: 'log', ...l };
@@ -196,7 +206,10 @@ export class SiteDump {
         return;
       case 'block':
         if (this.sameBlock.get(r.target, r.createdAt) !== undefined) return;
-        this.insertBlock.run(r.account === null ? null : actor(r.account), r.ip, r.target, r.expiry, r.reason, actor(r.by), r.createdAt, r.removedAt, r.rangeStart, r.rangeEnd);
+        this.insertBlock.run(
+          r.account === null ? null : actor(r.account), r.ip, r.target, r.expiry, r.reason, actor(r.by), r.createdAt, r.removedAt, r.rangeStart, r.rangeEnd,
+          r.anonOnly === true ? 1 : 0, r.autoblock === true ? 1 : 0, r.allowUsertalk === false ? 0 : 1,
+        );
         added.blocks += 1;
         return;
       case 'log':

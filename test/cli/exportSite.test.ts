@@ -21,7 +21,7 @@ function siteWiki(file: string): void {
     const bob = stores.actors.byName('Bob Smith')!;
     protectPage(stores, alice, parseTitle('Peer networks'), 'semi', null, 'vandalism');
     protectPage(stores, alice, parseTitle('Gossip protocols'), 'full', '2999-01-01T00:00:00.000Z', 'edit war');
-    blockTarget(stores, alice, '203.0.113.7', '2999-01-01T00:00:00.000Z', 'spam from this address');
+    blockTarget(stores, alice, '203.0.113.7', '2999-01-01T00:00:00.000Z', 'spam from this address', { anonOnly: false, allowUsertalk: false });
     const lifted = blockTarget(stores, alice, 'Bob Smith', null, 'testing');
     unblock(stores, alice, lifted.id, 'a mistake');
     setWatched(stores, bob, parseTitle('Peer networks'), true);
@@ -56,9 +56,11 @@ function siteRows(file: string) {
     return {
       accounts: all("SELECT name, kind, role, created_at, password_hash IS NOT NULL AS has_password FROM actor WHERE kind <> 'system' ORDER BY name"),
       protections: all('SELECT p.title, pr.level, pr.expiry, pr.reason, a.name AS by, pr.created_at FROM protection pr JOIN page p ON p.id = pr.page_id JOIN actor a ON a.id = pr.actor_id ORDER BY p.title'),
-      blocks: all('SELECT b.target, t.name AS account, b.ip, b.range_start, b.range_end, b.expiry, b.reason, a.name AS by, b.created_at, b.removed_at FROM block b LEFT JOIN actor t ON t.id = b.actor_id JOIN actor a ON a.id = b.by_actor ORDER BY b.created_at, b.target'),
+      // Autoblocks stay behind (they hold an address for a day, on the wiki that saw it).
+      blocks: all('SELECT b.target, t.name AS account, b.ip, b.range_start, b.range_end, b.expiry, b.reason, a.name AS by, b.created_at, b.removed_at, b.anon_only, b.autoblock, b.allow_usertalk FROM block b LEFT JOIN actor t ON t.id = b.actor_id JOIN actor a ON a.id = b.by_actor WHERE b.parent_id IS NULL ORDER BY b.created_at, b.target'),
       log: all('SELECT l.type, l.action, l.timestamp, a.name AS by, l.target, l.reason, l.details FROM log l JOIN actor a ON a.id = l.actor_id ORDER BY l.timestamp, l.type, l.target'),
-      watches: all('SELECT a.name AS account, p.title, w.created_at FROM watchlist w JOIN actor a ON a.id = w.actor_id JOIN page p ON p.id = w.page_id ORDER BY a.name, p.title'),
+      // Watches of live pages: a deleted page's title is free for a new page, which nobody watched.
+      watches: all(`SELECT a.name AS account, p.title, w.created_at FROM watchlist w JOIN actor a ON a.id = w.actor_id JOIN page p ON p.id = w.page_id WHERE p.title NOT LIKE '#%' ORDER BY a.name, p.title`),
     };
   } finally {
     db.close();
@@ -84,7 +86,8 @@ describe('export and import of the rest of a wiki', () => {
     const before = siteRows(source);
     expect(before.protections).toHaveLength(2);
     expect(before.blocks).toHaveLength(2);
-    expect(before.watches).toHaveLength(3);
+    // Three watched by hand, the rest because their accounts edited the pages (watch pages I edit).
+    expect(before.watches).toHaveLength(13);
     expect(before.log.length).toBeGreaterThanOrEqual(5);
     const after = siteRows(target);
     // Without the flag no password hash leaves the wiki: Alice's account arrives without one.
@@ -94,7 +97,7 @@ describe('export and import of the rest of a wiki', () => {
     expect(after.log).toEqual(before.log);
     expect(after.watches).toEqual(before.watches);
     expect(exported.out[0]).toMatch(/other records \(accounts, protections, blocks, log, watchlists\)/);
-    expect(imported.out[0]).toMatch(/added 2 protections, 2 blocks, \d+ log entries and 3 watches$/);
+    expect(imported.out[0]).toMatch(/added 2 protections, 2 blocks, \d+ log entries and 13 watches$/);
   });
 
   it('carries deleted pages over as deleted, with their revisions and deletion, even when the title is in use again', async () => {

@@ -182,7 +182,8 @@ describe('browser accounts', () => {
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/wiki/Peer_network');
     const page = await agent.get('/wiki/Main_Page');
-    expect(page.text).toContain('href="/wiki/User:Hana">Hana</a>');
+    expect(page.text).toContain('<summary><span class="visually-hidden">Account menu of </span>Hana</summary>');
+    expect(page.text).toContain('<li><a href="/wiki/User:Hana">User page</a></li>');
     const out = await agent.post('/logout').type('form').send({ csrf });
     expect(out.status).toBe(303);
     expect((await agent.get('/wiki/Main_Page')).text).toContain('>Log in</a>');
@@ -228,7 +229,7 @@ describe('browser accounts', () => {
     expect(bad.text).toContain('The two passwords differ');
     const res = await agent.post('/register').type('form').send({ username: 'Kim', password, password_confirm: password, csrf });
     expect(res.status).toBe(303);
-    expect((await agent.get('/wiki/Main_Page')).text).toContain('>Kim</a>');
+    expect((await agent.get('/wiki/Main_Page')).text).toContain('</span>Kim</summary>');
     expect(wiki.stores.actors.byName('Kim')!.kind).toBe('user');
   });
 
@@ -240,7 +241,7 @@ describe('browser accounts', () => {
     expect(wiki.stores.actors.byName('Kim lee')!.kind).toBe('user');
     const other = await browser(app, '/login');
     expect((await other.agent.post('/login').type('form').send({ username: 'kim lee', password, csrf: other.csrf })).status).toBe(303);
-    expect((await other.agent.get('/wiki/Main_Page')).text).toContain('>Kim lee</a>');
+    expect((await other.agent.get('/wiki/Main_Page')).text).toContain('</span>Kim lee</summary>');
   });
 
   it('refuses the login form without a CSRF token', async () => {
