@@ -107,7 +107,8 @@ describe('blocking an IP address', () => {
     try {
       expect(await saveStatus(anon)).toBe(403);
       const error = await anon.locator('.form-error').innerText();
-      expect(error).toMatch(/^You are blocked until \S+/);
+      expect(error).toMatch(/^Editing from your address without an account is blocked until \S+/);
+      expect(error).toContain('Blocked by Admin.');
       expect(error).toContain(REASON);
       expect(error).toContain('You can still read every page.');
       expect(await anon.locator('#source').inputValue()).toBe(typed);
