@@ -102,17 +102,23 @@ export class ActorStore {
 
   /** A new temporary account named like ~2026-17: the year, then a number counting up within it. */
   createTemporary(now = new Date()): Actor {
-    const year = now.getUTCFullYear();
     // IMMEDIATE: read the last name and insert the next under one write lock, so two worker
     // processes never pick the same name (inside a save's transaction this is a savepoint).
-    return this.db.transaction(() => {
-      const prefix = `~${year}-`;
-      const last = this.lastTemp.get({ prefix, from: prefix.length + 1 });
-      let n = last ? Number(last.name.slice(prefix.length)) + 1 : 1;
-      // Imported accounts (wiki import) arrive in any order, so a higher number may already exist.
-      while (this.selectByName.get(`~${year}-${n}`)) n += 1;
-      return this.create(`~${year}-${n}`, 'temp');
-    }).immediate();
+    return this.db.transaction(() => this.create(this.nextTemporaryName(now), 'temp')).immediate();
+  }
+
+  /**
+   * The name the next temporary account made at `now` gets, if no other one is made first (a save
+   * signs with it before its transaction; commitSave checks it still holds).
+   */
+  nextTemporaryName(now = new Date()): string {
+    const year = now.getUTCFullYear();
+    const prefix = `~${year}-`;
+    const last = this.lastTemp.get({ prefix, from: prefix.length + 1 });
+    let n = last ? Number(last.name.slice(prefix.length)) + 1 : 1;
+    // Imported accounts (wiki import) arrive in any order, so a higher number may already exist.
+    while (this.selectByName.get(`~${year}-${n}`)) n += 1;
+    return `~${year}-${n}`;
   }
 
   /** The system account that writes starter content, made on first use. */

@@ -16,8 +16,6 @@ import { isCurrent, prepareSave, prepareSaveAsync, type PreparedSave, type SaveI
 import { authorTags } from './tags.js';
 import { canonicalAddress } from './address.js';
 import { scoreRisk } from './risk.js';
-import { expandSignatures, mayHaveSignatures } from './signatures.js';
-import { saveFacts } from './saveFacts.js';
 import type { Actor, Page, Revision } from './types.js';
 
 // What a save takes and how it is prepared live in prepareSave.ts; importers of edit.ts keep them here.
@@ -133,15 +131,6 @@ export async function saveEditAsync(stores: Stores, workers: TextWorkers, input:
   return withAnchor(result, input.section);
 }
 
-/** A prepared save with its signatures expanded for `name`, and the facts of the text that makes. */
-function signedAs(p: PreparedSave, name: string, now: string): PreparedSave {
-  const text = expandSignatures(p.text, name, new Date(now));
-  if (text === p.text) return p;
-  const { analysis, tags, signals, packed } = saveFacts({ oldText: p.oldText, text });
-  // Authorship and the link change are derived after the commit (their inputs were the old text).
-  return { ...p, text, analysis, tags, signals, packed, links: undefined, authors: undefined };
-}
-
 /** The result with the anchor of its saved section (SaveResult.anchor), found after the write transaction. */
 function withAnchor(result: SaveResult, section: number | null | undefined): SaveResult {
   return section ? { ...result, anchor: sectionAnchor(result.text, section) } : result;
@@ -162,9 +151,9 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   }
   const actor = input.actor === 'temporary' ? stores.actors.createTemporary() : input.actor;
   const now = input.timestamp ?? new Date().toISOString();
-  // A new temporary account's name is known only now: its signatures are expanded here (rare: the
-  // first save of someone not logged in, signing), and the text's facts worked out again.
-  if (input.actor === 'temporary' && input.sign && mayHaveSignatures(p.text)) p = signedAs(p, actor.name, now);
+  // A new temporary account signed with the name it was expected to get; if another process made an
+  // account of that name meanwhile (rare), the save is prepared again, inline, with the real one.
+  if (p.signedAs !== undefined && p.signedAs !== actor.name) p = prepareSave(stores, { ...input, actor });
   const analysis = p.analysis!;
   const pageId = page ? page.id : stores.pages.create(input.title, now);
   // Hashed and compressed in the preparation (on a text thread for a long text): here it is only written.

@@ -66,6 +66,11 @@ export interface PreparedSave {
   authors?: AuthorRuns;
   /** The text as the content store keeps it (SaveFacts.packed); undefined for a null edit. */
   packed?: SaveFacts['packed'];
+  /**
+   * For a signing save by a temporary account still to be made: the name its signatures were
+   * expanded with (the next free one when prepared); commitSave prepares again if another took it.
+   */
+  signedAs?: string;
 }
 
 /** Line endings become \n; everything else is kept exactly as typed. */
@@ -130,12 +135,15 @@ interface SaveState {
   latestText: string | null;
   /** Set when the base is not the latest: a three-way merge is due. */
   merge?: { baseId: number | null; baseText: string; latestId: number; latestText: string };
+  /** PreparedSave.signedAs. */
+  signedAs?: string;
 }
 
 function readSaveState(stores: Stores, input: SaveInput): SaveState {
   const typed = normalizeSource(input.source);
-  // A new temporary account's signatures wait for its name (edit.ts commitSave).
-  const source = input.sign && input.actor !== 'temporary' ? expandSignatures(typed, input.actor.name, new Date(input.timestamp ?? Date.now())) : typed;
+  // A temporary account still to be made signs with the name it will most likely get (edit.ts commitSave checks).
+  const signer = !input.sign ? undefined : input.actor === 'temporary' ? stores.actors.nextTemporaryName() : input.actor.name;
+  const source = signer !== undefined ? expandSignatures(typed, signer, new Date(input.timestamp ?? Date.now())) : typed;
   if (Buffer.byteLength(source, 'utf8') > MAX_SOURCE_BYTES) {
     throw new TooLargeError('Page source is over 1 MiB; split it into several pages.');
   }
@@ -143,8 +151,9 @@ function readSaveState(stores: Stores, input: SaveInput): SaveState {
   if (!page && input.baseId !== null && input.mode === 'update') {
     throw new NotFoundError(`The page "${input.title.text}" does not exist; create it without a base revision.`);
   }
-  if (!page) return { input, page, mine: source, latestText: null };
-  return { input, page, ...resolveText(stores, page, input, source) };
+  const signedAs = input.actor === 'temporary' && signer !== undefined && source !== typed ? signer : undefined;
+  if (!page) return { input, page, mine: source, latestText: null, signedAs };
+  return { input, page, ...resolveText(stores, page, input, source), signedAs };
 }
 
 function prepared(
@@ -163,6 +172,7 @@ function prepared(
     text,
     merged: merged !== undefined,
     oldText,
+    ...(state.signedAs !== undefined ? { signedAs: state.signedAs } : {}),
     ...(unchanged ? { analysis: undefined, tags: [], signals: { referencesRemoved: 0, repeated: false, shouting: false }, links: undefined } : facts(oldText, text)),
   };
 }

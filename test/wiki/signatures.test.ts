@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { expandSignatures, signatureTime } from '../../server/wiki/signatures.js';
 import { browser, createPage, createUser, makeTestApp, tokenFor } from '../helpers/app.js';
-import { saveEdit } from '../../server/wiki/edit.js';
+import { commitSave, saveEdit } from '../../server/wiki/edit.js';
+import { prepareSave } from '../../server/wiki/prepareSave.js';
 import { parseTitle } from '../../server/wiki/title.js';
 
 const NOW = new Date('2026-12-07T09:05:00Z');
@@ -73,6 +74,29 @@ describe('signing on save', () => {
     // The link tables follow the signed text.
     const linksHere = await request(app).get(`/api/v1/page/${encodeURIComponent(`User:${latest.actor.name}`)}/links/here`);
     expect(linksHere.body.pages.map((p: { title: string }) => p.title)).toContain('Talk:Gossip');
+  });
+});
+
+describe('signing as a temporary account still to be made', () => {
+  it('signs with the expected name before the write, and again with the real one when another account took it meanwhile', () => {
+    const { wiki } = makeTestApp();
+    const s = wiki.stores;
+    const input = { title: parseTitle('Talk:Race'), source: 'Hi ~~~', comment: '', baseId: null, actor: 'temporary' as const, sign: true };
+    const expected = s.actors.nextTemporaryName();
+    const early = prepareSave(s, input);
+    expect(early.signedAs).toBe(expected);
+    expect(early.text).toContain(`[[User:${expected}|${expected}]]`);
+    // Another process makes a temporary account between the preparation and the write.
+    const other = s.actors.createTemporary();
+    expect(other.name).toBe(expected);
+    const saved = s.transaction(() => commitSave(s, early));
+    expect(saved.actor!.name).not.toBe(expected);
+    expect(saved.text).toBe(`Hi [[User:${saved.actor!.name}|${saved.actor!.name}]] ([[User talk:${saved.actor!.name}|talk]])`);
+    // Without a race the prepared text is the one stored.
+    const calm = prepareSave(s, { ...input, title: parseTitle('Talk:Calm') });
+    const stored = s.transaction(() => commitSave(s, calm));
+    expect(stored.actor!.name).toBe(calm.signedAs);
+    expect(stored.text).toBe(calm.text);
   });
 });
 
