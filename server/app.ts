@@ -17,6 +17,7 @@ import { specialRoutes } from './http/routes/special.js';
 import { accountRoutes } from './http/routes/account.js';
 import { findRoutes } from './http/routes/find/index.js';
 import { reviewRoutes } from './http/routes/review.js';
+import { mediaWikiApi } from './http/routes/mwapi/index.js';
 import { notificationRoutes } from './http/routes/notifications.js';
 import { acting } from './http/act.js';
 import { authorisation } from './http/can.js';
@@ -109,6 +110,8 @@ export function createApp(
   // reads what such a form sends.
   app.use(express.urlencoded({ extended: false, limit: '2mb', verify: strictUtf8 }));
   app.use(emptyBody);
+  // MediaWiki's Action API checks its own `token` parameter, by the same rule (mwapi/context.ts).
+  app.use(mediaWikiApi(deps));
   app.use(csrf.check);
   app.use(accountRoutes(deps));
   // Before /wiki: it serves /wiki/{T}?action=history&format=atom and passes other /wiki/ requests on.

@@ -117,6 +117,9 @@ export class RevisionStore {
     this.prevStmt = db.prepare<[number, number], { id: number }>(
       'SELECT id FROM revision WHERE page_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
     );
+    this.beforeTimeStmt = db.prepare<[number, string], { id: number }>(
+      'SELECT id FROM revision INDEXED BY revision_page WHERE page_id = ? AND timestamp < ? ORDER BY id DESC LIMIT 1',
+    );
     this.lastAddressStmt = db.prepare<[number], { ip: string }>('SELECT ip FROM revision WHERE actor_id = ? AND ip IS NOT NULL ORDER BY id DESC LIMIT 1');
     this.pagesByActorStmt = db.prepare<[number, string], { page_id: number }>(
       'SELECT DISTINCT page_id FROM revision WHERE actor_id = ? AND timestamp >= ? ORDER BY page_id',
@@ -174,6 +177,12 @@ export class RevisionStore {
   }
 
   private readonly lastAddressStmt;
+  private readonly beforeTimeStmt;
+
+  /** The page's newest revision saved before `time` (ISO), if any: what was latest then. */
+  latestBefore(pageId: number, time: string): number | undefined {
+    return this.beforeTimeStmt.get(pageId, time)?.id;
+  }
 
   /** The address the account last saved from (canonical form), if any save of it has one. */
   lastAddressOf(actorId: number): string | undefined {

@@ -78,3 +78,19 @@ export function sectionSummary(sectionText: string): string | undefined {
   const text = Array.from(heading.replace(/\*\//g, '* /')).slice(0, SUMMARY_HEADING_MAX).join('');
   return `/* ${text} */`;
 }
+
+/**
+ * "Add topic" (SPEC section 11): the page's text with a new section at its end, `## subject` then
+ * the text; the whole page when there is no page yet. One home for the form and the Action API.
+ */
+export function withNewTopic(latest: string | undefined, subject: string, text: string): string {
+  const heading = subject.replace(/\s+/g, ' ').trim();
+  const section = `${heading ? `## ${heading}\n\n` : ''}${text.replace(/\s+$/, '')}\n`;
+  return latest ? `${latest.replace(/\s+$/, '')}\n\n${section}` : section;
+}
+
+/** The summary of a new topic saved without one, as MediaWiki writes it. */
+export function newTopicSummary(subject: string): string {
+  const heading = subject.replace(/\s+/g, ' ').trim();
+  return heading ? `/* ${heading.replace(/\*\//g, '* /')} */ new section` : 'New section';
+}

@@ -1,4 +1,5 @@
 /** Editing pages in the browser: the form, live preview, and saving with conflict handling. */
+import { newTopicSummary, withNewTopic } from '../../wiki/sections.js';
 import type { Request, Response } from 'express';
 import type { RouteDeps } from '../deps.js';
 import { flag, formBody, optionalId, positiveId, queryValue, sectionParam, text, type Body } from '../input.js';
@@ -139,8 +140,8 @@ export function editHandlers(deps: RouteDeps) {
     const subject = text('subject', body.subject).replace(/\s+/g, ' ').trim();
     const topic = text('source', body.source, { required: true });
     const latest = readLatest(stores, title);
-    const section = `${subject ? `## ${subject}\n\n` : ''}${topic.replace(/\s+$/, '')}\n`;
-    const whole = latest ? `${latest.source.replace(/\s+$/, '')}\n\n${section}` : section;
+    const section = withNewTopic(undefined, subject, topic);
+    const whole = withNewTopic(latest?.source, subject, topic);
     const model: EditFormModel = {
       title, exists: latest !== undefined, source: topic, summary: text('summary', body.summary), minor: flag(body.minor),
       baseId: latest?.page.latestId, newTopic: { subject }, watch: watchBox(req, body),
@@ -153,7 +154,7 @@ export function editHandlers(deps: RouteDeps) {
       sendHtml(res, editPage(pageContext(req), { ...model, changes: await compareTextsOffThread(workers, latest?.source ?? '', whole, {}) }));
       return;
     }
-    const summary = model.summary || (subject ? `/* ${subject} */ new section` : 'New section');
+    const summary = model.summary || newTopicSummary(subject);
     return save(req, res, { ...model, source: whole, summary, newTopic: undefined });
   }
 

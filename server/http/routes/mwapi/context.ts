@@ -1,0 +1,82 @@
+/** What every Action API module gets, and the small translations they share: namespaces, groups, rights, tokens, timestamps. */
+import type { Request, Response } from 'express';
+import { timingSafeEqual } from 'node:crypto';
+import type { RouteDeps } from '../../deps.js';
+import type { Params } from './params.js';
+import { ApiError } from './errors.js';
+import type { Namespace, Title } from '../../../wiki/title.js';
+import type { Actor } from '../../../wiki/types.js';
+import { MOVE_MIN_EDITS } from '../../../wiki/rights.js';
+
+export interface ApiContext {
+  req: Request;
+  res: Response;
+  p: Params;
+  deps: RouteDeps;
+  /** formatversion: 1 (objects keyed by id, `*` for text) or 2 (arrays, `content`, true for flags). */
+  fv: 1 | 2;
+}
+
+/** A module: the parts of the answer it adds, next to `warnings` and the rest. */
+export type ApiModule = (c: ApiContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** MediaWiki's namespace numbers for this wiki's namespaces (a talk page of Help:X is Talk:Help:X, in 1). */
+export const NAMESPACE_IDS: Readonly<Record<Namespace, number>> = { '': 0, Talk: 1, User: 2, 'User talk': 3, Peerwiki: 4, Help: 12, Category: 14 };
+
+export function namespaceOf(title: Title): number {
+  return NAMESPACE_IDS[title.namespace];
+}
+
+/** `{name: ""|true}` when `on`, else `{}`: spread into an answer object. */
+export function flagField(c: ApiContext, name: string, on: boolean): Record<string, '' | true> {
+  return on ? { [name]: c.fv === 1 ? '' : true } : {};
+}
+
+/** MediaWiki writes timestamps as ISO 8601 to the second, in UTC. */
+export function mwTime(iso: string): string {
+  return `${iso.slice(0, 19)}Z`;
+}
+
+/** Registered, 10 or more edits: MediaWiki's autoconfirmed (the wiki's bar for moving pages). */
+function autoconfirmed(actor: Actor | undefined): boolean {
+  return actor?.kind === 'user' && actor.editCount >= MOVE_MIN_EDITS;
+}
+
+/** MediaWiki's group names for the actor (SPEC section 10). */
+export function groupsOf(actor: Actor | undefined): string[] {
+  if (!actor || actor.kind !== 'user') return ['*'];
+  return ['*', 'user', ...(autoconfirmed(actor) ? ['autoconfirmed'] : []), ...(actor.role === 'admin' ? ['sysop'] : [])];
+}
+
+/** MediaWiki's right names for what the request's actor may do, from the wiki's one rights function. */
+export function rightsOf(c: ApiContext): string[] {
+  const { req } = c;
+  const actor = req.actor;
+  const rights = ['read', 'writeapi'];
+  if (req.can('edit')) rights.push('edit', 'createpage', 'createtalk', 'minoredit');
+  if (actor?.kind === 'user') rights.push('editmyoptions', 'viewmywatchlist', 'editmywatchlist');
+  if (autoconfirmed(actor) || actor?.role === 'admin') rights.push('autoconfirmed', 'editsemiprotected');
+  if (req.can('move')) rights.push('move');
+  for (const r of ['rollback', 'patrol', 'protect', 'delete', 'undelete', 'block'] as const) if (req.can(r)) rights.push(r);
+  if (req.can('protect')) rights.push('editprotected', 'sysop');
+  return rights;
+}
+
+/**
+ * The CSRF rule of the rest of the wiki (SPEC section 10): a request carrying a session cookie
+ * must send the token meta=tokens gave it; a Bearer token carries no ambient credentials.
+ * @throws ApiError missingparam or badtoken
+ */
+export function requireToken(c: ApiContext, name = 'token'): void {
+  if (c.req.authVia === 'bearer') return;
+  const sent = c.p.str(name);
+  if (sent === undefined || sent === '') throw new ApiError('missingparam', `The "${name}" parameter must be set.`);
+  const want = Buffer.from(tokenOf(c));
+  const got = Buffer.from(sent);
+  if (got.length !== want.length || !timingSafeEqual(got, want)) throw new ApiError('badtoken', 'Invalid CSRF token.');
+}
+
+/** The request's token (every type is the same token, tied to the browser's CSRF cookie); "+\\" for a Bearer client, as MediaWiki gives anonymous ones. */
+export function tokenOf(c: ApiContext): string {
+  return c.req.authVia === 'bearer' ? '+\\' : c.req.csrfToken;
+}
