@@ -19,9 +19,10 @@ import type { SaveResult } from '../../../wiki/edit.js';
 export const editModule: ApiModule = async (c) => {
   const { req, res, p, deps } = c;
   const { stores, workers, act } = deps;
+  // As MediaWiki orders them: who the client thinks it is, then the token.
+  assertUser(c);
   requireToken(c);
   if (req.method !== 'POST') throw new ApiError('mustbeposted', 'The "edit" module requires a POST request.');
-  assertUser(c);
   const title = titleOf(c, stores);
   checkRights(c, title);
   const latest = readLatest(stores, title);
