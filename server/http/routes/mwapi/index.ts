@@ -8,6 +8,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
 import { Params } from './params.js';
+import { multipartFields } from '../../middleware/multipart.js';
 import { ApiError, apiErrorOf } from './errors.js';
 import { mwTime, type ApiContext, type ApiModule } from './context.js';
 import { queryModule } from './query.js';
@@ -24,6 +25,8 @@ const ACTIONS: Record<string, ApiModule> = {
 /** Mounted before the wiki's own CSRF check: modules that change something check the `token` parameter (context.ts requireToken). */
 export function mediaWikiApi(deps: RouteDeps): Router {
   const r = express.Router();
+  // Long texts come as multipart/form-data from some clients (mwn); the rest as an urlencoded form.
+  r.use('/w/api.php', multipartFields(2 * 1024 * 1024));
   r.all('/w/api.php', async (req: Request, res: Response) => {
     res.set('Cache-Control', 'private, must-revalidate, max-age=0');
     if (req.method !== 'GET' && req.method !== 'POST' && req.method !== 'HEAD') {
