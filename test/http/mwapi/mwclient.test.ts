@@ -50,6 +50,8 @@ describe.skipIf(!MWCLIENT && !process.env.CI)('mwclient, unchanged', () => {
     if (!MWCLIENT) throw new Error('mwclient is not installed, and CI is set: install python3-mwclient (apt-get install python3-mwclient).');
     createUser(t.wiki, { name: 'Botty', password: 'a password for the bot' });
     createUser(t.wiki, { name: 'Other editor', password: 'a password for the other' });
+    createUser(t.wiki, { name: 'Patroller', password: 'a password for the admin', role: 'admin' });
+    createUser(t.wiki, { name: 'Vandal', password: 'a password for the vandal' });
     createPage(t.wiki, { title: 'Peer network', source: 'A peer network is open.\n\nIts members are equals.\n' });
     server = t.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -105,5 +107,43 @@ except mwclient.errors.EditError as e:
     const latest = t.wiki.stores.revisions.byId(page.latestId)!;
     expect(latest.comment).toBe('theirs');
     expect(page.latestId).toBeGreaterThan(before);
+  });
+
+  it('lists recent changes with filters, searches, rolls back a vandal\'s edits and patrols', async () => {
+    createPage(t.wiki, { title: 'Usenet', source: 'Usenet is a distributed discussion system.\n' });
+    const lines = await python(port, `
+vandal = mwclient.Site('127.0.0.1:${port}', path='/w/', scheme='http')
+vandal.login('Vandal', 'a password for the vandal')
+vp = vandal.pages['Usenet']
+vp.save('SPAM SPAM SPAM', summary='lol')
+vp = vandal.pages['Usenet']
+vp.save('SPAM SPAM SPAM SPAM', summary='more', minor=True)
+site.login('Patroller', 'a password for the admin')
+from itertools import islice
+# mwclient's limit is the size of each answer; it follows continue for the rest.
+out({'rc': [[c['title'], c['user']] for c in islice(site.recentchanges(prop='title|user|ids', limit=2), 3)]})
+out({'rc_not_minor': [c['comment'] for c in islice(site.recentchanges(prop='title|comment', show='!minor', limit=1), 2)]})
+out({'search': [r['title'] for r in site.search('members')]})
+r = site.post('rollback', title='Usenet', user='Vandal', token=site.get_token('rollback'))
+out({'rollback': r['rollback']['title'], 'revid': r['rollback']['revid']})
+try:
+    site.post('rollback', title='Usenet', user='Vandal', token=site.get_token('rollback'))
+except mwclient.errors.APIError as e:
+    out({'again': e.code})
+p = site.post('patrol', revid=r['rollback']['revid'] - 1, token=site.get_token('patrol'))
+out({'patrolled': p['patrol']['revid']})
+`);
+    expect(lines[0]).toEqual({ rc: [['Usenet', 'Vandal'], ['Usenet', 'Vandal'], ['Usenet', 'Peerwiki']] });
+    expect(lines[1]).toEqual({ rc_not_minor: ['lol', 'edit 1'] });
+    expect(lines[2]).toEqual({ search: ['Peer network'] });
+    const rolled = lines[3] as { rollback: string; revid: number };
+    expect(rolled.rollback).toBe('Usenet');
+    const usenet = t.wiki.stores.pages.byTitle(parseTitle('Usenet'))!;
+    expect(usenet.latestId).toBe(rolled.revid);
+    expect(t.wiki.stores.content.get(t.wiki.stores.revisions.byId(rolled.revid)!.contentId)).toBe('Usenet is a distributed discussion system.\n');
+    expect(t.wiki.stores.revisions.byId(rolled.revid)!.tags).toContain('rollback');
+    expect(lines[4]).toEqual({ again: 'alreadyrolled' });
+    expect(lines[5]).toEqual({ patrolled: rolled.revid - 1 });
+    expect(t.wiki.stores.revisions.byId(rolled.revid - 1)!.patrolled).toBe(true);
   });
 });

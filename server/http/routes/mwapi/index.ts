@@ -14,12 +14,15 @@ import { mwTime, type ApiContext, type ApiModule } from './context.js';
 import { queryModule } from './query.js';
 import { loginModule, logoutModule } from './login.js';
 import { editModule } from './edit.js';
+import { patrolModule, rollbackModule } from './review.js';
 
 const ACTIONS: Record<string, ApiModule> = {
   query: queryModule,
   login: loginModule,
   logout: logoutModule,
   edit: editModule,
+  rollback: rollbackModule,
+  patrol: patrolModule,
 };
 
 /** Mounted before the wiki's own CSRF check: modules that change something check the `token` parameter (context.ts requireToken). */
@@ -43,7 +46,7 @@ export function mediaWikiApi(deps: RouteDeps): Router {
       const module = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
       if (!module) {
         throw new ApiError('badvalue', action === 'help'
-          ? 'This wiki answers a subset of the MediaWiki Action API: action=query, login, logout, edit. See the README, "Coming from MediaWiki".'
+          ? 'This wiki answers a subset of the MediaWiki Action API: action=query, login, logout, edit, rollback, patrol. See the README, "Coming from MediaWiki".'
           : `Unrecognized value for parameter "action": ${action}.`);
       }
       answer = await module(c);

@@ -8,6 +8,7 @@ import { flagField, groupsOf, mwTime, NAMESPACE_IDS, namespaceOf, rightsOf, toke
 import { NAMESPACES, tryParseTitle, type Title } from '../../../wiki/title.js';
 import { allPages } from '../../../wiki/lists.js';
 import { recentChanges } from '../../../wiki/changes.js';
+import { searchPagesAsync, titlesStartingWith } from '../../../wiki/search.js';
 import type { Page, Revision } from '../../../wiki/types.js';
 
 /** The version clients read the API level from (SPEC section 10). */
@@ -19,9 +20,12 @@ const MAX_CONTENT_LIMIT = 50;
 
 type Answer = Record<string, unknown>;
 
-export const queryModule: ApiModule = (c) => {
+export const queryModule: ApiModule = async (c) => {
   const { p, deps } = c;
   const stores = deps.stores;
+  const lists = p.choices('list', ['allpages', 'recentchanges', 'search', 'usercontribs'] as const);
+  // Search first indexes what waits in its queue, off the event loop: before the one read snapshot below.
+  const found = lists.includes('search') ? await searchFor(c) : undefined;
   return stores.read(() => {
     const query: Answer = {};
     const cont: Record<string, string> = {};
@@ -37,9 +41,15 @@ export const queryModule: ApiModule = (c) => {
       const pages = set.entries.map((e) => pageEntry(c, stores, e, props, cont));
       if (set.entries.length) query.pages = c.fv === 1 ? Object.fromEntries(pages.map((pg, i) => [String(set.entries[i]!.page?.id ?? -(i + 1)), pg])) : pages;
     }
-    for (const list of p.choices('list', ['allpages', 'recentchanges'] as const)) {
+    for (const list of lists) {
       if (list === 'allpages') query.allpages = allPagesList(c, stores, cont);
       if (list === 'recentchanges') query.recentchanges = recentChangesList(c, stores, cont);
+      if (list === 'usercontribs') query.usercontribs = userContribsList(c, stores, cont);
+      if (list === 'search' && found) {
+        query.searchinfo = { totalhits: found.total };
+        query.search = found.hits;
+        if (found.next !== undefined) cont.sroffset = String(found.next);
+      }
     }
     return {
       ...(Object.keys(cont).length ? { continue: { ...cont, continue: '-||' } } : { batchcomplete: c.fv === 1 ? '' : true }),
@@ -337,4 +347,66 @@ function recentChangesList(c: ApiContext, stores: Stores, cont: Record<string, s
     ...(props.has('sha1') ? { sha1: r.sha1 } : {}),
     ...(props.has('patrolled') && c.req.can('patrol') ? flagField(c, r.patrolled ? 'patrolled' : 'unpatrolled', true) : {}),
   }));
+}
+
+/**
+ * list=search: srsearch in the pages' text (title matches first, then by relevance, as the wiki's
+ * search ranks), or in titles with srwhat=title; sroffset and srlimit page through.
+ */
+async function searchFor(c: ApiContext): Promise<{ hits: Answer[]; total: number; next?: number }> {
+  const { p, deps } = c;
+  const q = p.str('srsearch');
+  if (q === undefined || q.trim() === '') throw new ApiError('missingparam', 'The "srsearch" parameter must be set.');
+  const limit = p.limit('srlimit', 10, MAX_LIMIT);
+  const offset = Math.max(0, p.int('sroffset') ?? 0);
+  const what = p.choice('srwhat', ['text', 'title', 'nearmatch'], 'text');
+  const props = new Set(p.list('srprop').length ? p.list('srprop') : ['size', 'wordcount', 'timestamp', 'snippet']);
+  p.list('srnamespace');
+  p.str('srinfo');
+  p.str('srsort');
+  if (what !== 'text') {
+    const pages = titlesStartingWith(deps.stores, q, offset + limit + 1).slice(offset);
+    const hits = pages.slice(0, limit).map((pg) => ({ ns: namespaceOf(pg.title), title: pg.title.text, pageid: pg.id }));
+    return { hits, total: offset + pages.length, ...(pages.length > limit ? { next: offset + limit } : {}) };
+  }
+  const results = await searchPagesAsync(deps.stores, q, limit + 1, offset);
+  const hits = results.slice(0, limit).map((r) => {
+    const title = tryParseTitle(r.title);
+    const page = title ? deps.stores.pages.byTitle(title) : undefined;
+    const latest = page ? deps.stores.revisions.byId(page.latestId) : undefined;
+    return {
+      ns: title ? namespaceOf(title) : 0, title: r.title, pageid: r.id,
+      ...(props.has('size') && latest ? { size: latest.size } : {}),
+      ...(props.has('wordcount') && latest ? { wordcount: Math.round(latest.size / 6) } : {}),
+      ...(props.has('snippet') ? { snippet: r.excerpt.replace(/<mark>/g, '<span class="searchmatch">').replace(/<\/mark>/g, '</span>') } : {}),
+      ...(props.has('timestamp') && latest ? { timestamp: mwTime(latest.timestamp) } : {}),
+    };
+  });
+  return { hits, total: offset + results.length, ...(results.length > limit ? { next: offset + limit } : {}) };
+}
+
+/** list=usercontribs: ucuser (one name), uclimit, uccontinue, newest first. */
+function userContribsList(c: ApiContext, stores: Stores, cont: Record<string, string>): Answer[] {
+  const { p } = c;
+  const names = p.list('ucuser');
+  if (names.length === 0) throw new ApiError('missingparam', 'The "ucuser" parameter must be set.');
+  if (names.length > 1) throw new ApiError('toomanyvalues', 'This wiki lists the contributions of one account at a time.');
+  const actor = stores.actors.byName(names[0]!);
+  if (!actor) return [];
+  const limit = p.limit('uclimit', 10, MAX_LIMIT);
+  const continued = p.str('uccontinue');
+  const beforeId = continued !== undefined ? Number(continued.split('|').pop()) + 1 : undefined;
+  p.list('ucprop');
+  p.str('ucdir');
+  const rows = stores.revisions.byActor(actor.id, { beforeId, limit: limit + 1 });
+  if (rows.length > limit) cont.uccontinue = `${mwTime(rows[limit]!.timestamp).replace(/\D/g, '')}|${rows[limit]!.id}`;
+  return rows.slice(0, limit).flatMap((r) => {
+    const page = stores.pages.byId(r.pageId);
+    if (!page || page.title.text.startsWith('#')) return [];
+    return [{
+      userid: actor.kind === 'user' ? actor.id : 0, user: actor.name, pageid: page.id, revid: r.id, parentid: r.parentId ?? 0,
+      ns: namespaceOf(page.title), title: page.title.text, timestamp: mwTime(r.timestamp), comment: r.comment, size: r.size,
+      ...flagField(c, 'new', r.parentId === null), ...flagField(c, 'minor', r.minor), ...flagField(c, 'top', r.id === page.latestId),
+    }];
+  });
 }
