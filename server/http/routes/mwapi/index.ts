@@ -15,6 +15,8 @@ import { queryModule } from './query.js';
 import { loginModule, logoutModule } from './login.js';
 import { editModule } from './edit.js';
 import { patrolModule, rollbackModule } from './review.js';
+import { compareModule, parseModule } from './render.js';
+import { blockModule, deleteModule, moveModule, protectModule, unblockModule, undeleteModule } from './admin.js';
 
 const ACTIONS: Record<string, ApiModule> = {
   query: queryModule,
@@ -23,6 +25,14 @@ const ACTIONS: Record<string, ApiModule> = {
   edit: editModule,
   rollback: rollbackModule,
   patrol: patrolModule,
+  protect: protectModule,
+  delete: deleteModule,
+  undelete: undeleteModule,
+  move: moveModule,
+  block: blockModule,
+  unblock: unblockModule,
+  parse: parseModule,
+  compare: compareModule,
 };
 
 /** Mounted before the wiki's own CSRF check: modules that change something check the `token` parameter (context.ts requireToken). */
@@ -46,7 +56,7 @@ export function mediaWikiApi(deps: RouteDeps): Router {
       const module = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
       if (!module) {
         throw new ApiError('badvalue', action === 'help'
-          ? 'This wiki answers a subset of the MediaWiki Action API: action=query, login, logout, edit, rollback, patrol. See the README, "Coming from MediaWiki".'
+          ? 'This wiki answers a subset of the MediaWiki Action API: action=query, login, logout, edit, rollback, patrol, protect, delete, undelete, move, block, unblock, parse, compare. See the README, "Coming from MediaWiki".'
           : `Unrecognized value for parameter "action": ${action}.`);
       }
       answer = await module(c);
