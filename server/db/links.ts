@@ -123,6 +123,16 @@ export class LinkStore {
   }
 
   /** How many pages link to this title text. */
+  /** Titles the page links to (its link rows), in title order. */
+  outgoing(pageId: number): string[] {
+    return this.linksOf.all(pageId).sort();
+  }
+
+  /** Category names the page is in, in name order. */
+  categoriesOfPage(pageId: number): string[] {
+    return this.categoriesOf.all(pageId).sort();
+  }
+
   countLinkingTo(title: string): number {
     return this.countLinking.get(title)!.n;
   }

@@ -74,6 +74,45 @@ describe('lists: search and user contributions', () => {
   });
 });
 
+describe('links, categories, the log, and generators', () => {
+  it('gives a page\'s links and categories, what links to a page, and a category\'s members', async () => {
+    const { app } = setup();
+    const q = (fields: Record<string, string>) => request(app).get('/w/api.php').query({ action: 'query', format: 'json', formatversion: '2', ...fields });
+    const props = await q({ prop: 'links|categories', titles: 'Gossip protocol' });
+    expect(props.body.query.pages[0]).toMatchObject({ links: [{ ns: 0, title: 'Neighbours' }], categories: [{ ns: 14, title: 'Category:Protocols' }] });
+    const back = await q({ list: 'backlinks', bltitle: 'Neighbours' });
+    expect(back.body.query.backlinks).toEqual([{ pageid: expect.any(Number), ns: 0, title: 'Gossip protocol' }]);
+    const members = await q({ list: 'categorymembers', cmtitle: 'Category:Protocols' });
+    expect(members.body.query.categorymembers.map((m: { title: string }) => m.title)).toEqual(['Gossip protocol']);
+    expect((await q({ list: 'categorymembers', cmtitle: 'Protocols' })).body.error.code).toBe('invalidcategory');
+  });
+
+  it('runs a list as a generator of the query\'s pages, with its own continue', async () => {
+    const { app } = setup();
+    const q = (fields: Record<string, string>) => request(app).get('/w/api.php').query({ action: 'query', format: 'json', formatversion: '2', ...fields });
+    const first = await q({ generator: 'allpages', gaplimit: '1', prop: 'revisions', rvprop: 'content', rvslots: 'main' });
+    expect(first.body.query.pages).toEqual([expect.objectContaining({ title: 'Gossip protocol', revisions: [expect.objectContaining({ slots: { main: expect.objectContaining({ content: expect.stringContaining('Nodes tell') }) } })] })]);
+    expect(first.body.continue).toMatchObject({ gapcontinue: 'Neighbours' });
+    const next = await q({ generator: 'allpages', gaplimit: '1', prop: 'info', ...first.body.continue });
+    expect(next.body.query.pages.map((pg: { title: string }) => pg.title)).toEqual(['Neighbours']);
+    const cat = await q({ generator: 'categorymembers', gcmtitle: 'Category:Protocols', prop: 'info' });
+    expect(cat.body.query.pages.map((pg: { title: string }) => pg.title)).toEqual(['Gossip protocol']);
+    const search = await q({ generator: 'search', gsrsearch: 'peers', prop: 'info' });
+    expect(search.body.query.pages.map((pg: { title: string }) => pg.title)).toEqual(['Neighbours']);
+  });
+
+  it('lists log events, newest first, by type', async () => {
+    const { app } = setup();
+    const admin = await apiLogin(app, 'Admin');
+    await admin.post({ action: 'protect', title: 'Gossip protocol', protections: 'edit=sysop', reason: 'vandalism' });
+    await admin.post({ action: 'delete', title: 'Neighbours', reason: 'merged' });
+    const all = await request(app).get('/w/api.php').query({ action: 'query', list: 'logevents', format: 'json', formatversion: '2' });
+    expect(all.body.query.logevents.map((e: { type: string; action: string; title: string }) => [e.type, e.action, e.title])).toEqual([['delete', 'delete', 'Neighbours'], ['protect', 'protect', 'Gossip protocol']]);
+    const protects = await request(app).get('/w/api.php').query({ action: 'query', list: 'logevents', letype: 'protect', format: 'json', formatversion: '2' });
+    expect(protects.body.query.logevents).toEqual([expect.objectContaining({ user: 'Admin', comment: 'vandalism' })]);
+  });
+});
+
 describe('admin actions', () => {
   it('protects, moves, deletes and undeletes as an admin, and refuses the same to others', async () => {
     const { app, wiki } = setup();

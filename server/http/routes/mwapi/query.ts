@@ -6,7 +6,7 @@ import type { Stores } from '../../../db/stores.js';
 import { ApiError } from './errors.js';
 import { flagField, groupsOf, mwTime, NAMESPACE_IDS, namespaceOf, rightsOf, tokenOf, type ApiContext, type ApiModule } from './context.js';
 import { NAMESPACES, tryParseTitle, type Title } from '../../../wiki/title.js';
-import { allPages } from '../../../wiki/lists.js';
+import { allPages, categoryMembers, pagesLinkingHere } from '../../../wiki/lists.js';
 import { recentChanges } from '../../../wiki/changes.js';
 import { searchPagesAsync, titlesStartingWith } from '../../../wiki/search.js';
 import type { Page, Revision } from '../../../wiki/types.js';
@@ -14,6 +14,9 @@ import type { Page, Revision } from '../../../wiki/types.js';
 /** The version clients read the API level from (SPEC section 10). */
 export const GENERATOR = 'MediaWiki 1.39.0 (Peerwiki 1.0)';
 const MAX_TITLES = 50;
+const LISTS = ['allpages', 'recentchanges', 'search', 'usercontribs', 'backlinks', 'categorymembers', 'logevents'] as const;
+/** The lists that can name the pages of a query (generator=), their parameters prefixed with "g". */
+const GENERATORS = ['allpages', 'recentchanges', 'search', 'backlinks', 'categorymembers'] as const;
 const MAX_LIMIT = 500;
 /** Revisions with their text: fewer at once, as MediaWiki allows. */
 const MAX_CONTENT_LIMIT = 50;
@@ -23,9 +26,11 @@ type Answer = Record<string, unknown>;
 export const queryModule: ApiModule = async (c) => {
   const { p, deps } = c;
   const stores = deps.stores;
-  const lists = p.choices('list', ['allpages', 'recentchanges', 'search', 'usercontribs'] as const);
+  const lists = p.choices('list', LISTS);
+  const generator = p.choice('generator', ['', ...GENERATORS], '');
   // Search first indexes what waits in its queue, off the event loop: before the one read snapshot below.
-  const found = lists.includes('search') ? await searchFor(c) : undefined;
+  const found = lists.includes('search') ? await searchFor(c, '') : undefined;
+  const generated = generator === 'search' ? await searchFor(c, 'g') : undefined;
   return stores.read(() => {
     const query: Answer = {};
     const cont: Record<string, string> = {};
@@ -34,17 +39,20 @@ export const queryModule: ApiModule = async (c) => {
       if (meta === 'userinfo') query.userinfo = userinfo(c);
       if (meta === 'tokens') query.tokens = tokens(c);
     }
-    const set = pageSet(c, stores);
+    const set = generator ? generatedSet(c, stores, generator, cont, generated) : pageSet(c, stores);
     if (set.normalized.length) query.normalized = set.normalized;
-    const props = p.choices('prop', ['info', 'revisions'] as const);
+    const props = p.choices('prop', ['info', 'revisions', 'links', 'categories'] as const);
     if (set.entries.length || props.length) {
       const pages = set.entries.map((e) => pageEntry(c, stores, e, props, cont));
       if (set.entries.length) query.pages = c.fv === 1 ? Object.fromEntries(pages.map((pg, i) => [String(set.entries[i]!.page?.id ?? -(i + 1)), pg])) : pages;
     }
     for (const list of lists) {
-      if (list === 'allpages') query.allpages = allPagesList(c, stores, cont);
-      if (list === 'recentchanges') query.recentchanges = recentChangesList(c, stores, cont);
+      if (list === 'allpages') query.allpages = allPagesList(c, stores, cont, '').map(pageRefJson);
+      if (list === 'recentchanges') query.recentchanges = recentChangesList(c, stores, cont, '');
       if (list === 'usercontribs') query.usercontribs = userContribsList(c, stores, cont);
+      if (list === 'backlinks') query.backlinks = backlinksList(c, stores, cont, '').map(pageRefJson);
+      if (list === 'categorymembers') query.categorymembers = categoryMembersList(c, stores, cont, '').map(pageRefJson);
+      if (list === 'logevents') query.logevents = logEventsList(c, stores, cont);
       if (list === 'search' && found) {
         query.searchinfo = { totalhits: found.total };
         query.search = found.hits;
@@ -177,6 +185,19 @@ function pageEntry(c: ApiContext, stores: Stores, e: Entry, props: string[], con
     const revs = revisions(c, stores, e.page, e.revids, cont);
     out.revisions = revs;
   }
+  if (props.includes('links')) {
+    c.p.list('plnamespace');
+    c.p.str('pllimit');
+    out.links = stores.links.outgoing(e.page.id).flatMap((t) => {
+      const linked = tryParseTitle(t);
+      return linked ? [{ ns: namespaceOf(linked), title: linked.text }] : [];
+    });
+  }
+  if (props.includes('categories')) {
+    c.p.str('cllimit');
+    c.p.list('clprop');
+    out.categories = stores.links.categoriesOfPage(e.page.id).map((name) => ({ ns: 14, title: `Category:${name}` }));
+  }
   return out;
 }
 
@@ -297,43 +318,59 @@ function escapeHtml(s: string): string {
 }
 
 /** list=allpages: apfrom, apcontinue, apprefix, apnamespace, aplimit. */
-function allPagesList(c: ApiContext, stores: Stores, cont: Record<string, string>): Answer[] {
+function allPagesList(c: ApiContext, stores: Stores, cont: Record<string, string>, g: '' | 'g'): ListedRef[] {
   const { p } = c;
-  const ns = p.int('apnamespace') ?? 0;
+  const ns = p.int(`${g}apnamespace`) ?? 0;
   const nsName = (Object.entries(NAMESPACE_IDS).find(([, id]) => id === ns)?.[0] ?? undefined) as string | undefined;
   if (nsName === undefined) return [];
   const prefixOf = (s: string) => (nsName ? `${nsName}:${s}` : s);
-  const limit = p.limit('aplimit', 10, MAX_LIMIT);
-  const from = p.str('apcontinue') ?? p.str('apfrom') ?? '';
-  const prefix = prefixOf((p.str('apprefix') ?? '').replace(/_/g, ' '));
-  p.str('apfilterredir');
+  const limit = p.limit(`${g}aplimit`, 10, MAX_LIMIT);
+  const from = p.str(`${g}apcontinue`) ?? p.str(`${g}apfrom`) ?? '';
+  const prefix = prefixOf((p.str(`${g}apprefix`) ?? '').replace(/_/g, ' '));
+  p.str(`${g}apfilterredir`);
   const listed = allPages(stores, { prefix, from: from ? prefixOf(from.replace(/_/g, ' ')) : prefix, offset: 0, limit });
   // The main namespace's list holds only titles without a namespace prefix.
   const items = listed.items.filter((i) => namespaceOf(i.title) === ns);
-  if (listed.next) cont.apcontinue = nsName ? listed.next.from.slice(nsName.length + 1) : listed.next.from;
-  return items.map((i) => ({ pageid: i.id, ns, title: i.title.text }));
+  if (listed.next) cont[`${g}apcontinue`] = nsName ? listed.next.from.slice(nsName.length + 1) : listed.next.from;
+  return items.map((i) => ({ id: i.id, title: i.title }));
+}
+
+interface ListedRef {
+  id: number;
+  title: Title;
+}
+
+function pageRefJson(r: ListedRef): Answer {
+  return { pageid: r.id, ns: namespaceOf(r.title), title: r.title.text };
 }
 
 /** list=recentchanges: rcprop, rclimit, rcnamespace, rcuser, rcshow=!minor, rccontinue (newest first). */
-function recentChangesList(c: ApiContext, stores: Stores, cont: Record<string, string>): Answer[] {
+function recentChangesList(c: ApiContext, stores: Stores, cont: Record<string, string>, g: '' | 'g'): Answer[] {
+  return recentChangesOf(c, stores, cont, g).map(({ answer }) => answer);
+}
+
+function recentChangesOf(c: ApiContext, stores: Stores, cont: Record<string, string>, g: '' | 'g'): Array<{ answer: Answer; page: Page }> {
   const { p } = c;
-  const limit = p.limit('rclimit', 10, MAX_LIMIT);
-  const props = new Set(p.list('rcprop').length ? p.list('rcprop') : ['title', 'timestamp', 'ids']);
-  const show = new Set(p.list('rcshow'));
-  const userName = p.str('rcuser');
+  const limit = p.limit(`${g}rclimit`, 10, MAX_LIMIT);
+  const props = new Set(p.list(`${g}rcprop`).length ? p.list(`${g}rcprop`) : ['title', 'timestamp', 'ids']);
+  const show = new Set(p.list(`${g}rcshow`));
+  const userName = p.str(`${g}rcuser`);
   const actor = userName !== undefined ? stores.actors.byName(userName) : undefined;
   if (userName !== undefined && !actor) return [];
-  const ns = p.int('rcnamespace');
+  const ns = p.int(`${g}rcnamespace`);
   const nsName = ns === undefined ? undefined : Object.entries(NAMESPACE_IDS).find(([, id]) => id === ns)?.[0];
-  const continued = p.str('rccontinue');
+  const continued = p.str(`${g}rccontinue`);
   const beforeId = continued !== undefined ? Number(continued.split('|').pop()) + 1 : undefined;
-  p.str('rcdir');
-  p.str('rctype');
+  p.str(`${g}rcdir`);
+  p.str(`${g}rctype`);
+  p.str(`${g}rcstart`);
+  p.flag(`${g}rctoponly`);
   const changes = recentChanges(stores, {
-    beforeId, limit: limit + 1, actorId: actor?.id, namespace: nsName, hideMinor: show.has('!minor'), since: p.timestamp('rcend'),
+    beforeId, limit: limit + 1, actorId: actor?.id, namespace: nsName, hideMinor: show.has('!minor'), since: p.timestamp(`${g}rcend`),
+    tag: p.str(`${g}rctag`), latestOnly: p.flag(`${g}rctoponly`) || undefined,
   });
-  if (changes.length > limit) cont.rccontinue = `${mwTime(changes[limit]!.revision.timestamp).replace(/\D/g, '')}|${changes[limit]!.revision.id}`;
-  return changes.slice(0, limit).map(({ revision: r, page }) => ({
+  if (changes.length > limit) cont[`${g}rccontinue`] = `${mwTime(changes[limit]!.revision.timestamp).replace(/\D/g, '')}|${changes[limit]!.revision.id}`;
+  return changes.slice(0, limit).map(({ revision: r, page }) => ({ page, answer: {
     type: r.parentId === null ? 'new' : 'edit',
     ...(props.has('title') ? { ns: namespaceOf(page.title), title: page.title.text } : {}),
     ...(props.has('ids') ? { pageid: page.id, revid: r.id, old_revid: r.parentId ?? 0, rcid: r.id } : {}),
@@ -346,24 +383,24 @@ function recentChangesList(c: ApiContext, stores: Stores, cont: Record<string, s
     ...(props.has('tags') ? { tags: r.tags } : {}),
     ...(props.has('sha1') ? { sha1: r.sha1 } : {}),
     ...(props.has('patrolled') && c.req.can('patrol') ? flagField(c, r.patrolled ? 'patrolled' : 'unpatrolled', true) : {}),
-  }));
+  } }));
 }
 
 /**
  * list=search: srsearch in the pages' text (title matches first, then by relevance, as the wiki's
  * search ranks), or in titles with srwhat=title; sroffset and srlimit page through.
  */
-async function searchFor(c: ApiContext): Promise<{ hits: Answer[]; total: number; next?: number }> {
+async function searchFor(c: ApiContext, g: '' | 'g'): Promise<{ hits: Answer[]; total: number; next?: number }> {
   const { p, deps } = c;
-  const q = p.str('srsearch');
-  if (q === undefined || q.trim() === '') throw new ApiError('missingparam', 'The "srsearch" parameter must be set.');
-  const limit = p.limit('srlimit', 10, MAX_LIMIT);
-  const offset = Math.max(0, p.int('sroffset') ?? 0);
-  const what = p.choice('srwhat', ['text', 'title', 'nearmatch'], 'text');
-  const props = new Set(p.list('srprop').length ? p.list('srprop') : ['size', 'wordcount', 'timestamp', 'snippet']);
-  p.list('srnamespace');
-  p.str('srinfo');
-  p.str('srsort');
+  const q = p.str(`${g}srsearch`);
+  if (q === undefined || q.trim() === '') throw new ApiError('missingparam', `The "${g}srsearch" parameter must be set.`);
+  const limit = p.limit(`${g}srlimit`, 10, MAX_LIMIT);
+  const offset = Math.max(0, p.int(`${g}sroffset`) ?? 0);
+  const what = p.choice(`${g}srwhat`, ['text', 'title', 'nearmatch'], 'text');
+  const props = new Set(p.list(`${g}srprop`).length ? p.list(`${g}srprop`) : ['size', 'wordcount', 'timestamp', 'snippet']);
+  p.list(`${g}srnamespace`);
+  p.str(`${g}srinfo`);
+  p.str(`${g}srsort`);
   if (what !== 'text') {
     const pages = titlesStartingWith(deps.stores, q, offset + limit + 1).slice(offset);
     const hits = pages.slice(0, limit).map((pg) => ({ ns: namespaceOf(pg.title), title: pg.title.text, pageid: pg.id }));
@@ -409,4 +446,75 @@ function userContribsList(c: ApiContext, stores: Stores, cont: Record<string, st
       ...flagField(c, 'new', r.parentId === null), ...flagField(c, 'minor', r.minor), ...flagField(c, 'top', r.id === page.latestId),
     }];
   });
+}
+
+/** list=backlinks: bltitle, bllimit, blcontinue (pages linking to a title, by title). */
+function backlinksList(c: ApiContext, stores: Stores, cont: Record<string, string>, g: '' | 'g'): ListedRef[] {
+  const { p } = c;
+  const raw = p.str(`${g}bltitle`);
+  if (raw === undefined) throw new ApiError('missingparam', `The "${g}bltitle" parameter must be set.`);
+  const title = tryParseTitle(raw.replace(/_/g, ' '));
+  if (!title) throw new ApiError('invalidtitle', `Bad title "${raw}".`);
+  const limit = p.limit(`${g}bllimit`, 10, MAX_LIMIT);
+  const offset = Math.max(0, Number(p.str(`${g}blcontinue`) ?? 0) || 0);
+  p.list(`${g}blnamespace`);
+  p.str(`${g}blfilterredir`);
+  const rows = pagesLinkingHere(stores, title, limit + 1, offset);
+  if (rows.length > limit) cont[`${g}blcontinue`] = String(offset + limit);
+  return rows.slice(0, limit).map((r) => ({ id: r.id, title: r.title }));
+}
+
+/** list=categorymembers: cmtitle (Category:Name), cmlimit, cmcontinue (by title). */
+function categoryMembersList(c: ApiContext, stores: Stores, cont: Record<string, string>, g: '' | 'g'): ListedRef[] {
+  const { p } = c;
+  const raw = p.str(`${g}cmtitle`) ?? (p.id(`${g}cmpageid`) !== undefined ? stores.pages.byId(p.id(`${g}cmpageid`)!)?.title.text : undefined);
+  if (raw === undefined) throw new ApiError('missingparam', `The "${g}cmtitle" parameter must be set.`);
+  const title = tryParseTitle(raw.replace(/_/g, ' '));
+  if (!title || title.namespace !== 'Category') throw new ApiError('invalidcategory', `The category name "${raw}" is not valid.`);
+  const limit = p.limit(`${g}cmlimit`, 10, MAX_LIMIT);
+  for (const ignored of ['cmprop', 'cmnamespace', 'cmtype', 'cmsort', 'cmdir']) p.str(`${g}${ignored}`);
+  const listed = categoryMembers(stores, title, p.str(`${g}cmcontinue`) ?? '', limit);
+  if (listed.next) cont[`${g}cmcontinue`] = listed.next.from;
+  return listed.items.map((r) => ({ id: r.id, title: r.title }));
+}
+
+/** list=logevents: letype, lelimit, lecontinue (newest first). */
+function logEventsList(c: ApiContext, stores: Stores, cont: Record<string, string>): Answer[] {
+  const { p } = c;
+  const type = p.choice('letype', ['', 'protect', 'block', 'delete', 'move', 'rollback', 'patrol'], '');
+  const limit = p.limit('lelimit', 10, MAX_LIMIT);
+  const continued = p.str('lecontinue');
+  const beforeId = continued !== undefined ? Number(continued.split('|').pop()) + 1 : undefined;
+  for (const ignored of ['leprop', 'leaction', 'leuser', 'letitle', 'ledir', 'lestart', 'leend']) p.str(ignored);
+  const rows = stores.log.list({ type: type || undefined, beforeId, limit: limit + 1 });
+  if (rows.length > limit) cont.lecontinue = `${mwTime(rows[limit]!.timestamp).replace(/\D/g, '')}|${rows[limit]!.id}`;
+  return rows.slice(0, limit).map((e) => {
+    const title = tryParseTitle(e.target);
+    return {
+      logid: e.id, ns: title ? namespaceOf(title) : 2, title: e.target, type: e.type, action: e.action,
+      user: e.actor.name, timestamp: mwTime(e.timestamp), comment: e.reason, params: e.details,
+    };
+  });
+}
+
+/** generator=: the pages a list names become the query's pages, its parameters and continue prefixed with "g". */
+function generatedSet(c: ApiContext, stores: Stores, generator: string, cont: Record<string, string>, found: { hits: Answer[]; next?: number } | undefined): { entries: Entry[]; normalized: Answer[] } {
+  let refs: ListedRef[];
+  if (generator === 'allpages') refs = allPagesList(c, stores, cont, 'g');
+  else if (generator === 'backlinks') refs = backlinksList(c, stores, cont, 'g');
+  else if (generator === 'categorymembers') refs = categoryMembersList(c, stores, cont, 'g');
+  else if (generator === 'recentchanges') {
+    const seen = new Set<number>();
+    refs = recentChangesOf(c, stores, cont, 'g').flatMap(({ page }) => (seen.has(page.id) ? [] : (seen.add(page.id), [{ id: page.id, title: page.title }])));
+  } else {
+    if (found?.next !== undefined) cont.gsroffset = String(found.next);
+    refs = (found?.hits ?? []).flatMap((h) => {
+      const page = stores.pages.byId(h.pageid as number);
+      return page ? [{ id: page.id, title: page.title }] : [];
+    });
+  }
+  return { entries: refs.flatMap((r) => {
+    const page = stores.pages.byId(r.id);
+    return page ? [{ title: page.title, page }] : [];
+  }), normalized: [] };
 }
