@@ -20,7 +20,8 @@ describe('mwn, unchanged', () => {
   const textOf = (id: number) => t.wiki.stores.content.get(t.wiki.stores.revisions.byId(id)!.contentId);
 
   beforeAll(async () => {
-    createUser(t.wiki, { name: 'Mwn bot', password: 'a password for mwn' });
+    createUser(t.wiki, { name: 'Mwn bot', password: 'a password for mwn', role: 'admin' });
+    createUser(t.wiki, { name: 'Spammer', password: 'a password for spam' });
     createPage(t.wiki, { title: 'Mesh network', source: 'Nodes relay for each other.\n\nNo central tower.\n', revisions: 3 });
     server = t.app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -72,5 +73,28 @@ describe('mwn, unchanged', () => {
     }
     expect(changes.length).toBe(t.wiki.stores.revisions.recent({ limit: 100 }).length);
     expect(changes[0]).toBe('Mesh network');
+  });
+
+  it('filters recent changes, searches, rolls back a vandal\'s edits and patrols', async () => {
+    const spammer = t.wiki.stores.actors.byName('Spammer')!;
+    const usenet = parseTitle('Usenet');
+    createPage(t.wiki, { title: 'Usenet', source: 'A distributed discussion system.\n' });
+    let page = t.wiki.stores.pages.byTitle(usenet)!;
+    saveEdit(t.wiki.stores, { title: usenet, source: 'BUY PILLS', comment: 'spam', baseId: page.latestId, actor: spammer });
+    page = t.wiki.stores.pages.byTitle(usenet)!;
+    saveEdit(t.wiki.stores, { title: usenet, source: 'BUY PILLS NOW', comment: 'spam again', baseId: page.latestId, actor: spammer, minor: true });
+    const bySpammer = await bot.request({ action: 'query', list: 'recentchanges', rcuser: 'Spammer', rcshow: '!minor', rcprop: 'title|comment|user' });
+    expect(bySpammer.query!.recentchanges).toEqual([{ type: 'edit', ns: 0, title: 'Usenet', comment: 'spam', user: 'Spammer' }]);
+    const hits = await bot.search('relay', 10);
+    expect(hits.map((h) => h.title)).toEqual(['Mesh network']);
+    const rolled = await bot.rollback('Usenet', 'Spammer');
+    expect(rolled.title).toBe('Usenet');
+    const latest = t.wiki.stores.pages.byTitle(usenet)!.latestId;
+    expect(textOf(latest)).toBe('A distributed discussion system.\n');
+    await expect(bot.rollback('Usenet', 'Spammer')).rejects.toMatchObject({ code: 'alreadyrolled' });
+    const spam = t.wiki.stores.revisions.byId(latest)!.parentId!;
+    const patrolled = await bot.request({ action: 'patrol', revid: spam, token: bot.state.patroltoken });
+    expect(patrolled.patrol.revid).toBe(spam);
+    expect(t.wiki.stores.revisions.byId(spam)!.patrolled).toBe(true);
   });
 });
