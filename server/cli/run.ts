@@ -6,6 +6,7 @@ import { cacheConfigCommand } from './cacheConfig.js';
 import { checkCommand } from './check.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { exportXmlCommand } from './exportXml.js';
 import { migrateCommand } from './migrate.js';
 import { userCommand } from './user.js';
 
@@ -17,6 +18,7 @@ const USAGE = `usage: npm run wiki -- <command>
   backup FILE [--force]            copy the database, safe while the server runs
   export DIR                       one .md file per page and history.json with every revision
   import DIR                       read an export back in, keeping authors and times
+  export-xml FILE [--for-mediawiki] the whole history as a MediaWiki XML export (schema 0.11)
   check [--reindex]                verify the database and every revision's hash;
                                    --reindex also rebuilds the search index and link tables
   cache-config varnish [--backend HOST:PORT]
@@ -38,6 +40,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return exportCommand(config, rest, io);
       case 'import':
         return importCommand(config, rest, io);
+      case 'export-xml':
+        return exportXmlCommand(config, rest, io);
       case 'check':
         return checkCommand(config, rest, io);
       case 'cache-config':

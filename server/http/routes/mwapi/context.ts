@@ -4,7 +4,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RouteDeps } from '../../deps.js';
 import type { Params } from './params.js';
 import { ApiError } from './errors.js';
-import type { Namespace, Title } from '../../../wiki/title.js';
 import type { Actor } from '../../../wiki/types.js';
 import { MOVE_MIN_EDITS } from '../../../wiki/rights.js';
 
@@ -20,21 +19,12 @@ export interface ApiContext {
 /** A module: the parts of the answer it adds, next to `warnings` and the rest. */
 export type ApiModule = (c: ApiContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
-/** MediaWiki's namespace numbers for this wiki's namespaces (a talk page of Help:X is Talk:Help:X, in 1). */
-export const NAMESPACE_IDS: Readonly<Record<Namespace, number>> = { '': 0, Talk: 1, User: 2, 'User talk': 3, Peerwiki: 4, Help: 12, Category: 14 };
-
-export function namespaceOf(title: Title): number {
-  return NAMESPACE_IDS[title.namespace];
-}
+// One home for MediaWiki's names and numbers (wiki/mediawiki.ts); the modules import them from here too.
+export { NAMESPACE_IDS, namespaceOf, mwTime } from '../../../wiki/mediawiki.js';
 
 /** `{name: ""|true}` when `on`, else `{}`: spread into an answer object. */
 export function flagField(c: ApiContext, name: string, on: boolean): Record<string, '' | true> {
   return on ? { [name]: c.fv === 1 ? '' : true } : {};
-}
-
-/** MediaWiki writes timestamps as ISO 8601 to the second, in UTC. */
-export function mwTime(iso: string): string {
-  return `${iso.slice(0, 19)}Z`;
 }
 
 /** Registered, 10 or more edits: MediaWiki's autoconfirmed (the wiki's bar for moving pages). */

@@ -6,13 +6,12 @@ import type { Stores } from '../../../db/stores.js';
 import { ApiError } from './errors.js';
 import { flagField, groupsOf, mwTime, NAMESPACE_IDS, namespaceOf, rightsOf, tokenOf, type ApiContext, type ApiModule } from './context.js';
 import { NAMESPACES, tryParseTitle, type Title } from '../../../wiki/title.js';
+import { GENERATOR } from '../../../wiki/mediawiki.js';
 import { allPages, categoryMembers, pagesLinkingHere } from '../../../wiki/lists.js';
 import { recentChanges } from '../../../wiki/changes.js';
 import { searchPagesAsync, titlesStartingWith } from '../../../wiki/search.js';
 import type { Page, Revision } from '../../../wiki/types.js';
 
-/** The version clients read the API level from (SPEC section 10). */
-export const GENERATOR = 'MediaWiki 1.39.0 (Peerwiki 1.0)';
 const MAX_TITLES = 50;
 const LISTS = ['allpages', 'recentchanges', 'search', 'usercontribs', 'backlinks', 'categorymembers', 'logevents'] as const;
 /** The lists that can name the pages of a query (generator=), their parameters prefixed with "g". */
