@@ -7,6 +7,7 @@ import { checkCommand } from './check.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { exportXmlCommand } from './exportXml.js';
+import { importXmlCommand } from './importXml.js';
 import { migrateCommand } from './migrate.js';
 import { userCommand } from './user.js';
 
@@ -19,6 +20,7 @@ const USAGE = `usage: npm run wiki -- <command>
   export DIR                       one .md file per page and history.json with every revision
   import DIR                       read an export back in, keeping authors and times
   export-xml FILE [--for-mediawiki] the whole history as a MediaWiki XML export (schema 0.11)
+  import-xml FILE                  read a MediaWiki XML export in, wikitext converted to Markdown
   check [--reindex]                verify the database and every revision's hash;
                                    --reindex also rebuilds the search index and link tables
   cache-config varnish [--backend HOST:PORT]
@@ -42,6 +44,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return importCommand(config, rest, io);
       case 'export-xml':
         return exportXmlCommand(config, rest, io);
+      case 'import-xml':
+        return await importXmlCommand(config, rest, io);
       case 'check':
         return checkCommand(config, rest, io);
       case 'cache-config':
