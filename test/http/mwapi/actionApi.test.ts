@@ -162,4 +162,38 @@ describe('action=edit', () => {
     expect(res.body.edit).toMatchObject({ result: 'Success', new: '' });
     expect(wiki.stores.revisions.byId(res.body.edit.newrevid)!.actor.name).toBe('Ann');
   });
+
+  it('undoes a revision, and answers invalidtitle, nosuchrevid and ratelimited in MediaWiki\'s codes', async () => {
+    // A save limit of one a minute for new users, to meet it.
+    const limited = makeTestApp({ saveLimit: 1 });
+    createUser(limited.wiki, { name: 'Ann', password });
+    const { agent, token } = await apiLogin(limited.app);
+    const post = (fields: Record<string, string>) => agent.post('/w/api.php').type('form').send({ action: 'edit', token, format: 'json', formatversion: '2', ...fields });
+    expect((await post({ title: 'Bad[title', text: 'x' })).body.error.code).toBe('invalidtitle');
+    expect((await post({ title: 'First', text: 'one' })).body.edit.result).toBe('Success');
+    const limit = await post({ title: 'Second', text: 'two' });
+    expect(limit.body.error.code).toBe('ratelimited');
+    expect(limited.wiki.stores.pages.byTitle(parseTitle('Second'))).toBeUndefined();
+
+    const undoApp = setup();
+    const u = await apiLogin(undoApp.app);
+    const undo = await u.agent.post('/w/api.php').type('form').send({ action: 'edit', title: 'Gossip protocol', undo: String(undoApp.ids.at(-1)), token: u.token, format: 'json' });
+    expect(undo.body.edit.result).toBe('Success');
+    expect(undoApp.wiki.stores.content.get(undoApp.wiki.stores.revisions.byId(undo.body.edit.newrevid)!.contentId)).toBe('Draft 4 of Gossip protocol.');
+    const noSuch = await u.agent.post('/w/api.php').type('form').send({ action: 'edit', title: 'Gossip protocol', undo: '99999', token: u.token, format: 'json' });
+    expect(noSuch.body.error.code).toBe('nosuchrevid');
+  });
+
+  it('takes timestamps as YYYYMMDDHHMMSS and as ISO 8601 (rvstart, rvend, basetimestamp)', async () => {
+    const { app, wiki, ids } = setup();
+    const stamps = ids.map((id) => wiki.stores.revisions.byId(id)!.timestamp);
+    const compact = (iso: string) => iso.slice(0, 19).replace(/\D/g, '');
+    for (const end of [compact(stamps[0]!), `${stamps[0]!.slice(0, 19)}Z`]) {
+      const res = await request(app).get('/w/api.php').query({ action: 'query', prop: 'revisions', titles: 'Gossip protocol', rvprop: 'ids', rvdir: 'newer', rvend: end, rvlimit: '10', format: 'json', formatversion: '2' });
+      // Revisions saved within the same second as the first all count as "at or before" it.
+      expect(res.body.query.pages[0].revisions.map((r: { revid: number }) => r.revid)).toContain(ids[0]);
+    }
+    const bad = await request(app).get('/w/api.php').query({ action: 'query', prop: 'revisions', titles: 'Gossip protocol', rvstart: 'yesterday-ish', rvlimit: '1', format: 'json' });
+    expect(bad.body.error.code).toBe('badtimestamp');
+  });
 });

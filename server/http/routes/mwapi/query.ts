@@ -248,7 +248,10 @@ function revisions(c: ApiContext, stores: Stores, page: Page, revids: number[] |
 }
 
 /** Revisions of `page` from `fromId` on (inclusive) in the direction asked, stopping at `endId` or the times given. */
-function runOfHistory(stores: Stores, page: Page, o: { newer: boolean; fromId?: number; limit: number; startTime?: string; endTime?: string; endId?: number }): Revision[] {
+function runOfHistory(stores: Stores, page: Page, given: { newer: boolean; fromId?: number; limit: number; startTime?: string; endTime?: string; endId?: number }): Revision[] {
+  // MediaWiki's times are to the second: a bound takes in the whole second it names.
+  const upper = (t: string | undefined) => (t === undefined ? undefined : new Date(Date.parse(t) + 999).toISOString());
+  const o = given.newer ? { ...given, endTime: upper(given.endTime) } : { ...given, startTime: upper(given.startTime) };
   const out: Revision[] = [];
   const within = (r: Revision) => (o.newer
     ? (o.startTime === undefined || r.timestamp >= o.startTime) && (o.endTime === undefined || r.timestamp <= o.endTime) && (o.endId === undefined || r.id <= o.endId)
