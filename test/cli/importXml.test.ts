@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/run.js';
+import { DumpReader } from '../../server/cli/importXml.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { buildSampleWiki, capture, cleanupDirs, snapshot, tempDir, withWiki } from '../helpers/cli.js';
 
@@ -160,5 +161,36 @@ describe('wiki import-xml', () => {
       FROM revision r JOIN page p ON p.id = r.page_id JOIN actor a ON a.id = r.actor_id JOIN content c ON c.id = r.content_id
       WHERE p.title NOT LIKE '#%' ORDER BY p.title, r.id`).all());
     expect(histories(target)).toEqual(histories(source));
+  });
+
+  it('reads a long history a chunk at a time: what waits in memory does not grow with the page', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'long.xml');
+    const text = 'A revision of a long history. '.repeat(60);
+    const revs = (n: number) => Array.from({ length: n }, (_, i) => revision({ id: i + 1, timestamp: new Date(Date.UTC(2020, 0, 1, 0, 0, i)).toISOString().replace('.000', ''), user: 'Writer', text: `${text}${i}` })).join('');
+    const peak = (n: number) => {
+      writeFileSync(file, dump(`  <page>\n    <title>Long</title>\n    <ns>0</ns>\n    <id>1</id>\n${revs(n)}  </page>`));
+      const reader = new DumpReader(file);
+      let most = 0;
+      let count = 0;
+      try {
+        for (let e = reader.next(); e; e = reader.next()) {
+          most = Math.max(most, reader.waiting);
+          if (e.kind === 'revision') count += 1;
+        }
+      } finally {
+        reader.closeFile();
+      }
+      expect(count).toBe(n);
+      return most;
+    };
+    const small = peak(1500);
+    const large = peak(6000);
+    // Four times the history, about as much waiting: bounded by the chunk, not by the page.
+    expect(large).toBeLessThan(small * 1.5 + 10);
+    const db = join(dir, 'wiki.db');
+    const run = capture(db);
+    expect(await runCli(['import-xml', file], run.cli)).toBe(0);
+    expect(run.out[0]).toMatch(/^imported 6000 revisions into 1 pages/);
   });
 });
