@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createPage, createUser, makeTestApp, tokenFor } from '../../helpers/app.js';
-import { blockTarget, protectPage } from '../../../server/wiki/admin.js';
+import { blockTarget, deletePage, protectPage } from '../../../server/wiki/admin.js';
 import { parseTitle } from '../../../server/wiki/title.js';
 
 const password = 'correct horse battery';
@@ -195,5 +195,16 @@ describe('action=edit', () => {
     }
     const bad = await request(app).get('/w/api.php').query({ action: 'query', prop: 'revisions', titles: 'Gossip protocol', rvstart: 'yesterday-ish', rvlimit: '1', format: 'json' });
     expect(bad.body.error.code).toBe('badtimestamp');
+  });
+
+  it('answers pagedeleted when the page was deleted after the client started, unless told to recreate', async () => {
+    const { app, wiki, admin } = setup();
+    const { agent, token } = await apiLogin(app);
+    const started = new Date(Date.now() - 2000).toISOString();
+    deletePage(wiki.stores, admin, parseTitle('Gossip protocol'), 'spam');
+    const post = (fields: Record<string, string>) => agent.post('/w/api.php').type('form').send({ action: 'edit', title: 'Gossip protocol', text: 'Back again.', starttimestamp: started, token, format: 'json', ...fields });
+    expect((await post({})).body.error.code).toBe('pagedeleted');
+    expect(wiki.stores.pages.byTitle(parseTitle('Gossip protocol'))).toBeUndefined();
+    expect((await post({ recreate: '1' })).body.edit.result).toBe('Success');
   });
 });

@@ -30,9 +30,11 @@ export const editModule: ApiModule = async (c) => {
   if (p.flag('nocreate') && !latest) throw new ApiError('missingtitle', "The page you specified doesn't exist.");
   const summary = p.str('summary') ?? '';
   const minor = p.flag('minor') && !p.flag('notminor');
-  p.str('starttimestamp');
+  // Someone deleted the page after this client started editing it: MediaWiki's pagedeleted, unless told to recreate.
+  const started = p.timestamp('starttimestamp');
+  const deletion = !latest && started !== undefined && !p.flag('recreate') ? stores.deletions.latest(title.text) : undefined;
+  if (deletion && deletion.deletedAt >= started!) throw new ApiError('pagedeleted', 'The page has been deleted since you fetched its timestamp; send recreate to create it again.');
   p.str('watchlist');
-  p.flag('recreate');
   p.str('contentmodel');
   p.str('contentformat');
   p.str('md5');
