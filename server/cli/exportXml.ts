@@ -6,7 +6,7 @@
  * Written from one read snapshot, text by text, so memory stays flat whatever the wiki's size.
  * Temporary accounts are written by name, never with the address an admin may see.
  */
-import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../config.js';
 import { closeDatabase, openDatabase, type Db } from '../db/connection.js';
@@ -19,12 +19,11 @@ import { escapeXml, XML_DECLARATION } from '../../views/xml.js';
 import { commandArgs, requireDatabase } from './args.js';
 import { CliError, type CliIo } from './io.js';
 import { progress } from './progress.js';
+import { BufferedFile } from './bufferedFile.js';
 
 const USAGE = 'export-xml FILE [--for-mediawiki] [--force]';
 const SCHEMA = 'http://www.mediawiki.org/xml/export-0.11/';
 const BATCH = 200;
-/** Bytes gathered before each write to the file. */
-const WRITE_CHUNK = 1 << 20;
 
 export function exportXmlCommand(config: Config, args: string[], io: CliIo): number {
   const { values, flags } = commandArgs(args, USAGE, ['FILE'], ['for-mediawiki', 'force']);
@@ -52,7 +51,7 @@ function writeXml(db: Db, config: Config, file: string, io: CliIo, forMediaWiki:
   const dump = new DumpStore(db);
   const content = new ContentStore(db);
   const counts = dump.counts();
-  const out = new ChunkedFile(file);
+  const out = new BufferedFile(file);
   const [model, format] = forMediaWiki ? ['text', 'text/plain'] : ['markdown', 'text/markdown'];
   out.write(XML_DECLARATION);
   out.write(`<mediawiki xmlns="${SCHEMA}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="${SCHEMA} http://www.mediawiki.org/xml/export-0.11.xsd" version="0.11" xml:lang="en">\n`);
@@ -106,32 +105,4 @@ function revisionXml(r: DumpRevision, text: string, model: string, format: strin
     (r.comment !== '' ? `      <comment>${escapeXml(r.comment)}</comment>\n` : '') +
     `      <model>${model}</model>\n      <format>${format}</format>\n` +
     `      <text bytes="${Buffer.byteLength(text, 'utf8')}" sha1="${sha1}" xml:space="preserve">${escapeXml(text)}</text>\n      <sha1>${sha1}</sha1>\n    </revision>\n`;
-}
-
-/** Appends to a file in chunks of about WRITE_CHUNK bytes. */
-class ChunkedFile {
-  private readonly fd: number;
-  private parts: string[] = [];
-  private size = 0;
-
-  constructor(file: string) {
-    this.fd = openSync(file, 'w');
-  }
-
-  write(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size >= WRITE_CHUNK) this.flush();
-  }
-
-  private flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
 }

@@ -20,11 +20,12 @@
  * Revisions come grouped by page, oldest first. A file reformatted by another tool (pretty-printed)
  * is still read, whole, when it is small enough.
  */
-import { closeSync, openSync, readFileSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import type { SiteRecord } from '../db/siteDump.js';
 import type { ActorKind } from '../wiki/types.js';
 import { CliError } from './io.js';
+import { BufferedFile } from './bufferedFile.js';
 
 export const HISTORY_FILE = 'history.json';
 export const FORMAT = 'peerwiki-export';
@@ -80,16 +81,13 @@ const PAGES_OPEN = ',"pages":[';
 const REVISIONS_OPEN = '],"revisions":[';
 const SITE_OPEN = '],"site":[';
 const CLOSE = ']}';
-const FLUSH_AT = 1 << 20;
 /** A file not in the line layout is parsed whole; past this size that would exhaust memory. */
 const MAX_WHOLE_BYTES = 256 << 20;
 
 /** Writes history.json to a temporary name and renames it into place on close. */
 export class HistoryWriter {
-  private readonly fd: number;
+  private readonly out: BufferedFile;
   private readonly partial: string;
-  private buffer: string[] = [];
-  private buffered = 0;
   private section: 'pages' | 'revisions' | 'site' = 'pages';
   private first = true;
 
@@ -98,7 +96,7 @@ export class HistoryWriter {
     header: Omit<HistoryHeader, 'format' | 'version'>,
   ) {
     this.partial = `${file}.partial`;
-    this.fd = openSync(this.partial, 'wx');
+    this.out = new BufferedFile(this.partial, 'wx');
     this.write(JSON.stringify({ format: FORMAT, version: VERSION, ...header }).slice(0, -1) + PAGES_OPEN);
   }
 
@@ -124,8 +122,7 @@ export class HistoryWriter {
     if (this.section === 'pages') this.open('revisions');
     if (this.section === 'revisions') this.open('site');
     this.write(`\n${CLOSE}\n`);
-    this.flush();
-    closeSync(this.fd);
+    this.out.close();
     renameSync(this.partial, this.file);
   }
 
@@ -142,15 +139,7 @@ export class HistoryWriter {
   }
 
   private write(text: string): void {
-    this.buffer.push(text);
-    this.buffered += text.length;
-    if (this.buffered >= FLUSH_AT) this.flush();
-  }
-
-  private flush(): void {
-    if (this.buffer.length) writeSync(this.fd, this.buffer.join(''));
-    this.buffer = [];
-    this.buffered = 0;
+    this.out.write(text);
   }
 }
 

@@ -1,6 +1,6 @@
 /** action=parse and action=compare: the wiki's own renderer and diff, in MediaWiki's answers. */
 import { ApiError } from './errors.js';
-import { namespaceOf, type ApiContext, type ApiModule } from './context.js';
+import { namespaceOf, type ApiModule } from './context.js';
 import { readLatest, readRevision, renderedHtml, renderSource } from '../../../wiki/pages.js';
 import { compareRevisions } from '../../../wiki/compare.js';
 import { analyze } from '../../../wiki/markdown.js';
