@@ -83,7 +83,7 @@ export const undeleteModule: ApiModule = async (c) => {
   c.req.can.require('undelete', title);
   await c.deps.act(c.req, c.res, {}, ({ by }) => undeletePage(c.deps.stores, by, title, reason));
   const page = c.deps.stores.pages.byTitle(title);
-  const revisions = page ? c.deps.stores.revisions.history(page.id, { limit: 100_000 }).length : 0;
+  const revisions = page ? c.deps.stores.revisions.facts(page.id).edits : 0;
   return { undelete: { title: title.text, revisions, fileversions: 0, reason } };
 };
 

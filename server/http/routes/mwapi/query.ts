@@ -272,7 +272,7 @@ function runOfHistory(stores: Stores, page: Page, given: { newer: boolean; fromI
     return out;
   }
   // Oldest first: walk forward from the start (the first revision, or the one asked for).
-  let id: number | undefined = o.fromId ?? firstRevisionId(stores, page);
+  let id: number | undefined = o.fromId ?? stores.revisions.facts(page.id).firstId;
   if (id !== undefined && stores.revisions.byId(id)?.pageId !== page.id) id = stores.revisions.nextId(page.id, id);
   while (id !== undefined && out.length < o.limit) {
     const r = stores.revisions.byId(id)!;
@@ -285,12 +285,6 @@ function runOfHistory(stores: Stores, page: Page, given: { newer: boolean; fromI
     id = stores.revisions.nextId(page.id, id);
   }
   return out;
-}
-
-function firstRevisionId(stores: Stores, page: Page): number | undefined {
-  let id: number | undefined = page.latestId;
-  for (let prev = stores.revisions.previousId(page.id, id); prev !== undefined; prev = stores.revisions.previousId(page.id, prev)) id = prev;
-  return id;
 }
 
 function revisionEntry(c: ApiContext, stores: Stores, r: Revision, props: Set<string>, slots: boolean): Answer {
