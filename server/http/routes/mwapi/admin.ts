@@ -4,29 +4,14 @@
  * edit=autoconfirmed is semi, edit=sysop is full.
  */
 import { ApiError } from './errors.js';
-import { mwTime, requireToken, type ApiContext, type ApiModule } from './context.js';
+import { mwTime, pageParam, requireToken, type ApiContext, type ApiModule } from './context.js';
 import { blockTarget, deletePage, movePage, protectPage, unblock, undeletePage } from '../../../wiki/admin.js';
 import { parseExpiry } from '../../../wiki/expiry.js';
-import { tryParseTitle, type Title } from '../../../wiki/title.js';
 import type { ProtectionLevel } from '../../../wiki/types.js';
 
 function posted(c: ApiContext, action: string): void {
   requireToken(c);
   if (c.req.method !== 'POST') throw new ApiError('mustbeposted', `The "${action}" module requires a POST request.`);
-}
-
-function titleParam(c: ApiContext, name = 'title', what = 'title'): Title {
-  const pageid = name === 'title' ? c.p.id('pageid') : name === 'from' ? c.p.id('fromid') : undefined;
-  if (pageid !== undefined) {
-    const page = c.deps.stores.pages.byId(pageid);
-    if (!page || page.title.text.startsWith('#')) throw new ApiError('nosuchpageid', `There is no page with ID ${pageid}.`);
-    return page.title;
-  }
-  const raw = c.p.str(name);
-  if (raw === undefined || raw === '') throw new ApiError('missingparam', `The "${name}" parameter must be set.`);
-  const title = tryParseTitle(raw.replace(/_/g, ' '));
-  if (!title) throw new ApiError('invalidtitle', `Bad ${what} "${raw}".`);
-  return title;
 }
 
 /** An expiry as MediaWiki clients send it (infinite, infinity, never, a time, a duration). */
@@ -45,7 +30,7 @@ const LEVELS: Record<string, ProtectionLevel | 'none'> = { all: 'none', '': 'non
 
 export const protectModule: ApiModule = async (c) => {
   posted(c, 'protect');
-  const title = titleParam(c);
+  const title = pageParam(c);
   const rules = c.p.list('protections');
   if (rules.length === 0) throw new ApiError('missingparam', 'The "protections" parameter must be set.');
   // The wiki protects editing (moves follow it): the edit rule decides; a move rule alone is taken as one.
@@ -65,7 +50,7 @@ export const protectModule: ApiModule = async (c) => {
 
 export const deleteModule: ApiModule = async (c) => {
   posted(c, 'delete');
-  const title = titleParam(c);
+  const title = pageParam(c);
   const reason = c.p.str('reason') ?? '';
   c.p.str('watchlist');
   c.req.can.require('delete', title);
@@ -77,7 +62,7 @@ export const deleteModule: ApiModule = async (c) => {
 
 export const undeleteModule: ApiModule = async (c) => {
   posted(c, 'undelete');
-  const title = titleParam(c);
+  const title = pageParam(c);
   const reason = c.p.str('reason') ?? '';
   c.p.list('timestamps');
   c.req.can.require('undelete', title);
@@ -89,8 +74,8 @@ export const undeleteModule: ApiModule = async (c) => {
 
 export const moveModule: ApiModule = async (c) => {
   posted(c, 'move');
-  const from = titleParam(c, 'from', 'source title');
-  const to = titleParam(c, 'to', 'target title');
+  const from = pageParam(c, 'from', 'fromid', 'source title');
+  const to = pageParam(c, 'to', undefined, 'target title');
   const reason = c.p.str('reason') ?? '';
   const noredirect = c.p.flag('noredirect');
   c.p.flag('movetalk');

@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { RouteDeps } from '../../deps.js';
 import type { Params } from './params.js';
 import { ApiError } from './errors.js';
+import { tryParseTitle, type Title } from '../../../wiki/title.js';
 import type { Actor } from '../../../wiki/types.js';
 import { MOVE_MIN_EDITS } from '../../../wiki/rights.js';
 
@@ -69,4 +70,30 @@ export function requireToken(c: ApiContext, name = 'token'): void {
 /** The request's token (every type is the same token, tied to the browser's CSRF cookie); "+\\" for a Bearer client, as MediaWiki gives anonymous ones. */
 export function tokenOf(c: ApiContext): string {
   return c.req.authVia === 'bearer' ? '+\\' : c.req.csrfToken;
+}
+
+/** The title parameter `name` gives (spaces or underscores); undefined when absent. @throws ApiError invalidtitle */
+export function titleIn(c: ApiContext, name: string, what = 'title'): Title | undefined {
+  const raw = c.p.str(name);
+  if (raw === undefined) return undefined;
+  const title = tryParseTitle(raw.replace(/_/g, ' '));
+  if (!title) throw new ApiError('invalidtitle', `Bad ${what} "${raw}".`);
+  return title;
+}
+
+/**
+ * The page named by the title parameter `name`, or by the page id parameter `idName` (one of them
+ * is required; the page need not exist when named by title).
+ * @throws ApiError missingparam, nosuchpageid, invalidtitle
+ */
+export function pageParam(c: ApiContext, name = 'title', idName: string | undefined = 'pageid', what = 'title'): Title {
+  const pageid = idName === undefined ? undefined : c.p.id(idName);
+  if (pageid !== undefined) {
+    const page = c.deps.stores.pages.byId(pageid);
+    if (!page || page.title.text.startsWith('#')) throw new ApiError('nosuchpageid', `There is no page with ID ${pageid}.`);
+    return page.title;
+  }
+  const title = titleIn(c, name, what);
+  if (!title) throw new ApiError('missingparam', idName ? `One of the parameters "${name}" and "${idName}" is required.` : `The "${name}" parameter must be set.`);
+  return title;
 }

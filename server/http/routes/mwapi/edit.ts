@@ -6,14 +6,14 @@
  */
 import type { Stores } from '../../../db/stores.js';
 import { ApiError } from './errors.js';
-import { mwTime, requireToken, type ApiContext, type ApiModule } from './context.js';
+import { mwTime, pageParam, requireToken, type ApiContext, type ApiModule } from './context.js';
 import { saveEditAsync } from '../../../wiki/edit.js';
 import { undoRevision } from '../../../wiki/revert.js';
 import { EditConflictError, NotFoundError } from '../../../wiki/errors.js';
 import { getSection, newTopicSummary, withNewTopic } from '../../../wiki/sections.js';
 import { protectionOf } from '../../../wiki/guard.js';
 import { readLatest } from '../../../wiki/pages.js';
-import { tryParseTitle, type Title } from '../../../wiki/title.js';
+import type { Title } from '../../../wiki/title.js';
 import type { SaveResult } from '../../../wiki/edit.js';
 
 export const editModule: ApiModule = async (c) => {
@@ -23,7 +23,7 @@ export const editModule: ApiModule = async (c) => {
   assertUser(c);
   requireToken(c);
   if (req.method !== 'POST') throw new ApiError('mustbeposted', 'The "edit" module requires a POST request.');
-  const title = titleOf(c, stores);
+  const title = pageParam(c);
   checkRights(c, title);
   const latest = readLatest(stores, title);
   if (p.flag('createonly') && latest) throw new ApiError('articleexists', 'The article you tried to create has been created already.');
@@ -82,20 +82,6 @@ function assertUser(c: ApiContext): void {
   if (want === 'bot') throw new ApiError('assertbotfailed', 'You do not have the "bot" right, so the action could not be completed.');
   const name = c.p.str('assertuser');
   if (name !== undefined && c.req.actor?.name !== name) throw new ApiError('assertnameduserfailed', `You are no longer logged in as "${name}".`);
-}
-
-function titleOf(c: ApiContext, stores: Stores): Title {
-  const pageid = c.p.id('pageid');
-  if (pageid !== undefined) {
-    const page = stores.pages.byId(pageid);
-    if (!page || page.title.text.startsWith('#')) throw new ApiError('nosuchpageid', `There is no page with ID ${pageid}.`);
-    return page.title;
-  }
-  const raw = c.p.str('title');
-  if (raw === undefined) throw new ApiError('missingparam', 'One of the parameters "title" and "pageid" is required.');
-  const title = tryParseTitle(raw.replace(/_/g, ' '));
-  if (!title) throw new ApiError('invalidtitle', `Bad title "${raw}".`);
-  return title;
 }
 
 /** Refusals in MediaWiki's words: `blocked`, `protectedpage`, else `permissiondenied`. */

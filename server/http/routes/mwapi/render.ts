@@ -1,21 +1,14 @@
 /** action=parse and action=compare: the wiki's own renderer and diff, in MediaWiki's answers. */
 import { ApiError } from './errors.js';
-import { namespaceOf, type ApiModule } from './context.js';
+import { namespaceOf, titleIn, type ApiModule } from './context.js';
 import { readLatest, readRevision, renderedHtml, renderSource } from '../../../wiki/pages.js';
 import { compareRevisions } from '../../../wiki/compare.js';
 import { analyze } from '../../../wiki/markdown.js';
-import { tryParseTitle, type Title } from '../../../wiki/title.js';
+import { parseTitle, tryParseTitle, type Title } from '../../../wiki/title.js';
 import { NotFoundError } from '../../../wiki/errors.js';
 import { diffTable } from '../../../../views/page/diff.js';
 
 const asText = (html: string | Buffer) => (typeof html === 'string' ? html : html.toString('utf8'));
-
-function titleOf(raw: string | undefined, what: string): Title | undefined {
-  if (raw === undefined) return undefined;
-  const title = tryParseTitle(raw.replace(/_/g, ' '));
-  if (!title) throw new ApiError('invalidtitle', `Bad ${what} "${raw}".`);
-  return title;
-}
 
 /** page=, pageid= or oldid= renders a stored revision; text= (with title=) renders any Markdown. */
 export const parseModule: ApiModule = async (c) => {
@@ -30,7 +23,7 @@ export const parseModule: ApiModule = async (c) => {
   let pageid: number | undefined;
   const text = p.str('text');
   if (text !== undefined) {
-    title = titleOf(p.str('title') ?? 'API', 'title')!;
+    title = titleIn(c, 'title') ?? parseTitle('API');
     source = text;
     html = asText(await renderSource(stores, workers, text, title, config.externalImages));
   } else {
@@ -44,7 +37,7 @@ export const parseModule: ApiModule = async (c) => {
       read = readRevision(stores, page, oldid);
     } else {
       const page = pageId !== undefined ? stores.pages.byId(pageId) : undefined;
-      const t = page?.title ?? titleOf(p.str('page'), 'title');
+      const t = page?.title ?? titleIn(c, 'page');
       if (!t) throw new ApiError('missingparam', 'One of the parameters "text", "page", "pageid" and "oldid" is required.');
       read = readLatest(stores, t);
       if (!read) throw new ApiError('missingtitle', "The page you specified doesn't exist.");
@@ -82,7 +75,7 @@ export const compareModule: ApiModule = async (c) => {
   const revOf = (idName: string, titleName: string): number | undefined => {
     const id = p.id(idName);
     if (id !== undefined) return id;
-    const t = titleOf(p.str(titleName), 'title');
+    const t = titleIn(c, titleName);
     if (!t) return undefined;
     const page = stores.pages.byTitle(t);
     if (!page) throw new ApiError('missingtitle', `The page "${t.text}" doesn't exist.`);

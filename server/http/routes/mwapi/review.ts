@@ -1,10 +1,9 @@
 /** action=rollback and action=patrol: the wiki's own rollback and patrol, with MediaWiki's parameters and answers. */
 import { ApiError } from './errors.js';
-import { mwTime, requireToken, type ApiModule } from './context.js';
+import { mwTime, pageParam, requireToken, type ApiModule } from './context.js';
 import { rollback } from '../../../wiki/revert.js';
 import { patrol } from '../../../wiki/patrol.js';
 import { WikiError } from '../../../wiki/errors.js';
-import { tryParseTitle, type Title } from '../../../wiki/title.js';
 
 /**
  * Rolls back the last author's run of edits on `title` (or `pageid`); `user` names the author the
@@ -16,7 +15,7 @@ export const rollbackModule: ApiModule = async (c) => {
   if (req.method !== 'POST') throw new ApiError('mustbeposted', 'The "rollback" module requires a POST request.');
   const user = p.str('user');
   if (user === undefined || user === '') throw new ApiError('missingparam', 'The "user" parameter must be set.');
-  const title = pageTitle(c.p.str('title'), c.p.id('pageid'), c);
+  const title = pageParam(c);
   const summary = p.str('summary') ?? '';
   p.list('tags');
   p.flag('markbot');
@@ -54,15 +53,3 @@ export const patrolModule: ApiModule = async (c) => {
   const page = deps.stores.pages.byId(revision.pageId);
   return { patrol: { rcid: id, revid: id, ...(page ? { ns: 0, title: page.title.text } : {}), timestamp: mwTime(revision.timestamp) } };
 };
-
-function pageTitle(raw: string | undefined, pageid: number | undefined, c: Parameters<ApiModule>[0]): Title {
-  if (pageid !== undefined) {
-    const page = c.deps.stores.pages.byId(pageid);
-    if (!page || page.title.text.startsWith('#')) throw new ApiError('nosuchpageid', `There is no page with ID ${pageid}.`);
-    return page.title;
-  }
-  if (raw === undefined) throw new ApiError('missingparam', 'One of the parameters "title" and "pageid" is required.');
-  const title = tryParseTitle(raw.replace(/_/g, ' '));
-  if (!title) throw new ApiError('invalidtitle', `Bad title "${raw}".`);
-  return title;
-}
