@@ -69,7 +69,7 @@ function packAll(db: Db, io: CliIo): number {
   return packed;
 }
 
-/** Deflate every text saves left raw (content_fresh); how many were looked at. */
+/** Deflate every queued whole text (content_fresh: raw from saves, or deflated without a dictionary); how many were looked at. */
 function compressAll(db: Db, io: CliIo): number {
   const content = new ContentStore(db);
   const total = content.freshCount();
@@ -82,7 +82,7 @@ function compressAll(db: Db, io: CliIo): number {
     if (left === 0) break;
   }
   bar.done();
-  io.out(`compressed ${total} text(s) saves had stored raw`);
+  io.out(`compressed ${total} whole text(s): stored raw by saves, or deflated before the wiki had a dictionary`);
   return total;
 }
 

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Db } from './connection.js';
 import { applyDelta, makeDelta } from './delta.js';
+import { SAMPLE_TEXTS, trainDictionary } from './dictionary.js';
 
 export interface StoredContent {
   id: number;
@@ -59,15 +60,31 @@ export function packText(text: string): PackedText {
   return { sha1, size: bytes.length, encoding: 'raw', data: bytes };
 }
 
-/** Bytes as stored: deflated when that pays. */
-function packBytes(bytes: Buffer): { encoding: 'raw' | 'deflate'; data: Buffer } {
-  return bytes.length >= COMPRESS_FROM ? smaller(bytes, deflateRawSync(bytes)) : { encoding: 'raw', data: bytes };
+/** A deflate dictionary (dictionary.ts) as the store holds it. */
+interface Dictionary {
+  id: number;
+  data: Buffer;
+  trainedAt: number;
 }
 
-/** The raw bytes, or their deflated form when that is smaller. */
-function smaller(raw: Buffer, deflated: Buffer): { encoding: 'raw' | 'deflate'; data: Buffer } {
-  return deflated.length < raw.length ? { encoding: 'deflate', data: deflated } : { encoding: 'raw', data: raw };
+/** A whole text as stored: raw, or deflated (with a dictionary when `dictionaryId` is set). */
+interface Encoded {
+  encoding: 'raw' | 'deflate';
+  data: Buffer;
+  dictionaryId: number | null;
 }
+
+/** Bytes as stored: deflated (with `dictionary` when given) when that pays. */
+function packBytes(bytes: Buffer, dictionary?: Dictionary): Encoded {
+  if (bytes.length < COMPRESS_FROM) return { encoding: 'raw', data: bytes, dictionaryId: null };
+  const deflated = dictionary ? deflateRawSync(bytes, { dictionary: dictionary.data }) : deflateRawSync(bytes);
+  return deflated.length < bytes.length
+    ? { encoding: 'deflate', data: deflated, dictionaryId: dictionary?.id ?? null }
+    : { encoding: 'raw', data: bytes, dictionaryId: null };
+}
+
+/** A new dictionary is trained once the wiki holds this many times the texts the last one saw. */
+const RETRAIN_GROWTH = 8;
 
 /** Texts shorter than this are never stored as deltas: the row costs more than a delta would save. */
 const PACK_FROM = 256;
@@ -85,7 +102,10 @@ const CHAIN_LIMIT = 4 * MAX_CHAIN;
 export interface CompressPlan {
   /** The last queued content id looked at (undefined: the queue was empty): applyCompress takes the queue up to it. */
   lastId: number | undefined;
-  rows: Array<{ id: number; data: Buffer }>;
+  /** `dictionaryId` null: deflated without one; 0: with `trained`, which applyCompress stores first. */
+  rows: Array<{ id: number; data: Buffer; dictionaryId: number | null }>;
+  /** A dictionary trained for this plan, not yet stored. */
+  trained?: { data: Buffer; trainedAt: number };
 }
 
 /** Deltas worked out by planPacks, for applyPacks to write. */
@@ -110,6 +130,7 @@ interface StoredRow {
   encoding: string;
   data: Buffer;
   base_id: number | null;
+  dictionary_id: number | null;
 }
 
 export class ContentStore {
@@ -141,37 +162,60 @@ export class ContentStore {
   private readonly unfreshStmt;
   private readonly freshCountStmt;
   private readonly anyFreshStmt;
+  private readonly dictionaryStmt;
+  private readonly newestDictionaryStmt;
+  private readonly storeDictionaryStmt;
+  private readonly lastContentStmt;
+  private readonly sampleStmt;
+  private readonly dictionaries = new Map<number, Buffer>();
+  /** The newest dictionary this store knows of (undefined: not looked up yet; null: there is none). */
+  private newest: Dictionary | null | undefined;
+  /** The highest content id when training last found too few texts: not tried again until the wiki grows. */
+  private untrainedAt = 0;
 
   constructor(private readonly db: Db) {
     this.inRead = db.transaction((fn: () => Buffer) => fn());
-    this.verifyStmt = db.prepare<[number, number], ContentRow>('SELECT id, lower(hex(sha1)) AS sha1, size, encoding, data, base_id FROM content WHERE id > ? ORDER BY id LIMIT ?');
+    this.verifyStmt = db.prepare<[number, number], ContentRow>('SELECT id, lower(hex(sha1)) AS sha1, size, encoding, data, base_id, dictionary_id FROM content WHERE id > ? ORDER BY id LIMIT ?');
     this.countStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM content');
     this.bySha1 = db.prepare<[string], { id: number; size: number; base_id: number | null }>('SELECT id, size, base_id FROM content WHERE sha1 = unhex(?)');
     this.insert = db.prepare('INSERT INTO content (sha1, size, encoding, data) VALUES (unhex(?), ?, ?, ?)');
-    this.byId = db.prepare<[number], StoredRow>('SELECT encoding, data, base_id FROM content WHERE id = ?');
-    this.promoteStmt = db.prepare('UPDATE content SET base_id = NULL, encoding = ?, data = ? WHERE id = ?');
+    this.byId = db.prepare<[number], StoredRow>('SELECT encoding, data, base_id, dictionary_id FROM content WHERE id = ?');
+    this.promoteStmt = db.prepare('UPDATE content SET base_id = NULL, encoding = ?, data = ?, dictionary_id = ? WHERE id = ?');
     this.queueStmt = db.prepare<[number], { seq: number; content_id: number; base_id: number; page_id: number }>(
       'SELECT seq, content_id, base_id, page_id FROM content_pack ORDER BY seq LIMIT ?',
     );
     this.dequeueStmt = db.prepare('DELETE FROM content_pack WHERE seq <= ?');
     this.queuedStmt = db.prepare<[], number>('SELECT count(*) FROM content_pack').pluck();
-    this.packRowStmt = db.prepare<[number], { size: number; encoding: string; data: Buffer; base_id: number | null; chain: number }>(
-      'SELECT size, encoding, data, base_id, chain FROM content WHERE id = ?',
+    this.packRowStmt = db.prepare<[number], StoredRow & { size: number; chain: number }>(
+      'SELECT size, encoding, data, base_id, dictionary_id, chain FROM content WHERE id = ?',
     );
     this.latestStmt = db.prepare<[number], number>('SELECT r.content_id FROM page p JOIN revision r ON r.id = p.latest_id WHERE p.id = ?').pluck();
-    this.storeDeltaStmt = db.prepare('UPDATE content SET base_id = ?, encoding = ?, data = ? WHERE id = ? AND base_id IS NULL');
+    this.storeDeltaStmt = db.prepare('UPDATE content SET base_id = ?, encoding = ?, data = ?, dictionary_id = NULL WHERE id = ? AND base_id IS NULL');
     this.lengthenStmt = db.prepare('UPDATE content SET chain = max(chain, ?) WHERE id = ?');
     this.stateStmt = db.prepare<[number], { base_id: number | null; chain: number }>('SELECT base_id, chain FROM content WHERE id = ?');
     this.anyQueuedStmt = db.prepare<[], number>('SELECT 1 FROM content_pack LIMIT 1').pluck();
     this.freshStmt = db.prepare('INSERT OR IGNORE INTO content_fresh (content_id) VALUES (?)');
-    this.freshRowsStmt = db.prepare<[number], { id: number; encoding: string; data: Buffer; base_id: number | null }>(
-      'SELECT f.content_id AS id, c.encoding, c.data, c.base_id FROM content_fresh f JOIN content c ON c.id = f.content_id ORDER BY f.content_id LIMIT ?',
+    this.freshRowsStmt = db.prepare<[number], StoredRow & { id: number }>(
+      'SELECT f.content_id AS id, c.encoding, c.data, c.base_id, c.dictionary_id FROM content_fresh f JOIN content c ON c.id = f.content_id ORDER BY f.content_id LIMIT ?',
     );
-    this.compressStmt = db.prepare("UPDATE content SET encoding = 'deflate', data = ? WHERE id = ? AND base_id IS NULL AND encoding = 'raw'");
+    // Whole rows only: one packed as a delta since the plan stays a delta. A whole row may be
+    // written again in any whole form: its text never changes.
+    this.compressStmt = db.prepare("UPDATE content SET encoding = 'deflate', data = ?, dictionary_id = ? WHERE id = ? AND base_id IS NULL");
     this.unfreshStmt = db.prepare('DELETE FROM content_fresh WHERE content_id <= ?');
     this.freshCountStmt = db.prepare<[], number>('SELECT count(*) FROM content_fresh').pluck();
     this.anyFreshStmt = db.prepare<[], number>('SELECT 1 FROM content_fresh LIMIT 1').pluck();
     this.laterStmt = db.prepare<[number, number], number>('SELECT 1 FROM content_pack WHERE content_id = ? AND seq > ?').pluck();
+    this.dictionaryStmt = db.prepare<[number], Buffer>('SELECT data FROM content_dictionary WHERE id = ?').pluck();
+    this.newestDictionaryStmt = db.prepare<[], { id: number; trainedAt: number }>(
+      'SELECT id, trained_at AS trainedAt FROM content_dictionary ORDER BY id DESC LIMIT 1',
+    );
+    this.storeDictionaryStmt = db.prepare('INSERT INTO content_dictionary (data, trained_at) VALUES (?, ?)');
+    this.lastContentStmt = db.prepare<[], number | null>('SELECT max(id) FROM content').pluck();
+    // The first whole text worth compressing from a content id on: SAMPLE_TEXTS such lookups spread
+    // over the ids sample the wiki's texts (mostly pages' latest ones) in as many index steps.
+    this.sampleStmt = db.prepare<[number, number], number>(
+      'SELECT id FROM content WHERE id >= ? AND base_id IS NULL AND size >= ? ORDER BY id LIMIT 1',
+    ).pluck();
   }
 
   /**
@@ -199,8 +243,8 @@ export class ContentStore {
    * bounds them, and it no longer hangs from its own base.
    */
   private promote(id: number): void {
-    const whole = packBytes(this.bytesOf(id));
-    this.promoteStmt.run(whole.encoding, whole.data, id);
+    const whole = packBytes(this.bytesOf(id), this.newestDictionary());
+    this.promoteStmt.run(whole.encoding, whole.data, whole.dictionaryId, id);
   }
 
   /** The text of a content id. @throws when the id is unknown: revisions always point at stored content. */
@@ -229,7 +273,7 @@ export class ContentStore {
    */
   private bytesOf(id: number, known?: (id: number) => string | Buffer | undefined): Buffer {
     const first = this.row(id);
-    if (first.base_id === null) return decode(first);
+    if (first.base_id === null) return this.decode(first);
     // A run of rows: read in one read transaction (in WAL mode each statement outside one begins
     // and ends its own, which cost as much again as the lookup).
     return this.db.inTransaction ? this.walk(id, first, known) : this.inRead.deferred(() => this.walk(id, first, known));
@@ -249,8 +293,8 @@ export class ContentStore {
       }
       row = this.row(row.base_id);
     }
-    let bytes = base ?? decode(row);
-    for (let i = deltas.length - 1; i >= 0; i--) bytes = applyDelta(bytes, decode(deltas[i]!));
+    let bytes = base ?? this.decode(row);
+    for (let i = deltas.length - 1; i >= 0; i--) bytes = applyDelta(bytes, this.decode(deltas[i]!));
     return bytes;
   }
 
@@ -264,6 +308,8 @@ export class ContentStore {
   clearCache(): void {
     this.cache.clear();
     this.cachedChars = 0;
+    this.dictionaries.clear();
+    this.newest = undefined;
   }
 
   /** What the cache of recently read texts holds: texts, and their UTF-16 units in all. */
@@ -313,7 +359,7 @@ export class ContentStore {
       const base = this.packRowStmt.get(q.base_id);
       if (!base || base.base_id !== null) continue;
       bytes += row.size + base.size;
-      const delta = deltaOf(base, row);
+      const delta = this.deltaOf(base, row);
       if (delta === undefined) this.failed++;
       // Kept raw: a delta is mostly copies, a few dozen bytes, and Node's inflate costs about 50 µs a
       // call whatever the size, which every step of a read back through the history would pay.
@@ -350,16 +396,101 @@ export class ContentStore {
    */
   planCompress(limit: number, maxBytes = Infinity): CompressPlan {
     const plan: CompressPlan = { lastId: undefined, rows: [] };
+    const rows = this.freshRowsStmt.all(limit);
+    if (rows.length === 0) return plan;
+    const dictionary = this.dictionaryFor(plan);
     let bytes = 0;
-    for (const row of this.freshRowsStmt.all(limit)) {
+    for (const row of rows) {
       plan.lastId = row.id;
-      if (row.base_id !== null || row.encoding !== 'raw') continue;
-      const deflated = deflateRawSync(row.data);
-      if (deflated.length < row.data.length) plan.rows.push({ id: row.id, data: deflated });
-      bytes += row.data.length;
+      // Already deflated with the newest dictionary, or a delta now: nothing to gain.
+      if (row.base_id !== null || (row.encoding === 'deflate' && (row.dictionary_id ?? -1) === (dictionary?.id ?? -1))) continue;
+      const text = this.decode(row);
+      const deflated = dictionary ? deflateRawSync(text, { dictionary: dictionary.data }) : deflateRawSync(text);
+      if (deflated.length < row.data.length) plan.rows.push({ id: row.id, data: deflated, dictionaryId: dictionary ? dictionary.id : null });
+      bytes += text.length;
       if (bytes >= maxBytes) break;
     }
     return plan;
+  }
+
+  /**
+   * The dictionary a compression uses: the newest stored one, or one trained now from a sample of
+   * the wiki's latest texts when there is none yet, or the wiki has grown RETRAIN_GROWTH times
+   * since it was made (then put in `plan.trained`, id 0 until applyCompress stores it). Undefined
+   * while the wiki has too few texts to train on.
+   */
+  private dictionaryFor(plan: CompressPlan): Dictionary | undefined {
+    this.newest = undefined; // another process may have trained one
+    const newest = this.newestDictionary();
+    const last = this.lastContentStmt.get() ?? 0;
+    const due = newest ? last >= newest.trainedAt * RETRAIN_GROWTH : last >= this.untrainedAt * RETRAIN_GROWTH;
+    if (!due) return newest;
+    const data = trainDictionary(this.sampleTexts(last));
+    if (!data) {
+      this.untrainedAt = Math.max(1, last);
+      return newest;
+    }
+    plan.trained = { data, trainedAt: last };
+    return { id: 0, data, trainedAt: last };
+  }
+
+  /**
+   * Up to SAMPLE_TEXTS whole texts spread evenly over the content ids up to `last`: most are pages'
+   * latest texts, the rest texts kept whole at a chain's limit. Each is one row, read in one step.
+   */
+  private sampleTexts(last: number): string[] {
+    const out: string[] = [];
+    let seen = 0;
+    const step = Math.max(1, last / SAMPLE_TEXTS);
+    for (let at = 1; at <= last && out.length < SAMPLE_TEXTS; at += step) {
+      const id = this.sampleStmt.get(Math.max(Math.floor(at), seen + 1), COMPRESS_FROM);
+      if (id === undefined) break;
+      seen = id;
+      out.push(this.decode(this.row(id)).toString('utf8'));
+    }
+    return out;
+  }
+
+  /** The newest stored dictionary, or undefined when there is none. */
+  private newestDictionary(): Dictionary | undefined {
+    if (this.newest === undefined) {
+      const found = this.newestDictionaryStmt.get();
+      this.newest = found ? { ...found, data: this.dictionary(found.id) } : null;
+    }
+    return this.newest ?? undefined;
+  }
+
+  /** A stored dictionary's bytes. @throws when a row names one that is not stored (a damaged database). */
+  private dictionary(id: number): Buffer {
+    let data = this.dictionaries.get(id);
+    if (data === undefined) {
+      data = this.dictionaryStmt.get(id);
+      if (data === undefined) throw new Error(`deflate dictionary ${id} is missing`);
+      this.dictionaries.set(id, data);
+    }
+    return data;
+  }
+
+  /** A row's own bytes: a whole text, or a delta. */
+  private decode(row: { encoding: string; data: Buffer; dictionary_id: number | null }): Buffer {
+    if (row.encoding !== 'deflate') return row.data;
+    return row.dictionary_id === null ? inflateRawSync(row.data) : inflateRawSync(row.data, { dictionary: this.dictionary(row.dictionary_id) });
+  }
+
+  /**
+   * The delta that gives `row`'s bytes from `base`'s, checked by applying it; undefined when either
+   * cannot be decoded or the check fails. Such a text simply stays whole: a failure here must never
+   * stop the queue behind it, nor be retried every round.
+   */
+  private deltaOf(base: StoredRow, row: StoredRow): Buffer | undefined {
+    try {
+      const baseBytes = this.decode(base);
+      const bytes = this.decode(row);
+      const delta = makeDelta(baseBytes, bytes);
+      return applyDelta(baseBytes, delta).equals(bytes) ? delta : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /**
@@ -367,7 +498,13 @@ export class ContentStore {
    * still wait. Call inside a write transaction. A row packed as a delta since the plan is left so.
    */
   applyCompress(plan: CompressPlan): number {
-    for (const r of plan.rows) this.compressStmt.run(r.data, r.id);
+    let trainedId: number | null = null;
+    if (plan.trained) {
+      trainedId = Number(this.storeDictionaryStmt.run(plan.trained.data, plan.trained.trainedAt).lastInsertRowid);
+      // Read back from the database when next needed: this transaction may yet roll back.
+      this.newest = undefined;
+    }
+    for (const r of plan.rows) this.compressStmt.run(r.data, r.dictionaryId === 0 ? trainedId : r.dictionaryId, r.id);
     if (plan.lastId !== undefined) this.unfreshStmt.run(plan.lastId);
     return this.freshCountStmt.get()!;
   }
@@ -422,7 +559,7 @@ export class ContentStore {
     let bytes: Buffer;
     try {
       if (!Buffer.isBuffer(row.data)) return 'its data is not a blob';
-      bytes = row.base_id === null ? decode(row) : this.bytesOf(row.id, (id) => seen.get(id));
+      bytes = row.base_id === null ? this.decode(row) : this.bytesOf(row.id, (id) => seen.get(id));
     } catch (e) {
       return `its ${row.base_id === null ? row.encoding : 'delta'} data cannot be decoded (${(e as Error).message})`;
     }
@@ -445,31 +582,8 @@ export interface BadContent {
   problem: string;
 }
 
-interface ContentRow {
+interface ContentRow extends StoredRow {
   id: number;
   sha1: string;
   size: number;
-  encoding: string;
-  data: Buffer;
-  base_id: number | null;
-}
-
-/**
- * The delta that gives `row`'s bytes from `base`'s, checked by applying it; undefined when either
- * cannot be decoded or the check fails. Such a text simply stays whole: a failure here must never
- * stop the queue behind it, nor be retried every round.
- */
-function deltaOf(base: { encoding: string; data: Buffer }, row: { encoding: string; data: Buffer }): Buffer | undefined {
-  try {
-    const baseBytes = decode(base);
-    const bytes = decode(row);
-    const delta = makeDelta(baseBytes, bytes);
-    return applyDelta(baseBytes, delta).equals(bytes) ? delta : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function decode(row: { encoding: string; data: Buffer }): Buffer {
-  return row.encoding === 'deflate' ? inflateRawSync(row.data) : row.data;
 }
