@@ -4,6 +4,7 @@ import { escapeHtml } from '../escape.js';
 import { pageExcerpt } from './searchExcerpt.js';
 import { flushSearchQueue, flushSearchQueueAsync } from './searchQueue.js';
 import { isBusy } from '../db/connection.js';
+import { isStopWord } from '../db/search.js';
 import { tryParseTitle } from './title.js';
 
 export interface SearchResult {
@@ -25,13 +26,16 @@ export const PREFIX_FROM = 3;
  * Every word of the query becomes a quoted FTS5 string, so quotes, NEAR, *, -, parentheses and
  * column filters typed by a reader are searched for as words, never parsed as syntax. The last
  * word also matches as a prefix (`"comm"*`), as the search box's suggestions do: what someone is
- * still typing, or stopped typing, finds what they were offered.
+ * still typing, or stopped typing, finds what they were offered. Stop words are left out unless
+ * the query has no other words.
  * undefined when the query has no words at all.
  */
 export function ftsExpression(query: string): string | undefined {
   const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
   if (!words || words.length === 0) return undefined;
-  const kept = words.slice(0, 32);
+  // Stop words are not in the index's body (db/search.ts): only a query of nothing else looks for them, in titles.
+  const meaningful = words.filter((w) => !isStopWord(w));
+  const kept = (meaningful.length > 0 ? meaningful : words).slice(0, 32);
   return kept.map((w, i) => (i === kept.length - 1 && [...w].length >= PREFIX_FROM ? `"${w}"*` : `"${w}"`)).join(' ');
 }
 

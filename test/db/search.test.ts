@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPage, makeTestApp } from '../helpers/app.js';
-import { CHUNK_CHARS, chunksOf } from '../../server/db/search.js';
+import { CHUNK_CHARS, chunksOf, isStopWord, withoutStopWords } from '../../server/db/search.js';
 import { IntegrityStore } from '../../server/db/integrity.js';
 
 const rows = (wiki: ReturnType<typeof makeTestApp>['wiki']) => wiki.db.prepare('SELECT count(*) FROM search_index').pluck().get() as number;
@@ -54,5 +54,37 @@ describe('search index in chunks', () => {
     expect(integrity.staleIndexRows().search).toBe(0);
     integrity.clearStaleIndexRows();
     expect(rows(wiki)).toBe(before);
+  });
+});
+
+describe('stop words', () => {
+  it('are left out of the body column, in any case, but kept in titles and in every other word', () => {
+    expect(withoutStopWords('The history of THE internet, and then there were these: Thebes, theory, isle.')).toBe(
+      ' history   internet,     : Thebes, theory, isle.',
+    );
+    expect(isStopWord('The')).toBe(true);
+    expect(isStopWord('thé')).toBe(false);
+    const { wiki } = makeTestApp();
+    createPage(wiki, { title: 'The Who', source: 'A band that was formed in London.' });
+    createPage(wiki, { title: 'Gossip', source: 'The protocol spreads what the nodes know, as the who of it matters.' });
+    const body = (word: string) => wiki.db.prepare('SELECT count(*) FROM search_index WHERE search_index MATCH ?').pluck().get(`body : "${word}"`) as number;
+    expect(body('the')).toBe(0);
+    expect(body('who')).toBe(0);
+    expect(body('protocol')).toBe(1);
+    // The title keeps them: a query of stop words only finds the page so titled.
+    expect(hits(wiki, 'the" "who')).toEqual(['The Who']);
+  });
+
+  it('take a fifth or more off the index of English prose', () => {
+    const { wiki } = makeTestApp();
+    const prose = 'The network of the people is a network that they share, and it was built by them for the ones who use it. ';
+    const size = () => wiki.db.prepare("SELECT sum(length(block)) FROM search_index_data").pluck().get() as number;
+    const before = size();
+    wiki.stores.search.put(1, 'Plain', 'network people share built ones use '.repeat(200));
+    const without = size() - before;
+    wiki.stores.search.put(2, 'Prose', prose.repeat(200));
+    const withStops = size() - before - without;
+    // The same meaningful words, with twice as many stop words around them: indexed at about the same size.
+    expect(withStops).toBeLessThan(without * 1.2);
   });
 });
