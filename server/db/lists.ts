@@ -180,11 +180,14 @@ export class ListStore {
    * `category_link` and `page`. The triggers keep them right; this is for `check --reindex`.
    */
   rebuild(): void {
-    this.db.transaction(() => this.db.exec(`DELETE FROM link_target;
-      INSERT INTO link_target (title, links, live) SELECT to_title, count(*), 0 FROM link GROUP BY to_title;
-      UPDATE link_target SET live = 1 WHERE title IN (SELECT title FROM page WHERE ${livePage()});
+    // Link rows name their target by link_target's id (migration 0021): its rows are recounted in
+    // place, never dropped while a link names them.
+    this.db.transaction(() => this.db.exec(`UPDATE link_target SET
+        links = (SELECT count(*) FROM page_link WHERE target_id = link_target.id),
+        live = EXISTS (SELECT 1 FROM page WHERE page.title = link_target.title AND ${livePage('page')});
       INSERT INTO link_target (title, links, live) SELECT title, 0, 1 FROM page
         WHERE ${livePage()} AND title NOT IN (SELECT title FROM link_target);
+      DELETE FROM link_target WHERE links = 0 AND live = 0;
       UPDATE category_link SET title = (SELECT title FROM page WHERE page.id = category_link.page_id);`))();
   }
 }

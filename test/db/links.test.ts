@@ -151,3 +151,33 @@ describe('pending marks', () => {
     expect(s.links.allPending()).toEqual([]);
   });
 });
+
+describe('link rows by target id (migration 0021)', () => {
+  it('keeps a linked title once, however many pages link to it, and forgets it with its last link', () => {
+    const s = stores();
+    const pages = ['One', 'Two', 'Three'].map((t) => page(s, t));
+    for (const p of pages) s.links.replace(p.pageId, ['A rather long title of a page nobody wrote yet', 'Two'], []);
+    const titles = () => s.db.prepare('SELECT title, links FROM link_target ORDER BY title').all();
+    expect(titles()).toEqual([
+      { title: 'A rather long title of a page nobody wrote yet', links: 3 },
+      { title: 'One', links: 0 },
+      { title: 'Three', links: 0 },
+      { title: 'Two', links: 3 },
+    ]);
+    // The link rows themselves are two integers: no title is stored again.
+    expect(s.db.prepare('SELECT DISTINCT typeof(from_page) || typeof(target_id) FROM page_link').pluck().all()).toEqual(['integerinteger']);
+    expect(s.db.prepare('SELECT count(*) FROM page_link').pluck().get()).toBe(6);
+    // Read back by title both ways, through the `link` view.
+    expect(rows(s, pages[0]!.pageId).links).toEqual(['A rather long title of a page nobody wrote yet', 'Two']);
+    expect(s.links.countLinkingTo('Two')).toBe(3);
+    expect(s.links.pagesLinkingTo('Two').map((p) => p.title)).toEqual(['One', 'Three', 'Two']);
+    // The wanted title goes when its last link does; a live page's row stays.
+    for (const p of pages) s.links.replace(p.pageId, [], []);
+    expect(titles()).toEqual([
+      { title: 'One', links: 0 },
+      { title: 'Three', links: 0 },
+      { title: 'Two', links: 0 },
+    ]);
+    expect(s.db.prepare('SELECT count(*) FROM page_link').pluck().get()).toBe(0);
+  });
+});

@@ -87,7 +87,13 @@ describe('link_target and category sort keys (migration 0005 triggers)', () => {
     createPage(wiki, { title: 'One', source: '[[Two]] [[Three]]\n\n[[Category:Numbers]]' });
     createPage(wiki, { title: 'Two', source: 'x' });
     const before = linkTargets(wiki.db);
-    wiki.db.exec("DELETE FROM link_target; UPDATE category_link SET title = 'wrong'");
+    // Counts and flags gone wrong, a stray row, and a live page's row lost (link rows name their
+    // targets by id: a linked title's row is recounted in place, never dropped).
+    wiki.db.exec(`UPDATE link_target SET links = links + 7, live = 1 - live;
+      INSERT INTO link_target (title, links, live) VALUES ('Stray', 0, 0);
+      DELETE FROM link_target WHERE title = 'One';
+      UPDATE category_link SET title = 'wrong'`);
+    expect(linkTargets(wiki.db)).not.toEqual(before);
     wiki.stores.lists.rebuild();
     expect(linkTargets(wiki.db)).toEqual(before);
     expect(memberTitles(wiki.db).every((r) => r.ok === 1)).toBe(true);

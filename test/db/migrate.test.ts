@@ -23,7 +23,7 @@ describe('migrations', () => {
     const recorded = db.prepare('SELECT id FROM schema_migration ORDER BY id').pluck().all();
     expect(recorded).toEqual(first);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['page', 'revision', 'content', 'actor', 'link', 'render_cache']));
+    expect(tables).toEqual(expect.arrayContaining(['page', 'revision', 'content', 'actor', 'page_link', 'link_target', 'render_cache']));
   });
 
   it('rolls a failing migration back completely and applies nothing after it', () => {

@@ -18,11 +18,14 @@ describe('derived rows: links, categories and the search entry', () => {
     const { wiki } = makeTestApp();
     const actor = wiki.stores.actors.system();
     const r1 = saveEdit(wiki.stores, { title, source: '[[A]] [[B]] [[C]]', baseId: null, actor });
-    wiki.db.exec('CREATE TEMP TABLE written (what TEXT); CREATE TEMP TRIGGER link_deleted AFTER DELETE ON link BEGIN INSERT INTO written VALUES (\'-\' || old.to_title); END; CREATE TEMP TRIGGER link_inserted AFTER INSERT ON link BEGIN INSERT INTO written VALUES (\'+\' || new.to_title); END;');
+    // Link rows name their target by id (migration 0021): watched on the table itself.
+    wiki.db.exec('CREATE TEMP TABLE written (what TEXT); CREATE TEMP TRIGGER link_deleted AFTER DELETE ON page_link BEGIN INSERT INTO written VALUES (\'-\' || old.target_id); END; CREATE TEMP TRIGGER link_inserted AFTER INSERT ON page_link BEGIN INSERT INTO written VALUES (\'+\' || new.target_id); END;');
+    const idOf = (t: string) => wiki.db.prepare('SELECT id FROM link_target WHERE title = ?').pluck().get(t) as number;
+    const b = idOf('B');
     saveEdit(wiki.stores, { title, source: '[[A]] [[C]] [[D]] [[Category:X]]', baseId: r1.revision.id, actor });
     expect(linkRows(wiki, r1.page.id)).toEqual(['A', 'C', 'D']);
     // Unchanged rows (A, C) were neither deleted nor written again.
-    expect(wiki.db.prepare('SELECT what FROM written ORDER BY what').pluck().all()).toEqual(['+D', '-B']);
+    expect(wiki.db.prepare('SELECT what FROM written ORDER BY what').pluck().all()).toEqual([`+${idOf('D')}`, `-${b}`]);
   });
 
   it('writes the change worked out from a big old text, without reading the rows, unless they drifted', async () => {
