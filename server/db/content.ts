@@ -17,6 +17,8 @@ export interface StoredContent {
   id: number;
   sha1: string;
   size: number;
+  /** This call stored the text: no revision can have had it before (a revert finds it stored). */
+  stored: boolean;
 }
 
 /** Texts shorter than this are kept raw: compression would save nothing worth the CPU. */
@@ -228,14 +230,14 @@ export class ContentStore {
     const found = this.bySha1.get(p.sha1);
     if (found) {
       if (found.base_id !== null) this.promote(found.id);
-      return { id: found.id, sha1: p.sha1, size: found.size };
+      return { id: found.id, sha1: p.sha1, size: found.size, stored: false };
     }
     // Packed on a text thread, the bytes arrive as a plain Uint8Array: seen as a Buffer, not copied.
     const data = Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
     const info = this.insert.run(p.sha1, p.size, p.encoding, data);
     const id = Number(info.lastInsertRowid);
     if (p.encoding === 'raw' && p.size >= COMPRESS_FROM) this.freshStmt.run(id);
-    return { id, sha1: p.sha1, size: p.size };
+    return { id, sha1: p.sha1, size: p.size, stored: true };
   }
 
   /**

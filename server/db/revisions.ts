@@ -4,6 +4,15 @@ import type { Db } from './connection.js';
 import type { ActorKind, NewRevision, Revision } from '../wiki/types.js';
 import { livePage } from './live.js';
 
+/**
+ * How far back a save's text is looked for among the page's revisions to call it a revert (and
+ * tag what it undid, and give it back its authorship). MediaWiki looks 15 back
+ * ($wgRevertedTagMaxDepth); a revert of something older is an ordinary edit. Bounding it keeps a
+ * save's work bounded: the look is a walk of the page's newest revisions, and a revert tags at most
+ * this many revisions reverted.
+ */
+export const REVERT_DEPTH = 100;
+
 interface RevisionRow {
   id: number;
   page_id: number;
@@ -151,8 +160,10 @@ export class RevisionStore {
     this.sinceByActorStmt = db.prepare<[number, string], { n: number }>(
       'SELECT count(*) AS n FROM (SELECT timestamp FROM revision WHERE actor_id = ? ORDER BY id DESC LIMIT 100) WHERE timestamp >= ?',
     );
+    // The page's last REVERT_DEPTH revisions before one, newest first, along revision_page.
     this.byContentStmt = db.prepare<[number, number, number], { id: number }>(
-      'SELECT id FROM revision WHERE page_id = ? AND content_id = ? AND id < ? ORDER BY id DESC LIMIT 1',
+      `SELECT id FROM (SELECT id, content_id FROM revision WHERE page_id = ? AND id < ? ORDER BY id DESC LIMIT ${REVERT_DEPTH})
+       WHERE content_id = ? ORDER BY id DESC LIMIT 1`,
     );
   }
 
@@ -251,10 +262,11 @@ export class RevisionStore {
   }
 
   /**
-   * The newest earlier revision of the page with exactly this text, if any: the same content row,
-   * since content.ts keeps each distinct text once.
+   * The newest of the page's last REVERT_DEPTH revisions before `beforeId` with exactly this text,
+   * if any: the same content row, since content.ts keeps each distinct text once. A save whose
+   * text was stored anew cannot be a revert and need not ask.
    */
   earlierWithContent(pageId: number, contentId: number, beforeId: number): number | undefined {
-    return this.byContentStmt.get(pageId, contentId, beforeId)?.id;
+    return this.byContentStmt.get(pageId, beforeId, contentId)?.id;
   }
 }

@@ -43,6 +43,8 @@ export interface SavedText {
   parentId: number | null;
   /** The content row of its text (content.ts: one row a distinct text). */
   contentId: number;
+  /** The save stored its text anew (StoredContent.stored): it cannot be a revert, and nothing is looked up. */
+  textIsNew?: boolean;
   text: string;
 }
 
@@ -87,7 +89,7 @@ export function noteAuthors(stores: Stores, s: SavedText, prepared: AuthorRuns |
 
 function storeAuthors(stores: Stores, s: SavedText, prepared: AuthorRuns | undefined): DeferredAuthors | undefined {
   // A revert to an earlier text (undo, restore, rollback, by hand) inherits that text's authorship.
-  const revertOf = s.parentId === null ? undefined : stores.revisions.earlierWithContent(s.pageId, s.contentId, s.parentId);
+  const revertOf = s.parentId === null || s.textIsNew ? undefined : stores.revisions.earlierWithContent(s.pageId, s.contentId, s.parentId);
   if (revertOf !== undefined) {
     if (stores.blame.copy(revertOf, s.revisionId, BLAME_VERSION)) return undefined;
   } else if (prepared) {

@@ -172,12 +172,12 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
     // (mass rollback, contributions) find it however it was spelled.
     ip: input.ip ? (canonicalAddress(input.ip) ?? input.ip) : null,
   });
-  recordTagsAndRisk(stores, p, { revisionId, pageId, contentId: content.id, actor, now });
+  recordTagsAndRisk(stores, p, { revisionId, pageId, contentId: content.id, textIsNew: content.stored, actor, now });
   stores.pages.setLatest(pageId, revisionId, analysis.redirect !== undefined);
   const deferredRows = updateRows(stores, {
     pageId, revisionId, title: input.title.text, links: analysis.links, categories: analysis.categories, text: analysis.text, sha1: content.sha1, sourceLength: p.text.length, fromOldText: p.links,
   });
-  const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, contentId: content.id, text: p.text }, p.authors);
+  const deferredAuthors = noteAuthors(stores, { revisionId, pageId, parentId: page ? page.latestId : null, contentId: content.id, textIsNew: content.stored, text: p.text }, p.authors);
   stores.actors.countEditOf(actor.id);
   noteSave(stores, { revisionId, pageId, title: input.title, actor, created: !page, now });
   const saved = stores.pages.byId(pageId)!;
@@ -204,6 +204,8 @@ interface Written {
   revisionId: number;
   pageId: number;
   contentId: number;
+  /** The text was stored anew by this save: not a revert. */
+  textIsNew: boolean;
   actor: Actor;
   now: string;
 }
@@ -212,13 +214,13 @@ const TEN_MINUTES = 10 * 60_000;
 
 /**
  * Tags of SPEC section 6 and the risk score, in the save's transaction, from the text signals
- * prepared before it. A text equal to an earlier revision's is a revert (also when restored by
- * hand), and everything after that revision is tagged reverted.
+ * prepared before it. A text equal to one of the page's last REVERT_DEPTH revisions is a revert
+ * (also when restored by hand), and everything after that revision is tagged reverted.
  */
 function recordTagsAndRisk(stores: Stores, p: PreparedSave, w: Written): void {
   const authorEdits = w.actor.kind === 'system' ? Infinity : w.actor.editCount;
   const tags = new Set([...p.tags, ...authorTags(authorEdits), ...(p.input.tags ?? [])]);
-  const restored = p.oldText === null ? undefined : stores.revisions.earlierWithContent(w.pageId, w.contentId, w.revisionId);
+  const restored = p.oldText === null || w.textIsNew ? undefined : stores.revisions.earlierWithContent(w.pageId, w.contentId, w.revisionId);
   const reverted = new Set(p.input.reverts ?? []);
   if (restored !== undefined) {
     tags.add('revert');

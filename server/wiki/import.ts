@@ -183,7 +183,7 @@ export class HistoryImporter {
         minor: r.minor, size: content.size, sha1: content.sha1, timestamp: r.timestamp, ip: null,
       });
       const authors = prepareAuthors(this.stores, parentId === null ? undefined : { id: parentId, text: parentText! }, r.source);
-      const later = noteAuthors(this.stores, { revisionId: latestId, pageId, parentId, contentId: content.id, text: r.source }, authors);
+      const later = noteAuthors(this.stores, { revisionId: latestId, pageId, parentId, contentId: content.id, textIsNew: content.stored, text: r.source }, authors);
       if (later) deferred.push(later);
       this.recordTagsAndRisk(latestId, actor, parentText, r);
       this.stores.actors.countEditOf(actor.id);

@@ -189,7 +189,7 @@ class Loader {
     if (tags.length > 0) this.stores.revisions.addTags(id, tags);
     // The loader runs alone: no text is too big to derive inline (a save would defer it past its commit).
     const authors = prepareAuthors(this.stores, parent, text, Infinity);
-    finishDeferredAuthors(this.stores, noteAuthors(this.stores, { revisionId: id, pageId: page.id, parentId: parent?.id ?? null, contentId: content.id, text }, authors));
+    finishDeferredAuthors(this.stores, noteAuthors(this.stores, { revisionId: id, pageId: page.id, parentId: parent?.id ?? null, contentId: content.id, textIsNew: content.stored, text }, authors));
     this.stores.actors.countEditOf(actor.id);
     page.text = text;
     page.latest = id;

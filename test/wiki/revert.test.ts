@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createUser, makeTestApp, revisionCount } from '../helpers/app.js';
 import { planRollback, planUndo, restoreRevision, rollback, undoRevision } from '../../server/wiki/revert.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { parseTitle } from '../../server/wiki/title.js';
+import { REVERT_DEPTH } from '../../server/db/revisions.js';
 import type { Actor } from '../../server/wiki/types.js';
 
 const T = parseTitle;
@@ -133,5 +134,31 @@ describe('refusals write nothing', () => {
     expect(outcome).toBe(code);
     expect(revisionCount(c.wiki)).toBe(before);
     expect(c.s.log.list({ limit: 5 })).toEqual([]);
+  });
+});
+
+describe('how far back a text restored by hand counts as a revert', () => {
+  it('tags a restore of one of the last REVERT_DEPTH revisions and what it undid; an older text is an ordinary edit', () => {
+    const c = setup();
+    // r1 base .. r4, then edits until the base is REVERT_DEPTH revisions back (r1 is the oldest of the last REVERT_DEPTH).
+    const edits: number[] = [];
+    for (let i = 0; edits.length + 4 < REVERT_DEPTH; i++) edits.push(c.save(c.bob, `${c.t.t4}\n\nEdit ${i}.`));
+    const restore = c.save(c.alice, base);
+    expect(tagsOf(c, restore)).toContain('revert');
+    for (const id of [c.r[2]!, c.r[3]!, c.r[4]!, ...edits]) expect(tagsOf(c, id)).toContain('reverted');
+    // Now the first text is one more back than that: saved again, it is not a revert.
+    c.save(c.bob, `${c.t.t4}\n\nOne more.`);
+    for (let i = 0; i < REVERT_DEPTH - 1; i++) c.save(c.bob, `${c.t.t4}\n\nLater ${i}.`);
+    const again = c.save(c.alice, c.t.t2);
+    expect(tagsOf(c, again)).not.toContain('revert');
+  });
+
+  it('does not look at all when the save stored a text never seen before', () => {
+    const c = setup();
+    const look = vi.spyOn(c.s.revisions, 'earlierWithContent');
+    c.save(c.bob, 'A text nobody wrote before.');
+    expect(look).not.toHaveBeenCalled();
+    c.save(c.bob, base);
+    expect(look).toHaveBeenCalled();
   });
 });
