@@ -31,12 +31,18 @@ export const PREFIX_FROM = 3;
  * undefined when the query has no words at all.
  */
 export function ftsExpression(query: string): string | undefined {
-  const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
-  if (!words || words.length === 0) return undefined;
+  const { kept } = queryWords(query);
+  if (kept.length === 0) return undefined;
+  return kept.map((w, i) => (i === kept.length - 1 && [...w].length >= PREFIX_FROM ? `"${w}"*` : `"${w}"`)).join(' ');
+}
+
+/** The query's words that ftsExpression searches for, and the stop words it leaves out (none when they are all the query has). */
+export function queryWords(query: string): { kept: string[]; leftOut: string[] } {
+  const words = query.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? [];
   // Stop words are not in the index's body (db/search.ts): only a query of nothing else looks for them, in titles.
   const meaningful = words.filter((w) => !isStopWord(w));
-  const kept = (meaningful.length > 0 ? meaningful : words).slice(0, 32);
-  return kept.map((w, i) => (i === kept.length - 1 && [...w].length >= PREFIX_FROM ? `"${w}"*` : `"${w}"`)).join(' ');
+  if (meaningful.length === 0) return { kept: words.slice(0, 32), leftOut: [] };
+  return { kept: meaningful.slice(0, 32), leftOut: [...new Set(words.filter((w) => isStopWord(w)).map((w) => w.toLowerCase()))] };
 }
 
 export function searchPages(stores: Stores, query: string, limit: number, offset = 0): SearchResult[] {

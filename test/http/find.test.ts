@@ -112,6 +112,22 @@ describe('full-text search', () => {
     expect(res.text).toContain('<ol class="search-results" start="2">');
   });
 
+  it('leaves common words out, says which, and still finds a title made of nothing else', async () => {
+    const { app, wiki } = makeTestApp();
+    createPages(wiki, 1, () => ({ title: 'Internet', source: 'The history of the internet is a history of peers.' }));
+    createPages(wiki, 1, () => ({ title: 'The Who', source: 'A band from London.' }));
+    createPages(wiki, 1, () => ({ title: 'Archive', source: 'Who kept it? The volunteers of the archive.' }));
+    const res = await request(app).get('/special/search?q=history+of+THE+internet&fulltext=1');
+    expect(res.text).toContain('href="/wiki/Internet"');
+    expect(res.text).toContain('Common words were left out of this search: <q>of</q>, <q>the</q>.');
+    expect(res.text).toContain('<a href="/wiki/Help:Searching">How search works</a>');
+    // Only stop words: searched for, in titles; nothing is said to be left out.
+    const who = await request(app).get('/special/search?q=the+who&fulltext=1');
+    expect(who.text).toContain('href="/wiki/The_Who"');
+    expect(who.text).not.toContain('href="/wiki/Archive"');
+    expect(who.text).not.toContain('Common words were left out');
+  });
+
   it('pages through results in HTML with previous and next links', async () => {
     const { app, wiki } = makeTestApp();
     createPages(wiki, 25, (i) => ({ title: `Topic ${String(i).padStart(2, '0')}`, source: 'About peers.' }));

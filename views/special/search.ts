@@ -14,6 +14,8 @@ export interface SearchModel {
   hasMore: boolean;
   /** A title the query could be created as, when no page has it. */
   createTitle?: string;
+  /** Common words the search left out (wiki/search.ts queryWords). */
+  leftOut: string[];
 }
 
 export function searchPage(ctx: ViewContext, m: SearchModel): Html {
@@ -26,6 +28,7 @@ export function searchPage(ctx: ViewContext, m: SearchModel): Html {
         <input type="hidden" name="fulltext" value="1">
         <button type="submit">Search</button>
       </form>
+      ${m.leftOut.length ? html`<p class="search-note">Common words were left out of this search: ${m.leftOut.map((w, i) => html`${i ? ', ' : ''}<q>${w}</q>`)}. <a href="${wikiPath('Help:Searching')}">How search works</a></p>` : null}
       ${m.createTitle ? html`<p>There is no page titled "${m.createTitle}". <a href="${wikiPath(m.createTitle)}?action=edit">Create it</a>.</p>` : null}
       ${m.query && m.results.length === 0 ? html`<p class="no-results">No pages match "${m.query}".</p>` : null}
       ${resultSections(m)}

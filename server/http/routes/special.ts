@@ -12,7 +12,7 @@ import { contributionsPage } from '../../../views/special/contributions.js';
 import { changesFeed } from '../../../views/feeds/changes.js';
 import { ATOM_CONTENT_TYPE } from '../../../views/feeds/atom.js';
 import { pageContext, sendHtml } from '../views.js';
-import { exactTitleMatch, searchPagesAsync, titlesStartingWith } from '../../wiki/search.js';
+import { exactTitleMatch, queryWords, searchPagesAsync, titlesStartingWith } from '../../wiki/search.js';
 import { normalUserName, tryParseTitle, wikiPath } from '../../wiki/title.js';
 import { searchPage, suggestions } from '../../../views/special/search.js';
 import { specialPagesPage } from '../../../views/special/specialPages.js';
@@ -41,6 +41,7 @@ export function specialRoutes({ stores, config, act }: RouteDeps): Router {
       offset: from,
       limit: size,
       hasMore: results.length > size,
+      leftOut: queryWords(query).leftOut,
       createTitle: title && !stores.pages.byTitle(title) ? title.text : undefined,
     }));
   });
