@@ -56,6 +56,7 @@ export class IntegrityStore {
         `SELECT (SELECT count(*) FROM link WHERE ${notLive('from_page')}) + (SELECT count(*) FROM category_link WHERE ${notLive('page_id')}) AS n`,
       ),
       deleteSearch: db.prepare(`DELETE FROM search_index WHERE ${notLive(PAGE_OF_ROW)}`),
+      deleteTitles: db.prepare(`DELETE FROM title_index WHERE ${notLive('rowid')}`),
       deleteLinks: db.prepare(`DELETE FROM link WHERE ${notLive('from_page')}`),
       deleteCategories: db.prepare(`DELETE FROM category_link WHERE ${notLive('page_id')}`),
     };
@@ -110,6 +111,7 @@ export class IntegrityStore {
   /** Delete what staleIndexRows counts. */
   clearStaleIndexRows(): void {
     this.staleStmts.deleteSearch.run();
+    this.staleStmts.deleteTitles.run();
     this.staleStmts.deleteLinks.run();
     this.staleStmts.deleteCategories.run();
   }

@@ -83,9 +83,10 @@ export function chunksOf(text: string): string[] {
 export class SearchStore {
   private readonly remove;
   private readonly insert;
+  private readonly removeTitle;
+  private readonly insertTitle;
   private readonly has;
-  private readonly ranked;
-  private readonly titlePages;
+  private readonly bodyRanked;
   private readonly titles;
   private readonly titleRanked;
   private readonly enqueueStmt;
@@ -102,6 +103,8 @@ export class SearchStore {
     this.remove = db.prepare('DELETE FROM search_index WHERE rowid = ?');
     this.titles = db.prepare<[string], { id: number; title: string }>('SELECT id, title FROM page WHERE id IN (SELECT value FROM json_each(?))');
     this.insert = db.prepare('INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)');
+    this.removeTitle = db.prepare('DELETE FROM title_index WHERE rowid = ?');
+    this.insertTitle = db.prepare('INSERT INTO title_index (rowid, title) VALUES (?, ?)');
     this.has = db.prepare<[number], number>('SELECT 1 FROM search_index WHERE rowid = ?').pluck();
     this.enqueueStmt = db.prepare('INSERT OR REPLACE INTO search_queue (page_id, revision_id) VALUES (?, ?)');
     this.dequeueStmt = db.prepare('DELETE FROM search_queue WHERE page_id = ? AND revision_id = ?');
@@ -110,35 +113,20 @@ export class SearchStore {
       'SELECT page_id AS pageId, revision_id AS revisionId FROM search_queue ORDER BY page_id LIMIT ?',
     );
     this.anyQueuedStmt = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM search_queue)').pluck();
-    // Pages whose title has every word come first (every chunk carries the title, so a page's
-    // chunks agree on it); within each group bm25 ranks, with title matches weighing ten times body
-    // matches. A page is ranked, and excerpted, by its best chunk. Excerpts are made afterwards, for
-    // the pages shown only (wiki/searchExcerpt.ts).
-    // Both tiers: every title match (fewer than a page of results here), then the body matches,
-    // at most BODY_BUDGET of them. A title match is ranked by its score with title words counted
-    // twice, as in the title tier alone, so the order does not depend on which query ran.
-    this.ranked = db.prepare<{ q: string; both: string; limit: number; offset: number; budget: number }, { id: number; row: number; inTitle: number }>(
-      `WITH hit AS MATERIALIZED (
-         SELECT rowid AS row, ${PAGE_OF_ROW} AS id, 1 AS inTitle, bm25(search_index, 10.0, 1.0) AS score
-         FROM search_index WHERE search_index MATCH @both
-         UNION ALL
-         SELECT * FROM (SELECT rowid AS row, ${PAGE_OF_ROW} AS id, 0 AS inTitle, bm25(search_index, 10.0, 1.0) AS score
-                        FROM search_index WHERE search_index MATCH @q LIMIT @budget))
-       SELECT id, row, max(inTitle) AS inTitle FROM hit GROUP BY id ORDER BY max(inTitle) DESC, min(score), id
-       LIMIT @limit OFFSET @offset`,
-    );
-    // The first tier alone: pages with every word in the title, few next to the body matches of a
-    // common word (1,825 against 56,649 for "network" at 100,000 pages). Only when it holds the
-    // whole page of results asked for is the body ranked not at all.
-    this.titlePages = db.prepare<{ inTitle: string; upTo: number }, number>(
-      `SELECT count(*) FROM (SELECT DISTINCT ${PAGE_OF_ROW} FROM search_index WHERE search_index MATCH @inTitle LIMIT @upTo)`,
+    // Two tiers (wiki/search.ts shows them as two sections): pages with every word in the title,
+    // ranked by bm25 over their titles (title_index: only titles are read, however common the
+    // word is in page text); then the pages matched by their text, ranked by bm25 over title and
+    // text (title words weighing ten times), a page by its best chunk, at most BODY_BUDGET of the
+    // matches ranked. Excerpts are made afterwards, for the pages shown only (wiki/searchExcerpt.ts).
+    this.titleRanked = db.prepare<{ q: string; budget: number; upTo: number }, number>(
+      `SELECT id FROM (SELECT rowid AS id, bm25(title_index) AS score FROM title_index WHERE title_index MATCH @q LIMIT @budget)
+       ORDER BY score, id LIMIT @upTo`,
     ).pluck();
-    this.titleRanked = db.prepare<{ both: string; limit: number; offset: number; budget: number }, { id: number; row: number; inTitle: number }>(
+    this.bodyRanked = db.prepare<{ q: string; budget: number; upTo: number }, { id: number; row: number }>(
       `WITH hit AS MATERIALIZED (
          SELECT rowid AS row, ${PAGE_OF_ROW} AS id, bm25(search_index, 10.0, 1.0) AS score
-         FROM search_index WHERE search_index MATCH @both LIMIT @budget)
-       SELECT id, row, 1 AS inTitle FROM hit GROUP BY id ORDER BY min(score), id
-       LIMIT @limit OFFSET @offset`,
+         FROM search_index WHERE search_index MATCH @q LIMIT @budget)
+       SELECT id, row, min(score) AS best FROM hit GROUP BY id ORDER BY best, id LIMIT @upTo`,
     );
   }
 
@@ -156,14 +144,21 @@ export class SearchStore {
   put(pageId: number, title: string, body: string): void {
     const chunks = chunksOf(body);
     chunks.forEach((chunk, k) => this.putChunk(pageId, k, title, chunk));
-    for (let k = this.chunkCount(pageId) - 1; k >= chunks.length; k--) this.remove.run(pageId + k * STRIDE);
+    for (let k = this.chunkCount(pageId) - 1; k >= chunks.length; k--) this.removeRow(pageId + k * STRIDE);
   }
 
-  /** Index chunk `k` of a page (replacing what that chunk held). */
+  /** Index chunk `k` of a page (replacing what that chunk held); chunk 0 brings the page's title_index row. */
   putChunk(pageId: number, k: number, title: string, chunk: string): void {
     const row = pageId + k * STRIDE;
-    this.remove.run(row);
+    this.removeRow(row);
     this.insert.run(row, withoutControls(title), withoutControls(withoutStopWords(chunk)));
+    if (k === 0) this.insertTitle.run(pageId, withoutControls(title));
+  }
+
+  /** Take a search_index row out, and with chunk 0 the page's title_index row. */
+  private removeRow(row: number): void {
+    this.remove.run(row);
+    if (row < STRIDE) this.removeTitle.run(row);
   }
 
 
@@ -171,13 +166,13 @@ export class SearchStore {
   dropLastChunkFrom(pageId: number, from: number): boolean {
     const n = this.chunkCount(pageId);
     if (n <= from) return false;
-    this.remove.run(pageId + (n - 1) * STRIDE);
+    this.removeRow(pageId + (n - 1) * STRIDE);
     return true;
   }
 
   delete(pageId: number): void {
     this.dequeueAnyStmt.run(pageId);
-    for (let k = this.chunkCount(pageId) - 1; k >= 0; k--) this.remove.run(pageId + k * STRIDE);
+    for (let k = this.chunkCount(pageId) - 1; k >= 0; k--) this.removeRow(pageId + k * STRIDE);
   }
 
   /** Queue the page's entry to be written from `revisionId`, its latest revision (wiki/searchQueue.ts); replaces an earlier queued one. */
@@ -206,20 +201,23 @@ export class SearchStore {
    * \u0001 and \u0002 so the caller can escape the text and then turn them into <mark>.
    */
   search(expression: string, limit: number, offset: number): SearchHit[] {
-    const inTitle = `title : (${expression})`;
     const need = offset + limit;
-    // When title matches alone fill the page asked for, they are ranked among themselves (bm25 over
-    // the whole text, title words counted twice) and the body's matches are not looked at.
-    const both = `(${expression}) AND (${inTitle})`;
-    const ranked =
-      this.titlePages.get({ inTitle, upTo: need }) === need
-        ? this.titleRanked.all({ both, limit, offset, budget: this.budget })
-        : this.ranked.all({ q: expression, both, limit, offset, budget: this.budget });
-    if (ranked.length === 0) return [];
-    const titles = new Map(this.titles.all(JSON.stringify(ranked.map((r) => r.id))).map((t) => [t.id, t.title]));
-    return ranked.flatMap((r) => {
+    const titled = this.titleRanked.all({ q: expression, budget: this.budget, upTo: need });
+    const ranked: Array<{ id: number; row: number; inTitle: boolean }> = titled.map((id) => ({ id, row: id, inTitle: true }));
+    // When title matches alone fill the page asked for, the text's matches are not looked at.
+    if (ranked.length < need) {
+      const inTitle = new Set(titled);
+      for (const r of this.bodyRanked.all({ q: expression, budget: this.budget, upTo: need })) {
+        if (ranked.length >= need) break;
+        if (!inTitle.has(r.id)) ranked.push({ id: r.id, row: r.row, inTitle: false });
+      }
+    }
+    const shown = ranked.slice(offset, need);
+    if (shown.length === 0) return [];
+    const titles = new Map(this.titles.all(JSON.stringify(shown.map((r) => r.id))).map((t) => [t.id, t.title]));
+    return shown.flatMap((r) => {
       const title = titles.get(r.id);
-      return title === undefined ? [] : [{ id: r.id, title, inTitle: r.inTitle === 1, chunk: Math.floor(r.row / STRIDE) }];
+      return title === undefined ? [] : [{ id: r.id, title, inTitle: r.inTitle, chunk: Math.floor(r.row / STRIDE) }];
     });
   }
 }

@@ -77,8 +77,11 @@ describe('IntegrityStore', () => {
     const links = () => db.prepare('SELECT count(*) FROM link').pluck().get();
     expect(check.staleIndexRows().links).toBe(2);
     expect(check.staleIndexRows().search).toBeGreaterThan(0); // its search entry too
+    const titleRow = () => db.prepare('SELECT count(*) FROM title_index WHERE rowid = ?').pluck().get(b.page.id);
+    expect(titleRow()).toBe(1);
     check.clearStaleIndexRows();
     expect(check.staleIndexRows()).toEqual({ search: 0, links: 0 });
+    expect(titleRow()).toBe(0); // and its title
     expect(links()).toBe(1); // A → B stays
     expect(db.prepare('SELECT count(*) FROM category_link WHERE page_id = ?').pluck().get(a.page.id)).toBe(1);
     expect(check.missingFromSearch(10).count).toBe(0);

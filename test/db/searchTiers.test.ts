@@ -1,7 +1,7 @@
 /** SearchStore.search: title matches first, then bm25; the work bounded for common words. */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../server/db/migrate.js';
+import { loadMigrations, migrate } from '../../server/db/migrate.js';
 import { SearchStore } from '../../server/db/search.js';
 
 /** An index of `titled` pages with "harbour" in the title and `bodies` with it only in the text. */
@@ -59,5 +59,41 @@ describe('search tiers', () => {
     const first = titles(search, 10, 0);
     expect(first.slice(0, 3).every((t) => t.startsWith('Harbour'))).toBe(true);
     expect(first).toHaveLength(10);
+  });
+});
+
+describe('title_index: the titles, in step with search_index', () => {
+  const count = (db: Database.Database) => db.prepare('SELECT count(*) FROM title_index').pluck().get() as number;
+  const titleHits = (db: Database.Database, word: string) =>
+    db.prepare('SELECT rowid FROM title_index WHERE title_index MATCH ? ORDER BY rowid').pluck().all(`"${word}"`) as number[];
+
+  it('follows puts, renames, deletions and a page cut back to nothing', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const search = new SearchStore(db);
+    search.put(1, 'Harbour master', 'boats');
+    search.put(2, 'Lighthouse', 'harbour lights');
+    expect(titleHits(db, 'harbour')).toEqual([1]);
+    // Renamed (a move indexes the page again under its new title).
+    search.put(1, 'Port authority', 'boats');
+    expect(titleHits(db, 'harbour')).toEqual([]);
+    expect(titleHits(db, 'port')).toEqual([1]);
+    search.delete(2);
+    expect(titleHits(db, 'lighthouse')).toEqual([]);
+    expect(count(db)).toBe(1);
+    // The last chunk taken out is chunk 0: the title goes with it.
+    expect(search.dropLastChunkFrom(1, 0)).toBe(true);
+    expect(count(db)).toBe(0);
+  });
+
+  it('is filled from the search index when migration 0023 runs on an older database', () => {
+    const db = new Database(':memory:');
+    const all = loadMigrations();
+    migrate(db, all.filter((m) => m.id < 23));
+    db.exec(`INSERT INTO page (id, title, created_at) VALUES (1, 'Harbour', 't'), (2, 'Lighthouse', 't'), (3, 'Unindexed harbour', 't');
+      INSERT INTO search_index (rowid, title, body) VALUES (1, 'Harbour', 'boats'), (2, 'Lighthouse', 'harbour'), (${2 ** 40 + 1}, 'Harbour', 'second chunk');`);
+    migrate(db, all);
+    expect(titleHits(db, 'harbour')).toEqual([1]);
+    expect(count(db)).toBe(2);
   });
 });
