@@ -62,6 +62,8 @@ describe('stop words', () => {
     expect(withoutStopWords('The history of THE internet, and then there were these: Thebes, theory, isle.')).toBe(
       ' history   internet,     : Thebes, theory, isle.',
     );
+    // Whole words only: not inside a word, nor beside a combining mark or a digit.
+    expect(withoutStopWords('theory the\u0301 the1 1the ab-the-cd IT')).toBe('theory the\u0301 the1 1the ab--cd ');
     expect(isStopWord('The')).toBe(true);
     expect(isStopWord('thé')).toBe(false);
     const { wiki } = makeTestApp();

@@ -13,7 +13,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { inheritAuthors } from '../../server/wiki/blame.js';
-import { chunksOf } from '../../server/db/search.js';
+import { chunksOf, withoutStopWords } from '../../server/db/search.js';
 import { applyDelta, makeDelta } from '../../server/db/delta.js';
 import { makeExcerpt, skim } from '../../server/wiki/searchExcerpt.js';
 import { compareTexts, type CompareOptions } from '../../server/wiki/diff.js';
@@ -238,6 +238,18 @@ describe('search chunks grow linearly', () => {
     { name: 'words', make: (n: number) => 'word '.repeat(n / 5) },
   ])('chunksOf: $name', (family) => {
     expectNearLinear(family, (text) => chunksOf(text), 512 * KiB, 7);
+  });
+});
+
+describe('stop words are taken out linearly', () => {
+  it.each([
+    { name: 'stop words only', make: (n: number) => 'the a of '.repeat(n / 9) },
+    { name: 'near misses', make: (n: number) => 'thee ofa tho '.repeat(n / 13) },
+    { name: 'one-letter words', make: (n: number) => '# h\n'.repeat(n / 4) },
+    { name: 'no break at all', make: (n: number) => 'the'.repeat(n / 3) },
+    { name: 'marks between letters', make: (n: number) => 'the\u0301 '.repeat(n / 5) },
+  ])('withoutStopWords: $name', (family) => {
+    expectNearLinear(family, (text) => withoutStopWords(text), 512 * KiB, 7);
   });
 });
 
