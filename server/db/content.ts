@@ -168,7 +168,8 @@ export class ContentStore {
   private readonly newestDictionaryStmt;
   private readonly storeDictionaryStmt;
   private readonly lastContentStmt;
-  private readonly sampleStmt;
+  private readonly pageEndsStmt;
+  private readonly samplePageStmt;
   private readonly dictionaries = new Map<number, Buffer>();
   /** The newest dictionary this store knows of (undefined: not looked up yet; null: there is none). */
   private newest: Dictionary | null | undefined;
@@ -213,11 +214,14 @@ export class ContentStore {
     );
     this.storeDictionaryStmt = db.prepare('INSERT INTO content_dictionary (data, trained_at) VALUES (?, ?)');
     this.lastContentStmt = db.prepare<[], number | null>('SELECT max(id) FROM content').pluck();
-    // The first whole text worth compressing from a content id on: SAMPLE_TEXTS such lookups spread
-    // over the ids sample the wiki's texts (mostly pages' latest ones) in as many index steps.
-    this.sampleStmt = db.prepare<[number, number], number>(
-      'SELECT id FROM content WHERE id >= ? AND base_id IS NULL AND size >= ? ORDER BY id LIMIT 1',
-    ).pluck();
+    // The newest text of the first page with a revision from a page id on (along revision_page):
+    // SAMPLE_TEXTS such lookups spread over the page ids sample that many different pages.
+    this.pageEndsStmt = db.prepare<[], { lo: number | null; hi: number | null }>('SELECT min(id) AS lo, max(id) AS hi FROM page');
+    this.samplePageStmt = db.prepare<[number], { pageId: number; contentId: number; size: number }>(
+      `SELECT p.id AS pageId, r.content_id AS contentId, r.size FROM page p
+       JOIN revision r ON r.id = (SELECT id FROM revision WHERE page_id = p.id ORDER BY id DESC LIMIT 1)
+       WHERE p.id >= ? ORDER BY p.id LIMIT 1`,
+    );
   }
 
   /**
@@ -427,7 +431,7 @@ export class ContentStore {
     const last = this.lastContentStmt.get() ?? 0;
     const due = newest ? last >= newest.trainedAt * RETRAIN_GROWTH : last >= this.untrainedAt * RETRAIN_GROWTH;
     if (!due) return newest;
-    const data = trainDictionary(this.sampleTexts(last));
+    const data = trainDictionary(this.sampleTexts());
     if (!data) {
       this.untrainedAt = Math.max(1, last);
       return newest;
@@ -437,18 +441,21 @@ export class ContentStore {
   }
 
   /**
-   * Up to SAMPLE_TEXTS whole texts spread evenly over the content ids up to `last`: most are pages'
-   * latest texts, the rest texts kept whole at a chain's limit. Each is one row, read in one step.
+   * The newest texts of up to SAMPLE_TEXTS pages spread evenly over the page ids, one text a page:
+   * a phrase the dictionary takes from several samples is then in several pages, never only in the
+   * versions of one (dictionary.ts). Each is the newest revision's text, whole or a short run away.
    */
-  private sampleTexts(last: number): string[] {
+  private sampleTexts(): string[] {
+    const ends = this.pageEndsStmt.get();
+    if (!ends || ends.lo === null || ends.hi === null) return [];
     const out: string[] = [];
-    let seen = 0;
-    const step = Math.max(1, last / SAMPLE_TEXTS);
-    for (let at = 1; at <= last && out.length < SAMPLE_TEXTS; at += step) {
-      const id = this.sampleStmt.get(Math.max(Math.floor(at), seen + 1), COMPRESS_FROM);
-      if (id === undefined) break;
-      seen = id;
-      out.push(this.decode(this.row(id)).toString('utf8'));
+    let next = ends.lo;
+    const step = Math.max(1, (ends.hi - ends.lo + 1) / SAMPLE_TEXTS);
+    for (let at = ends.lo; at <= ends.hi && out.length < SAMPLE_TEXTS; at += step) {
+      const hit = this.samplePageStmt.get(Math.max(Math.floor(at), next));
+      if (!hit) break;
+      next = hit.pageId + 1;
+      if (hit.size >= COMPRESS_FROM) out.push(this.read(hit.contentId));
     }
     return out;
   }

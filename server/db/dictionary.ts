@@ -5,9 +5,10 @@
  * latest texts of the benchmark's generated wiki deflate to 37% of their size instead of 49%
  * (zstd's trained dictionaries, with zlib's preset dictionary).
  *
- * Only words and two-word phrases found in at least MIN_TEXTS of the sampled texts go in, never a
- * passage of one page: a dictionary outlives every text it was trained on (rows compressed with it
- * need it), so it must hold nothing that deleting or suppressing a page should take away.
+ * The samples are the newest texts of different pages (content.ts), and only words and two-word
+ * phrases found in at least MIN_TEXTS of them go in, never a passage of one page: a dictionary
+ * outlives every text it was trained on (rows compressed with it need it), so it must hold nothing
+ * that deleting or suppressing a page should take away.
  */
 
 /** zlib's window: a longer dictionary is cut to its last 32 KiB. */
@@ -18,7 +19,7 @@ export const MIN_SAMPLES = 16;
 export const SAMPLE_TEXTS = 64;
 /** A sampled text counts with at most this many characters: training is bounded whatever the pages hold. */
 export const SAMPLE_CHARS = 16 * 1024;
-/** A word or phrase must be in this many sampled texts to go in. */
+/** A word or phrase must be in this many sampled texts (so many different pages) to go in. */
 const MIN_TEXTS = 3;
 
 /** A word with the spaces after it: the unit the dictionary is made of (any script, no stemming). */

@@ -90,6 +90,24 @@ describe('deflate dictionaries trained on the wiki', () => {
     expect(other.verify(0, 10_000).bad).toEqual([]);
   });
 
+  it('samples one text a page: a passage every version of one page holds stays out', () => {
+    const { wiki } = makeTestApp();
+    const actor = createUser(wiki);
+    // One page saved many times, each version holding the same private sentence; then enough other pages to train on.
+    let base: number | null = null;
+    for (let i = 0; i < 30; i++) {
+      base = saveEdit(wiki.stores, { title: parseTitle('Family recipes'), source: `${article(500 + i)}\nThe secret ingredient of grandmother lives in Tallinn.`, baseId: base, actor }).revision.id;
+    }
+    savePages(wiki, 0, 20);
+    wiki.stores.transaction(() => wiki.stores.content.compressQueued(1000));
+    const stored = wiki.db.prepare('SELECT data FROM content_dictionary').pluck().all() as Buffer[];
+    expect(stored).toHaveLength(1);
+    const text = stored[0]!.toString('utf8');
+    expect(text).toContain('the ');
+    expect(text).not.toContain('grandmother');
+    expect(text).not.toContain('Tallinn');
+  });
+
   it('trains a new one as the wiki grows; texts deflated with the old one keep it and still read', () => {
     const { wiki } = makeTestApp();
     const content = wiki.stores.content;
