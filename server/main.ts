@@ -32,7 +32,7 @@ function open(config: Config, prepared: boolean, background: boolean): Wiki | un
   }
 }
 
-/** Stop what a process holds besides its sockets: text threads, the purge queue, the database. */
+/** Stop what a process holds besides its sockets: text processes, the purge queue, the database. */
 async function closeWiki(wiki: Wiki): Promise<void> {
   await wiki.workers.close();
   // Before the database: PURGEs still queued go out (for a bounded time) first.

@@ -3,7 +3,7 @@
  *
  * Two kinds of memory stay behind after a save, preview or first view of a megabyte-long text:
  * - garbage strings in V8's heap, which V8 under steady load lets grow to a multiple of what is live;
- * - freed C-heap memory (SQLite, V8's compiler zones, buffers, a text thread that has ended), which
+ * - freed C-heap memory (SQLite, V8's compiler zones, buffers), which
  *   glibc's malloc keeps in holes between live blocks and hands back only from the top of its heaps.
  *   Measured after eight 1 MiB renders: 20–30 MiB a worker that only malloc_trim(0) gives back.
  *
@@ -75,7 +75,7 @@ export function countRequest(): () => void {
   };
 }
 
-/** Other work that must be over before a trim: text threads alive (a thread's next megabyte-long job would fault every page given back in again). */
+/** Other work that must be over before a trim: a text process alive (a storm of megabyte-long jobs is on, whose texts pass through this process and would fault every page given back in again). */
 const quietChecks = new Set<() => boolean>();
 
 /** Register `quiet`, true while that part of the process holds no big work; returns its removal. */
@@ -98,7 +98,7 @@ const processSteps: ReliefSteps = { collect: () => exposedGc()?.(), trim: () => 
 
 /**
  * One relief QUIET_MS after the last call to soon(): the collection then, under load or not; the
- * trim only once no request is in flight and no text thread is alive, checked every QUIET_MS.
+ * trim only once no request is in flight and no text process is alive, checked every QUIET_MS.
  * The trim walks every arena holding its lock and madvises each free run of pages (6–37 ms after
  * 1 MiB renders, 125 ms for 100 MiB of holes), and each page it gives back is faulted in again,
  * zeroed, by the next big job. Run between the megabyte-long jobs of the hostile benchmark, on
@@ -125,7 +125,7 @@ export class MemoryRelief {
     this.timer.unref();
   }
 
-  /** Schedule the trim alone, for the next quiet moment (a text thread ended: its C-heap memory is free). */
+  /** Schedule the trim alone, for the next quiet moment soon() ends with it. */
   trimWhenIdle(): void {
     if (this.trimTimer) return;
     const attempt = () => {
@@ -140,5 +140,5 @@ export class MemoryRelief {
   }
 }
 
-/** The process's one relief: the HTTP layer calls it after big requests, the text threads when one ends. */
+/** The process's one relief: the HTTP layer calls it after big requests. */
 export const processRelief = new MemoryRelief();

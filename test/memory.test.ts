@@ -39,22 +39,22 @@ describe('MemoryRelief', () => {
     expect(trims).toBe(1);
   });
 
-  it('is not idle while a quiet check says big work is on (a text thread alive)', () => {
-    let threads = 1;
-    const remove = addQuietCheck(() => threads === 0);
+  it('is not idle while a quiet check says big work is on (a text process alive)', () => {
+    let processes = 1;
+    const remove = addQuietCheck(() => processes === 0);
     expect(idle()).toBe(false);
-    threads = 0;
+    processes = 0;
     expect(idle()).toBe(true);
-    threads = 1;
+    processes = 1;
     remove();
     expect(idle()).toBe(true);
   });
 
-  it('is not idle while a text pool has a thread alive, and is again once it is closed', async () => {
+  it('is not idle while a text pool has a process alive, and is again once it is closed', async () => {
     const workers = new TextWorkers({ offloadFrom: 10 });
     expect(idle()).toBe(true);
     await workers.run('saveFacts', { oldText: null, text: 'x'.repeat(100) }, 100);
-    expect(workers.threadCount).toBe(1);
+    expect(workers.processCount).toBe(1);
     expect(idle()).toBe(false);
     await workers.close();
     expect(idle()).toBe(true);

@@ -50,7 +50,7 @@ export interface PackedText {
 }
 
 /**
- * Hash a text for put() (pure): done before the save's write transaction, on a text thread for a
+ * Hash a text for put() (pure): done before the save's write transaction, in the text process for a
  * long text, so the transaction only writes. The bytes stay raw: put() queues a text worth
  * compressing in content_fresh and the background packer deflates it (compressQueued), unless a
  * newer revision replaces it first and it becomes a delta. Deflating an article in the save was a
@@ -236,7 +236,7 @@ export class ContentStore {
       if (found.base_id !== null) this.promote(found.id);
       return { id: found.id, sha1: p.sha1, size: found.size, stored: false };
     }
-    // Packed on a text thread, the bytes arrive as a plain Uint8Array: seen as a Buffer, not copied.
+    // Packed in the text process, the bytes arrive as a plain Uint8Array: seen as a Buffer, not copied.
     const data = Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
     const info = this.insert.run(p.sha1, p.size, p.encoding, data);
     const id = Number(info.lastInsertRowid);

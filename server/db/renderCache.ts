@@ -42,7 +42,7 @@ export class RenderCacheStore {
 
   /**
    * Store `html` (text, or its UTF-8 bytes) as rendered when the page's stamp was `touched`. Long
-   * HTML is stored deflated: `packed` when the caller has it deflated already (a text thread did
+   * HTML is stored deflated: `packed` when the caller has it deflated already (the text process did
    * it), else deflated here on the thread pool, off the event loop.
    */
   async put(revisionId: number, version: number, variant: string, touched: number, html: string | Buffer, packed?: Buffer): Promise<void> {

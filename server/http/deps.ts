@@ -12,7 +12,7 @@ export interface AppDeps {
   stores: Stores;
   config: Config;
   tokens: TokenService;
-  /** Threads for rendering, merging and comparing large texts off the event loop. */
+  /** The text process that renders, merges and compares large texts off the event loop (work/pool.ts). */
   workers: TextWorkers;
   /** The installation's secret (JWT_SECRET or the generated one), also keying CSRF tokens. */
   secret: string;

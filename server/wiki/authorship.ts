@@ -1,5 +1,5 @@
 /**
- * Line authorship from a parent's (pure, so blame's steps may run on a worker thread): which
+ * Line authorship from a parent's (pure, so blame's steps may run in the text process): which
  * revision wrote each line of a child text, given who wrote the parent's lines.
  */
 import { lineHunks, type DiffBudget } from './diff/lines.js';
@@ -48,7 +48,7 @@ export function inheritAuthors(
 
 /**
  * Line authorship as runs: [revision id, line count, revision id, line count, ...] from the first
- * line on. What is stored (db/blame.ts) and what crosses to a text thread and back: a page of
+ * line on. What is stored (db/blame.ts) and what crosses to the text process and back: a page of
  * 200,000 lines written by a few hands is a few numbers, where a number per line cost the event
  * loop over 100 ms a save to build, copy and compress.
  */
@@ -76,7 +76,7 @@ export function mapRunIds(runs: AuthorRuns, f: (id: number) => number): AuthorRu
   return runs.map((v, i) => (i % 2 === 0 ? f(v) : v));
 }
 
-/** inheritAuthors over runs: the parent's and the child's authorship as stored (pure, for a text thread). */
+/** inheritAuthors over runs: the parent's and the child's authorship as stored (pure, for the text process). */
 export function inheritRuns(parentText: string, parentRuns: AuthorRuns, childText: string, childId: number, recall: RecallSource[]): AuthorRuns {
   return runsOf(inheritAuthors(parentText.split('\n'), linesOf(parentRuns), childText.split('\n'), childId, recallMap(recall)));
 }
@@ -98,7 +98,7 @@ export interface RecallSource {
   authors: AuthorRuns;
 }
 
-/** Line text → first writer, from recallSources (pure, so it can run on a worker thread). */
+/** Line text → first writer, from recallSources (pure, so it can run in the text process). */
 export function recallMap(sources: RecallSource[]): Map<string, number> {
   const map = new Map<string, number>();
   // Walking back in time: older writers overwrite newer ones, so the first writer wins.

@@ -85,7 +85,7 @@ export function authorsOf(stores: Stores, rev: Revision, maxSteps = Infinity): A
 }
 
 /**
- * authorsOf with each step over large texts on a worker thread, so a cold blame holds the event
+ * authorsOf with each step over large texts in the text process, so a cold blame holds the event
  * loop only for one revision's reads and writes at a time. `between` runs after each step (the
  * background fill yields to other requests there: an inline step resolves without doing so).
  */

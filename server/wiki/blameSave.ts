@@ -1,7 +1,7 @@
 /**
  * Line authorship at save time: every new revision's is derived from its parent's in one step, so
  * no view ever replays a history. The step runs with the save's preparation, before its write
- * transaction (on a worker thread when the texts are large); the transaction only stores it. What
+ * transaction (in the text process when the texts are large); the transaction only stores it. What
  * could not be prepared (a big text on a synchronous path, a parent whose authorship is not stored
  * yet) is marked pending in the transaction and derived after the commit, as links.ts defers big
  * link updates; what needs a walk (an older database) goes to the background fill (blameFill.ts),
@@ -67,7 +67,7 @@ export function prepareAuthors(stores: Stores, parent: ParentText | undefined, t
   return step && inheritRuns(parent.text, step.parentAuthors, text, THIS_REVISION, step.recall);
 }
 
-/** prepareAuthors for texts of any size, the step on a worker thread when they are large. @throws WikiError busy as TextWorkers.run. */
+/** prepareAuthors for texts of any size, the step in the text process when they are large. @throws WikiError busy as TextWorkers.run. */
 export async function prepareAuthorsAsync(stores: Stores, workers: TextWorkers, parent: ParentText | undefined, text: string): Promise<AuthorRuns | undefined> {
   if (!parent) return firstAuthors(text, THIS_REVISION);
   const step = stepFrom(stores, parent);
@@ -163,7 +163,7 @@ export function finishDeferredAuthors(stores: Stores, d: DeferredAuthors | undef
 }
 
 /**
- * finishDeferredAuthors with the step on a worker thread when the texts are large. Never throws:
+ * finishDeferredAuthors with the step in the text process when the texts are large. Never throws:
  * the save has committed, so what cannot be done now (no stored parent authorship, a busy pool)
  * goes to the background fill.
  */

@@ -74,7 +74,7 @@ function revisionOrThrow(stores: Stores, id: number): Revision {
 /**
  * Compare revision `fromId` with `toId` (as given: callers that want the older first swap), or
  * `toId` with its parent when fromId is undefined. Context 'all' keeps every line for the views.
- * Large texts are compared on a worker thread (work/pool.ts).
+ * Large texts are compared in the text process (work/pool.ts).
  * @throws NotFoundError for a missing revision, InvalidInputError for revisions of two pages.
  */
 export async function compareRevisions(
@@ -101,7 +101,7 @@ export async function compareRevisions(
   return { older, newer, comparison };
 }
 
-/** compareTexts for texts that are not stored revisions (a form's text): on a worker thread when large. */
+/** compareTexts for texts that are not stored revisions (a form's text): in the text process when large. */
 export function compareTextsOffThread(workers: TextWorkers, oldText: string | null, newText: string | null, options: CompareOptions = {}): Promise<Comparison> {
   return workers.run('compare', { oldText, newText, options }, (oldText?.length ?? 0) + (newText?.length ?? 0));
 }

@@ -93,7 +93,7 @@ export function savePlanned<P extends SavePlan>(stores: Stores, plan: () => P, i
 
 /**
  * savePlanned with the slow part off the event loop: `planAsync` (the plan with its merge on the
- * worker threads; `plan` itself when absent) and the save's preparation run before the write
+ * text process; `plan` itself when absent) and the save's preparation run before the write
  * transaction; only if the page changed meanwhile is `plan` run again, inline, inside it.
  * @throws as savePlanned does; nothing is written then.
  */
@@ -121,7 +121,7 @@ export async function savePlannedAsync<P extends SavePlan>(
   return withAnchor(result, used.save.section);
 }
 
-/** saveEdit with the slow, pure part on a worker thread (prepareSaveAsync); the writes as saveEdit's. */
+/** saveEdit with the slow, pure part in the text process (prepareSaveAsync); the writes as saveEdit's. */
 export async function saveEditAsync(stores: Stores, workers: TextWorkers, input: SaveInput): Promise<SaveResult> {
   const p = await prepareSaveAsync(stores, workers, input);
   // commitSave prepares again, inline, only if a save landed while the worker ran: rare, and bounded.
@@ -156,7 +156,7 @@ export function commitSave(stores: Stores, prepared: PreparedSave): SaveResult {
   if (p.signedAs !== undefined && p.signedAs !== actor.name) p = prepareSave(stores, { ...input, actor });
   const analysis = p.analysis!;
   const pageId = page ? page.id : stores.pages.create(input.title, now);
-  // Hashed and compressed in the preparation (on a text thread for a long text): here it is only written.
+  // Hashed and compressed in the preparation (in the text process for a long text): here it is only written.
   const content = stores.content.put(p.packed ?? p.text);
   const revisionId = stores.revisions.insert({
     pageId,

@@ -104,7 +104,7 @@ export type RenderVariant = 'view' | 'old';
  * 'view' (the latest revision) carries section edit links and block authors; 'old' does not.
  * `imageHosts` is the config's externalImages (see RenderOptions); it is part of the cache key, so
  * HTML rendered under one image policy is never served under another. A large text is rendered on
- * a worker thread (renderOffThread), so a first view of a huge page stalls no other reader.
+ * the text process (renderOffThread), so a first view of a huge page stalls no other reader.
  * Block authors come from the authorship stored at save time; a view never derives it: when it is
  * not stored yet (an older database, a save whose authorship is still being derived), the view is
  * rendered without them, not cached, and the authorship derived in the background.
@@ -155,9 +155,9 @@ export async function renderSource(
 }
 
 /**
- * Render inline when the text is small; else on a worker thread in two steps (the link targets,
+ * Render inline when the text is small; else in the text process in two steps (the link targets,
  * then, once the database has said which exist, the HTML), so the thread never needs the database.
- * A thread's HTML comes back as UTF-8 bytes (and deflated when `job.pack` asks), an inline one as text.
+ * The text process's HTML comes back as UTF-8 bytes (and deflated when `job.pack` asks), an inline one as text.
  */
 const EXISTING_SLICE = 2000;
 

@@ -97,7 +97,7 @@ export function prepareSave(stores: Stores, input: SaveInput): PreparedSave {
 }
 
 /**
- * prepareSave with the merge and the text analysis on a worker thread when the texts are large,
+ * prepareSave with the merge and the text analysis in the text process when the texts are large,
  * so a 1 MiB save holds the event loop only for its reads and its writes.
  * @throws as saveEdit does, for the state it read.
  */

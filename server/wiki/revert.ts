@@ -71,7 +71,7 @@ export function planUndo(stores: Stores, title: Title, id: number): { page: Page
   return undoPlan(t, merge3(t.undoneText, t.parentText, t.latestText));
 }
 
-/** planUndo with the merge on the worker threads when the texts are large. @throws as planUndo. */
+/** planUndo with the merge in the text process when the texts are large. @throws as planUndo. */
 export async function planUndoAsync(stores: Stores, workers: TextWorkers, title: Title, id: number): Promise<{ page: Page; undone: Revision; text: string }> {
   const t = undoTexts(stores, title, id);
   const size = t.undoneText.length + t.parentText.length + t.latestText.length;
@@ -95,7 +95,7 @@ function undoSave(input: RevertInput, plan: { page: Page; undone: Revision; text
 }
 
 /**
- * Undo revision `id`, its merge and the save's analysis on the worker threads when large.
+ * Undo revision `id`, its merge and the save's analysis in the text process when large.
  * @throws EditConflictError when later edits overlap it (nothing is saved), NotFoundError,
  *   InvalidInputError (undoing a page's creation).
  */

@@ -1,4 +1,4 @@
-/** What a save stores beside its text, worked out from the texts alone (pure, so it may run on a worker thread). */
+/** What a save stores beside its text, worked out from the texts alone (pure, so it may run in the text process). */
 import { analyze, analyzeForIndex } from './markdown.js';
 import { changeBetween, rowCounts, type LinkChange } from '../db/links.js';
 import { packText, type PackedText } from '../db/content.js';

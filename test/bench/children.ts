@@ -14,7 +14,7 @@ export interface Child {
   pid: number;
   /** The last lines it printed (for error messages). */
   output(): string;
-  /** Resident memory now, in MiB: the largest of its child processes (cluster workers), or its own when it has none. */
+  /** Resident memory now, in MiB: the largest of its child processes (cluster workers) with the anonymous memory of what each started (a text process), or its own when it has none. */
   rssMb(): number;
   /** Processes serving: its children (cluster workers), or 1 when it serves by itself. */
   processes(): number;
@@ -110,20 +110,35 @@ export async function startChild(name: string, args: string[], env: Record<strin
   const url = await listeningUrl(name, child, () => log);
   const pid = child.pid!;
   const workers = () => childrenOf(pid);
+  const serving = () => (workers().length ? workers() : [pid]);
   return {
     url,
     pid,
     output: () => log,
-    rssMb: () => Math.max(0, ...(workers().length ? workers() : [pid]).map(rssMbOf)),
+    rssMb: () => Math.max(0, ...serving().map((p) => rssMbOf(p) + helpersAnonMb(p))),
     processes: () => Math.max(1, workers().length),
     memoryDetail: () => {
-      const largest = (workers().length ? workers() : [pid]).map(memoryOf).filter((m) => m !== undefined).sort((a, b) => b.rss - a.rss)[0];
+      const largest = serving()
+        .map((p) => ({ m: memoryOf(p), helpers: helpersAnonMb(p) }))
+        .filter((x) => x.m !== undefined)
+        .sort((a, b) => b.m!.rss + b.helpers - (a.m!.rss + a.helpers))[0];
       if (!largest) return '';
+      const { m, helpers } = { m: largest.m!, helpers: largest.helpers };
       const mb = (n: number) => n.toFixed(0);
-      return `${mb(largest.rss)} MiB resident: ${mb(largest.anon)} anonymous (heaps, buffers, stacks), ${mb(largest.file)} file-backed (mostly the node binary, shared by every worker); ${mb(largest.pss)} MiB its proportional share; ${largest.threads} threads`;
+      const text = helpers > 0 ? `, plus ${mb(helpers)} MiB anonymous in the text process it started (counted in rss_mb)` : '';
+      return `${mb(m.rss)} MiB resident: ${mb(m.anon)} anonymous (heaps, buffers, stacks), ${mb(m.file)} file-backed (mostly the node binary, shared by every worker); ${mb(m.pss)} MiB its proportional share; ${m.threads} threads${text}`;
     },
     stop: () => stopTracked(child, exited),
   };
+}
+
+/**
+ * The anonymous memory (heaps, buffers) of the processes a worker started (its text process, while
+ * one runs), in MiB: part of what the worker costs. Their file-backed pages are the node binary's,
+ * the same pages as the worker's own, so they are not counted twice.
+ */
+function helpersAnonMb(worker: number): number {
+  return descendantsOf(worker).reduce((sum, p) => sum + (memoryOf(p)?.anon ?? 0), 0);
 }
 
 function listeningUrl(name: string, child: ChildProcess, log: () => string): Promise<string> {

@@ -75,7 +75,7 @@ describe('content store', () => {
   });
 
 
-  it('hashes and compresses a long save\'s text before the write transaction, on a text thread', async () => {
+  it('hashes and compresses a long save\'s text before the write transaction, in the text process', async () => {
     const workers = new TextWorkers({ offloadFrom: 1000 });
     const { wiki } = makeTestApp({}, { workers });
     try {

@@ -4,7 +4,7 @@ import { browser, createUser, makeTestApp, revisionCount, tokenFor } from '../he
 import { TextWorkers } from '../../server/wiki/work/pool.js';
 import { parseTitle } from '../../server/wiki/title.js';
 
-// Every text goes to a worker thread here, so these tests run the threaded path of each route that
+// Every text goes to the text process here, so these tests run the offloaded path of each route that
 // hands large texts off: saves, merges, conflicts, undo, comparisons, previews.
 const workers = new TextWorkers({ offloadFrom: 1 });
 afterAll(() => workers.close());
@@ -18,7 +18,7 @@ function setup() {
 const put = (app: Parameters<typeof request>[0], auth: string, title: string, body: object) =>
   request(app).put(`/api/v1/page/${title}`).set('authorization', auth).send(body);
 
-describe('large texts on worker threads', () => {
+describe('large texts in the text process', () => {
   it('saves, merges a stale save, and reports an overlap with both texts', async () => {
     const { app, wiki, auth } = setup();
     const created = await request(app).post('/api/v1/page').set('authorization', auth).send({ title: 'T', source: 'one\ntwo\nthree\n[[Category:Open]]' });

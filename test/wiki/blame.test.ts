@@ -61,7 +61,7 @@ function setup() {
 }
 
 describe('blame', () => {
-  it('gives the same authors on worker threads as inline', async () => {
+  it('gives the same authors in the text process as inline', async () => {
     const { wiki, alice, bob, vandal, save } = setup();
     save(alice, 'Line one by Alice.\nLine two by Alice.\n');
     save(vandal, 'Line one by Alice.\n');
@@ -72,7 +72,7 @@ describe('blame', () => {
     const threads = new TextWorkers({ offloadFrom: 1 });
     try {
       expect(await authorsOfAsync(wiki.stores, r4, threads)).toEqual(inline);
-      expect(threads.threadCount).toBe(1);
+      expect(threads.processCount).toBe(1);
     } finally {
       await threads.close();
     }

@@ -116,7 +116,7 @@ describe('line authorship stored at save time', () => {
     expect(stored(wiki, r2.id)).toEqual([...stored(wiki, r1.id)!, r2.id]);
   });
 
-  it('derives a big text on a worker thread, off the event loop', async () => {
+  it('derives a big text in the text process, off the event loop', async () => {
     const workers = new TextWorkers({ offloadFrom: 10_000 });
     const { wiki } = makeTestApp({}, { workers });
     try {
@@ -128,7 +128,7 @@ describe('line authorship stored at save time', () => {
       const step = run.mock.calls.find(([name]) => name === 'inheritAuthors');
       expect(step).toBeDefined();
       expect(workers.offloads(step![2])).toBe(true);
-      expect(workers.threadCount).toBeGreaterThan(0);
+      expect(workers.processCount).toBeGreaterThan(0);
       expect(stored(wiki, r2.revision.id)).toEqual([r2.revision.id, ...stored(wiki, r1.revision.id)!]);
     } finally {
       await workers.close();

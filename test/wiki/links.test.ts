@@ -29,7 +29,7 @@ describe('derived rows: links, categories and the search entry', () => {
   });
 
   it('writes the change worked out from a big old text, without reading the rows, unless they drifted', async () => {
-    // Every text counts as big here, so the save works the change out on a worker thread.
+    // Every text counts as big here, so the save works the change out in the text process.
     const workers = new TextWorkers({ offloadFrom: 1 });
     const { wiki } = makeTestApp({}, { workers });
     try {

@@ -14,7 +14,7 @@ import { deflateRawSync } from 'node:zlib';
 /**
  * Who wrote which lines: runs of [revision id, line count], as stored (db/blame.ts), from the first
  * line on, and those revisions' author names. Runs, not a line each: a long page written by few
- * hands is a few numbers to send to a text thread, not hundreds of thousands.
+ * hands is a few numbers to send to the text process, not hundreds of thousands.
  */
 export interface LineAuthors {
   runs: number[];
@@ -51,7 +51,7 @@ export function blockAuthorLabel(authors: LineAuthors): (from: number, to: numbe
   };
 }
 
-/** A render whose HTML goes out as bytes, and is kept deflated when long: what a thread returns. */
+/** A render whose HTML goes out as bytes, and is kept deflated when long: what the text process returns. */
 export interface BytesJob extends RenderJob {
   /** Deflate the HTML too (zlib raw, at `level`) when it is `from` bytes or longer. */
   pack?: { from: number; level: number };

@@ -1,29 +1,36 @@
 /**
- * TextWorkers: pure text jobs (jobs.ts) on worker threads once their input is big, so no request's
- * text, however built, holds the event loop that every other reader waits on.
+ * TextWorkers: pure text jobs (jobs.ts) in a child process of their own once their input is big,
+ * so no request's text, however built, holds the event loop that every other reader waits on.
+ *
+ * A process, not a worker thread: V8 collects every isolate of a process with one pool of helper
+ * threads. A megabyte of hostile Markdown grows a job's heap to hundreds of MiB, and while a
+ * thread's collector worked through that, the event loop's own small collections waited for the
+ * same helpers: page views waited 200 ms and more behind one such job (bench, hostile phase). In a
+ * process of its own, at a lower priority with all its threads, the job's collections are its own,
+ * and its memory goes back to the system whole when the process is stopped.
  */
-import type { Worker } from 'node:worker_threads';
-import { startModuleWorker } from '../../threads.js';
-import { addQuietCheck, processRelief } from '../../memory.js';
+import type { ChildProcess } from 'node:child_process';
+import { forkModule } from '../../threads.js';
+import { addQuietCheck } from '../../memory.js';
 import { JOBS, type JobInput, type JobName, type JobOutput } from './jobs.js';
 import { WikiError } from '../errors.js';
 
 export interface WorkerOptions {
-  /** Worker threads (default 1): big jobs run in parallel up to this many, the rest queue. */
-  threads?: number;
-  /** Input size (UTF-16 units) from which a job goes to a worker; a round trip costs more than a small job. */
+  /** Text processes (default 1): big jobs run in parallel up to this many, the rest queue. */
+  processes?: number;
+  /** Input size (UTF-16 units) from which a job goes to a text process; a round trip costs more than a small job. */
   offloadFrom?: number;
   /** Jobs waiting beyond this many are refused with 503 rather than queued without bound. */
   maxQueue?: number;
-  /** A job running longer than this is stopped (its worker replaced) and answered with 503. */
+  /** A job running longer than this is stopped (its process replaced) and answered with 503. */
   timeoutMs?: number;
-  /** Run every job inline (no threads): for tools that run one job at a time. */
+  /** Run every job inline (no processes): for tools that run one job at a time. */
   inline?: boolean;
-  /** A thread with nothing to do for this long is stopped (default IDLE_MS). */
+  /** A process with nothing to do for this long is stopped (default IDLE_MS). */
   idleMs?: number;
   /** The same after a job of at least BIG_JOB units (default BIG_IDLE_MS). */
   bigIdleMs?: number;
-  /** A thread whose heap is past this many bytes after a job is stopped at once (default RETIRE_HEAP_BYTES). */
+  /** A process whose heap is past this many bytes after a job is stopped at once (default RETIRE_HEAP_BYTES). */
   retireHeapBytes?: number;
 }
 
@@ -40,44 +47,51 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** One thread and the job it is running, if any. */
+/** One text process and the job it is running, if any. */
 interface Slot {
-  worker: Worker;
+  child: ChildProcess;
   job?: Pending;
   timer?: NodeJS.Timeout;
-  /** Set while the thread waits for work: it is stopped when this fires. */
+  /** Set while the process waits for work: it is stopped when this fires. */
   idle?: NodeJS.Timeout;
 }
 
+/** What a text process sends back for a job (worker.ts). */
+interface Answer {
+  id: number;
+  output?: unknown;
+  error?: { message: string; code?: string };
+  heap?: number;
+}
+
 /**
- * A thread idle this long is stopped: its heap (tens of MiB after a megabyte-long text) goes back
- * to the system, and a process serving only small pages keeps none. The next big job starts one
- * again, in a few tens of milliseconds.
+ * A process idle this long is stopped: its memory (tens of MiB after a megabyte-long text) goes
+ * back to the system, and a wiki serving only small pages keeps none. The next big job starts one
+ * again, in well under a tenth of a second, off the event loop.
  */
 export const IDLE_MS = 30_000;
 
 /**
- * A job this big (UTF-16 units of input) leaves its thread holding tens of MiB more than it started
- * with (a render of 200 KiB of Markdown: 50 MiB, of 1 MiB: 110), whatever its heap says once the
- * job is done: V8 and the allocator keep what they grew. So a thread whose last job was this big
- * is stopped BIG_IDLE_MS after it, not IDLE_MS: long enough for the next job of the same request
- * (a view's links step, then its render) to reuse it, short enough that a worker is back near its
- * resting size a moment after the request.
+ * A job this big (UTF-16 units of input) leaves its process holding tens of MiB more than it
+ * started with (a render of 200 KiB of Markdown: 50 MiB, of 1 MiB: 110), whatever its heap says
+ * once the job is done: V8 and the allocator keep what they grew. So a process whose last job was
+ * this big is stopped BIG_IDLE_MS after it, not IDLE_MS: long enough for the next job of the same
+ * request (a view's links step, then its render) to reuse it, short enough that the memory is back
+ * a moment after the request.
  */
 export const BIG_JOB = 128 * 1024;
 export const BIG_IDLE_MS = 1_000;
 
 /**
- * A thread whose heap is past this after a job (a megabyte of hostile Markdown can take a thread's
- * heap to hundreds of MiB) is stopped at once rather than after IDLE_MS, so the process's memory
- * is back near its resting size (SPEC section 9: 150 MB a worker) as soon as the job is done. The
- * next big job starts a fresh thread in a few tens of milliseconds, off the event loop.
+ * A process whose heap is past this after a job (a megabyte of hostile Markdown can take it to
+ * hundreds of MiB) is stopped at once rather than after IDLE_MS, so the machine's memory is back
+ * near its resting size as soon as the job is done. The next big job starts a fresh one.
  */
 export const RETIRE_HEAP_BYTES = 48 * 1024 * 1024;
 
-/** A new thread running the worker entry (worker.ts, compiled or through tsx: threads.ts). */
-function startWorker(): Worker {
-  return startModuleWorker(new URL('./worker.js', import.meta.url));
+/** A new text process running the job entry (worker.ts, compiled or through tsx: threads.ts). */
+function startProcess(): ChildProcess {
+  return forkModule(new URL('./worker.js', import.meta.url));
 }
 
 export class TextWorkers {
@@ -85,7 +99,7 @@ export class TextWorkers {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
-  private readonly threads: number;
+  private readonly processes: number;
   private readonly offloadFrom: number;
   private readonly maxQueue: number;
   private readonly timeoutMs: number;
@@ -95,7 +109,7 @@ export class TextWorkers {
   private readonly retireHeapBytes: number;
 
   constructor(o: WorkerOptions = {}) {
-    this.threads = Math.max(1, o.threads ?? 1);
+    this.processes = Math.max(1, o.processes ?? 1);
     this.offloadFrom = o.offloadFrom ?? OFFLOAD_FROM;
     this.maxQueue = o.maxQueue ?? 64;
     this.timeoutMs = o.timeoutMs ?? 20_000;
@@ -109,12 +123,17 @@ export class TextWorkers {
   /** Takes this pool's quiet check (memory.ts) away again. */
   private readonly unquiet: () => void;
 
-  /** Threads running now (they start with the first big job). */
-  get threadCount(): number {
+  /** Text processes running now (they start with the first big job). */
+  get processCount(): number {
     return this.slots.length;
   }
 
-  /** Whether a job of this size would run on a worker thread. */
+  /** The process ids of the text processes running now. */
+  get processIds(): number[] {
+    return this.slots.flatMap((s) => (s.child.pid === undefined ? [] : [s.child.pid]));
+  }
+
+  /** Whether a job of this size would run in a text process. */
   offloads(size: number): boolean {
     return !this.inline && size >= this.offloadFrom;
   }
@@ -142,7 +161,7 @@ export class TextWorkers {
     });
   }
 
-  /** Stop every thread; queued and running jobs are refused. */
+  /** Stop every text process; queued and running jobs are refused. Resolves once they have exited. */
   async close(): Promise<void> {
     this.closed = true;
     this.unquiet();
@@ -150,28 +169,34 @@ export class TextWorkers {
     await Promise.all(this.slots.splice(0).map((s) => {
       clearTimeout(s.timer);
       clearTimeout(s.idle);
-      return s.worker.terminate();
+      s.job?.reject(new WikiError('busy', 'The wiki is shutting down; try again in a moment.'));
+      return stop(s.child);
     }));
   }
 
-  /** Give queued jobs to idle threads, starting threads up to the limit. */
+  /** Give queued jobs to idle processes, starting processes up to the limit. */
   private dispatch(): void {
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => !s.job);
-      if (!slot && this.slots.length < this.threads) slot = this.spawn();
+      if (!slot && this.slots.length < this.processes) slot = this.spawn();
       if (!slot) return;
       const job = this.queue.shift()!;
-      clearTimeout(slot.idle);
-      slot.job = job;
-      slot.timer = setTimeout(() => this.fail(slot!, new WikiError('busy', 'That text took too long to process; nothing was changed. Try a smaller text.')), this.timeoutMs);
-      slot.worker.postMessage({ id: job.id, name: job.name, input: job.input });
+      const taken = slot;
+      clearTimeout(taken.idle);
+      taken.job = job;
+      taken.timer = setTimeout(() => this.fail(taken, new WikiError('busy', 'That text took too long to process; nothing was changed. Try a smaller text.')), this.timeoutMs);
+      taken.child.send({ id: job.id, name: job.name, input: job.input }, (e) => {
+        if (e) this.fail(taken, e);
+      });
     }
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: startWorker() };
-    slot.worker.unref();
-    slot.worker.on('message', (m: { id: number; output?: unknown; error?: { message: string; code?: string }; heap?: number }) => {
+    const slot: Slot = { child: startProcess() };
+    // Neither the process nor its channel keeps this one running: a tool exits when its work is done.
+    slot.child.unref();
+    slot.child.channel?.unref();
+    slot.child.on('message', (m: Answer) => {
       const job = slot.job;
       if (!job || job.id !== m.id) return;
       clearTimeout(slot.timer);
@@ -183,22 +208,21 @@ export class TextWorkers {
       this.dispatch();
       if (!swollen && !slot.job) slot.idle = setTimeout(() => this.retire(slot), job.size >= BIG_JOB ? this.bigIdleMs : this.idleMs).unref();
     });
-    slot.worker.on('error', (e) => this.fail(slot, e));
-    slot.worker.on('exit', () => this.fail(slot, new Error('a text worker stopped')));
+    slot.child.on('error', (e) => this.fail(slot, e));
+    slot.child.on('exit', () => this.fail(slot, new Error('a text process stopped')));
     this.slots.push(slot);
     return slot;
   }
 
-  /** Stop a thread that had nothing to do for IDLE_MS, or whose heap grew past RETIRE_HEAP_BYTES. */
+  /** Stop a process that had nothing to do for IDLE_MS, or whose heap grew past RETIRE_HEAP_BYTES. */
   private retire(slot: Slot): void {
     if (slot.job) return;
     const at = this.slots.indexOf(slot);
     if (at >= 0) this.slots.splice(at, 1);
-    // The last thread gone and nothing queued: the C heap it used can be handed back (memory.ts).
-    void slot.worker.terminate().then(() => processRelief.trimWhenIdle());
+    void stop(slot.child);
   }
 
-  /** The thread broke or ran too long: refuse its job, drop the thread, go on with a new one. */
+  /** The process broke or ran too long: refuse its job, drop the process, go on with a new one. */
   private fail(slot: Slot, error: Error): void {
     const at = this.slots.indexOf(slot);
     if (at < 0) return;
@@ -207,7 +231,19 @@ export class TextWorkers {
     slot.job?.reject(error);
     slot.job = undefined;
     clearTimeout(slot.idle);
-    void slot.worker.terminate();
+    void stop(slot.child);
     if (!this.closed) this.dispatch();
   }
+}
+
+/**
+ * Stop a text process now, whatever it is doing (a job past its time does not listen), and
+ * resolve once it has exited.
+ */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
 }
