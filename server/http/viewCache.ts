@@ -24,8 +24,23 @@ import type { Html } from '../../views/html.js';
  * section 9's 150 MB a worker: 8 MiB holds the 600 or so most read pages of 14 KiB.
  */
 export const VIEW_CACHE_BYTES = 8 * 1024 * 1024;
-/** Keys remembered as read once from the shared store; past it they are all forgotten. */
-const READ_ONCE_KEPT = 2_048;
+/**
+ * A view read from the shared store this many times lately is kept in memory too. Each one kept
+ * is a copy of its body and pushes out the least recently used: at 2, readers spread over more
+ * pages than memory holds (the benchmark's random views of 1,000 pages, a wiki's long tail) had a
+ * fifth of all views copy a body and drop another, and the collections that churn caused cost
+ * more than the reads it saved (56 µs of server CPU a view, 46 without it). Pages read this
+ * often are the ones worth the memory.
+ */
+export const KEEP_AFTER_READS = 8;
+/**
+ * "Lately" for KEEP_AFTER_READS: every count starts again at 0 after this many views asked of the
+ * cache (which also bounds the keys counted). So only a page with at least one view in
+ * COUNT_WINDOW / KEEP_AFTER_READS is copied into memory, and at most that many a window: random
+ * views of 1,000 pages, 430 of them not in memory (the benchmark's), read each of those about
+ * twice a window, and keep almost none.
+ */
+export const COUNT_WINDOW = 2_048;
 /** A body larger than this is never kept: it would push out dozens of ordinary pages. */
 const MAX_ENTRY_BYTES = 1024 * 1024;
 
@@ -63,8 +78,10 @@ export function viewKey(req: IncomingMessage): string | undefined {
 
 export class ViewCache {
   private readonly entries = new Map<string, Entry>();
-  /** Keys read from the shared store once and not kept in memory (fromShared). */
-  private readonly readOnce = new Set<string>();
+  /** Reads from the shared store of keys not kept in memory, lately (fromShared). */
+  private readonly sharedReads = new Map<string, number>();
+  /** Views asked of the cache since the counts last started again (COUNT_WINDOW). */
+  private viewsCounted = 0;
   private bytes = 0;
   hits = 0;
 
@@ -95,6 +112,10 @@ export class ViewCache {
     asked[ASKED] = true;
     const key = viewKey(req);
     if (key === undefined) return false;
+    if (++this.viewsCounted > COUNT_WINDOW) {
+      this.sharedReads.clear();
+      this.viewsCounted = 1;
+    }
     let e = this.entries.get(key);
     if (e && !this.fresh(e)) {
       this.drop(key, e);
@@ -154,9 +175,8 @@ export class ViewCache {
 
   /**
    * The shared store's fresh entry for `key` (its body borrowed from the store: see
-   * ViewStore.detach); a stale one is dropped. A key read from the store a second time lately is
-   * kept in memory too: one read once is probably not read again soon, and would push out one
-   * that is.
+   * ViewStore.detach); a stale one is dropped. A key read from the store KEEP_AFTER_READS times
+   * lately is kept in memory too.
    */
   private fromShared(key: string): Entry | undefined {
     const s = this.shared?.get(key);
@@ -167,15 +187,15 @@ export class ViewCache {
       return undefined;
     }
     this.sharedHits += 1;
-    if (this.readOnce.delete(key)) {
-      const kept = { ...e, body: Buffer.from(e.body) };
-      this.put(key, kept);
-      return kept;
-    } else {
-      if (this.readOnce.size >= READ_ONCE_KEPT) this.readOnce.clear();
-      this.readOnce.add(key);
+    const reads = (this.sharedReads.get(key) ?? 0) + 1;
+    if (reads < KEEP_AFTER_READS) {
+      this.sharedReads.set(key, reads);
+      return e;
     }
-    return e;
+    this.sharedReads.delete(key);
+    const kept = { ...e, body: Buffer.from(e.body) };
+    this.put(key, kept);
+    return kept;
   }
 
   private put(key: string, e: Entry): void {
@@ -197,7 +217,8 @@ export class ViewCache {
   /** Forget everything (tests). */
   clear(): void {
     this.entries.clear();
-    this.readOnce.clear();
+    this.sharedReads.clear();
+    this.viewsCounted = 0;
     this.bytes = 0;
   }
 }

@@ -10,7 +10,7 @@ import { browser, createPage, createUser, loggedInBrowser, makeTestApp } from '.
 import { saveEdit } from '../../server/wiki/edit.js';
 import { deletePage, movePage } from '../../server/wiki/admin.js';
 import { parseTitle } from '../../server/wiki/title.js';
-import { ViewCache } from '../../server/http/viewCache.js';
+import { COUNT_WINDOW, KEEP_AFTER_READS, ViewCache } from '../../server/http/viewCache.js';
 import { ViewStore } from '../../server/db/viewStore.js';
 import { createApp, servingViews } from '../../server/app.js';
 import { createServer } from 'node:http';
@@ -347,7 +347,7 @@ describe('the view store shared by worker processes', () => {
     }
   });
 
-  it('keeps in memory a view read from the store a second time, not one read once', async () => {
+  it('keeps in memory a view read from the store often lately, not one read now and then', async () => {
     const { wiki } = setup();
     const shared = new ViewStore(':memory:', 'test');
     const one = createApp(wiki, undefined, new ViewCache(wiki.stores, 0, shared));
@@ -355,14 +355,44 @@ describe('the view store shared by worker processes', () => {
     shared.flush();
     const views = new ViewCache(wiki.stores, undefined, shared);
     const two = createApp(wiki, undefined, views);
-    expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
-    expect(views.size).toBe(0);
+    // Each copy kept pushes another out: readers spread over more pages than memory holds would
+    // copy one on nearly every view.
+    for (let i = 1; i < KEEP_AFTER_READS; i++) {
+      expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
+      expect(views.size).toBe(0);
+    }
     expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
     expect(views.size).toBe(Buffer.byteLength(built.text));
     // From memory now: the store is not asked again.
     shared.close();
     expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
-    expect(views.sharedHits).toBe(2);
+    expect(views.sharedHits).toBe(KEEP_AFTER_READS);
+  });
+
+  it('forgets reads from the store after a while: a page read now and then is never copied into memory', () => {
+    const { wiki } = setup();
+    const shared = new ViewStore(':memory:', 'test');
+    const body = Buffer.from('<p>kept view</p>');
+    const keys = Array.from({ length: 3 }, (_, i) => `/wiki/Page_${i}`);
+    for (const key of keys) shared.put({ key, etag: `"${key}"`, headers: '{"content-type":"text/html"}', titles: [], stamps: [], body });
+    shared.flush();
+    const views = new ViewCache(wiki.stores, undefined, shared);
+    const view = (key: string) => {
+      const sent: Buffer[] = [];
+      const res = { writeHead: () => res, end: (b?: Buffer) => b && sent.push(b), writableFinished: true };
+      expect(views.serve({ method: 'GET', url: key, headers: {} } as never, res as never)).toBe(true);
+      expect(Buffer.concat(sent).equals(body)).toBe(true);
+    };
+    // One read short of being kept, then a window of views of other pages: the count starts again.
+    for (let i = 1; i < KEEP_AFTER_READS; i++) view(keys[0]!);
+    for (let i = 0; i < COUNT_WINDOW; i++) view(keys[1 + (i % 2)]!);
+    expect(views.size).toBe(2 * body.length); // the two viewed a thousand times each in the window are kept
+    view(keys[0]!);
+    expect(views.size).toBe(2 * body.length);
+    // Read often within one window, it is.
+    for (let i = 1; i < KEEP_AFTER_READS; i++) view(keys[0]!);
+    expect(views.size).toBe(3 * body.length);
+    shared.close();
   });
 
   it('keeps nothing a signed-in reader saw', async () => {
