@@ -52,8 +52,10 @@ const RENEW_SHARE = 0.25;
 export interface StoredView {
   key: string;
   etag: string;
-  /** JSON of the headers the full path sent (minus per-response ones). */
+  /** JSON of the headers the full path sent (minus per-response ones, and those below). */
   headers: string;
+  /** The Last-Modified header the full path sent, if any. */
+  lastModified?: string;
   /** Titles of the pages the body shows and their stamps when it was built. */
   titles: string[];
   stamps: string[];
@@ -62,8 +64,9 @@ export interface StoredView {
 
 /**
  * A record, little-endian: MAGIC, its whole length, the byte lengths of key, ETag, headers (JSON),
- * dependencies (JSON) and body, those five, then TRAILER. A record whose length runs past the end
- * of its file is still being written (or never will be); one without its marks ends the segment.
+ * dependencies and Last-Modified (JSON) and body, those five, then TRAILER. A record whose length
+ * runs past the end of its file is still being written (or never will be); one without its marks
+ * ends the segment.
  */
 const MAGIC = 0x31565750; // "PWV1"
 const TRAILER = 0x444e4556; // "VEND"
@@ -99,7 +102,7 @@ export function viewStoreDir(dbFile: string): string {
 
 /** The record of `v`, ready to append. */
 function encode(v: StoredView): Buffer {
-  const parts = [v.key, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps })].map((s) => Buffer.from(s, 'utf8'));
+  const parts = [v.key, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps, lastModified: v.lastModified })].map((s) => Buffer.from(s, 'utf8'));
   const length = HEAD + parts.reduce((n, p) => n + p.length, 0) + v.body.length + 4;
   const r = Buffer.allocUnsafe(length);
   r.writeUInt32LE(MAGIC, 0);
@@ -127,8 +130,8 @@ function decode(r: Buffer, key: string): StoredView | undefined {
     at += lengths[i]!;
   }
   if (fields[0] !== key) return undefined;
-  const deps = JSON.parse(fields[3]!) as { titles: string[]; stamps: string[] };
-  return { key, etag: fields[1]!, headers: fields[2]!, titles: deps.titles, stamps: deps.stamps, body: r.subarray(at, at + lengths[4]!) };
+  const deps = JSON.parse(fields[3]!) as { titles: string[]; stamps: string[]; lastModified?: string };
+  return { key, etag: fields[1]!, headers: fields[2]!, lastModified: deps.lastModified, titles: deps.titles, stamps: deps.stamps, body: r.subarray(at, at + lengths[4]!) };
 }
 
 export interface ViewStoreOptions {

@@ -46,9 +46,11 @@ const MAX_ENTRY_BYTES = 1024 * 1024;
 
 interface Entry {
   body: Buffer;
-  /** The headers the full path sent, minus the per-response ones. */
-  headers: OutgoingHttpHeaders;
+  /** The headers the full path sent but the per-response and per-page ones, shared by every entry that has the same. */
+  headers: HeaderSet;
   etag: string;
+  /** The Last-Modified the full path sent, if any. */
+  lastModified: string | undefined;
   /** Titles of the pages the body shows (a redirect and its target), and their stamps when it was made. */
   titles: string[];
   stamps: string[];
@@ -56,6 +58,22 @@ interface Entry {
 
 /** Headers a kept response must not repeat: made anew for each response, or never shared. */
 const PER_RESPONSE = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding']);
+/** Headers that differ from page to page, kept with each entry; the rest are nearly always the same (HeaderSet). */
+const PER_PAGE = new Set(['etag', 'last-modified']);
+
+/**
+ * The headers many views share (security policy, cache control, type), as writeHead takes them
+ * (name, value, name, value…): one copy for all of them, parsed once, not once a view read from
+ * the shared store, and no object built for each response.
+ */
+interface HeaderSet {
+  ok: string[];
+  /** For a 304: the same but the content's type. */
+  notModified: string[];
+}
+
+/** Distinct header sets remembered; past it they are all forgotten (a wiki has a handful). */
+const HEADER_SETS_KEPT = 64;
 
 const ASKED = Symbol('view cache asked');
 
@@ -82,6 +100,8 @@ export class ViewCache {
   private readonly sharedReads = new Map<string, number>();
   /** Views asked of the cache since the counts last started again (COUNT_WINDOW). */
   private viewsCounted = 0;
+  /** JSON of shared headers → their HeaderSet. */
+  private readonly headerSets = new Map<string, HeaderSet>();
   private bytes = 0;
   hits = 0;
 
@@ -132,12 +152,12 @@ export class ViewCache {
       borrowed = !this.entries.has(key);
     }
     this.hits += 1;
+    const perPage = e.lastModified === undefined ? ['etag', e.etag] : ['etag', e.etag, 'last-modified', e.lastModified];
     if (matches(req.headers['if-none-match'], e.etag)) {
-      const { 'content-type': _type, ...rest } = e.headers;
-      res.writeHead(304, rest).end();
+      res.writeHead(304, [...e.headers.notModified, ...perPage]).end();
       return true;
     }
-    res.writeHead(200, { ...e.headers, 'content-length': e.body.length });
+    res.writeHead(200, [...e.headers.ok, ...perPage, 'content-length', String(e.body.length)]);
     res.end(req.method === 'HEAD' ? undefined : e.body);
     // The store's memory for the body is reused by its next read: if the socket could not take
     // all of it at once, the rest still points there.
@@ -159,10 +179,14 @@ export class ViewCache {
     if (!keep) return sendText(res, html);
     const body = html.bytes();
     const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(res.getHeaders())) if (!PER_RESPONSE.has(name) && value !== undefined) headers[name] = value;
-    const e: Entry = { body, headers, etag: res.getHeader('etag') as string, titles, stamps: stamps as string[] };
+    for (const [name, value] of Object.entries(res.getHeaders())) {
+      if (!PER_RESPONSE.has(name) && !PER_PAGE.has(name) && value !== undefined) headers[name] = value;
+    }
+    const json = JSON.stringify(headers);
+    const lastModified = res.getHeader('last-modified') as string | undefined;
+    const e: Entry = { body, headers: this.headerSet(json), etag: res.getHeader('etag') as string, lastModified, titles, stamps: stamps as string[] };
     this.put(key, e);
-    this.shared?.put({ key, etag: e.etag, headers: JSON.stringify(headers), titles, stamps: e.stamps, body });
+    this.shared?.put({ key, etag: e.etag, headers: json, lastModified, titles, stamps: e.stamps, body });
     res.set('Content-Length', String(body.length));
     res.end(req.method === 'HEAD' ? undefined : body);
   }
@@ -181,7 +205,7 @@ export class ViewCache {
   private fromShared(key: string): Entry | undefined {
     const s = this.shared?.get(key);
     if (!s) return undefined;
-    const e: Entry = { body: s.body, headers: JSON.parse(s.headers) as OutgoingHttpHeaders, etag: s.etag, titles: s.titles, stamps: s.stamps };
+    const e: Entry = { body: s.body, headers: this.headerSet(s.headers), etag: s.etag, lastModified: s.lastModified, titles: s.titles, stamps: s.stamps };
     if (!this.fresh(e)) {
       this.shared!.drop(key);
       return undefined;
@@ -196,6 +220,24 @@ export class ViewCache {
     const kept = { ...e, body: Buffer.from(e.body) };
     this.put(key, kept);
     return kept;
+  }
+
+  /** The HeaderSet of shared headers given as JSON (an object of name → value), parsed once. */
+  private headerSet(json: string): HeaderSet {
+    let set = this.headerSets.get(json);
+    if (set) return set;
+    const ok: string[] = [];
+    const notModified: string[] = [];
+    for (const [name, value] of Object.entries(JSON.parse(json) as OutgoingHttpHeaders)) {
+      // A header sent more than once (none of a page view's are) goes as one line, values joined.
+      const v = Array.isArray(value) ? value.join(', ') : String(value);
+      ok.push(name, v);
+      if (name !== 'content-type') notModified.push(name, v);
+    }
+    set = { ok, notModified };
+    if (this.headerSets.size >= HEADER_SETS_KEPT) this.headerSets.clear();
+    this.headerSets.set(json, set);
+    return set;
   }
 
   private put(key: string, e: Entry): void {
@@ -219,6 +261,7 @@ export class ViewCache {
     this.entries.clear();
     this.sharedReads.clear();
     this.viewsCounted = 0;
+    this.headerSets.clear();
     this.bytes = 0;
   }
 }

@@ -180,7 +180,9 @@ describe('the byte cache of page views', () => {
       }
       expect(again.headers['content-length']).toBe(String(Buffer.byteLength(first.text)));
       expect((await request(app).head('/wiki/Peer_network')).status).toBe(200);
-      expect((await request(app).get('/wiki/Peer_network').set('If-None-Match', first.headers.etag!)).status).toBe(304);
+      const notModified = await request(app).get('/wiki/Peer_network').set('If-None-Match', first.headers.etag!);
+      expect(notModified.status).toBe(304);
+      for (const h of ['etag', 'cache-control', 'vary', 'last-modified']) expect(notModified.headers[h], h).toBe(first.headers[h]);
     } finally {
       renderCache.get = get;
       content.get = text;
@@ -358,7 +360,9 @@ describe('the view store shared by worker processes', () => {
     // Each copy kept pushes another out: readers spread over more pages than memory holds would
     // copy one on nearly every view.
     for (let i = 1; i < KEEP_AFTER_READS; i++) {
-      expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
+      const read = await request(two).get('/wiki/Peer_network');
+      expect(read.text).toBe(built.text);
+      for (const h of ['etag', 'last-modified', 'cache-control', 'content-security-policy', 'content-type', 'vary']) expect(read.headers[h], h).toBe(built.headers[h]);
       expect(views.size).toBe(0);
     }
     expect((await request(two).get('/wiki/Peer_network')).text).toBe(built.text);
