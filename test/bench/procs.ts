@@ -43,10 +43,14 @@ export function descendantsOf(pid: number): number[] {
   return out;
 }
 
-/** User plus system CPU ticks a process has used; 0 once it has exited. */
+/**
+ * User plus system CPU ticks a process has used, with those of its children that have exited
+ * (a worker's text process, stopped after a big job, is no longer in the tree at the end of a
+ * phase, and its time would otherwise count as another program's); 0 once it has exited.
+ */
 export function processTicks(pid: number): number {
   const f = statFields(pid);
-  return f ? Number(f[11]) + Number(f[12]) : 0; // utime, stime
+  return f ? Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) : 0; // utime, stime, cutime, cstime
 }
 
 /** Resident memory in MiB (VmRSS of /proc/<pid>/status); 0 once it has exited. */
