@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TokenService, TOKEN_LIFETIME_SECONDS } from '../../server/auth/tokens.js';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from '../../server/auth/passwords.js';
 
@@ -24,6 +24,24 @@ describe('tokens', () => {
     { name: 'garbage', token: () => 'not-a-token' },
   ])('refuses $name', ({ token }) => {
     expect(tokens.verify(token())).toBeUndefined();
+  });
+
+  it('refuses a token it has verified before once it expires', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const own = new TokenService(secret);
+      const { token, expiresAt } = own.issue({ sub: 3, ver: 1 });
+      expect(own.verify(token)).toEqual({ sub: 3, ver: 1 });
+      vi.setSystemTime(expiresAt.getTime() - 1000);
+      expect(own.verify(token)).toEqual({ sub: 3, ver: 1 });
+      vi.setSystemTime(expiresAt.getTime());
+      expect(own.verify(token)).toBeUndefined();
+      // Nor does a tampered copy of a token it knows pass.
+      vi.setSystemTime(expiresAt.getTime() - 1000);
+      expect(own.verify(`${token.slice(0, -2)}${token.endsWith('A') ? 'B' : 'A'}A`)).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses a short secret at construction', () => {
