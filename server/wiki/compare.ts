@@ -14,11 +14,15 @@ export interface RevisionComparison {
 }
 
 const CACHE_SIZE = 200;
-// Weighed by entries, not counted: one comparison of two 1 MiB texts can hold 800,000 entries
-// (about 60–100 bytes each), so 200 of them could take gigabytes.
-const CACHE_MAX_ENTRIES = 1_000_000;
-/** Larger comparisons are not kept at all: each would push out hundreds of ordinary ones. */
-const UNCACHED_FROM_ENTRIES = 250_000;
+/**
+ * Weighed by entries, not counted: one comparison of two 1 MiB texts can hold 800,000 entries
+ * (about 60–100 bytes each, with their lines' text), so 200 of them could take gigabytes. This
+ * many take at most about 10 MB of a worker's 150 (SPEC section 9); a million, as before, kept
+ * the benchmark's worst-case comparisons alive after them, 30 MB and more of live heap.
+ */
+export const CACHE_MAX_ENTRIES = 100_000;
+/** Larger comparisons are not kept at all: each would push out dozens of ordinary ones (a page's: a few hundred entries). */
+export const UNCACHED_FROM_ENTRIES = 25_000;
 
 interface Cache {
   done: Map<string, Comparison>;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeTestApp } from '../helpers/app.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { deletePage } from '../../server/wiki/admin.js';
-import { compareRevisions } from '../../server/wiki/compare.js';
+import { compareRevisions, UNCACHED_FROM_ENTRIES } from '../../server/wiki/compare.js';
 import { parseTitle } from '../../server/wiki/title.js';
 
 function wikiWith(texts: string[], title = 'Doc') {
@@ -23,6 +23,24 @@ describe('compareRevisions', () => {
     expect(changed(second)).toContain('b');
     const first = await compareRevisions(wiki.stores, wiki.workers, undefined, ids[0]!);
     expect(first.older).toBeUndefined();
+  });
+
+  it('keeps an ordinary comparison for the next request, and none too big for its share of memory', async () => {
+    const lines = (n: number, word: string) => Array.from({ length: n }, (_, i) => `${word} ${i}`).join('\n');
+    const { wiki, ids } = wikiWith(['a\nb\n', 'a\nc\n', lines(UNCACHED_FROM_ENTRIES + 1, 'one'), lines(UNCACHED_FROM_ENTRIES + 1, 'two')]);
+    const run = wiki.workers.run.bind(wiki.workers);
+    let runs = 0;
+    wiki.workers.run = ((...args: Parameters<typeof run>) => {
+      runs++;
+      return run(...args);
+    }) as typeof run;
+    await compareRevisions(wiki.stores, wiki.workers, ids[0], ids[1]!);
+    await compareRevisions(wiki.stores, wiki.workers, ids[0], ids[1]!);
+    expect(runs).toBe(1);
+    const big = await compareRevisions(wiki.stores, wiki.workers, ids[2], ids[3]!);
+    expect(big.comparison.entries.length).toBeGreaterThan(UNCACHED_FROM_ENTRIES);
+    await compareRevisions(wiki.stores, wiki.workers, ids[2], ids[3]!);
+    expect(runs).toBe(3);
   });
 
   it('keeps its cache per database: the same revision ids in two wikis compare their own texts', async () => {
