@@ -33,6 +33,9 @@ function toPage(r: PageRow): Page {
 // From the covering index alone (migrations/0011): SQLite's planner would take the title's unique index and then the table.
 export const STAMP_SQL = "SELECT id || ':' || latest_id || ':' || touched AS s FROM page INDEXED BY page_stamp WHERE title = ? AND latest_id IS NOT NULL";
 
+/** The stamp epoch (migration 0024): moves with every change to any page's stamp. */
+export const STAMP_EPOCH_SQL = 'SELECT n FROM stamp_epoch WHERE id = 1';
+
 export class PageStore {
   private readonly selectByTitle;
   private readonly selectById;
@@ -46,6 +49,7 @@ export class PageStore {
   private readonly listStmt;
   private readonly renameStmt;
   private readonly stampStmt;
+  private readonly stampEpochStmt;
   private readonly touchCategoriesStmt;
 
   constructor(db: Db) {
@@ -54,6 +58,7 @@ export class PageStore {
       "UPDATE page SET touched = touched + 1 WHERE title IN (SELECT 'Category:' || category FROM category_link WHERE page_id = ?)",
     );
     this.stampStmt = db.prepare<[string], string>(STAMP_SQL).pluck();
+    this.stampEpochStmt = db.prepare<[], number>(STAMP_EPOCH_SQL).pluck();
     this.selectByTitle = db.prepare<[string], PageRow>(`SELECT ${COLUMNS} FROM page WHERE title = ?`);
     this.selectById = db.prepare<[number], PageRow>(`SELECT ${COLUMNS} FROM page WHERE id = ? AND ${livePage()}`);
     this.renameStmt = db.prepare('UPDATE page SET title = ?, namespace = ?, touched = touched + 1 WHERE id = ?');
@@ -83,6 +88,15 @@ export class PageStore {
    */
   stamp(titleText: string): string | undefined {
     return this.stampStmt.get(titleText) as string | undefined;
+  }
+
+  /**
+   * The stamp epoch: it moves whenever any page's stamp() may have changed (migration 0024). Read
+   * before the stamps a kept view depends on, it says when they may be taken as read without
+   * looking (db/stamps.ts); read after them, it could hide a change made in between.
+   */
+  stampEpoch(): number {
+    return this.stampEpochStmt.get()!;
   }
 
   /** The stamp() of a page already read. */

@@ -15,7 +15,7 @@
  * Writes are gathered and appended every WRITE_EVERY_MS. The folder is bounded by bytes: whole
  * segments go, oldest first, and a view read from the oldest quarter is written again at the end,
  * so what is read stays. Freshness is not its business: each entry carries the stamps it was built
- * from, and the caller compares them with the wiki's before serving.
+ * from and the stamp epoch read before them, and the caller compares them with the wiki's before serving.
  *
  * Files are written without syncing: a worker that dies mid-write leaves a short last record,
  * which every reader skips; a machine that loses power may leave anything, so segments older than
@@ -59,6 +59,8 @@ export interface StoredView {
   /** Titles of the pages the body shows and their stamps when it was built. */
   titles: string[];
   stamps: string[];
+  /** The stamp epoch read before those stamps (PageStore.stampEpoch). */
+  epoch: number;
   body: Buffer;
 }
 
@@ -102,7 +104,7 @@ export function viewStoreDir(dbFile: string): string {
 
 /** The record of `v`, ready to append. */
 function encode(v: StoredView): Buffer {
-  const parts = [v.key, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps, lastModified: v.lastModified })].map((s) => Buffer.from(s, 'utf8'));
+  const parts = [v.key, v.etag, v.headers, JSON.stringify({ titles: v.titles, stamps: v.stamps, epoch: v.epoch, lastModified: v.lastModified })].map((s) => Buffer.from(s, 'utf8'));
   const length = HEAD + parts.reduce((n, p) => n + p.length, 0) + v.body.length + 4;
   const r = Buffer.allocUnsafe(length);
   r.writeUInt32LE(MAGIC, 0);
@@ -130,8 +132,8 @@ function decode(r: Buffer, key: string): StoredView | undefined {
     at += lengths[i]!;
   }
   if (fields[0] !== key) return undefined;
-  const deps = JSON.parse(fields[3]!) as { titles: string[]; stamps: string[]; lastModified?: string };
-  return { key, etag: fields[1]!, headers: fields[2]!, lastModified: deps.lastModified, titles: deps.titles, stamps: deps.stamps, body: r.subarray(at, at + lengths[4]!) };
+  const deps = JSON.parse(fields[3]!) as { titles: string[]; stamps: string[]; epoch: number; lastModified?: string };
+  return { key, etag: fields[1]!, headers: fields[2]!, lastModified: deps.lastModified, titles: deps.titles, stamps: deps.stamps, epoch: deps.epoch, body: r.subarray(at, at + lengths[4]!) };
 }
 
 export interface ViewStoreOptions {

@@ -1,8 +1,10 @@
 /**
  * Finished page views for readers without a session, kept as the bytes that went out (SPEC section
- * 8: the view path serves bytes). A hit costs a check of the stamp of each page it shows
- * (db/stamps.ts: one read transaction a turn, and memory while nothing is written) and one write to the socket: no
- * routing, no rendering, no revision text, no header building.
+ * 8: the view path serves bytes). A hit costs a check of the stamp of each page it shows and one
+ * write to the socket: no routing, no rendering, no revision text, no header building. The check
+ * is one comparison while no page has changed since the view was made (the stamp epoch,
+ * PageStore.stampEpoch), and a lookup after a change (db/stamps.ts: one read transaction a turn,
+ * and memory while nothing is written).
  *
  * Every worker process keeps the most used in memory, and all of them share the rest through the
  * view store (db/viewStore.ts): a page another worker built costs one read of a file. Each hit,
@@ -54,6 +56,8 @@ interface Entry {
   /** Titles of the pages the body shows (a redirect and its target), and their stamps when it was made. */
   titles: string[];
   stamps: string[];
+  /** The stamp epoch read before those stamps (PageStore.stampEpoch). */
+  epoch: number;
 }
 
 /** Headers a kept response must not repeat: made anew for each response, or never shared. */
@@ -168,9 +172,10 @@ export class ViewCache {
   /**
    * Send `html` as the full path's 200 answer to `req` and keep it when the request may be answered
    * from the cache next time. `titles` and `stamps` (PageStore.stamp, read before the page was
-   * rendered) are what it depends on; the headers already set on `res` are kept with it.
+   * rendered) are what it depends on, and `epoch` the stamp epoch read before those stamps
+   * (PageStore.stampEpoch); the headers already set on `res` are kept with it.
    */
-  sendAndKeep(req: Request, res: Response, html: Html, titles: string[], stamps: Array<string | undefined>): void {
+  sendAndKeep(req: Request, res: Response, html: Html, titles: string[], stamps: Array<string | undefined>, epoch: number): void {
     const key = viewKey(req);
     res.status(200).type('html');
     const keep = key !== undefined && res.getHeader('set-cookie') === undefined && stamps.every((s) => s !== undefined) &&
@@ -184,16 +189,25 @@ export class ViewCache {
     }
     const json = JSON.stringify(headers);
     const lastModified = res.getHeader('last-modified') as string | undefined;
-    const e: Entry = { body, headers: this.headerSet(json), etag: res.getHeader('etag') as string, lastModified, titles, stamps: stamps as string[] };
+    const e: Entry = { body, headers: this.headerSet(json), etag: res.getHeader('etag') as string, lastModified, titles, stamps: stamps as string[], epoch };
     this.put(key, e);
-    this.shared?.put({ key, etag: e.etag, headers: json, lastModified, titles, stamps: e.stamps, body });
+    this.shared?.put({ key, etag: e.etag, headers: json, lastModified, titles, stamps: e.stamps, epoch, body });
     res.set('Content-Length', String(body.length));
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  /** Whether every page `e` shows still has the stamp it was built from. */
+  /**
+   * Whether every page `e` shows still has the stamp it was built from. While no page's stamp has
+   * changed since `e` was made (the stamp epoch has not moved), that needs no lookup: a wiki read
+   * and not written serves every view without one, however many pages it has.
+   */
   private fresh(e: Entry): boolean {
+    const epoch = this.stores.stamps.epoch();
+    if (e.epoch === epoch) return true;
     for (let i = 0; i < e.titles.length; i++) if (this.stores.stamps.now(e.titles[i]!) !== e.stamps[i]) return false;
+    // Current in this epoch (read before those lookups, or in their snapshot): a view kept in
+    // memory is not looked up again until the next change anywhere.
+    e.epoch = epoch;
     return true;
   }
 
@@ -205,7 +219,7 @@ export class ViewCache {
   private fromShared(key: string): Entry | undefined {
     const s = this.shared?.get(key);
     if (!s) return undefined;
-    const e: Entry = { body: s.body, headers: this.headerSet(s.headers), etag: s.etag, lastModified: s.lastModified, titles: s.titles, stamps: s.stamps };
+    const e: Entry = { body: s.body, headers: this.headerSet(s.headers), etag: s.etag, lastModified: s.lastModified, titles: s.titles, stamps: s.stamps, epoch: s.epoch };
     if (!this.fresh(e)) {
       this.shared!.drop(key);
       return undefined;

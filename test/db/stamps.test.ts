@@ -9,6 +9,7 @@ import { createStores } from '../../server/db/stores.js';
 import { saveEdit } from '../../server/wiki/edit.js';
 import { STAMP_SQL } from '../../server/db/pages.js';
 import { parseTitle } from '../../server/wiki/title.js';
+import { deletePage } from '../../server/wiki/admin.js';
 describe('Stamps (stores.stamps)', () => {
   const turn = () => new Promise((r) => setImmediate(r));
   const title = parseTitle('Peer networks');
@@ -75,6 +76,33 @@ describe('Stamps (stores.stamps)', () => {
     await new Promise((r) => setImmediate(r));
     expect(s.stamps.now(t.text)).toBe(s.pages.stamp(t.text));
     expect(s.stamps.now(t.text)).not.toBe(first);
+  });
+
+  it('has an epoch that moves with every change to any page, however it is made, and with nothing else', async () => {
+    const { db, s } = wikiWithPage(':memory:');
+    const epoch = () => s.pages.stampEpoch();
+    const moves = (change: () => void) => {
+      const before = epoch();
+      change();
+      return epoch() !== before;
+    };
+    const t = title.text;
+    expect(moves(() => saveEdit(s, { title, source: 'two', baseId: s.pages.byTitle(title)!.latestId, actor: s.actors.system() }))).toBe(true);
+    expect(moves(() => saveEdit(s, { title: parseTitle('Another page'), source: 'x', baseId: null, actor: s.actors.system() }))).toBe(true);
+    // Writes that bypass the wiki's code are caught too: the epoch is kept by triggers.
+    expect(moves(() => db.prepare('UPDATE page SET touched = touched + 1 WHERE title = ?').run(t))).toBe(true);
+    expect(moves(() => db.prepare("UPDATE page SET title = 'Renamed' WHERE title = ?").run(t))).toBe(true);
+    expect(moves(() => db.prepare("INSERT INTO page (title, namespace, created_at) VALUES ('Bare row', 0, '2026-01-01T00:00:00Z')").run())).toBe(true);
+    expect(moves(() => db.prepare("DELETE FROM page WHERE title = 'Bare row'").run())).toBe(true);
+    expect(moves(() => deletePage(s, s.actors.system(), parseTitle('Renamed'), 'test'))).toBe(true);
+    // Writes that change no page's stamp leave it.
+    expect(moves(() => s.settings.getOrCreate('a setting', () => 'v'))).toBe(false);
+    expect(moves(() => db.prepare("UPDATE page SET is_redirect = 1 - is_redirect WHERE title = 'Another page'").run())).toBe(false);
+    // The stamps read it once a turn, as they read stamps.
+    await new Promise((r) => setImmediate(r));
+    expect(s.stamps.epoch()).toBe(epoch());
+    saveEdit(s, { title: parseTitle('Third page'), source: 'x', baseId: null, actor: s.actors.system() });
+    expect(s.stamps.epoch()).toBe(epoch());
   });
 
   it('reads a stamp from one covering index, not the title index and then the table', () => {

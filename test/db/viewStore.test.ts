@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 const view = (key: string, bytes: number, etag = '"e"'): StoredView => ({
-  key, etag, headers: JSON.stringify({ 'cache-control': 'public' }), titles: ['Peer network'], stamps: ['1:2:3'], body: Buffer.alloc(bytes, 'x'),
+  key, etag, headers: JSON.stringify({ 'cache-control': 'public' }), titles: ['Peer network'], stamps: ['1:2:3'], epoch: 7, body: Buffer.alloc(bytes, 'x'),
 });
 const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const segments = (root: string, generation: string) => readdirSync(join(root, generation)).filter((n) => n.endsWith('.seg'));
@@ -38,6 +38,7 @@ describe('ViewStore', () => {
     expect(got.body).toEqual(Buffer.alloc(100, 'x'));
     expect(got.titles).toEqual(['Peer network']);
     expect(got.stamps).toEqual(['1:2:3']);
+    expect(got.epoch).toBe(7);
     expect(JSON.parse(got.headers)).toEqual({ 'cache-control': 'public' });
     s.put(view('/wiki/A', 40, '"f"'));
     s.flush();

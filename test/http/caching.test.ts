@@ -207,6 +207,33 @@ describe('the byte cache of page views', () => {
     expect((await request(app).get('/wiki/Peer_network')).status).toBe(404);
   });
 
+  it('looks no page up while nothing is written, and sees a change to a page however it is made', async () => {
+    const { app, wiki } = setup();
+    const first = await request(app).get('/wiki/Peer_network');
+    const { stamps, db } = wiki.stores;
+    const now = stamps.now.bind(stamps);
+    let lookups = 0;
+    stamps.now = (titleText) => {
+      lookups += 1;
+      return now(titleText);
+    };
+    try {
+      for (let i = 0; i < 3; i++) expect((await request(app).get('/wiki/Peer_network')).text).toBe(first.text);
+      expect(lookups).toBe(0);
+      // Changed behind the wiki's back: the stamp epoch moves anyway (a trigger), so the copy is checked and dropped.
+      db.prepare("UPDATE page SET touched = touched + 1 WHERE title = 'Peer network'").run();
+      const touched = await request(app).get('/wiki/Peer_network');
+      expect(touched.headers.etag).not.toBe(first.headers.etag);
+      // Another page is saved: a kept view is looked up once, then not again until the next change.
+      createPage(wiki, { title: 'Unrelated page' });
+      lookups = 0;
+      for (let i = 0; i < 3; i++) expect((await request(app).get('/wiki/Peer_network')).headers.etag).toBe(touched.headers.etag);
+      expect(lookups).toBe(1);
+    } finally {
+      stamps.now = now;
+    }
+  });
+
   it('keeps a Category: page and sees members come, move and go', async () => {
     const { app, wiki } = setup();
     const system = wiki.stores.actors.system();
@@ -247,7 +274,7 @@ describe('the byte cache of page views', () => {
     app.get('/wiki/:name', (req, res) => {
       rendered += 1;
       res.set('ETag', '"x"').type('html');
-      cache.sendAndKeep(req, res, new Html('x'.repeat(4_000)), ['Peer network'], [wiki.stores.pages.stamp('Peer network')]);
+      cache.sendAndKeep(req, res, new Html('x'.repeat(4_000)), ['Peer network'], [wiki.stores.pages.stamp('Peer network')], wiki.stores.pages.stampEpoch());
     });
     for (const name of ['A', 'B', 'A', 'C', 'A', 'B']) await request(app).get(`/wiki/${name}`);
     // A, B, A (hit), C (drops B, the least recently used), A (hit), B (miss again).
@@ -378,7 +405,7 @@ describe('the view store shared by worker processes', () => {
     const shared = new ViewStore(':memory:', 'test');
     const body = Buffer.from('<p>kept view</p>');
     const keys = Array.from({ length: 3 }, (_, i) => `/wiki/Page_${i}`);
-    for (const key of keys) shared.put({ key, etag: `"${key}"`, headers: '{"content-type":"text/html"}', titles: [], stamps: [], body });
+    for (const key of keys) shared.put({ key, etag: `"${key}"`, headers: '{"content-type":"text/html"}', titles: [], stamps: [], epoch: 0, body });
     shared.flush();
     const views = new ViewCache(wiki.stores, undefined, shared);
     const view = (key: string) => {

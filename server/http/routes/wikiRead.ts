@@ -27,6 +27,8 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
     const follow = queryValue(req.query, 'redirect') !== 'no' && oldid === undefined;
     // Read before the page itself, for the byte cache: a change landing in between leaves the kept
     // copy's stamp older than its body, so the next request renders again (never the reverse).
+    // The stamp epoch before that: a change after it moves it, so a kept copy is never taken as current past one.
+    const epoch = viewKey(req) !== undefined ? stores.pages.stampEpoch() : -1;
     const before = viewKey(req) !== undefined ? stores.pages.stamp(title.text) : undefined;
     const latest = follow ? readFollowingRedirect(stores, title) : readLatest(stores, title);
     if (!latest) {
@@ -75,8 +77,8 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
     if (before === undefined || old || extras.watch !== undefined || !authors || locked) return sendHtml(res, body);
     // The page shown (a redirect's target) must still be the one read: else keep nothing.
     const shown = stores.pages.stamp(page.title.text) === stores.pages.stampOf(page) ? stores.pages.stampOf(page) : undefined;
-    if (latest.redirectedFrom) views.sendAndKeep(req, res, body, [title.text, page.title.text], [before, shown]);
-    else views.sendAndKeep(req, res, body, [title.text], [before === shown ? before : undefined]);
+    if (latest.redirectedFrom) views.sendAndKeep(req, res, body, [title.text, page.title.text], [before, shown], epoch);
+    else views.sendAndKeep(req, res, body, [title.text], [before === shown ? before : undefined], epoch);
   }
 
   function deletedNote(title: Title) {
