@@ -67,6 +67,7 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
     onError: (e) => console.error(`peerwiki: the view store skipped a write: ${(e as Error).message}`),
   });
   const views = new ViewCache(wiki.stores, undefined, shared);
+  wiki.stores.stamps.open();
   // A serving process leaves WAL checkpoints to a thread (db/checkpointer.ts): never inside a
   // request. A cluster's primary runs that thread for all its workers.
   canTrimAllocator(); // loaded now, not in the middle of serving (memory.ts)

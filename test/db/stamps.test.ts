@@ -1,5 +1,5 @@
 /** Page stamps for the view cache: PageStore.stamp's answers, read once per turn and remembered while nothing is written. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +66,34 @@ describe('Stamps (stores.stamps)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  it('opens its read-only connection when told, before any lookup', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerwiki-stamps-'));
+    try {
+      const file = join(dir, 'wiki.db');
+      const { db, s } = wikiWithPage(file);
+      const handles = () => readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      }).length;
+      const before = handles();
+      s.stamps.open();
+      expect(handles()).toBe(before + 1);
+      s.stamps.open();
+      expect(handles()).toBe(before + 1);
+      expect(s.stamps.now(title.text)).toBe(s.pages.stamp(title.text));
+      s.stamps.close();
+      // Closed, it answers through the wiki's own connection. (SQLite keeps the reader's file
+      // handle until this process's other connection lets go of its locks: not counted here.)
+      expect(s.stamps.now(title.text)).toBe(s.pages.stamp(title.text));
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('does the same on an in-memory database, through its one connection', async () => {
     const { db, s } = wikiWithPage(':memory:');
     const t = title;
