@@ -28,8 +28,9 @@ export function viewHandlers({ stores, config, workers, views }: RouteDeps) {
     // Read before the page itself, for the byte cache: a change landing in between leaves the kept
     // copy's stamp older than its body, so the next request renders again (never the reverse).
     // The stamp epoch before that: a change after it moves it, so a kept copy is never taken as current past one.
-    const epoch = viewKey(req) !== undefined ? stores.pages.stampEpoch() : -1;
-    const before = viewKey(req) !== undefined ? stores.pages.stamp(title.text) : undefined;
+    const keepable = viewKey(req) !== undefined;
+    const epoch = keepable ? stores.pages.stampEpoch() : -1;
+    const before = keepable ? stores.pages.stamp(title.text) : undefined;
     const latest = follow ? readFollowingRedirect(stores, title) : readLatest(stores, title);
     if (!latest) {
       if (oldid !== undefined) throw new NotFoundError(`There is no page "${title.text}", so it has no revision ${oldid}.`);
