@@ -59,7 +59,7 @@ async function closeWiki(wiki: Wiki): Promise<void> {
  */
 async function serve(config: Config, wiki: Wiki, port: number, ready: (port: number) => void): Promise<void> {
   // Loaded here, not at the top: a cluster's primary never serves, and starts faster without them.
-  const [{ createApp, servingViews }, { Limits }, { ViewCache }, { viewGeneration }] = await Promise.all([
+  const [{ createApp, serving }, { Limits }, { ViewCache }, { viewGeneration }] = await Promise.all([
     import('./app.js'), import('./http/limits.js'), import('./http/viewCache.js'), import('./http/generation.js'),
   ]);
   const limits = Limits.inDatabase(config, wiki.db);
@@ -72,7 +72,7 @@ async function serve(config: Config, wiki: Wiki, port: number, ready: (port: num
   // request. A cluster's primary runs that thread for all its workers.
   canTrimAllocator(); // loaded now, not in the middle of serving (memory.ts)
   const checkpoints = cluster.isWorker ? workerCheckpoints(wiki.db) : checkpointBeside(wiki.db, config.dbFile);
-  const server = createServer(servingViews(createApp(wiki, limits, views), views));
+  const server = createServer(serving(createApp(wiki, limits, views)));
   server.keepAliveTimeout = 5_000;
   server.on('error', (e: NodeJS.ErrnoException) => {
     die(e.code === 'EADDRINUSE' ? `port ${config.port} is in use; set PORT to another port (or 0 for any free one).` : e.message);

@@ -1,5 +1,6 @@
 /** Acting on behalf of a request: rights, the save limit, a new temporary account's cookie, and which failures show the form again. */
-import type { Request, Response } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Response } from 'express';
 import type { RouteDeps } from './deps.js';
 import { setSessionCookie } from './middleware/session.js';
 import { requireSameActor } from './sameActor.js';
@@ -9,6 +10,7 @@ import { EditConflictError, RateLimitedError, WikiError } from '../wiki/errors.j
 import type { Right } from '../wiki/rights.js';
 import type { Title } from '../wiki/title.js';
 import type { Actor } from '../wiki/types.js';
+import type { Can } from './can.js';
 import type { Html } from '../../views/html.js';
 import './context.js';
 import { isBusy } from '../db/connection.js';
@@ -34,7 +36,22 @@ export interface Acting {
   ip: string | undefined;
 }
 
-export type Act = <T>(req: Request, res: Response, o: ActOptions, work: (who: Acting) => T | Promise<T>) => Promise<T>;
+/**
+ * What acting reads of a request: an Express request, or the API save lane's (http/apiSaveLane.ts),
+ * which answers before Express and has none.
+ */
+export interface ActRequest {
+  readonly can: Can;
+  actor?: Actor;
+  readonly ip?: string;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/**
+ * `res` receives the session cookie of a temporary account the work made; it is undefined only on
+ * the API save lane, whose Bearer requests always name their account and so never make one.
+ */
+export type Act = <T>(req: ActRequest, res: Response | undefined, o: ActOptions, work: (who: Acting) => T | Promise<T>) => Promise<T>;
 
 /**
  * The one way routes act for a request: ask each right, check the htmx act's account, count the
@@ -61,7 +78,7 @@ export function acting({ limits, tokens, config }: Pick<RouteDeps, 'limits' | 't
       },
     });
     const made = madeActor(result);
-    if (!req.actor && made) setSessionCookie(res, req, tokens, made, config.secureCookies);
+    if (!req.actor && made && res) setSessionCookie(res, req, tokens, made, config.secureCookies);
     return result;
   };
 }

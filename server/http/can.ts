@@ -1,10 +1,10 @@
 /** The request's authorisation: can(right, page?) and can.require(right, page?), built once per request over wiki/rights.ts and wiki/guard.ts. */
-import type { Request, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import type { Stores } from '../db/stores.js';
 import { can as allowed, type Right, type RightsContext } from '../wiki/rights.js';
 import { blockOf, isOwnTalk, protectionOf, requireRight, type Who } from '../wiki/guard.js';
 import type { Title } from '../wiki/title.js';
-import type { Block, Protection } from '../wiki/types.js';
+import type { Actor, Block, Protection } from '../wiki/types.js';
 import './context.js';
 
 export interface Can {
@@ -25,7 +25,7 @@ export interface Can {
  * query), and then once per request: blocks per actor, protection per page. A history of 500
  * rows asks about IP addresses 500 times but reads the blocks once.
  */
-export function requestCan(stores: Stores, anonEdits: boolean, req: Request): Can {
+export function requestCan(stores: Stores, anonEdits: boolean, req: { readonly actor?: Actor; readonly ip?: string }): Can {
   const blocks = new Map<number, Block | undefined>();
   const protections = new Map<string, Protection | undefined>();
   // Registering is asked of the account about to be made: whoever is logged in is not it, only

@@ -1,5 +1,6 @@
 /** htmx acts name the account whose page they were clicked on; a different account now is refused. */
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Actor } from '../wiki/types.js';
 import { WikiError } from '../wiki/errors.js';
 
 /** The header every htmx request carries (layout.ts puts it on <body hx-headers>): the viewer's id, 0 when not logged in. */
@@ -13,8 +14,9 @@ export const ACTOR_HEADER = 'X-Wiki-Actor';
  * the current account or they name their own credentials.
  * @throws WikiError 'session_changed'.
  */
-export function requireSameActor(req: Request): void {
-  const sent = req.get(ACTOR_HEADER);
+export function requireSameActor(req: { actor?: Actor; headers: IncomingHttpHeaders }): void {
+  const header = req.headers[ACTOR_HEADER.toLowerCase()];
+  const sent = Array.isArray(header) ? header.join(', ') : header;
   if (sent === undefined) return;
   const now = req.actor?.id ?? 0;
   if (String(now) === sent) return;

@@ -12,7 +12,7 @@ import { deletePage, movePage } from '../../server/wiki/admin.js';
 import { parseTitle } from '../../server/wiki/title.js';
 import { COUNT_WINDOW, KEEP_AFTER_READS, ViewCache } from '../../server/http/viewCache.js';
 import { ViewStore } from '../../server/db/viewStore.js';
-import { createApp, servingViews } from '../../server/app.js';
+import { createApp, serving } from '../../server/app.js';
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { matches } from '../../server/http/freshness.js';
@@ -337,7 +337,7 @@ describe('the view store shared by worker processes', () => {
     for (const title of [...slow, ...quick]) built.set(title, (await request(one).get(`/wiki/${title.replace(' ', '_')}`)).text);
     shared.flush();
     const views = new ViewCache(wiki.stores, 0, shared);
-    const server = createServer(servingViews(createApp(wiki, undefined, views), views));
+    const server = createServer(serving(createApp(wiki, undefined, views)));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     try {

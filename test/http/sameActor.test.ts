@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Request } from 'express';
 import { ACTOR_HEADER, requireSameActor } from '../../server/http/sameActor.js';
 import { WikiError } from '../../server/wiki/errors.js';
 import type { Actor, ActorKind } from '../../server/wiki/types.js';
@@ -10,8 +9,8 @@ function actor(id: number, kind: ActorKind, name = `Actor ${id}`): Actor {
 }
 
 /** Just what requireSameActor reads of a request: one header and the actor. */
-function req(sent: string | undefined, who: Actor | undefined): Request {
-  return { get: (name: string) => (name.toLowerCase() === ACTOR_HEADER.toLowerCase() ? sent : undefined), actor: who } as unknown as Request;
+function req(sent: string | undefined, who: Actor | undefined): Parameters<typeof requireSameActor>[0] {
+  return { headers: sent === undefined ? {} : { [ACTOR_HEADER.toLowerCase()]: sent }, actor: who };
 }
 
 describe('requireSameActor', () => {

@@ -3,11 +3,19 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
 import { WikiError } from '../../wiki/errors.js';
 
+/** The largest request body, JSON or form, in bytes: 2 MiB (errors.ts says so in the 413; a page's text is at most 1 MiB). */
+export const BODY_LIMIT = 2 * 1024 * 1024;
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** body-parser `verify` hook: a thrown error becomes 400 entity.verify.failed. */
 export function strictUtf8(_req: IncomingMessage, _res: unknown, buf: Buffer): void {
   decoder.decode(buf);
+}
+
+/** The text of UTF-8 bytes. @throws TypeError when they are not valid UTF-8. */
+export function utf8Strict(buf: Uint8Array): string {
+  return decoder.decode(buf);
 }
 
 /** A request without a body (a bare POST) gets an empty object, so handlers never meet undefined. */

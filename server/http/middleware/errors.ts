@@ -42,18 +42,35 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(new WikiError('not_found', `Nothing is at ${req.path}.`));
 };
 
+/** How a failure is answered: its status, code, message, and the seconds to wait when that applies. */
+export interface Failure {
+  status: number;
+  code: string;
+  error: Error;
+  retryAfter?: number;
+}
+
+/** The answer to `err`; one that is not a known failure is `log`ged and answered 500 without its details. */
+export function failureOf(err: unknown, log: (err: unknown) => void): Failure {
+  const known = err instanceof WikiError ? err : fromFramework(err as object);
+  if (!known) log(err);
+  const error = known ?? new Error('Something went wrong on the server. Try again; if it keeps happening, tell the wiki admins.');
+  return { status: known?.status ?? 500, code: known?.code ?? 'internal_error', error, retryAfter: retryAfter(known) };
+}
+
+/** An API failure's body (SPEC section 4). */
+export function failureJson(f: Failure): { error: { code: string; message: string } } {
+  return { error: { code: f.code, message: f.error.message } };
+}
+
 export function errorHandler(log: (err: unknown) => void = (e) => console.error(e)): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const known = err instanceof WikiError ? err : fromFramework(err as object);
-    if (!known) log(err);
-    const error = known ?? new Error('Something went wrong on the server. Try again; if it keeps happening, tell the wiki admins.');
-    const status = known?.status ?? 500;
-    const code = known?.code ?? 'internal_error';
+    const failure = failureOf(err, log);
+    const { status, error } = failure;
     if (res.headersSent) return res.end();
-    const wait = retryAfter(known);
-    if (wait !== undefined) res.set('Retry-After', String(wait));
+    if (failure.retryAfter !== undefined) res.set('Retry-After', String(failure.retryAfter));
     if (wantsJson(req)) {
-      res.status(status).json({ error: { code, message: error.message } });
+      res.status(status).json(failureJson(failure));
       return;
     }
     res.status(status).type('html').send(errorPage(pageContext(req), status, error.message, { back: cameFrom(req), blocked: error instanceof BlockedError }).value);

@@ -19,9 +19,8 @@ export function session(stores: Stores, tokens: TokenService): RequestHandler {
     req.authVia = 'none';
     const header = req.get('authorization');
     if (header !== undefined) {
-      const m = /^Bearer\s+(\S+)$/i.exec(header);
-      const actor = m ? actorOf(stores, tokens, m[1]!) : undefined;
-      if (!actor) return next(new WikiError('unauthorized', 'The Bearer token is invalid or expired; log in again to get a new one.'));
+      const actor = bearerActor(stores, tokens, header);
+      if (!actor) return next(bearerRefused());
       req.actor = actor;
       req.authVia = 'bearer';
       return next();
@@ -40,6 +39,17 @@ export function session(stores: Stores, tokens: TokenService): RequestHandler {
   };
 }
 
+/** The account an Authorization header's Bearer token names; undefined when it names none, or not validly. */
+export function bearerActor(stores: Stores, tokens: TokenService, header: string): Actor | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  return m ? actorOf(stores, tokens, m[1]!) : undefined;
+}
+
+/** What a request whose Authorization header bearerActor refused is answered (401). */
+export function bearerRefused(): WikiError {
+  return new WikiError('unauthorized', 'The Bearer token is invalid or expired; log in again to get a new one.');
+}
+
 function actorOf(stores: Stores, tokens: TokenService, token: string): Actor | undefined {
   const claims = tokens.verify(token);
   if (!claims) return undefined;
@@ -48,7 +58,7 @@ function actorOf(stores: Stores, tokens: TokenService, token: string): Actor | u
 }
 
 /** Give the browser a session cookie for this actor (after login, or a first anonymous save). */
-export function setSessionCookie(res: Response, req: Request, tokens: TokenService, actor: Actor, secure: boolean): { token: string; expiresAt: Date } {
+export function setSessionCookie(res: Response, req: { actor?: Actor }, tokens: TokenService, actor: Actor, secure: boolean): { token: string; expiresAt: Date } {
   const { token, expiresAt } = tokens.issue({ sub: actor.id, ver: actor.tokenVersion });
   res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
   req.actor = actor;

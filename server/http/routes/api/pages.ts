@@ -1,49 +1,28 @@
 /** /api/v1/page: read, create and update pages; history; rendered HTML. */
 import express, { type Request, type Response, type Router } from 'express';
 import type { RouteDeps } from '../../deps.js';
-import { flag, historyFilter, jsonBody, latestId, limit, optionalId, queryValue, text, titleFromParam, type Body } from '../../input.js';
+import { historyFilter, jsonBody, limit, optionalId, queryValue, text, titleFromParam, type Body } from '../../input.js';
 import { blameJson, pageJson, revisionSummaryJson } from '../../present.js';
-import { conflictAs409 } from '../../act.js';
 import { blame } from '../../../wiki/blame.js';
 import { sendText } from '../../views.js';
 import { renderedHtml, requireLatest } from '../../../wiki/pages.js';
-import { saveEditAsync } from '../../../wiki/edit.js';
-import { InvalidInputError } from '../../../wiki/errors.js';
+import { saveFromApi } from './pageSave.js';
 import { parseTitle, type Title } from '../../../wiki/title.js';
 
 export function pageApi(deps: RouteDeps): Router {
-  const { stores, config, workers, act } = deps;
+  const { stores, config, workers } = deps;
   const r = express.Router();
 
-  /** Create (`latest` absent) or update a page: 201 or 200 with the page, 409 with both texts on a conflict. */
+  /** Create (`latest` absent) or update a page (pageSave.ts; the save lane before Express answers most updates). */
   async function save(req: Request, res: Response, title: Title, body: Body, mode: 'create' | 'update'): Promise<void> {
-    req.can.require('edit', title);
-    const baseId = latestId(body.latest);
-    if (body.minor !== undefined && typeof body.minor !== 'boolean') throw new InvalidInputError('minor must be true or false.');
-    await conflictAs409(res, async () => {
-      const result = await act(req, res, { save: true }, ({ actor, ip }) => saveEditAsync(stores, workers, {
-        title,
-        source: text('source', body.source, { required: true }),
-        comment: text('comment', body.comment),
-        minor: flag(body.minor),
-        baseId,
-        actor,
-        ip: ip ?? null,
-        mode,
-        sign: true,
-      }));
-      res.status(result.created ? 201 : 200).json({
-        ...pageJson(result.page, result.revision, result.text),
-        ...(result.merged ? { merged: true } : {}),
-        ...(result.status === 'nochange' ? { nochange: true } : {}),
-      });
-    });
+    const answer = await saveFromApi(deps, req, res, title, body, mode);
+    res.status(answer.status).json(answer.json);
   }
 
   r.post('/page', (req, res) => {
     const body = jsonBody(req);
     const title = parseTitle(text('title', body.title, { required: true }));
-    return save(req, res, title, { ...body, latest: undefined }, 'create');
+    return save(req, res, title, body, 'create');
   });
 
   r.put('/page/:title', (req, res) => {
