@@ -60,7 +60,7 @@ export class BlameStore {
   private readonly namesStmt;
   private readonly ancestryStmt;
   private readonly jsonRowsStmt;
-  private readonly storedLineStmt;
+  private readonly thinStmt;
   private readonly dropStmt;
   private readonly pageLineStmt;
   private readonly pagesAfterStmt;
@@ -81,12 +81,19 @@ export class BlameStore {
          EXISTS (SELECT 1 FROM blame_cache b WHERE b.revision_id = p.latest_id AND b.version = ?) AS stored
        FROM page p WHERE p.id > ? AND ${livePage('p')} ORDER BY p.id LIMIT ?`,
     );
-    this.storedLineStmt = db.prepare<[number, number, number], { id: number; stored: number }>(
-      `WITH RECURSIVE up (id, parent_id, depth) AS (
-         SELECT id, parent_id, 1 FROM revision WHERE id = ?
-         UNION ALL SELECT r.id, r.parent_id, up.depth + 1 FROM revision r JOIN up ON r.id = up.parent_id WHERE up.depth < ?
+    this.thinStmt = db.prepare<{ rev: number; back: number; deepest: number; version: number }, { id: number | null; stored: number | null; before: number | null }>(
+      `WITH RECURSIVE up (id, parent_id, depth, stored) AS (
+         SELECT id, parent_id, 0, 0 FROM revision WHERE id = @rev
+         UNION ALL
+         SELECT r.id, r.parent_id, up.depth + 1, EXISTS (SELECT 1 FROM blame_cache b WHERE b.revision_id = r.id AND b.version = @version)
+         FROM revision r JOIN up ON r.id = up.parent_id
+         WHERE up.depth < @deepest
+           AND NOT (up.depth = @back AND NOT up.stored)
+           AND NOT (up.depth > @back AND up.stored)
        )
-       SELECT up.id, EXISTS (SELECT 1 FROM blame_cache b WHERE b.revision_id = up.id AND b.version = ?) AS stored FROM up ORDER BY up.depth`,
+       SELECT max(CASE WHEN depth = @back THEN id END) AS id, max(CASE WHEN depth = @back THEN stored END) AS stored,
+              max(CASE WHEN depth > @back THEN stored ELSE 0 END) AS before
+       FROM up`,
     );
     this.dropStmt = db.prepare('DELETE FROM blame_cache WHERE revision_id = ? AND version = ?');
     this.pageLineStmt = db.prepare<[number, number], { id: number; stored: number }>(
@@ -126,9 +133,16 @@ export class BlameStore {
     return this.ancestryStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, contentId: r.content_id, runs: r.runs === null ? undefined : decodeRuns(r.runs) }));
   }
 
-  /** Revision `revisionId` and up to `depth - 1` of its ancestors, newest first, with whether each one's authorship is stored (not read). */
-  storedLine(revisionId: number, depth: number, version: number): Array<{ id: number; stored: boolean }> {
-    return this.storedLineStmt.all(revisionId, depth, version).map((r) => ({ id: r.id, stored: r.stored === 1 }));
+  /**
+   * What thinning asks of one revision's history, in one walk up it: the revision `back` steps up
+   * from `revisionId` (undefined when the history is shorter), whether its authorship is stored, and
+   * whether one of its ancestors up to `deepest` steps from `revisionId` has its own stored. The walk
+   * stops at the first such ancestor, or at the candidate when it has nothing stored.
+   */
+  thinCandidate(revisionId: number, back: number, deepest: number, version: number): { id: number; stored: boolean; storedBefore: boolean } | undefined {
+    const row = this.thinStmt.get({ rev: revisionId, back, deepest, version });
+    if (!row || row.id === null) return undefined;
+    return { id: row.id, stored: row.stored === 1, storedBefore: row.before === 1 };
   }
 
   /** Every revision of a page, oldest first, with whether its authorship is stored. */

@@ -117,11 +117,9 @@ export const AUTHORS_CHECKPOINT_EVERY = 32;
  * one row deleted.
  */
 function thinAuthors(stores: Stores, revisionId: number): void {
-  const line = stores.blame.storedLine(revisionId, KEEP_RECENT_AUTHORS + AUTHORS_CHECKPOINT_EVERY, BLAME_VERSION);
-  const candidate = line[KEEP_RECENT_AUTHORS];
-  if (!candidate?.stored) return;
   // Dropped only when a revision less than AUTHORS_CHECKPOINT_EVERY further back keeps its own.
-  if (line.slice(KEEP_RECENT_AUTHORS + 1).some((r) => r.stored)) stores.blame.drop(candidate.id, BLAME_VERSION);
+  const candidate = stores.blame.thinCandidate(revisionId, KEEP_RECENT_AUTHORS, KEEP_RECENT_AUTHORS + AUTHORS_CHECKPOINT_EVERY - 1, BLAME_VERSION);
+  if (candidate?.stored && candidate.storedBefore) stores.blame.drop(candidate.id, BLAME_VERSION);
 }
 
 /**
