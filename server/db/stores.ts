@@ -110,19 +110,32 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
     transactionAsync: async (fn) => {
       if (db.inTransaction) return stores.transaction(fn);
       const deadline = performance.now() + WRITE_WAIT_MS;
-      const waitAgain = () => db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      let waiting = true;
+      const waitAgain = () => {
+        if (waiting) return;
+        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        waiting = true;
+      };
+      const stackLimit = Error.stackTraceLimit;
       for (let attempt = 0; ; attempt++) {
         db.pragma('busy_timeout = 0');
+        waiting = false;
+        // A refused BEGIN is expected (another process saves), and its error is caught below: no
+        // stack to capture for it. Two workers saving at once refused several a save, and capturing
+        // their stacks was a tenth of the time lost to waiting.
+        Error.stackTraceLimit = 0;
         try {
-          // Only BEGIN asks without waiting: the timeout is back before `fn` runs, and before the
-          // feed's subscribers write in their own transactions after the commit.
+          // Only BEGIN asks without waiting: the timeout and stacks are back before `fn` runs, and
+          // before the feed's subscribers write in their own transactions after the commit.
           return stores.transaction(() => {
+            Error.stackTraceLimit = stackLimit;
             waitAgain();
             return fn();
           });
         } catch (e) {
           if (!isBusy(e) || performance.now() > deadline) throw e;
         } finally {
+          Error.stackTraceLimit = stackLimit;
           waitAgain();
         }
         // The lock is held for well under a millisecond a save: look again on the next turn of the
