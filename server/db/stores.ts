@@ -55,8 +55,9 @@ export interface Stores {
    * transaction() for request paths that can wait for the write lock without blocking: while
    * another process holds it, this one serves other requests between attempts instead of sleeping
    * in SQLite's busy handler (1, 2, 5, 10 ms and on: with two workers saving at once, one of them
-   * slept more than it worked, and two workers saved fewer edits a second than one).
-   * @throws SQLITE_BUSY (isBusy) after WRITE_WAIT_MS, as transaction() would; else whatever `fn` throws, after rolling back.
+   * slept more than it worked, and two workers saved fewer edits a second than one). Writes that
+   * queue meanwhile commit together, each in a savepoint (group commit: createStores).
+   * @throws SQLITE_BUSY (isBusy) after WRITE_WAIT_MS, as transaction() would; else whatever `fn` throws, after rolling back its writes.
    */
   transactionAsync<T>(fn: () => T): Promise<T>;
   /**
@@ -78,11 +79,117 @@ const WRITE_WAIT_MS = BUSY_TIMEOUT_MS;
 /** Attempts at the write lock on consecutive turns of the event loop before waiting a millisecond between them. */
 const SPIN_ATTEMPTS = 200;
 
+/** A write transactionAsync is to run, and how to answer its caller. */
+interface QueuedWrite {
+  fn: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** When to stop waiting for the lock and reject with SQLITE_BUSY (WRITE_WAIT_MS after it was queued). */
+  deadline: number;
+}
+
 export function createStores(db: Db, report?: (err: unknown) => void): Stores {
   const content = new ContentStore(db);
   const feed = new ChangeFeed(report);
   const pages = new PageStore(db);
   const stamps = new Stamps(db);
+  /** transactionAsync's writes waiting for the write lock, in the order they came. */
+  const queued: QueuedWrite[] = [];
+  let committing = false;
+
+  /**
+   * Take the write lock for the queued writes, then run every write queued by then in that one
+   * transaction, each in a savepoint of its own: group commit. A write that throws rolls back only
+   * its savepoint and rejects only its caller; the rest commit together. While another process
+   * saves, writes queue up here, and the next commit takes them all: one lock taken and one commit
+   * for several saves, where each used to be refused BEGIN several times and then commit alone.
+   */
+  const commitQueued = async (): Promise<void> => {
+    committing = true;
+    try {
+      while (queued.length > 0) await lockAndRunQueued();
+    } catch (e) {
+      for (const w of queued.splice(0)) w.reject(e);
+    } finally {
+      committing = false;
+    }
+  };
+
+  const lockAndRunQueued = async (): Promise<void> => {
+    let waiting = true;
+    const waitAgain = () => {
+      if (waiting) return;
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      waiting = true;
+    };
+    const stackLimit = Error.stackTraceLimit;
+    for (let attempt = 0; ; attempt++) {
+      db.pragma('busy_timeout = 0');
+      waiting = false;
+      // A refused BEGIN is expected (another process saves), and its error is caught below: no
+      // stack to capture for it. Two workers saving at once refused several a save, and capturing
+      // their stacks was a tenth of the time lost to waiting.
+      Error.stackTraceLimit = 0;
+      let batch: QueuedWrite[] = [];
+      const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+      try {
+        // Only BEGIN asks without waiting: the timeout and stacks are back before the writes run,
+        // and before the feed's subscribers write in their own transactions after the commit.
+        stores.transaction(() => {
+          Error.stackTraceLimit = stackLimit;
+          waitAgain();
+          batch = queued.splice(0);
+          if (batch.length === 1) {
+            // Alone, a write needs no savepoint: if it throws, the whole transaction rolls back.
+            outcomes.push({ ok: true, value: batch[0]!.fn() });
+            return;
+          }
+          for (const w of batch) {
+            try {
+              outcomes.push({ ok: true, value: stores.transaction(w.fn) });
+            } catch (error) {
+              // An error after which SQLite rolled the whole transaction back (a full disk, an I/O
+              // error) undid the writes before it too: none of the batch is written.
+              if (!db.inTransaction) throw error;
+              outcomes.push({ ok: false, error });
+            }
+          }
+        });
+      } catch (e) {
+        Error.stackTraceLimit = stackLimit;
+        waitAgain();
+        if (batch.length > 0) {
+          // The lock was had: a lone write threw, or the commit failed; none of the batch is written.
+          for (const w of batch) w.reject(e);
+          return;
+        }
+        if (!isBusy(e)) {
+          for (const w of queued.splice(0)) w.reject(e);
+          return;
+        }
+        // Refused the lock: whoever has waited past WRITE_WAIT_MS is told so; the rest wait on.
+        const now = performance.now();
+        for (let i = queued.length - 1; i >= 0; i--) {
+          if (now > queued[i]!.deadline) queued.splice(i, 1)[0]!.reject(e);
+        }
+        if (queued.length === 0) return;
+        // The lock is held for well under a millisecond a save: look again on the next turn of the
+        // event loop (other requests are served meanwhile), and only after many turns every millisecond.
+        await new Promise((resolve) => (attempt < SPIN_ATTEMPTS ? setImmediate(resolve) : setTimeout(resolve, 1)));
+        continue;
+      } finally {
+        Error.stackTraceLimit = stackLimit;
+        waitAgain();
+      }
+      batch.forEach((w, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) w.resolve(o.value);
+        else w.reject(o.error);
+      });
+      return;
+    }
+  };
+
   const stores: Stores = {
     db,
     actors: new ActorStore(db),
@@ -107,41 +214,12 @@ export function createStores(db: Db, report?: (err: unknown) => void): Stores {
     stamps,
     memo: new Memo(),
     read: (fn) => (db.inTransaction ? fn() : db.transaction(fn).deferred()),
-    transactionAsync: async (fn) => {
+    transactionAsync: async <T>(fn: () => T): Promise<T> => {
       if (db.inTransaction) return stores.transaction(fn);
-      const deadline = performance.now() + WRITE_WAIT_MS;
-      let waiting = true;
-      const waitAgain = () => {
-        if (waiting) return;
-        db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-        waiting = true;
-      };
-      const stackLimit = Error.stackTraceLimit;
-      for (let attempt = 0; ; attempt++) {
-        db.pragma('busy_timeout = 0');
-        waiting = false;
-        // A refused BEGIN is expected (another process saves), and its error is caught below: no
-        // stack to capture for it. Two workers saving at once refused several a save, and capturing
-        // their stacks was a tenth of the time lost to waiting.
-        Error.stackTraceLimit = 0;
-        try {
-          // Only BEGIN asks without waiting: the timeout and stacks are back before `fn` runs, and
-          // before the feed's subscribers write in their own transactions after the commit.
-          return stores.transaction(() => {
-            Error.stackTraceLimit = stackLimit;
-            waitAgain();
-            return fn();
-          });
-        } catch (e) {
-          if (!isBusy(e) || performance.now() > deadline) throw e;
-        } finally {
-          Error.stackTraceLimit = stackLimit;
-          waitAgain();
-        }
-        // The lock is held for well under a millisecond a save: look again on the next turn of the
-        // event loop (other requests are served meanwhile), and only after many turns every millisecond.
-        await new Promise((resolve) => (attempt < SPIN_ATTEMPTS ? setImmediate(resolve) : setTimeout(resolve, 1)));
-      }
+      return new Promise<T>((resolve, reject) => {
+        queued.push({ fn, resolve: resolve as (v: unknown) => void, reject, deadline: performance.now() + WRITE_WAIT_MS });
+        if (!committing) void commitQueued();
+      });
     },
     transaction: (fn) => {
       try {

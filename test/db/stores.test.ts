@@ -54,6 +54,56 @@ describe('createStores: transactionAsync', () => {
     }
   });
 
+  it('commits the writes queued while another process held the lock in one transaction, each in a savepoint of its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerwiki-group-'));
+    try {
+      const file = join(dir, 'wiki.db');
+      const a = openDatabase(file);
+      migrate(a);
+      const s = createStores(a);
+      const delivered: number[] = [];
+      s.feed.subscribe((e) => {
+        if (e.type === 'patrol') delivered.push(e.revisionId);
+      });
+      const other = openDatabase(file);
+      other.prepare('BEGIN IMMEDIATE').run();
+      const patrol = (revisionId: number) => s.feed.note({ type: 'patrol', revisionId, pageId: 1, actorId: 1, timestamp: '2026-01-01T00:00:00.000Z', linkColours: [] });
+      const first = s.transactionAsync(() => {
+        s.settings.getOrCreate('first', () => 'written');
+        patrol(1);
+        return 'first';
+      });
+      const failing = s.transactionAsync(() => {
+        s.settings.getOrCreate('failing', () => 'written');
+        patrol(2);
+        throw new Error('this one fails');
+      });
+      let deliveredBeforeLast = -1;
+      const last = s.transactionAsync(() => {
+        deliveredBeforeLast = delivered.length;
+        s.settings.getOrCreate('last', () => 'written');
+        patrol(3);
+        return 'last';
+      });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(s.settings.get('first')).toBeUndefined();
+      other.prepare('COMMIT').run();
+      await expect(first).resolves.toBe('first');
+      await expect(failing).rejects.toThrow('this one fails');
+      await expect(last).resolves.toBe('last');
+      // One transaction: the first write's event was not out when the last ran, and goes out once, after the commit.
+      expect(deliveredBeforeLast).toBe(0);
+      expect(delivered).toEqual([1, 3]);
+      // The failed write left nothing; the others are written.
+      expect([s.settings.get('first'), s.settings.get('failing'), s.settings.get('last')]).toEqual(['written', undefined, 'written']);
+      expect(a.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
+      other.close();
+      a.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs inside a transaction already open, and passes on what the function throws', async () => {
     const s = stores();
     await expect(s.transactionAsync(() => {
