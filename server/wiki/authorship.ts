@@ -14,33 +14,42 @@ const BLAME_BUDGET: DiffBudget = { timeoutMs: 150, maxEditLength: 2000 };
 /**
  * The authors of `child` lines, given the parent's lines and authors (pure). Lines the diff keeps
  * keep their authors; other lines are the child's, unless `recall` (line text → the revision that
- * first wrote it, for lines that come back) or a line the child removed elsewhere (a move) names
- * an earlier writer. Never throws; costs about `budget.timeoutMs` plus linear work.
+ * first wrote it, for lines that come back; or the sources recallMap reads it from, read only for
+ * the lines the child adds) or a line the child removed elsewhere (a move) names an earlier
+ * writer. Never throws; costs about `budget.timeoutMs` plus linear work.
  */
 export function inheritAuthors(
   parentLines: string[],
   parentAuthors: number[],
   childLines: string[],
   childId: number,
-  recall: Map<string, number> = new Map(),
+  recall: ReadonlyMap<string, number> | readonly RecallSource[] = new Map(),
   budget: DiffBudget = BLAME_BUDGET,
 ): number[] {
   const deadline = Date.now() + budget.timeoutMs;
   const hunks = lineHunks(parentLines, childLines, { deadline, maxEditLength: budget.maxEditLength, coarse: false, lastResort: 'block' });
-  const moved = new Map(recall);
   // Every removed line is known before any added one is credited: added lines may be moved from below.
+  const removed = new Map<string, number>();
+  const added = new Set<string>();
   for (const h of hunks) {
     for (let i = h.a0; i < h.a1; i++) {
       const line = parentLines[i]!;
-      if (line.trim().length >= RECALL_MIN_CHARS && !moved.has(line)) moved.set(line, parentAuthors[i]!);
+      if (line.trim().length >= RECALL_MIN_CHARS && !removed.has(line)) removed.set(line, parentAuthors[i]!);
     }
+    for (let i = h.b0; i < h.b1; i++) added.add(childLines[i]!);
   }
+  // Only the lines the child adds are looked for in earlier revisions (an edit adds a few).
+  const earlier = recall instanceof Map ? recall : recallMap(recall as readonly RecallSource[], added);
   const out = new Array<number>(childLines.length);
   let a = 0;
   let b = 0;
   for (const h of [...hunks, { a0: parentLines.length, a1: parentLines.length, b0: childLines.length, b1: childLines.length }]) {
     while (b < h.b0) out[b++] = parentAuthors[a++]!;
-    for (; b < h.b1; b++) out[b] = recalled(childLines[b]!, moved) ?? childId;
+    for (; b < h.b1; b++) {
+      const line = childLines[b]!;
+      // An earlier writer the recall names comes first, then the writer of a line moved here.
+      out[b] = (line.trim().length >= RECALL_MIN_CHARS ? (earlier.get(line) ?? removed.get(line)) : undefined) ?? childId;
+    }
     a = h.a1;
   }
   return out;
@@ -78,7 +87,7 @@ export function mapRunIds(runs: AuthorRuns, f: (id: number) => number): AuthorRu
 
 /** inheritAuthors over runs: the parent's and the child's authorship as stored (pure, for the text process). */
 export function inheritRuns(parentText: string, parentRuns: AuthorRuns, childText: string, childId: number, recall: RecallSource[]): AuthorRuns {
-  return runsOf(inheritAuthors(parentText.split('\n'), linesOf(parentRuns), childText.split('\n'), childId, recallMap(recall)));
+  return runsOf(inheritAuthors(parentText.split('\n'), linesOf(parentRuns), childText.split('\n'), childId, recall));
 }
 
 /** The authors of a page's first text: every line by its own revision (pure). */
@@ -88,8 +97,36 @@ export function firstAuthors(text: string, revisionId: number): AuthorRuns {
   return [revisionId, lines];
 }
 
-function recalled(line: string, recall: Map<string, number>): number | undefined {
-  return line.trim().length >= RECALL_MIN_CHARS ? recall.get(line) : undefined;
+/**
+ * Up to this many wanted lines, recallMap finds each in the sources' texts rather than reading
+ * every line of them: an edit adds a line or two, and hashing each line of four texts was a
+ * twentieth of a save. Past it, one pass over the lines costs less (and stays linear).
+ */
+const FIND_LINES_UP_TO = 8;
+
+/**
+ * The author of the last whole line of `text` equal to `line` that the runs cover (what a pass over
+ * the lines, later ones overwriting earlier, would give); undefined when there is none.
+ */
+function lastAuthorOf(text: string, authors: AuthorRuns, line: string): number | undefined {
+  for (let at = text.lastIndexOf(line); at >= 0; at = at === 0 ? -1 : text.lastIndexOf(line, at - 1)) {
+    const end = at + line.length;
+    if ((at > 0 && text.charCodeAt(at - 1) !== 10) || (end < text.length && text.charCodeAt(end) !== 10)) continue;
+    let index = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0 && nl < at; nl = text.indexOf('\n', nl + 1)) index++;
+    const author = authorOfLine(authors, index);
+    if (author !== undefined) return author;
+  }
+  return undefined;
+}
+
+/** The revision the runs give line `index` (0-based); undefined past the runs. */
+function authorOfLine(authors: AuthorRuns, index: number): number | undefined {
+  for (let run = 0; run + 1 < authors.length; run += 2) {
+    if (index < authors[run + 1]!) return authors[run];
+    index -= authors[run + 1]!;
+  }
+  return undefined;
 }
 
 /** The texts and stored authorship of a few revisions before `r`, newest first: what recallMap reads. */
@@ -98,9 +135,23 @@ export interface RecallSource {
   authors: AuthorRuns;
 }
 
-/** Line text → first writer, from recallSources (pure, so it can run in the text process). */
-export function recallMap(sources: RecallSource[]): Map<string, number> {
+/**
+ * Line text → first writer, from recallSources (pure, so it can run in the text process); only
+ * for the lines in `wanted` when given.
+ */
+export function recallMap(sources: readonly RecallSource[], wanted?: ReadonlySet<string>): Map<string, number> {
   const map = new Map<string, number>();
+  if (wanted?.size === 0) return map;
+  if (wanted && wanted.size <= FIND_LINES_UP_TO) {
+    for (const { text, authors } of sources) {
+      for (const line of wanted) {
+        if (line.trim().length < RECALL_MIN_CHARS) continue;
+        const author = lastAuthorOf(text, authors, line);
+        if (author !== undefined) map.set(line, author);
+      }
+    }
+    return map;
+  }
   // Walking back in time: older writers overwrite newer ones, so the first writer wins.
   for (const { text, authors } of sources) {
     // The runs are walked beside the lines: no number per line is built.
@@ -113,7 +164,7 @@ export function recallMap(sources: RecallSource[]): Map<string, number> {
       }
       if (left === 0) break; // past the runs
       left -= 1;
-      if (line.trim().length >= RECALL_MIN_CHARS) map.set(line, authors[run]!);
+      if ((wanted === undefined || wanted.has(line)) && line.trim().length >= RECALL_MIN_CHARS) map.set(line, authors[run]!);
     }
   }
   return map;

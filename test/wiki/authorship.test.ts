@@ -29,6 +29,46 @@ describe('inheritAuthors', () => {
     expect(inheritAuthors(parent, authors, child, 9, new Map(recall as Array<[string, number]> | undefined))).toEqual(want);
   });
 
+  it('reads recall sources only for the lines the child adds, with the same authors as the whole map', () => {
+    const sources = [
+      { text: 'kept line\nundone line\nother old line', authors: [4, 1, 5, 2] },
+      { text: 'kept line\nundone line', authors: [3, 2] },
+    ];
+    const parent = ['kept line', 'a later line'];
+    const child = ['kept line', 'undone line', 'a later line', 'brand new line'];
+    const got = inheritAuthors(parent, [3, 6], child, 9, sources);
+    expect(got).toEqual([3, 3, 6, 9]);
+    expect(got).toEqual(inheritAuthors(parent, [3, 6], child, 9, recallMap(sources)));
+    // Nothing added, nothing looked for; only what is wanted is kept.
+    expect(recallMap(sources, new Set()).size).toBe(0);
+    expect(Object.fromEntries(recallMap(sources, new Set(['undone line', 'not there'])))).toEqual({ 'undone line': 3 });
+  });
+
+  it('finds wanted lines exactly as a pass over every line would, duplicates and short runs included', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pool = ['alpha line', 'beta line', 'gamma line', 'delta line', 'epsilon line', 'ab', 'beta line x', 'x beta line'];
+    for (let round = 0; round < 300; round++) {
+      const sources = Array.from({ length: 1 + rand(4) }, () => {
+        const lines = Array.from({ length: 1 + rand(8) }, () => pool[rand(pool.length)]!);
+        const authors: number[] = [];
+        for (let left = lines.length - rand(3); left > 0; ) {
+          const n = Math.min(left, rand(3));
+          authors.push(1 + rand(50), n);
+          left -= n;
+        }
+        return { text: lines.join('\n'), authors };
+      });
+      const wanted = new Set(pool.filter(() => rand(2) === 0));
+      const whole = recallMap(sources);
+      const expected = Object.fromEntries([...whole].filter(([line]) => wanted.has(line)));
+      expect(Object.fromEntries(recallMap(sources, wanted))).toEqual(expected);
+    }
+  });
+
   it('gives one author per child line whatever the texts', () => {
     const parent = Array.from({ length: 300 }, (_, i) => `line ${i % 7}`);
     const child = Array.from({ length: 250 }, (_, i) => `line ${(i * 3) % 11}`);
