@@ -193,7 +193,8 @@ function resolveText(stores: Stores, page: Page, input: SaveInput, source: strin
     // A new-page form saved after someone else created the page: their text against an empty base.
     return { mine: source, latestText, merge: { baseId: null, baseText: '', latestId: latest.id, latestText } };
   }
-  const base = stores.revisions.byId(input.baseId);
+  // Most saves name the latest revision as their base: read once.
+  const base = input.baseId === latest.id ? latest : stores.revisions.byId(input.baseId);
   if (!base) throw new NotFoundError(`Base revision ${input.baseId} does not exist.`);
   if (base.pageId !== page.id) throw new InvalidInputError(`Base revision ${input.baseId} is not a revision of "${page.title.text}".`);
   const baseText = stores.content.get(base.contentId);
