@@ -24,6 +24,7 @@ import { headersSetBy, securityHeaders } from './security.js';
 import { jsonObject, titleFromParam, type Body } from './input.js';
 import { saveFromApi, type ApiAnswer } from './routes/api/pageSave.js';
 import type { Title } from '../wiki/title.js';
+import type { Actor } from '../wiki/types.js';
 
 /** Answers this request and returns true, or returns false having read and written nothing. */
 export type Lane = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -54,7 +55,15 @@ export function apiSaveLane(deps: RouteDeps): Lane {
     const claim = claimed(req);
     if (!claim) return false;
     trackRequest(req, res);
-    const actor = bearerActor(deps.stores, deps.tokens, req.headers.authorization!);
+    let actor: Actor | undefined;
+    try {
+      actor = bearerActor(deps.stores, deps.tokens, req.headers.authorization!);
+    } catch (e) {
+      // A failed lookup (the database busy past its timeout) is answered, as Express's handler
+      // would answer it; thrown here, in the server's listener, it would stop the process.
+      fail(res, e);
+      return true;
+    }
     if (!actor) {
       // As Express answers it: before the body is read (Node discards what is left of it).
       fail(res, bearerRefused());
@@ -78,10 +87,9 @@ export function apiSaveLane(deps: RouteDeps): Lane {
       } catch (e) {
         return fail(res, e);
       }
-      saveFromApi(deps, who, undefined, title, body, 'update').then(
-        (answer) => send(res, answer),
-        (e: unknown) => fail(res, e),
-      );
+      saveFromApi(deps, who, undefined, title, body, 'update')
+        .then((answer) => send(res, answer))
+        .catch((e: unknown) => fail(res, e));
     });
     return true;
   };

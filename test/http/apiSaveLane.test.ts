@@ -144,6 +144,25 @@ describe('the API save lane', () => {
     expect(lane.headers['cache-control']).toBe('no-store');
   });
 
+  it('answers a failed account lookup with a 500 and goes on serving', async () => {
+    const { wiki, logged, send } = await laneServer();
+    const user = createUser(wiki);
+    const [base] = createPage(wiki, { title: 'Still here' });
+    const auth = { authorization: `Bearer ${tokenFor(wiki, user)}` };
+    const byId = wiki.stores.actors.byId.bind(wiki.stores.actors);
+    wiki.stores.actors.byId = () => {
+      throw new Error('the disk went away');
+    };
+    const failed = await send('/api/v1/page/Still_here', { headers: auth, body: JSON.stringify({ source: 'x', latest: { id: base } }) });
+    expect(failed.status).toBe(500);
+    expect((JSON.parse(failed.body) as { error: { code: string } }).error.code).toBe('internal_error');
+    expect(failed.body).not.toContain('disk');
+    expect(logged).toHaveLength(1);
+    wiki.stores.actors.byId = byId;
+    const saved = await send('/api/v1/page/Still_here', { headers: auth, body: JSON.stringify({ source: 'y', latest: { id: base } }) });
+    expect(saved.status).toBe(200);
+  });
+
   it('is refused by the save limit as Express refuses it, with Retry-After', async () => {
     const { wiki, toExpress, send } = await laneServer({ saveLimit: 1 });
     const user = createUser(wiki);
