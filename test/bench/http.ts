@@ -23,7 +23,10 @@ export class Client {
   private readonly agent: Agent;
   private readonly url: URL;
 
-  constructor(base: string, connections = 1) {
+  constructor(
+    readonly base: string,
+    connections = 1,
+  ) {
     this.url = new URL(base);
     this.agent = new Agent({ keepAlive: true, maxSockets: connections });
   }

@@ -1,7 +1,8 @@
 /**
- * A lean HTTP/1.1 keep-alive connection for the load generator: it writes GET requests and reads
- * answers framed by Content-Length (or chunked), nothing more. node:http's client spends more CPU
- * per request than a bare node:http server does to answer, so on two cores it would measure itself.
+ * A lean HTTP/1.1 keep-alive connection for the load generator and the save figures: it writes
+ * requests and reads answers framed by Content-Length (or chunked), nothing more. node:http's
+ * client spends more CPU per request than a bare node:http server does to answer, so on two cores
+ * it would measure itself.
  */
 import { connect, type Socket } from 'node:net';
 
@@ -14,6 +15,12 @@ export interface Answer {
    * the answer has neither header.
    */
   cacheHit?: boolean;
+}
+
+/** An answer whose body was kept. */
+export interface FullAnswer extends Answer {
+  body: Buffer;
+  ms: number;
 }
 
 const X_CACHE = /\r\nx-cache:[ \t]*(\w+)/i;
@@ -34,6 +41,8 @@ export class WireConnection {
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (a: Answer) => void; reject: (e: Error) => void } | undefined;
   private head: Head | undefined;
+  /** The body's chunks, while an answer to `send` is read. */
+  private kept: Buffer[] | undefined;
 
   constructor(
     private readonly host: string,
@@ -46,6 +55,26 @@ export class WireConnection {
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       socket.write(`GET ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n${this.extraHeaders}\r\n`);
+    });
+  }
+
+  /** Any request, `body` sent with its Content-Length; the answer's body is kept. */
+  send(method: string, path: string, headers: Record<string, string>, body?: Buffer): Promise<FullAnswer> {
+    const socket = this.socket ?? this.open();
+    let head = `${method} ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\n${this.extraHeaders}`;
+    for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+    if (body) head += `Content-Length: ${body.length}\r\n`;
+    const t0 = performance.now();
+    return new Promise((resolve, reject) => {
+      this.kept = [];
+      this.waiting = {
+        resolve: (a) => resolve({ ...a, body: Buffer.concat(this.kept ?? []), ms: performance.now() - t0 }),
+        reject,
+      };
+      socket.cork();
+      socket.write(`${head}\r\n`);
+      if (body) socket.write(body);
+      socket.uncork();
     });
   }
 
@@ -75,8 +104,9 @@ export class WireConnection {
   }
 
   private read(chunk: Buffer): void {
-    // Body bytes of a Content-Length answer are only counted, never kept.
+    // Body bytes of a Content-Length answer are only counted, and kept only for `send`.
     if (this.head && !this.head.chunked) {
+      this.kept?.push(chunk);
       this.head.length -= chunk.length;
       if (this.head.length <= 0) this.finish(this.head.bodyBytes);
       return;
@@ -90,12 +120,13 @@ export class WireConnection {
       if (!this.head.chunked) {
         const rest = this.buffered;
         this.buffered = Buffer.alloc(0);
+        this.kept?.push(rest);
         this.head.length -= rest.length;
         if (this.head.length <= 0) this.finish(this.head.bodyBytes);
         return;
       }
     }
-    const body = chunkedPayload(this.buffered);
+    const body = chunkedPayload(this.buffered, this.kept);
     if (body === undefined) return;
     this.buffered = Buffer.alloc(0);
     this.finish(body);
@@ -108,6 +139,7 @@ export class WireConnection {
     const w = this.waiting;
     this.waiting = undefined;
     w?.resolve({ status: done.status, bytes, cacheHit: done.cacheHit });
+    this.kept = undefined;
   }
 }
 
@@ -131,8 +163,8 @@ function parseHead(text: string): Head {
   return { status, length: bytes, bodyBytes: bytes, chunked: chunked && !noBody, close, cacheHit: cacheHit(text) };
 }
 
-/** Payload bytes of a complete chunked body, or undefined while it is incomplete. */
-function chunkedPayload(buf: Buffer): number | undefined {
+/** Payload bytes of a complete chunked body (its chunks pushed to `kept`), or undefined while it is incomplete. */
+function chunkedPayload(buf: Buffer, kept?: Buffer[]): number | undefined {
   let at = 0;
   let payload = 0;
   for (;;) {
@@ -142,6 +174,7 @@ function chunkedPayload(buf: Buffer): number | undefined {
     at = eol + 2 + size + 2;
     if (at > buf.length) return undefined;
     if (size === 0) return payload;
+    kept?.push(buf.subarray(eol + 2, eol + 2 + size));
     payload += size;
   }
 }
