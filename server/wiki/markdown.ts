@@ -12,6 +12,7 @@ import { inlineNestingRule } from './markdown/nesting.js';
 import { isAllowedUrl, renderLinkOpen } from './markdown/urls.js';
 import { plainText } from './markdown/plain.js';
 import { renderCellOpen } from './markdown/tables.js';
+import { normalizeRule } from './markdown/normalize.js';
 import {
   catlinks, collect, hideCategoryParagraphs, redirectRule, renderCategory, renderRedirect, resolveLinks, toAnalysis, wikiLinkRule,
   type Analysis,
@@ -56,6 +57,7 @@ export interface Rendered {
 
 // Configure the one instance once, at load, before any of the functions below can parse with it.
 md.validateLink = isAllowedUrl;
+md.core.ruler.at('normalize', normalizeRule);
 md.inline.ruler.before('text', 'nesting_budget', inlineNestingRule);
 md.use(footnotes);
 md.inline.ruler.before('link', 'wiki_link', wikiLinkRule);

@@ -130,6 +130,18 @@ describe('render: markdown features', () => {
   });
 });
 
+describe('render: line endings and NUL', () => {
+  it('reads \\r\\n and a lone \\r as line ends, and shows NUL as U+FFFD', () => {
+    const typed = 'A line\r\nnext\r\n\r\n# Head\rafter\0 [[Peer networks]]\r\n';
+    const plain = 'A line\nnext\n\n# Head\nafter\uFFFD [[Peer networks]]\n';
+    expect(html(typed)).toBe(html(plain));
+    expect(html(typed)).toContain('<h1');
+    expect(html(typed)).toContain('after\uFFFD');
+    expect(analyzeForIndex(typed)).toEqual(analyzeForIndex(plain));
+    expect(analyzeForIndex(typed).text).not.toContain('\r');
+  });
+});
+
 describe('render: wiki links', () => {
   it.each([
     { name: 'existing page is blue', source: '[[Peer networks]]', has: '<a href="/wiki/Peer_networks" title="Peer networks">Peer networks</a>' },

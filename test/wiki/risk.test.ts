@@ -1,6 +1,6 @@
 /** risk.ts text checks: the linear scanners count exactly what the old regexes matched, on any text. */
 import { describe, expect, it } from 'vitest';
-import { footnoteRefs, repeatsCharacter, riskOf, scoreRisk, shouting, textSignals } from '../../server/wiki/risk.js';
+import { addedText, footnoteRefs, repeatsCharacter, riskOf, scoreRisk, shouting, textSignals } from '../../server/wiki/risk.js';
 import { prng } from '../helpers/random.js';
 
 // The regexes these scanners replace: right, but quadratic (or slow) on hostile text.
@@ -42,6 +42,55 @@ describe('footnoteRefs', () => {
     expect(footnoteRefs('[^'.repeat(512 * 1024))).toBe(0);
     expect(footnoteRefs(`${'[^'.repeat(512 * 1024)}]`)).toBe(1);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('addedText', () => {
+  // What it replaces: every line of both texts split and hashed.
+  const allLines = (oldText: string, newText: string) => {
+    const old = new Set(oldText.split('\n'));
+    return newText.split('\n').filter((l) => !old.has(l)).join('\n');
+  };
+
+  it.each([
+    { name: 'a line added', old: 'a\nb\n', text: 'a\nx\nb\n', want: 'x' },
+    { name: 'lines joined', old: 'a\nb', text: 'ab', want: 'ab' },
+    { name: 'a line cut short at the end of the change', old: 'xa\nb', text: 'x\nb', want: 'x' },
+    { name: 'a line that moved is not added', old: 'a\nb\nc', text: 'c\na\nb', want: '' },
+    { name: 'a line whose start is the old tail of another', old: 'pq\nr', text: 'p\nq\nr', want: 'p\nq' },
+    { name: 'the same line twice', old: 'a', text: 'a\nz\nz', want: 'z\nz' },
+    { name: 'no change', old: 'a\nb', text: 'a\nb', want: '' },
+    { name: 'a new page', old: null, text: 'a\nb', want: 'a\nb' },
+  ])('$name', ({ old, text, want }) => {
+    expect(addedText(old, text)).toBe(want);
+    if (old !== null) expect(allLines(old, text)).toBe(want);
+  });
+
+  it('finds what splitting every line found, on 3,000 random edits', () => {
+    const random = prng(12);
+    const alphabet = ['a', 'b', 'c', '\n', '\n', 'ab', 'a\nb'];
+    for (let round = 0; round < 3000; round++) {
+      const old = randomText(round, alphabet, 40);
+      const from = Math.floor(random() * (old.length + 1));
+      const to = from + Math.floor(random() * (old.length - from + 1));
+      const text = old.slice(0, from) + randomText(round + 7000, alphabet, 6) + old.slice(to);
+      expect(addedText(old, text), JSON.stringify({ old, text })).toBe(allLines(old, text));
+    }
+  });
+
+  it('takes time linear in the text when every line is as long as the one added', () => {
+    const time = (lines: number) => {
+      const old = 'abcdefgh\n'.repeat(lines);
+      const text = `${old}zzzzzzzz\n`;
+      const t0 = performance.now();
+      for (let i = 0; i < 5; i++) expect(addedText(old, text)).toBe('zzzzzzzz');
+      return performance.now() - t0;
+    };
+    time(5_000);
+    const small = time(20_000);
+    const large = time(160_000);
+    // 8 times the text: linear work takes about 8 times as long; quadratic, 64 times.
+    expect(large / small).toBeLessThan(24);
   });
 });
 
