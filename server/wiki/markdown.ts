@@ -13,6 +13,7 @@ import { isAllowedUrl, renderLinkOpen } from './markdown/urls.js';
 import { plainText } from './markdown/plain.js';
 import { renderCellOpen } from './markdown/tables.js';
 import { normalizeRule } from './markdown/normalize.js';
+import { analysisOf, docFacts, DocFactsCache, editedDocFacts, type FactsParse } from './markdown/editFacts.js';
 import {
   catlinks, collect, hideCategoryParagraphs, redirectRule, renderCategory, renderRedirect, resolveLinks, toAnalysis, wikiLinkRule,
   type Analysis,
@@ -113,16 +114,36 @@ export function analyzeForIndex(source: string): Analysis & { text: string } {
   return { ...toAnalysis(collect(tokens)), text: plainText(tokens) };
 }
 
+/** The facts of the texts saved last in this process, for their next saves (markdown/editFacts.ts). */
+const SAVED_FACTS = new DocFactsCache();
+
+/**
+ * analyzeForIndex(text) for a save of `text` over `oldText` (null for a new page): when the facts
+ * of `oldText` are at hand, only the blocks around the change are parsed (markdown/editFacts.ts).
+ */
+export function analyzeEdit(oldText: string | null, text: string): Analysis & { text: string } {
+  const parent = oldText === null ? undefined : SAVED_FACTS.get(oldText);
+  const doc = (parent && editedDocFacts(parent, oldText!, text, factsParse)) ?? docFacts(factsParse(text));
+  SAVED_FACTS.put(text, doc);
+  return analysisOf(doc);
+}
+
+/** A parse for facts, and whether the source defined references (editFacts.ts). */
+export function factsParse(source: string): FactsParse {
+  const env: { references?: unknown } = {};
+  return { tokens: parseForFacts(source, env), references: env.references !== undefined };
+}
+
 /**
  * The tokens of `source` without the core linkify pass, which only turns bare URLs in text into
  * links: it finds no wiki link, category or redirect, and leaves the plain text's words as
  * written (it would only decode a URL's escapes for display), yet it was a sixth of every save's analysis. (The inline linkify rule, which decides where a URL
  * ends and so whether a [[link]] after it is one, still runs: the links found are the renderer's.)
  */
-function parseForFacts(source: string): Token[] {
+function parseForFacts(source: string, env: object = {}): Token[] {
   md.core.ruler.disable('linkify');
   try {
-    return md.parse(source, {});
+    return md.parse(source, env);
   } finally {
     md.core.ruler.enable('linkify');
   }

@@ -4,6 +4,7 @@
  * explains the weights. Every text check is one linear pass (no backtracking regex), because
  * it runs on every save of up to 1 MiB.
  */
+import { commonEnds } from './diff/commonEnds.js';
 
 export interface RiskFacts {
   oldText: string | null;
@@ -73,11 +74,7 @@ export function addedText(oldText: string | null, newText: string): string {
  * their common end, each with the newline before it, so the old text has each of them whole.
  */
 function changedLines(oldText: string, newText: string): { start: number; end: number } {
-  const shorter = Math.min(oldText.length, newText.length);
-  let prefix = 0;
-  while (prefix < shorter && oldText.charCodeAt(prefix) === newText.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < shorter - prefix && oldText.charCodeAt(oldText.length - 1 - suffix) === newText.charCodeAt(newText.length - 1 - suffix)) suffix++;
+  const { prefix, suffix } = commonEnds(oldText, newText);
   const start = prefix === 0 ? 0 : newText.lastIndexOf('\n', prefix - 1) + 1;
   const newline = newText.indexOf('\n', newText.length - suffix);
   return { start, end: newline === -1 ? newText.length : newline };

@@ -1,5 +1,5 @@
 /** What a save stores beside its text, worked out from the texts alone (pure, so it may run in the text process). */
-import { analyze, analyzeForIndex } from './markdown.js';
+import { analyze, analyzeEdit, type analyzeForIndex } from './markdown.js';
 import { changeBetween, rowCounts, type LinkChange } from '../db/links.js';
 import { packText, type PackedText } from '../db/content.js';
 import { textTags } from './tags.js';
@@ -25,7 +25,7 @@ export interface SaveFacts {
 
 /** The facts of `text` replacing `oldText` (null for a new page). */
 export function saveFacts(o: { oldText: string | null; text: string; linkChange?: boolean }): SaveFacts {
-  const analysis = analyzeForIndex(o.text);
+  const analysis = analyzeEdit(o.oldText, o.text);
   const facts: SaveFacts = { analysis, tags: textTags({ oldText: o.oldText, newText: o.text }), signals: textSignals(o.oldText, o.text), packed: packText(o.text) };
   if (!o.linkChange) return facts;
   const old = o.oldText === null ? { links: [], categories: [] } : analyze(o.oldText);
