@@ -3,6 +3,7 @@
  * revision wrote each line of a child text, given who wrote the parent's lines.
  */
 import { lineHunks, type DiffBudget } from './diff/lines.js';
+import { commonEnds } from './diff/commonEnds.js';
 
 /** Lines shorter than this (blank lines, "---") are too common to say who wrote them. */
 const RECALL_MIN_CHARS = 4;
@@ -85,9 +86,38 @@ export function mapRunIds(runs: AuthorRuns, f: (id: number) => number): AuthorRu
   return runs.map((v, i) => (i % 2 === 0 ? f(v) : v));
 }
 
-/** inheritAuthors over runs: the parent's and the child's authorship as stored (pure, for the text process). */
+/**
+ * inheritAuthors over runs: the parent's and the child's authorship as stored (pure, for the text
+ * process). The whole lines the two texts share at their start and at their end keep their authors
+ * without being diffed: an edit changes a line or two, and numbering every line of both texts for
+ * the diff was most of this step's time.
+ */
 export function inheritRuns(parentText: string, parentRuns: AuthorRuns, childText: string, childId: number, recall: RecallSource[]): AuthorRuns {
-  return runsOf(inheritAuthors(parentText.split('\n'), linesOf(parentRuns), childText.split('\n'), childId, recall));
+  const parentLines = parentText.split('\n');
+  const childLines = childText.split('\n');
+  const authors = linesOf(parentRuns);
+  const { head, tail } = sharedLines(parentText, childText);
+  const middle = inheritAuthors(
+    parentLines.slice(head, parentLines.length - tail),
+    authors.slice(head, parentLines.length - tail),
+    childLines.slice(head, childLines.length - tail),
+    childId,
+    recall,
+  );
+  return runsOf([...authors.slice(0, head), ...middle, ...authors.slice(authors.length - tail)]);
+}
+
+/**
+ * How many whole lines two texts share at their start (`head`) and at their end (`tail`): lines
+ * whose newline lies in the texts' common start, and lines after a newline in their common end.
+ */
+function sharedLines(a: string, b: string): { head: number; tail: number } {
+  const { prefix, suffix } = commonEnds(a, b);
+  let head = 0;
+  for (let i = a.indexOf('\n'); i !== -1 && i < prefix; i = a.indexOf('\n', i + 1)) head++;
+  let tail = 0;
+  for (let i = a.indexOf('\n', a.length - suffix); i !== -1; i = a.indexOf('\n', i + 1)) tail++;
+  return { head, tail };
 }
 
 /** The authors of a page's first text: every line by its own revision (pure). */

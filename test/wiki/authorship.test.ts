@@ -138,4 +138,31 @@ describe('authorship as runs', () => {
     expect(want).toEqual([1, 3, 2, 2, 1]);
     expect(inheritRuns(parent, [1, 1, 2, 2], child, 3, recall)).toEqual(runsOf(want));
   });
+
+  it('keeps the authors of the lines both texts start and end with, where a diff of every line may not', () => {
+    // Lines alike enough that a diff of the whole texts has two equally short answers: the
+    // inserted "b" might take the place of either "b".
+    const parent = 'a\nb\na\nb';
+    const child = 'a\nb\nb\na\nb';
+    const runs = inheritRuns(parent, [1, 1, 2, 1, 3, 1, 4, 1], child, 9, []);
+    expect(linesOf(runs)).toHaveLength(5);
+    expect(linesOf(runs).slice(0, 2)).toEqual([1, 2]);
+    expect(linesOf(runs).slice(-2)).toEqual([3, 4]);
+  });
+
+  it('gives what inheritAuthors gives over every line, on 2,000 random edits of distinct lines', () => {
+    let seed = 3;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 2000; round++) {
+      const parent = Array.from({ length: 1 + Math.floor(random() * 30) }, (_, i) => `line ${i}`);
+      const child = [...parent];
+      const at = Math.floor(random() * (child.length + 1));
+      child.splice(at, Math.floor(random() * 3), ...Array.from({ length: Math.floor(random() * 3) }, (_, i) => `new ${round} ${i}`));
+      if (random() < 0.3 && child.length > 0) child[Math.floor(random() * child.length)] += ' edited';
+      if (child.length === 0) child.push(''); // a text has a line at least
+      const authors = parent.map((_, i) => 100 + (i % 7));
+      const whole = inheritAuthors(parent, authors, child, 9, []);
+      expect(inheritRuns(parent.join('\n'), runsOf(authors), child.join('\n'), 9, []), JSON.stringify({ parent, child })).toEqual(runsOf(whole));
+    }
+  });
 });
