@@ -136,18 +136,24 @@ const FIND_LINES_UP_TO = 8;
 
 /**
  * The author of the last whole line of `text` equal to `line` that the runs cover (what a pass over
- * the lines, later ones overwriting earlier, would give); undefined when there is none.
+ * the lines, later ones overwriting earlier, would give); undefined when there is none. Searched
+ * from the start: V8's lastIndexOf compares character by character, where indexOf skips ahead.
  */
 function lastAuthorOf(text: string, authors: AuthorRuns, line: string): number | undefined {
-  for (let at = text.lastIndexOf(line); at >= 0; at = at === 0 ? -1 : text.lastIndexOf(line, at - 1)) {
+  let found: number | undefined;
+  // Lines before offset `counted`, counted once for all the matches.
+  let index = 0;
+  let counted = 0;
+  for (let at = text.indexOf(line); at >= 0; at = text.indexOf(line, at + 1)) {
     const end = at + line.length;
-    if ((at > 0 && text.charCodeAt(at - 1) !== 10) || (end < text.length && text.charCodeAt(end) !== 10)) continue;
-    let index = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0 && nl < at; nl = text.indexOf('\n', nl + 1)) index++;
-    const author = authorOfLine(authors, index);
-    if (author !== undefined) return author;
+    if ((at === 0 || text.charCodeAt(at - 1) === 10) && (end === text.length || text.charCodeAt(end) === 10)) {
+      for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < at; nl = text.indexOf('\n', nl + 1)) index++;
+      counted = at;
+      found = authorOfLine(authors, index) ?? found;
+    }
+    if (at >= text.length) break; // an empty line is found at the end again and again
   }
-  return undefined;
+  return found;
 }
 
 /** The revision the runs give line `index` (0-based); undefined past the runs. */
