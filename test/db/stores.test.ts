@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUSY_TIMEOUT_MS, openDatabase } from '../../server/db/connection.js';
+import { BUSY_TIMEOUT_MS, openDatabase, type Db } from '../../server/db/connection.js';
 import { migrate } from '../../server/db/migrate.js';
-import { createStores } from '../../server/db/stores.js';
+import { createStores, type Stores } from '../../server/db/stores.js';
 import { MemoKey } from '../../server/db/memo.js';
 import { livePage } from '../../server/db/live.js';
 import { saveEdit } from '../../server/wiki/edit.js';
@@ -17,16 +17,29 @@ function stores() {
   return createStores(db);
 }
 
+/**
+ * Stores over a database file, and a second connection to it (another process) holding the write
+ * lock, for `run`; both closed and the file removed afterwards.
+ */
+async function whileLocked(run: (w: { a: Db; s: Stores; other: Db }) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'peerwiki-lock-'));
+  const a = openDatabase(join(dir, 'wiki.db'));
+  const other = openDatabase(join(dir, 'wiki.db'));
+  try {
+    migrate(a);
+    const s = createStores(a);
+    other.prepare('BEGIN IMMEDIATE').run();
+    await run({ a, s, other });
+  } finally {
+    other.close();
+    a.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('createStores: transactionAsync', () => {
   it('waits for another process\'s write lock without holding the event loop, then writes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'peerwiki-lock-'));
-    try {
-      const file = join(dir, 'wiki.db');
-      const a = openDatabase(file);
-      migrate(a);
-      const s = createStores(a);
-      const other = openDatabase(file);
-      other.prepare('BEGIN IMMEDIATE').run();
+    await whileLocked(async ({ a, s, other }) => {
       let turns = 0;
       const ticking = setInterval(() => turns++, 1);
       let timeoutInside = -1;
@@ -47,26 +60,15 @@ describe('createStores: transactionAsync', () => {
       expect(timeoutInside).toBe(BUSY_TIMEOUT_MS);
       // The connection's own busy timeout is back for everything else.
       expect(a.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
-      other.close();
-      a.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('commits the writes queued while another process held the lock in one transaction, each in a savepoint of its own', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'peerwiki-group-'));
-    try {
-      const file = join(dir, 'wiki.db');
-      const a = openDatabase(file);
-      migrate(a);
-      const s = createStores(a);
+    await whileLocked(async ({ a, s, other }) => {
       const delivered: number[] = [];
       s.feed.subscribe((e) => {
         if (e.type === 'patrol') delivered.push(e.revisionId);
       });
-      const other = openDatabase(file);
-      other.prepare('BEGIN IMMEDIATE').run();
       const patrol = (revisionId: number) => s.feed.note({ type: 'patrol', revisionId, pageId: 1, actorId: 1, timestamp: '2026-01-01T00:00:00.000Z', linkColours: [] });
       const first = s.transactionAsync(() => {
         s.settings.getOrCreate('first', () => 'written');
@@ -97,11 +99,7 @@ describe('createStores: transactionAsync', () => {
       // The failed write left nothing; the others are written.
       expect([s.settings.get('first'), s.settings.get('failing'), s.settings.get('last')]).toEqual(['written', undefined, 'written']);
       expect(a.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS);
-      other.close();
-      a.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('runs inside a transaction already open, and passes on what the function throws', async () => {
