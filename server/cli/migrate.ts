@@ -7,7 +7,7 @@
  * queue in the background; this does it all at once.
  */
 import type { Config } from '../config.js';
-import { openDatabase, closeDatabase, type Db } from '../db/connection.js';
+import { PAGE_SIZE, isBusy, openDatabase, closeDatabase, type Db } from '../db/connection.js';
 import { BlameStore } from '../db/blame.js';
 import { ContentStore, type CompressPlan, type PackPlan } from '../db/content.js';
 import { createStores } from '../db/stores.js';
@@ -33,7 +33,17 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
     const thinned = thinAuthorship(db, io);
     // A migration may rewrite a table (0017 dropped a column of every revision row), leaving its
     // pages part empty or free, as packing does.
-    if (applied.length + packed + rewritten + thinned > 0 || freeShare(db) >= COMPACT_FREE_SHARE) compact(db, io);
+    if (applied.length + packed + rewritten + thinned > 0 || freeShare(db) >= COMPACT_FREE_SHARE || pageSize(db) !== PAGE_SIZE) {
+      // On a connection of its own: the steps above leave statements prepared, and SQLite refuses
+      // to change the journal mode (as a new page size needs) while any of them might be reading.
+      closeDatabase(db);
+      const own = openDatabase(config.dbFile);
+      try {
+        compact(own, io);
+      } finally {
+        closeDatabase(own);
+      }
+    }
     return 0;
   } finally {
     closeDatabase(db);
@@ -42,6 +52,10 @@ export function migrateCommand(config: Config, args: string[], io: CliIo): numbe
 
 /** The share of the file's pages that are free from which migrate gives them back (VACUUM). */
 const COMPACT_FREE_SHARE = 0.05;
+
+function pageSize(db: Db): number {
+  return db.pragma('page_size', { simple: true }) as number;
+}
 
 function freeShare(db: Db): number {
   const pages = db.pragma('page_count', { simple: true }) as number;
@@ -142,16 +156,39 @@ function thinAuthorship(db: Db, io: CliIo): number {
 
 /**
  * Rewrite the file without the space packing or a migration freed: rows that shrank leave their
- * pages part empty, and a rewritten table its old pages free; only a VACUUM gives that back to the file system.
+ * pages part empty, and a rewritten table its old pages free; only a VACUUM gives that back to the
+ * file system. A file with pages of another size than PAGE_SIZE gets them now: SQLite changes it
+ * only in a VACUUM outside WAL mode, which needs the file to itself (a running wiki keeps its
+ * size, and is told so). Either way the VACUUM is one transaction: a crash leaves the file as it was.
  */
 function compact(db: Db, io: CliIo): void {
   const before = db.pragma('page_count', { simple: true }) as number;
-  io.out('giving the space freed back to the file system (VACUUM)');
+  const size = pageSize(db);
+  const resize = size !== PAGE_SIZE && leaveWal(db);
+  io.out(resize
+    ? `rewriting the database with pages of ${PAGE_SIZE} bytes instead of ${size} (VACUUM; about ten seconds a gigabyte here)`
+    : 'giving the space freed back to the file system (VACUUM)');
   try {
+    if (resize) db.pragma(`page_size = ${PAGE_SIZE}`);
     db.exec('VACUUM');
-    io.out(`compacted the database from ${before} to ${db.pragma('page_count', { simple: true }) as number} pages`);
+    io.out(`compacted the database from ${before} to ${db.pragma('page_count', { simple: true }) as number} pages of ${pageSize(db)} bytes`);
   } catch (e) {
     // The free pages are reused by later writes either way; only the file's size waits.
     io.out(`the file keeps its free space for now (${(e as Error).message}): run migrate again while the wiki is stopped to give it back`);
+  } finally {
+    if (resize) db.pragma('journal_mode = WAL');
+  }
+  if (size !== PAGE_SIZE && !resize) {
+    io.out(`the database keeps its pages of ${size} bytes while another process has it open: stop the wiki and run migrate again to rewrite them as ${PAGE_SIZE}`);
+  }
+}
+
+/** Leave WAL mode for the rollback journal, as a page size change needs; false when another connection holds the file. */
+function leaveWal(db: Db): boolean {
+  try {
+    return String(db.pragma('journal_mode = DELETE', { simple: true })).toLowerCase() === 'delete';
+  } catch (e) {
+    if (isBusy(e)) return false;
+    throw e;
   }
 }

@@ -8,6 +8,16 @@ export type Db = Database.Database;
 /** How long a statement waits for another connection's lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5_000;
 
+/**
+ * Bytes a database page holds, for a file created from now on: set before its first table, an
+ * existing file keeps the size it has until `wiki migrate` rewrites it (cli/migrate.ts). A page's
+ * latest text, deflated, is a row of one to two kilobytes, and SQLite starts a new page for a row
+ * that does not fit the space left: with 4 KiB pages a fifth of the content table's pages stood
+ * empty. At 8 KiB, the benchmark's 100,000-page wiki took 711 MB instead of 741 (the 1,000-page
+ * one 1.3% less); saves and views measured the same.
+ */
+export const PAGE_SIZE = 8192;
+
 /** Whether `e` is SQLITE_BUSY (or one of its extended codes): another connection held the lock; nothing was written. */
 export function isBusy(e: unknown): boolean {
   return e instanceof Database.SqliteError && e.code.startsWith('SQLITE_BUSY');
@@ -20,6 +30,8 @@ export function isBusy(e: unknown): boolean {
 export function openDatabase(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  // Before anything is written: a new file takes it; an existing one keeps its own (see PAGE_SIZE).
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   // WAL keeps readers off the writer's back and survives a crash mid-write; NORMAL sync is safe in WAL.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -40,7 +40,7 @@ describe('wiki CLI', () => {
     expect(await runCli(['migrate'], cli)).toBe(0);
     expect(out[0]).toMatch(/^applied \d+ migration\(s\): 1/);
     // Migrations may rewrite tables: the file is compacted after them.
-    expect(out.at(-1)).toMatch(/^compacted the database from \d+ to \d+ pages$/);
+    expect(out.at(-1)).toMatch(/^compacted the database from \d+ to \d+ pages of 8192 bytes$/);
     const first = out.length;
     expect(await runCli(['migrate'], cli)).toBe(0);
     expect(out.slice(first)).toEqual([`${file} is up to date`]);

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/run.js';
 import type { CliIo } from '../../server/cli/io.js';
-import { closeDatabase, openDatabase } from '../../server/db/connection.js';
+import Database from 'better-sqlite3';
+import { PAGE_SIZE, closeDatabase, openDatabase } from '../../server/db/connection.js';
 import { BlameStore } from '../../server/db/blame.js';
 import { ContentStore } from '../../server/db/content.js';
 import { SearchStore } from '../../server/db/search.js';
@@ -20,11 +21,18 @@ afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force
 
 const WORDS = 'peer network wiki node edit page link text share trust graph relay gossip swarm seed mesh radio'.split(' ');
 
-/** A database at schema 11 (whole texts only) holding `pages` pages of `revisions` small edits each. */
-function oldDatabase(pages: number, revisions: number): { file: string; texts: Map<number, string> } {
+/** A database at schema 11 (whole texts only) holding `pages` pages of `revisions` small edits each (in pages of `pageSize` bytes when given). */
+function oldDatabase(pages: number, revisions: number, pageSize?: number): { file: string; texts: Map<number, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'peerwiki-pack-'));
   dirs.push(dir);
   const file = join(dir, 'wiki.db');
+  if (pageSize !== undefined) {
+    // A file made before PAGE_SIZE: its size is set before its first table, and kept from then on.
+    const made = new Database(file);
+    made.pragma(`page_size = ${pageSize}`);
+    made.exec('CREATE TABLE made_with_small_pages (x); DROP TABLE made_with_small_pages');
+    made.close();
+  }
   const db = openDatabase(file);
   migrate(db, loadMigrations().filter((m) => m.id <= 11));
   const random = prng(3);
@@ -140,7 +148,7 @@ describe('wiki migrate packs an existing history and its authorship', () => {
     expect(await runCli(['migrate'], first.cli)).toBe(0);
     // Free pages as a migration that rewrites a table leaves them (0017 dropped a column of revision).
     const db = openDatabase(file);
-    db.exec("CREATE TABLE scratch (x BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO scratch SELECT randomblob(4000) FROM n; DROP TABLE scratch;");
+    db.exec(`CREATE TABLE scratch (x BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) INSERT INTO scratch SELECT randomblob(${PAGE_SIZE - 100}) FROM n; DROP TABLE scratch;`);
     const freed = db.pragma('freelist_count', { simple: true }) as number;
     closeDatabase(db);
     expect(freed).toBeGreaterThan(150);
@@ -150,5 +158,48 @@ describe('wiki migrate packs an existing history and its authorship', () => {
     const after = openDatabase(file);
     expect(after.pragma('freelist_count', { simple: true })).toBe(0);
     closeDatabase(after);
+  });
+
+  it('rewrites a database of smaller pages with pages of PAGE_SIZE, every text still there', async () => {
+    const { file, texts } = oldDatabase(3, 10, 4096);
+    const { cli, out } = cliFor(file);
+    expect(await runCli(['migrate'], cli)).toBe(0);
+    expect(out.join('\n')).toContain(`rewriting the database with pages of ${PAGE_SIZE} bytes instead of 4096`);
+    expect(out.join('\n')).toMatch(new RegExp(`compacted the database from \\d+ to \\d+ pages of ${PAGE_SIZE} bytes`));
+    const db = openDatabase(file);
+    expect(db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    // Back in WAL mode, which the rewrite had to leave.
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const content = new ContentStore(db);
+    for (const [id, text] of texts) expect(content.read(id)).toBe(text);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    closeDatabase(db);
+  });
+
+  it('keeps the page size, and says how to change it, while another connection has the file open', async () => {
+    const { file, texts } = oldDatabase(2, 5, 4096);
+    const other = new Database(file, { readonly: true });
+    try {
+      other.prepare('SELECT count(*) FROM page').get();
+      const { cli, out } = cliFor(file);
+      expect(await runCli(['migrate'], cli)).toBe(0);
+      expect(out.join('\n')).toContain(`keeps its pages of 4096 bytes while another process has it open: stop the wiki and run migrate again`);
+    } finally {
+      other.close();
+    }
+    const db = openDatabase(file);
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    for (const [id, text] of texts) expect(new ContentStore(db).read(id)).toBe(text);
+    closeDatabase(db);
+  });
+
+  it('creates a new database with pages of PAGE_SIZE', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peerwiki-pages-'));
+    dirs.push(dir);
+    const db = openDatabase(join(dir, 'wiki.db'));
+    migrate(db);
+    expect(db.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    closeDatabase(db);
   });
 });

@@ -29,7 +29,8 @@ describe('openDatabase', () => {
     { name: 'a busy timeout of 5 s', pragma: 'busy_timeout', value: 5000 },
     { name: 'an 8 MiB page cache', pragma: 'cache_size', value: -8192 },
     // In pages, less each page's own bookkeeping; 0 would mean never spilling at all.
-    { name: 'no spilling below 16 MiB of dirty pages', pragma: 'cache_spill', value: 3964 },
+    { name: 'no spilling below 16 MiB of dirty pages', pragma: 'cache_spill', value: 2014 },
+    { name: '8 KiB pages', pragma: 'page_size', value: 8192 },
   ])('sets $name on a file', ({ pragma, value }) => {
     const db = opened(join(tempDir(), 'wiki.db'));
     expect(db.pragma(pragma, { simple: true })).toBe(value);
